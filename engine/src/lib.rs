@@ -1,0 +1,9 @@
+//! cnrm's engine: the plan format, validation, and (in later modules) the store, scheduling and
+//! mail. It knows nothing of terminals; the `cnrm` command in `tui/` is its only front end.
+#![forbid(unsafe_code)]
+
+pub mod lang;
+pub mod plan;
+pub mod schedule;
+
+pub use lang::Lang;

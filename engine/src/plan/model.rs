@@ -1,0 +1,408 @@
+//! The validated plan: every value parsed, every reference checked, ready to be applied.
+//!
+//! Nothing here can be wrong any more: the validator built it only after checking the file, so
+//! store, scheduling and reports use these types without re-checking. Dates keep the form the
+//! author wrote (`label`) beside the day it means.
+
+use crate::lang::Lang;
+use crate::plan::values::{add_months, is_month_end};
+use crate::schedule::CronSpec;
+use chrono::{NaiveDate, Weekday};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// The EUR to XOF (franc CFA) peg, fixed by treaty.
+pub const EUR_XOF: f64 = 655.957;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateSpec {
+    pub date: NaiveDate,
+    /// As written: `T3 2025`, `2025-09`, `2025-09-30`.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deadline {
+    Date(DateSpec),
+    /// `continu`: an ongoing activity, never overdue, never reminded.
+    Continuous,
+}
+
+impl Deadline {
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Deadline::Date(d) => Some(d.date),
+            Deadline::Continuous => None,
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            Deadline::Date(d) => &d.label,
+            Deadline::Continuous => "continu",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl Repeat {
+    pub fn months(self) -> u32 {
+        match self {
+            Repeat::Monthly => 1,
+            Repeat::Quarterly => 3,
+            Repeat::Yearly => 12,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Repeat::Monthly => "monthly",
+            Repeat::Quarterly => "quarterly",
+            Repeat::Yearly => "yearly",
+        }
+    }
+}
+
+/// The plan-wide reminder policy (every duration in days).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReminderPolicy {
+    pub schedule: CronSpec,
+    pub before: Vec<u32>,
+    pub on_deadline: bool,
+    pub overdue_every: u32,
+    pub escalate_after: u32,
+    /// `None` when the digest is `off`.
+    pub digest: Option<CronSpec>,
+    pub on_start: bool,
+}
+
+/// A task's override of the plan policy; `None` fields inherit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReminderOverride {
+    pub off: bool,
+    pub before: Option<Vec<u32>>,
+    pub on_deadline: Option<bool>,
+    pub on_start: Option<bool>,
+    pub overdue_every: Option<u32>,
+    pub escalate_after: Option<u32>,
+}
+
+/// The policy that applies to one task: the plan's, with the task's override on top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectivePolicy {
+    pub before: Vec<u32>,
+    pub on_deadline: bool,
+    pub on_start: bool,
+    pub overdue_every: u32,
+    pub escalate_after: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holiday {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    pub weekend: Vec<Weekday>,
+    pub holidays: Vec<Holiday>,
+}
+
+impl Calendar {
+    /// False on a weekend day or a listed holiday.
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        use chrono::Datelike;
+        !self.weekend.contains(&day.weekday())
+            && !self.holidays.iter().any(|h| h.from <= day && day <= h.to)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Owner {
+    pub id: String,
+    pub name: String,
+    pub short: Option<String>,
+    pub emails: Vec<String>,
+    pub language: Option<Lang>,
+    pub parent: Option<String>,
+    pub renamed_from: Option<String>,
+}
+
+impl Owner {
+    /// `short` when given, else the full name.
+    pub fn display(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    Budget,
+    Staff,
+    Equipment,
+    Other,
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Budget => "budget",
+            ResourceKind::Staff => "staff",
+            ResourceKind::Equipment => "equipment",
+            ResourceKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundingStatus {
+    Secured,
+    Pledged,
+    /// The financing gap (*à rechercher*).
+    Needed,
+}
+
+impl FundingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FundingStatus::Secured => "secured",
+            FundingStatus::Pledged => "pledged",
+            FundingStatus::Needed => "needed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    /// As written, in `currency`.
+    pub amount: Option<f64>,
+    pub currency: String,
+    /// Converted to the plan currency.
+    pub amount_in_plan_currency: Option<f64>,
+    pub funder: Option<String>,
+    pub status: FundingStatus,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub due: Option<DateSpec>,
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// One owner, or several for a co-led task; never empty.
+    pub owners: Vec<String>,
+    pub partners: Vec<String>,
+    pub start: Option<DateSpec>,
+    pub deadline: Deadline,
+    pub repeat: Option<Repeat>,
+    pub depends_on: Vec<String>,
+    pub milestone: bool,
+    pub renamed_from: Option<String>,
+    pub reminders: Option<ReminderOverride>,
+    pub resources: Vec<Resource>,
+}
+
+/// One dated instance of a task: the task itself, or one occurrence of a recurring task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occurrence {
+    /// `<task id>` or `<task id>@<YYYY-MM-DD>`.
+    pub id: String,
+    pub deadline: Option<NaiveDate>,
+    pub deadline_label: String,
+}
+
+impl Task {
+    /// The task's dated instances: itself, or for a recurring task one occurrence per period from
+    /// its first deadline to the end of the plan period (the first always exists).
+    pub fn occurrences(&self, period_end: NaiveDate) -> Vec<Occurrence> {
+        let (Some(repeat), Deadline::Date(first)) = (self.repeat, &self.deadline) else {
+            return vec![Occurrence {
+                id: self.id.clone(),
+                deadline: self.deadline.date(),
+                deadline_label: self.deadline.label().to_string(),
+            }];
+        };
+        let month_end = is_month_end(first.date);
+        let mut out = Vec::new();
+        let mut k = 0u32;
+        while let Some(date) = add_months(first.date, k * repeat.months(), month_end) {
+            if k > 0 && date > period_end {
+                break;
+            }
+            out.push(Occurrence {
+                id: format!("{}@{}", self.id, date.format("%Y-%m-%d")),
+                deadline: Some(date),
+                deadline_label: if k == 0 {
+                    first.label.clone()
+                } else {
+                    date.format("%Y-%m-%d").to_string()
+                },
+            });
+            k += 1;
+        }
+        out
+    }
+
+    /// The plan policy with this task's override applied; `None` when reminders are off.
+    pub fn effective_policy(&self, plan: &ReminderPolicy) -> Option<EffectivePolicy> {
+        let o = self.reminders.clone().unwrap_or_default();
+        if o.off {
+            return None;
+        }
+        Some(EffectivePolicy {
+            before: o.before.unwrap_or_else(|| plan.before.clone()),
+            on_deadline: o.on_deadline.unwrap_or(plan.on_deadline),
+            on_start: o.on_start.unwrap_or(plan.on_start),
+            overdue_every: o.overdue_every.unwrap_or(plan.overdue_every),
+            escalate_after: o.escalate_after.unwrap_or(plan.escalate_after),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Priority {
+    pub id: String,
+    pub title: String,
+    pub lead: Option<String>,
+    pub aligned_with: Vec<String>,
+    pub indicators: Vec<Indicator>,
+    pub tasks: Vec<Task>,
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub id: String,
+    pub title: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub timezone: Tz,
+    pub currency: String,
+    pub language: Lang,
+    pub secretariat: Option<String>,
+    /// Units of plan currency per unit of the key currency (EUR->XOF is built in).
+    pub exchange_rates: BTreeMap<String, f64>,
+    pub reminders: ReminderPolicy,
+    pub calendar: Calendar,
+    pub owners: Vec<Owner>,
+    pub priorities: Vec<Priority>,
+}
+
+impl Plan {
+    pub fn tasks(&self) -> impl Iterator<Item = (&Priority, &Task)> {
+        self.priorities
+            .iter()
+            .flat_map(|p| p.tasks.iter().map(move |t| (p, t)))
+    }
+
+    pub fn owner(&self, id: &str) -> Option<&Owner> {
+        self.owners.iter().find(|o| o.id == id)
+    }
+}
+
+/// Units of `plan_currency` for one unit of `currency`, from the peg or the plan's rates.
+pub fn rate(plan_currency: &str, currency: &str, rates: &BTreeMap<String, f64>) -> Option<f64> {
+    if currency == plan_currency {
+        return Some(1.0);
+    }
+    if let Some(r) = rates.get(currency) {
+        return Some(*r);
+    }
+    match (currency, plan_currency) {
+        ("EUR", "XOF") => Some(EUR_XOF),
+        ("XOF", "EUR") => Some(1.0 / EUR_XOF),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(deadline: &str, repeat: Option<Repeat>) -> Task {
+        let (date, _) = crate::plan::values::parse_date(deadline).expect("date");
+        Task {
+            id: "axe-6.a2".into(),
+            title: "Rapport trimestriel".into(),
+            description: None,
+            owners: vec!["st-cnrm".into()],
+            partners: vec![],
+            start: None,
+            deadline: Deadline::Date(DateSpec {
+                date,
+                label: deadline.into(),
+            }),
+            repeat,
+            depends_on: vec![],
+            milestone: false,
+            renamed_from: None,
+            reminders: None,
+            resources: vec![],
+        }
+    }
+
+    #[test]
+    fn quarterly_occurrences_keep_month_ends() {
+        let end = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
+        let ids: Vec<String> = task("T1 2025", Some(Repeat::Quarterly))
+            .occurrences(end)
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "axe-6.a2@2025-03-31",
+                "axe-6.a2@2025-06-30",
+                "axe-6.a2@2025-09-30",
+                "axe-6.a2@2025-12-31"
+            ]
+        );
+    }
+
+    #[test]
+    fn monthly_occurrences_clamp_the_day() {
+        let end = NaiveDate::from_ymd_opt(2025, 4, 30).expect("date");
+        let dates: Vec<String> = task("2025-01-30", Some(Repeat::Monthly))
+            .occurrences(end)
+            .into_iter()
+            .map(|o| o.deadline_label)
+            .collect();
+        assert_eq!(
+            dates,
+            ["2025-01-30", "2025-02-28", "2025-03-30", "2025-04-30"]
+        );
+        assert_eq!(task("T4 2025", None).occurrences(end)[0].id, "axe-6.a2");
+    }
+
+    #[test]
+    fn currency_rates() {
+        let mut rates = BTreeMap::new();
+        assert_eq!(rate("XOF", "EUR", &rates), Some(EUR_XOF));
+        assert_eq!(rate("XOF", "CHF", &rates), None);
+        rates.insert("CHF".to_string(), 700.0);
+        assert_eq!(rate("XOF", "CHF", &rates), Some(700.0));
+    }
+}

@@ -1,0 +1,1891 @@
+//! From a positioned YAML tree to a validated [`Plan`], reporting every problem on the way.
+//!
+//! The walk never stops at the first mistake: each section is read as far as it can be, bad values
+//! are reported where they stand and skipped, and cross-references (owners, dependencies) are
+//! checked once the whole file has been read. A plan is returned only when no error was found.
+//! Every message exists in French and English (`tr!`).
+
+use crate::lang::Lang;
+use crate::plan::diag::{Code, Diagnostic, Severity};
+use crate::plan::model::*;
+use crate::plan::values::{self, AmountError, DateError, DateForm};
+use crate::plan::yaml::{Kind, Node, Pos};
+use crate::schedule::CronSpec;
+use crate::tr;
+use chrono::{Datelike, NaiveDate, Weekday};
+use std::collections::{BTreeMap, HashMap};
+
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "plan",
+    "reminders",
+    "calendar",
+    "owners",
+    "priorities",
+];
+const PLAN_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "period",
+    "timezone",
+    "currency",
+    "language",
+    "secretariat",
+    "exchange_rates",
+];
+const PERIOD_KEYS: &[&str] = &["start", "end"];
+const POLICY_KEYS: &[&str] = &[
+    "schedule",
+    "before",
+    "on_deadline",
+    "overdue_every",
+    "escalate_after",
+    "digest",
+    "on_start",
+];
+const OVERRIDE_KEYS: &[&str] = &[
+    "before",
+    "on_deadline",
+    "on_start",
+    "overdue_every",
+    "escalate_after",
+];
+const CALENDAR_KEYS: &[&str] = &["weekend", "holidays"];
+const HOLIDAY_KEYS: &[&str] = &["from", "to", "label"];
+const OWNER_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "short",
+    "email",
+    "language",
+    "parent",
+    "renamed_from",
+];
+const PRIORITY_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "lead",
+    "aligned_with",
+    "indicators",
+    "tasks",
+    "renamed_from",
+];
+const INDICATOR_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "unit",
+    "baseline",
+    "target",
+    "due",
+    "renamed_from",
+];
+const TASK_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "owner",
+    "partners",
+    "start",
+    "deadline",
+    "repeat",
+    "depends_on",
+    "milestone",
+    "renamed_from",
+    "reminders",
+    "resources",
+];
+const RESOURCE_KEYS: &[&str] = &[
+    "kind", "amount", "currency", "funder", "status", "quantity", "unit", "label",
+];
+
+/// Words plan authors often write in French (or by habit) for a key of the format.
+const KEY_ALIASES: &[(&str, &str)] = &[
+    ("echeance", "deadline"),
+    ("échéance", "deadline"),
+    ("date_limite", "deadline"),
+    ("due", "deadline"),
+    ("responsable", "owner"),
+    ("owners", "owner"),
+    ("lead", "owner"),
+    ("titre", "title"),
+    ("partenaires", "partners"),
+    ("partner", "partners"),
+    ("debut", "start"),
+    ("début", "start"),
+    ("fin", "end"),
+    ("depends", "depends_on"),
+    ("dependencies", "depends_on"),
+    ("taches", "tasks"),
+    ("tâches", "tasks"),
+    ("activites", "tasks"),
+    ("activités", "tasks"),
+    ("montant", "amount"),
+    ("bailleur", "funder"),
+    ("devise", "currency"),
+    ("nom", "name"),
+    ("courriel", "email"),
+    ("emails", "email"),
+    ("mail", "email"),
+    ("langue", "language"),
+    ("cible", "target"),
+    ("reference", "baseline"),
+    ("jalon", "milestone"),
+    ("type", "kind"),
+];
+
+/// The outcome of checking one file: every diagnostic, and the plan when none is an error.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: Option<Plan>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Entity {
+    Owner,
+    Priority,
+    Indicator,
+    Task,
+}
+
+impl Entity {
+    fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Entity::Owner, Lang::Fr) => "un responsable (owners)",
+            (Entity::Owner, Lang::En) => "an owner",
+            (Entity::Priority, Lang::Fr) => "une priorité",
+            (Entity::Priority, Lang::En) => "a priority",
+            (Entity::Indicator, Lang::Fr) => "un indicateur",
+            (Entity::Indicator, Lang::En) => "an indicator",
+            (Entity::Task, Lang::Fr) => "une tâche",
+            (Entity::Task, Lang::En) => "a task",
+        }
+    }
+}
+
+/// Which key made a reference, to word the message ("the owner", "the funder"...).
+#[derive(Clone, Copy)]
+enum RefRole {
+    Owner,
+    Partner,
+    Lead,
+    Funder,
+    Parent,
+    Secretariat,
+    DependsOn,
+}
+
+impl RefRole {
+    fn key(self) -> &'static str {
+        match self {
+            RefRole::Owner => "owner",
+            RefRole::Partner => "partners",
+            RefRole::Lead => "lead",
+            RefRole::Funder => "funder",
+            RefRole::Parent => "parent",
+            RefRole::Secretariat => "secretariat",
+            RefRole::DependsOn => "depends_on",
+        }
+    }
+    fn target(self) -> Entity {
+        match self {
+            RefRole::DependsOn => Entity::Task,
+            _ => Entity::Owner,
+        }
+    }
+}
+
+struct Reference {
+    role: RefRole,
+    id: String,
+    pos: Pos,
+}
+
+/// A mapping node's entries, after unknown keys were reported.
+struct Fields<'n, 'a> {
+    pos: Pos,
+    pairs: &'n [(Node<'a>, Node<'a>)],
+}
+
+impl<'n, 'a> Fields<'n, 'a> {
+    fn get(&self, key: &str) -> Option<&'n Node<'a>> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .map(|(_, v)| v)
+    }
+}
+
+struct Validator<'f> {
+    lang: Lang,
+    file: &'f str,
+    diags: Vec<Diagnostic>,
+    ids: HashMap<String, (Entity, Pos)>,
+    refs: Vec<Reference>,
+    /// Former ids (`renamed_from`) with where they were written.
+    former_ids: Vec<(String, Pos)>,
+    /// Per owner used in a task's `owner`: where first, and how many tasks.
+    owner_uses: HashMap<String, (Pos, usize)>,
+    /// Every task's dependencies, even of tasks with other errors, so loops are always found.
+    graph: Vec<(String, Vec<String>)>,
+    /// Where each `depends_on` entry was written, by (task, dependency).
+    dep_pos: HashMap<(String, String), Pos>,
+}
+
+/// Checks a plan file's text. `file` is only used to label diagnostics.
+pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
+    let mut v = Validator {
+        lang,
+        file,
+        diags: Vec::new(),
+        ids: HashMap::new(),
+        refs: Vec::new(),
+        former_ids: Vec::new(),
+        owner_uses: HashMap::new(),
+        dep_pos: HashMap::new(),
+        graph: Vec::new(),
+    };
+    let root = match crate::plan::yaml::parse(src) {
+        Ok(root) => root,
+        Err(e) => {
+            let message = tr!(lang, "YAML invalide : {}", "invalid YAML: {}", e.message);
+            v.report(Code::YamlSyntax, e.pos, message, None);
+            return v.finish(None);
+        }
+    };
+    let plan = v.plan(&root);
+    v.finish(plan)
+}
+
+impl<'f> Validator<'f> {
+    fn finish(mut self, plan: Option<Plan>) -> Checked {
+        self.diags.sort_by_key(|d| (d.line, d.column));
+        let has_errors = self.diags.iter().any(Diagnostic::is_error);
+        Checked {
+            plan: if has_errors { None } else { plan },
+            diagnostics: self.diags,
+        }
+    }
+
+    fn report(&mut self, code: Code, pos: Pos, message: String, help: Option<String>) {
+        self.diags.push(Diagnostic {
+            code,
+            severity: code.severity(),
+            message,
+            file: self.file.to_string(),
+            line: pos.line,
+            column: pos.col,
+            help,
+        });
+    }
+
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    // ---- generic readers -------------------------------------------------------------------
+
+    /// Reads a mapping, reporting keys the format does not have.
+    fn fields<'n, 'a>(
+        &mut self,
+        node: &'n Node<'a>,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Fields<'n, 'a>> {
+        let Kind::Map(pairs) = &node.kind else {
+            let msg = tr!(
+                self.lang,
+                "{what} doit être une table de clés (`clé: valeur`), pas {}",
+                "{what} must be a mapping (`key: value`), not a {}",
+                node.kind_name()
+            );
+            self.report(Code::InvalidValue, node.pos, msg, None);
+            return None;
+        };
+        for (key, _) in pairs {
+            match key.as_scalar() {
+                Some(k) if known.contains(&k) => {}
+                Some(k) => {
+                    let help = suggest_key(k, known, self.lang);
+                    let msg = tr!(
+                        self.lang,
+                        "clé inconnue `{k}` dans {what}",
+                        "unknown key `{k}` in {what}"
+                    );
+                    self.report(Code::UnknownField, key.pos, msg, Some(help));
+                }
+                None => {
+                    let msg = tr!(
+                        self.lang,
+                        "une clé doit être un simple texte",
+                        "a key must be plain text"
+                    );
+                    self.report(Code::InvalidValue, key.pos, msg, None);
+                }
+            }
+        }
+        Some(Fields {
+            pos: node.pos,
+            pairs,
+        })
+    }
+
+    fn require<'n, 'a>(
+        &mut self,
+        f: &Fields<'n, 'a>,
+        key: &str,
+        what: &str,
+    ) -> Option<&'n Node<'a>> {
+        let found = f.get(key).filter(|n| !n.is_null());
+        if found.is_none() {
+            let msg = tr!(
+                self.lang,
+                "clé obligatoire `{key}` absente de {what}",
+                "required key `{key}` is missing from {what}"
+            );
+            self.report(Code::MissingField, f.pos, msg, None);
+        }
+        found
+    }
+
+    /// A text value (a non-null scalar).
+    fn text(&mut self, node: &Node<'_>, key: &str) -> Option<String> {
+        match &node.kind {
+            Kind::Scalar { text, .. } if !node.is_null() => Some(text.to_string()),
+            _ => {
+                let msg = tr!(
+                    self.lang,
+                    "`{key}` doit être un texte, pas {}",
+                    "`{key}` must be text, not a {}",
+                    node.kind_name()
+                );
+                self.report(Code::InvalidValue, node.pos, msg, None);
+                None
+            }
+        }
+    }
+
+    fn opt_text(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<String> {
+        f.get(key)
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.text(n, key))
+    }
+
+    fn boolean(&mut self, node: &Node<'_>, key: &str) -> Option<bool> {
+        match node.as_scalar().map(str::to_ascii_lowercase).as_deref() {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => {
+                let msg = tr!(
+                    self.lang,
+                    "`{key}` doit valoir `true` ou `false`",
+                    "`{key}` must be `true` or `false`"
+                );
+                self.report(Code::InvalidValue, node.pos, msg, None);
+                None
+            }
+        }
+    }
+
+    fn id(&mut self, node: &Node<'_>, key: &str) -> Option<String> {
+        let text = self.text(node, key)?;
+        if values::is_valid_id(&text) {
+            return Some(text);
+        }
+        let msg = tr!(
+            self.lang,
+            "identifiant invalide `{text}`",
+            "invalid id `{text}`"
+        );
+        let help = tr!(
+            self.lang,
+            "un identifiant commence par une minuscule ou un chiffre, puis minuscules, chiffres, `.`, `_` ou `-` (64 caractères au plus){}",
+            "an id starts with a lowercase letter or digit, then lowercase letters, digits, `.`, `_` or `-` (at most 64 characters){}",
+            id_fix(&text).map(|s| format!(" : `{s}` ?")).unwrap_or_default()
+        );
+        self.report(Code::InvalidId, node.pos, msg, Some(help));
+        None
+    }
+
+    /// Registers an id in the plan's single namespace; a second use is `duplicate-id`.
+    fn declare(&mut self, node: &Node<'_>, entity: Entity) -> Option<String> {
+        let id = self.id(node, "id")?;
+        if let Some((first, pos)) = self.ids.get(&id).copied() {
+            let msg = tr!(
+                self.lang,
+                "l'identifiant `{id}` est déjà utilisé par {}",
+                "id `{id}` is already used by {}",
+                first.name(self.lang)
+            );
+            let help = tr!(
+                self.lang,
+                "première utilisation ligne {}, colonne {} ; les identifiants sont uniques dans tout le plan",
+                "first used at line {}, column {}; ids are unique across the whole plan",
+                pos.line,
+                pos.col
+            );
+            self.report(Code::DuplicateId, node.pos, msg, Some(help));
+            return None;
+        }
+        self.ids.insert(id.clone(), (entity, node.pos));
+        Some(id)
+    }
+
+    fn renamed_from(&mut self, f: &Fields<'_, '_>) -> Option<String> {
+        let node = f.get("renamed_from").filter(|n| !n.is_null())?;
+        let id = self.id(node, "renamed_from")?;
+        self.former_ids.push((id.clone(), node.pos));
+        Some(id)
+    }
+
+    fn reference(&mut self, node: &Node<'_>, role: RefRole) -> Option<String> {
+        let id = self.text(node, role.key())?;
+        self.refs.push(Reference {
+            role,
+            id: id.clone(),
+            pos: node.pos,
+        });
+        Some(id)
+    }
+
+    /// One scalar or a list of scalars, each read by `each`.
+    fn one_or_many<T>(
+        &mut self,
+        node: &Node<'_>,
+        key: &str,
+        mut each: impl FnMut(&mut Self, &Node<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        match &node.kind {
+            Kind::Seq(items) => items.iter().filter_map(|n| each(self, n)).collect(),
+            Kind::Scalar { .. } if !node.is_null() => each(self, node).into_iter().collect(),
+            Kind::Scalar { .. } => Vec::new(),
+            Kind::Map(_) => {
+                let msg = tr!(
+                    self.lang,
+                    "`{key}` doit être une valeur ou une liste, pas une table",
+                    "`{key}` must be a value or a list, not a mapping"
+                );
+                self.report(Code::InvalidValue, node.pos, msg, None);
+                Vec::new()
+            }
+        }
+    }
+
+    fn list<'n, 'a>(&mut self, node: &'n Node<'a>, key: &str) -> &'n [Node<'a>] {
+        match &node.kind {
+            Kind::Seq(items) => items,
+            _ if node.is_null() => &[],
+            _ => {
+                let msg = tr!(
+                    self.lang,
+                    "`{key}` doit être une liste (`- ...`), pas {}",
+                    "`{key}` must be a list (`- ...`), not a {}",
+                    node.kind_name()
+                );
+                self.report(Code::InvalidValue, node.pos, msg, None);
+                &[]
+            }
+        }
+    }
+
+    fn date(&mut self, node: &Node<'_>, key: &str) -> Option<(DateSpec, DateForm)> {
+        let text = self.text(node, key)?;
+        match values::parse_date(&text) {
+            Ok((date, form)) => Some((
+                DateSpec {
+                    date,
+                    label: text.trim().to_string(),
+                },
+                form,
+            )),
+            Err(e) => {
+                let msg = match e {
+                    DateError::Impossible => tr!(
+                        self.lang,
+                        "date impossible `{text}` dans `{key}`",
+                        "impossible date `{text}` in `{key}`"
+                    ),
+                    DateError::Form => tr!(
+                        self.lang,
+                        "date illisible `{text}` dans `{key}`",
+                        "unreadable date `{text}` in `{key}`"
+                    ),
+                };
+                let help = tr!(
+                    self.lang,
+                    "formes acceptées : 2025-09-30, 2025-09 (fin du mois), T3 2025 ou Q3 2025 (fin du trimestre), S1 2025 (fin du semestre){}",
+                    "accepted forms: 2025-09-30, 2025-09 (end of month), T3 2025 or Q3 2025 (end of quarter), S1 2025 (end of semester){}",
+                    if key == "deadline" { ", continu" } else { "" }
+                );
+                self.report(Code::InvalidDate, node.pos, msg, Some(help));
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, node: &Node<'_>, key: &str) -> Option<u32> {
+        let text = self.text(node, key)?;
+        let days = values::parse_duration(&text);
+        if days.is_none() {
+            let msg = tr!(
+                self.lang,
+                "durée illisible `{text}` dans `{key}`",
+                "unreadable duration `{text}` in `{key}`"
+            );
+            let help = tr!(
+                self.lang,
+                "écrivez un nombre entier de jours ou de semaines : `14d`, `2w`",
+                "write a whole number of days or weeks: `14d`, `2w`"
+            );
+            self.report(Code::InvalidDuration, node.pos, msg, Some(help));
+        }
+        days
+    }
+
+    fn cron(&mut self, node: &Node<'_>, key: &str) -> Option<CronSpec> {
+        let text = self.text(node, key)?;
+        match CronSpec::parse(&text) {
+            Ok(c) => Some(c),
+            Err(why) => {
+                let msg = tr!(
+                    self.lang,
+                    "expression cron illisible `{text}` dans `{key}` : {why}",
+                    "unreadable cron expression `{text}` in `{key}`: {why}"
+                );
+                let help = tr!(
+                    self.lang,
+                    "cinq champs `min heure jour mois jour-semaine`, par exemple `0 8 * * MON-FRI` (8 h du lundi au vendredi)",
+                    "five fields `min hour day month weekday`, for example `0 8 * * MON-FRI` (8:00 Monday to Friday)"
+                );
+                self.report(Code::InvalidCron, node.pos, msg, Some(help));
+                None
+            }
+        }
+    }
+
+    /// An amount or quantity: a number or a space-grouped string, never negative.
+    fn amount(&mut self, node: &Node<'_>, key: &str) -> Option<f64> {
+        let text = self.text(node, key)?;
+        if values::is_ambiguous_amount(&text) {
+            let grouped = text.replace('.', " ");
+            let plain = text.replace('.', "");
+            let msg = tr!(
+                self.lang,
+                "montant ambigu `{text}` : six mille ou six ?",
+                "ambiguous amount `{text}`: thousands or a decimal?"
+            );
+            let help = tr!(
+                self.lang,
+                "écrivez `{plain}` ou `\"{grouped}\"` pour des milliers ; YAML lit `{text}` comme un nombre décimal",
+                "write `{plain}` or `\"{grouped}\"` for thousands; YAML reads `{text}` as a decimal number"
+            );
+            self.report(Code::AmbiguousAmount, node.pos, msg, Some(help));
+        }
+        match values::parse_amount(&text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let msg = match e {
+                    AmountError::Negative => tr!(
+                        self.lang,
+                        "`{key}` ne peut pas être négatif : `{text}`",
+                        "`{key}` cannot be negative: `{text}`"
+                    ),
+                    AmountError::NotNumeric => tr!(
+                        self.lang,
+                        "`{key}` n'est pas un nombre : `{text}`",
+                        "`{key}` is not a number: `{text}`"
+                    ),
+                };
+                let help = tr!(
+                    self.lang,
+                    "écrivez `12500000`, `12_500_000` ou `\"12 500 000\"`",
+                    "write `12500000`, `12_500_000` or `\"12 500 000\"`"
+                );
+                self.report(Code::InvalidAmount, node.pos, msg, Some(help));
+                None
+            }
+        }
+    }
+
+    /// A number that may be negative (indicator baselines and targets).
+    fn number(&mut self, node: &Node<'_>, key: &str) -> Option<f64> {
+        let text = self.text(node, key)?;
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}'))
+            .collect();
+        match cleaned.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                let msg = tr!(
+                    self.lang,
+                    "`{key}` doit être un nombre, pas `{text}`",
+                    "`{key}` must be a number, not `{text}`"
+                );
+                self.report(Code::InvalidValue, node.pos, msg, None);
+                None
+            }
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, node: &Node<'_>, key: &str, options: &[(&str, T)]) -> Option<T> {
+        let text = self.text(node, key)?;
+        if let Some((_, v)) = options.iter().find(|(name, _)| *name == text.trim()) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let msg = tr!(
+            self.lang,
+            "valeur `{text}` inconnue pour `{key}`",
+            "unknown value `{text}` for `{key}`"
+        );
+        let help = tr!(
+            self.lang,
+            "valeurs possibles : {}",
+            "allowed values: {}",
+            names.join(", ")
+        );
+        self.report(Code::InvalidValue, node.pos, msg, Some(help));
+        None
+    }
+
+    fn language(&mut self, node: &Node<'_>) -> Option<Lang> {
+        self.choice(node, "language", &[("fr", Lang::Fr), ("en", Lang::En)])
+    }
+
+    // ---- sections ----------------------------------------------------------------------------
+
+    fn plan(&mut self, root: &Node<'_>) -> Option<Plan> {
+        let lang = self.lang;
+        let top = self.fields(root, &tr!(lang, "le plan", "the plan"), TOP_KEYS)?;
+        match top.get("version") {
+            None => {
+                let msg = tr!(
+                    lang,
+                    "clé `version` absente : écrivez `version: 1` en tête du fichier",
+                    "`version` is missing: write `version: 1` at the top of the file"
+                );
+                self.report(Code::UnsupportedVersion, root.pos, msg, None);
+            }
+            Some(v) if v.as_scalar().map(str::trim) != Some("1") => {
+                let msg = tr!(
+                    lang,
+                    "version de format non prise en charge `{}` : seule la version 1 existe",
+                    "unsupported format version `{}`: only version 1 exists",
+                    v.as_scalar().unwrap_or("?")
+                );
+                self.report(Code::UnsupportedVersion, v.pos, msg, None);
+                return None;
+            }
+            Some(_) => {}
+        }
+
+        let plan_what = tr!(lang, "la section `plan`", "the `plan` section");
+        let header = self
+            .require(&top, "plan", &tr!(lang, "le fichier", "the file"))
+            .and_then(|n| self.fields(n, &plan_what, PLAN_KEYS));
+        let mut header_out = None;
+        if let Some(h) = &header {
+            header_out = self.header(h, &plan_what);
+        }
+        let (currency, rates, period) = match &header_out {
+            Some(h) => (h.currency.clone(), h.rates.clone(), h.period),
+            None => ("XOF".to_string(), BTreeMap::new(), None),
+        };
+
+        let policy = self.policy(top.get("reminders"));
+        let calendar = self.calendar(top.get("calendar"));
+
+        let owners_node = self.require(&top, "owners", &tr!(lang, "le fichier", "the file"));
+        let mut owners = Vec::new();
+        if let Some(node) = owners_node {
+            for item in self.list(node, "owners") {
+                if let Some(o) = self.owner(item) {
+                    owners.push(o);
+                }
+            }
+        }
+
+        let prio_node = self.require(&top, "priorities", &tr!(lang, "le fichier", "the file"));
+        let mut priorities = Vec::new();
+        let ctx = TaskCtx {
+            currency: &currency,
+            rates: &rates,
+            period,
+            calendar: calendar.as_ref(),
+        };
+        if let Some(node) = prio_node {
+            for item in self.list(node, "priorities") {
+                if let Some(p) = self.priority(item, &ctx) {
+                    priorities.push(p);
+                }
+            }
+        }
+
+        self.check_references(&owners);
+        self.check_former_ids();
+        let by_id: HashMap<&str, &Task> = priorities
+            .iter()
+            .flat_map(|p: &Priority| p.tasks.iter())
+            .map(|t| (t.id.as_str(), t))
+            .collect();
+        let graph = std::mem::take(&mut self.graph);
+        self.check_cycles(&graph);
+        self.check_dependency_dates(&by_id);
+        self.check_owner_emails(&owners);
+
+        if self.error_count() > 0 {
+            return None;
+        }
+        let h = header_out?;
+        let (start, end) = h.period?;
+        Some(Plan {
+            id: h.id,
+            title: h.title,
+            start,
+            end,
+            timezone: h.timezone,
+            currency,
+            language: h.language,
+            secretariat: h.secretariat,
+            exchange_rates: rates,
+            reminders: policy?,
+            calendar: calendar?,
+            owners,
+            priorities,
+        })
+    }
+
+    fn header(&mut self, f: &Fields<'_, '_>, what: &str) -> Option<Header> {
+        let lang = self.lang;
+        let id = self
+            .require(f, "id", what)
+            .and_then(|n| self.declare_plan_id(n));
+        let title = self
+            .require(f, "title", what)
+            .and_then(|n| self.text(n, "title"));
+        let period = self.require(f, "period", what).and_then(|n| {
+            let pf = self.fields(n, "`period`", PERIOD_KEYS)?;
+            let start = self
+                .require(&pf, "start", "`period`")
+                .and_then(|n| self.date(n, "start"));
+            let end_node = self.require(&pf, "end", "`period`");
+            let end = end_node.and_then(|n| self.date(n, "end"));
+            let (start, end) = (start?, end?);
+            let start_day = first_day(&start.0, start.1);
+            if end.0.date < start_day {
+                let msg = tr!(
+                    lang,
+                    "la période du plan finit ({}) avant de commencer ({})",
+                    "the plan period ends ({}) before it starts ({})",
+                    end.0.label,
+                    start.0.label
+                );
+                self.report(
+                    Code::InvalidPeriod,
+                    end_node.map(|n| n.pos).unwrap_or(pf.pos),
+                    msg,
+                    None,
+                );
+                return None;
+            }
+            Some((start_day, end.0.date))
+        });
+        let timezone = match f.get("timezone").filter(|n| !n.is_null()) {
+            None => Some(chrono_tz::Africa::Bamako),
+            Some(n) => {
+                let text = self.text(n, "timezone")?;
+                match text.trim().parse::<chrono_tz::Tz>() {
+                    Ok(tz) => Some(tz),
+                    Err(_) => {
+                        let msg = tr!(
+                            lang,
+                            "fuseau horaire inconnu `{text}`",
+                            "unknown time zone `{text}`"
+                        );
+                        let help = tr!(
+                            lang,
+                            "un nom IANA comme `Africa/Bamako` ou `Europe/Paris`",
+                            "an IANA name such as `Africa/Bamako` or `Europe/Paris`"
+                        );
+                        self.report(Code::InvalidValue, n.pos, msg, Some(help));
+                        None
+                    }
+                }
+            }
+        };
+        let currency = match f.get("currency").filter(|n| !n.is_null()) {
+            None => "XOF".to_string(),
+            Some(n) => match self.text(n, "currency") {
+                Some(c) if values::is_currency_code(c.trim()) => c.trim().to_string(),
+                Some(c) => {
+                    let msg = tr!(
+                        lang,
+                        "devise `{c}` invalide : un code ISO 4217 de trois majuscules est attendu",
+                        "invalid currency `{c}`: a three-letter ISO 4217 code is expected"
+                    );
+                    self.report(
+                        Code::InvalidValue,
+                        n.pos,
+                        msg,
+                        Some("XOF, EUR, USD, CHF".into()),
+                    );
+                    "XOF".to_string()
+                }
+                None => "XOF".to_string(),
+            },
+        };
+        let language = match f.get("language").filter(|n| !n.is_null()) {
+            None => Some(Lang::Fr),
+            Some(n) => self.language(n),
+        };
+        let secretariat = f
+            .get("secretariat")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.reference(n, RefRole::Secretariat));
+        let mut rates = BTreeMap::new();
+        if let Some(n) = f.get("exchange_rates").filter(|n| !n.is_null()) {
+            let pairs: &[(Node<'_>, Node<'_>)] = match &n.kind {
+                Kind::Map(pairs) => pairs,
+                _ => {
+                    let msg = tr!(
+                        lang,
+                        "`exchange_rates` doit être une table `DEVISE: taux`",
+                        "`exchange_rates` must be a mapping `CURRENCY: rate`"
+                    );
+                    self.report(
+                        Code::InvalidValue,
+                        n.pos,
+                        msg,
+                        Some("exchange_rates: { USD: 605.5 }".into()),
+                    );
+                    &[]
+                }
+            };
+            for (k, v) in pairs {
+                let Some(code) = k.as_scalar() else { continue };
+                if !values::is_currency_code(code) {
+                    let msg = tr!(
+                        lang,
+                        "devise `{code}` invalide dans `exchange_rates`",
+                        "invalid currency `{code}` in `exchange_rates`"
+                    );
+                    self.report(
+                        Code::UnknownCurrency,
+                        k.pos,
+                        msg,
+                        Some("USD, CHF, GBP…".into()),
+                    );
+                    continue;
+                }
+                if let Some(r) = self.amount(v, code) {
+                    if r == 0.0 {
+                        let msg = tr!(
+                            lang,
+                            "un taux de change ne peut pas être nul",
+                            "an exchange rate cannot be zero"
+                        );
+                        self.report(Code::InvalidAmount, v.pos, msg, None);
+                    } else {
+                        rates.insert(code.to_string(), r);
+                    }
+                }
+            }
+        }
+        Some(Header {
+            id: id?,
+            title: title?,
+            period,
+            timezone: timezone?,
+            currency,
+            language: language?,
+            secretariat,
+            rates,
+        })
+    }
+
+    fn declare_plan_id(&mut self, node: &Node<'_>) -> Option<String> {
+        self.id(node, "id")
+    }
+
+    fn policy(&mut self, node: Option<&Node<'_>>) -> Option<ReminderPolicy> {
+        let default_schedule = CronSpec::parse("0 8 * * MON-FRI").ok()?;
+        let default_digest = CronSpec::parse("0 8 * * MON").ok();
+        let mut p = ReminderPolicy {
+            schedule: default_schedule,
+            before: vec![14, 3],
+            on_deadline: true,
+            overdue_every: 7,
+            escalate_after: 14,
+            digest: default_digest,
+            on_start: false,
+        };
+        let Some(node) = node.filter(|n| !n.is_null()) else {
+            return Some(p);
+        };
+        let f = self.fields(node, "`reminders`", POLICY_KEYS)?;
+        let before_errors = self.error_count();
+        if let Some(n) = f.get("schedule") {
+            p.schedule = self.cron(n, "schedule")?;
+        }
+        if let Some(n) = f.get("digest") {
+            p.digest = match n.as_scalar() {
+                Some(s) if s.trim().eq_ignore_ascii_case("off") => None,
+                _ => Some(self.cron(n, "digest")?),
+            };
+        }
+        let o = self.policy_fields(&f);
+        if let Some(v) = o.before {
+            p.before = v;
+        }
+        p.on_deadline = o.on_deadline.unwrap_or(p.on_deadline);
+        p.on_start = o.on_start.unwrap_or(p.on_start);
+        p.overdue_every = o.overdue_every.unwrap_or(p.overdue_every);
+        p.escalate_after = o.escalate_after.unwrap_or(p.escalate_after);
+        (self.error_count() == before_errors).then_some(p)
+    }
+
+    fn policy_fields(&mut self, f: &Fields<'_, '_>) -> ReminderOverride {
+        let mut o = ReminderOverride::default();
+        if let Some(n) = f.get("before") {
+            o.before = Some(self.one_or_many(n, "before", |v, n| v.duration(n, "before")));
+        }
+        if let Some(n) = f.get("on_deadline") {
+            o.on_deadline = self.boolean(n, "on_deadline");
+        }
+        if let Some(n) = f.get("on_start") {
+            o.on_start = self.boolean(n, "on_start");
+        }
+        if let Some(n) = f.get("overdue_every") {
+            o.overdue_every = self.duration(n, "overdue_every");
+            if o.overdue_every == Some(0) {
+                let msg = tr!(
+                    self.lang,
+                    "`overdue_every` doit être d'au moins un jour",
+                    "`overdue_every` must be at least one day"
+                );
+                self.report(Code::InvalidDuration, n.pos, msg, None);
+            }
+        }
+        if let Some(n) = f.get("escalate_after") {
+            o.escalate_after = self.duration(n, "escalate_after");
+        }
+        o
+    }
+
+    fn calendar(&mut self, node: Option<&Node<'_>>) -> Option<Calendar> {
+        let mut cal = Calendar {
+            weekend: vec![Weekday::Sat, Weekday::Sun],
+            holidays: Vec::new(),
+        };
+        let Some(node) = node.filter(|n| !n.is_null()) else {
+            return Some(cal);
+        };
+        let lang = self.lang;
+        let f = self.fields(node, "`calendar`", CALENDAR_KEYS)?;
+        if let Some(n) = f.get("weekend") {
+            cal.weekend = self.one_or_many(n, "weekend", |v, n| {
+                let text = v.text(n, "weekend")?;
+                match weekday(&text) {
+                    Some(d) => Some(d),
+                    None => {
+                        let msg = tr!(
+                            lang,
+                            "jour inconnu `{text}` dans `weekend`",
+                            "unknown day `{text}` in `weekend`"
+                        );
+                        v.report(
+                            Code::InvalidValue,
+                            n.pos,
+                            msg,
+                            Some("MON, TUE, WED, THU, FRI, SAT, SUN".into()),
+                        );
+                        None
+                    }
+                }
+            });
+        }
+        if let Some(n) = f.get("holidays") {
+            for item in self.list(n, "holidays") {
+                if let Some(h) = self.holiday(item) {
+                    cal.holidays.push(h);
+                }
+            }
+        }
+        Some(cal)
+    }
+
+    fn holiday(&mut self, node: &Node<'_>) -> Option<Holiday> {
+        let lang = self.lang;
+        if let Kind::Scalar { .. } = node.kind {
+            let (d, form) = self.date(node, "holidays")?;
+            return self.day_only(node, &d, form).then_some(Holiday {
+                from: d.date,
+                to: d.date,
+                label: None,
+            });
+        }
+        let f = self.fields(node, &tr!(lang, "un jour férié", "a holiday"), HOLIDAY_KEYS)?;
+        let from_node = self.require(&f, "from", &tr!(lang, "un jour férié", "a holiday"))?;
+        let (from, ff) = self.date(from_node, "from")?;
+        let to = match f.get("to").filter(|n| !n.is_null()) {
+            Some(n) => {
+                let (to, tf) = self.date(n, "to")?;
+                if !self.day_only(n, &to, tf) {
+                    return None;
+                }
+                if to.date < from.date {
+                    let msg = tr!(
+                        lang,
+                        "le congé finit ({}) avant de commencer ({})",
+                        "the holiday ends ({}) before it starts ({})",
+                        to.label,
+                        from.label
+                    );
+                    self.report(Code::InvalidPeriod, n.pos, msg, None);
+                    return None;
+                }
+                to.date
+            }
+            None => from.date,
+        };
+        if !self.day_only(from_node, &from, ff) {
+            return None;
+        }
+        let label = self.opt_text(&f, "label");
+        Some(Holiday {
+            from: from.date,
+            to,
+            label,
+        })
+    }
+
+    fn day_only(&mut self, node: &Node<'_>, d: &DateSpec, form: DateForm) -> bool {
+        if form == DateForm::Day {
+            return true;
+        }
+        let msg = tr!(
+            self.lang,
+            "un jour férié est un jour précis, pas `{}`",
+            "a holiday is one precise day, not `{}`",
+            d.label
+        );
+        self.report(Code::InvalidDate, node.pos, msg, Some("2025-09-22".into()));
+        false
+    }
+
+    fn owner(&mut self, node: &Node<'_>) -> Option<Owner> {
+        let lang = self.lang;
+        let what = tr!(lang, "un responsable (owners)", "an owner");
+        let f = self.fields(node, &what, OWNER_KEYS)?;
+        let id = self
+            .require(&f, "id", &what)
+            .and_then(|n| self.declare(n, Entity::Owner));
+        let what = id
+            .as_ref()
+            .map(|i| tr!(lang, "le responsable `{i}`", "owner `{i}`"))
+            .unwrap_or(what);
+        let name = self
+            .require(&f, "name", &what)
+            .and_then(|n| self.text(n, "name"));
+        let short = self.opt_text(&f, "short");
+        let emails = match f.get("email") {
+            Some(n) => self.one_or_many(n, "email", |v, n| {
+                let text = v.text(n, "email")?;
+                if values::is_valid_email(&text) {
+                    return Some(text.trim().to_string());
+                }
+                let msg = tr!(
+                    lang,
+                    "adresse e-mail invalide `{text}`",
+                    "invalid e-mail address `{text}`"
+                );
+                let help = tr!(
+                    lang,
+                    "une adresse comme `point.focal@example.ml`",
+                    "an address such as `focal.point@example.ml`"
+                );
+                v.report(Code::InvalidEmail, n.pos, msg, Some(help));
+                None
+            }),
+            None => Vec::new(),
+        };
+        let language = f
+            .get("language")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.language(n));
+        let parent = f
+            .get("parent")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.reference(n, RefRole::Parent));
+        let renamed_from = self.renamed_from(&f);
+        Some(Owner {
+            id: id?,
+            name: name?,
+            short,
+            emails,
+            language,
+            parent,
+            renamed_from,
+        })
+    }
+
+    fn priority(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Priority> {
+        let lang = self.lang;
+        let what = tr!(lang, "une priorité", "a priority");
+        let f = self.fields(node, &what, PRIORITY_KEYS)?;
+        let id_node = self.require(&f, "id", &what);
+        let id = id_node.and_then(|n| self.declare(n, Entity::Priority));
+        let what = id
+            .as_ref()
+            .map(|i| tr!(lang, "la priorité `{i}`", "priority `{i}`"))
+            .unwrap_or(what);
+        let title = self
+            .require(&f, "title", &what)
+            .and_then(|n| self.text(n, "title"));
+        let lead = f
+            .get("lead")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.reference(n, RefRole::Lead));
+        let aligned_with = match f.get("aligned_with") {
+            Some(n) => self.one_or_many(n, "aligned_with", |v, n| v.text(n, "aligned_with")),
+            None => Vec::new(),
+        };
+        let mut indicators = Vec::new();
+        if let Some(n) = f.get("indicators") {
+            for item in self.list(n, "indicators") {
+                if let Some(i) = self.indicator(item, ctx) {
+                    indicators.push(i);
+                }
+            }
+        }
+        let mut tasks = Vec::new();
+        let mut task_nodes = 0;
+        if let Some(n) = f.get("tasks") {
+            let items = self.list(n, "tasks");
+            task_nodes = items.len();
+            for item in items {
+                if let Some(t) = self.task(item, ctx) {
+                    tasks.push(t);
+                }
+            }
+        }
+        if task_nodes == 0 {
+            if let Some(i) = &id {
+                let msg = tr!(
+                    lang,
+                    "la priorité `{i}` n'a aucune tâche",
+                    "priority `{i}` has no tasks"
+                );
+                let help = tr!(
+                    lang,
+                    "ajoutez des tâches sous `tasks:` ou retirez la priorité",
+                    "add tasks under `tasks:` or remove the priority"
+                );
+                self.report(
+                    Code::EmptyPriority,
+                    id_node.map(|n| n.pos).unwrap_or(f.pos),
+                    msg,
+                    Some(help),
+                );
+            }
+        }
+        let renamed_from = self.renamed_from(&f);
+        Some(Priority {
+            id: id?,
+            title: title?,
+            lead,
+            aligned_with,
+            indicators,
+            tasks,
+            renamed_from,
+        })
+    }
+
+    fn indicator(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Indicator> {
+        let lang = self.lang;
+        let what = tr!(lang, "un indicateur", "an indicator");
+        let f = self.fields(node, &what, INDICATOR_KEYS)?;
+        let id = self
+            .require(&f, "id", &what)
+            .and_then(|n| self.declare(n, Entity::Indicator));
+        let what = id
+            .as_ref()
+            .map(|i| tr!(lang, "l'indicateur `{i}`", "indicator `{i}`"))
+            .unwrap_or(what);
+        let title = self
+            .require(&f, "title", &what)
+            .and_then(|n| self.text(n, "title"));
+        let unit = self.opt_text(&f, "unit");
+        let baseline = f
+            .get("baseline")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.number(n, "baseline"));
+        let target = f
+            .get("target")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.number(n, "target"));
+        let due = match f.get("due").filter(|n| !n.is_null()) {
+            Some(n) => {
+                let (d, _) = self.date(n, "due")?;
+                self.check_in_period(n.pos, &d, ctx);
+                Some(d)
+            }
+            None => None,
+        };
+        let renamed_from = self.renamed_from(&f);
+        Some(Indicator {
+            id: id?,
+            title: title?,
+            unit,
+            baseline,
+            target,
+            due,
+            renamed_from,
+        })
+    }
+
+    fn check_in_period(&mut self, pos: Pos, d: &DateSpec, ctx: &TaskCtx<'_>) {
+        if let Some((start, end)) = ctx.period {
+            if d.date < start || d.date > end {
+                let msg = tr!(
+                    self.lang,
+                    "l'échéance `{}` ({}) est hors de la période du plan ({} – {})",
+                    "deadline `{}` ({}) is outside the plan period ({} – {})",
+                    d.label,
+                    d.date,
+                    start,
+                    end
+                );
+                self.report(Code::DeadlineOutsidePeriod, pos, msg, None);
+            }
+        }
+    }
+
+    fn task(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Task> {
+        let lang = self.lang;
+        let what = tr!(lang, "une tâche", "a task");
+        let f = self.fields(node, &what, TASK_KEYS)?;
+        let id = self
+            .require(&f, "id", &what)
+            .and_then(|n| self.declare(n, Entity::Task));
+        let what = id
+            .as_ref()
+            .map(|i| tr!(lang, "la tâche `{i}`", "task `{i}`"))
+            .unwrap_or(what);
+        let title = self
+            .require(&f, "title", &what)
+            .and_then(|n| self.text(n, "title"));
+        let description = self.opt_text(&f, "description");
+        let owners = self.require(&f, "owner", &what).map(|n| {
+            self.one_or_many(n, "owner", |v, n| {
+                let id = v.reference(n, RefRole::Owner)?;
+                let entry = v.owner_uses.entry(id.clone()).or_insert((n.pos, 0));
+                entry.1 += 1;
+                Some(id)
+            })
+        });
+        let partners = match f.get("partners") {
+            Some(n) => self.one_or_many(n, "partners", |v, n| v.reference(n, RefRole::Partner)),
+            None => Vec::new(),
+        };
+        let deadline_node = self.require(&f, "deadline", &what);
+        let deadline = deadline_node.and_then(|n| {
+            if n.as_scalar().is_some_and(values::is_continuous) {
+                return Some(Deadline::Continuous);
+            }
+            let (d, form) = self.date(n, "deadline")?;
+            self.check_in_period(n.pos, &d, ctx);
+            if form == DateForm::Day {
+                if let Some(cal) = ctx.calendar {
+                    if !cal.is_working_day(d.date) {
+                        let msg = tr!(
+                            lang,
+                            "l'échéance {} tombe un jour non ouvré (week-end ou férié)",
+                            "deadline {} falls on a non-working day (weekend or holiday)",
+                            d.label
+                        );
+                        let help = tr!(
+                            lang,
+                            "aucun rappel n'est envoyé ce jour-là ; préférez le jour ouvré précédent",
+                            "no reminder is sent that day; prefer the previous working day"
+                        );
+                        self.report(Code::DeadlineOnNonWorkingDay, n.pos, msg, Some(help));
+                    }
+                }
+            }
+            Some(Deadline::Date(d))
+        });
+        let start = match f.get("start").filter(|n| !n.is_null()) {
+            Some(n) => self.date(n, "start").map(|(d, form)| {
+                let day = first_day(&d, form);
+                if let Some(Deadline::Date(dl)) = &deadline {
+                    if day > dl.date {
+                        let msg = tr!(
+                            lang,
+                            "la tâche commence ({}) après son échéance ({})",
+                            "the task starts ({}) after its deadline ({})",
+                            d.label,
+                            dl.label
+                        );
+                        self.report(Code::InvalidPeriod, n.pos, msg, None);
+                    }
+                }
+                DateSpec {
+                    date: day,
+                    label: d.label,
+                }
+            }),
+            None => None,
+        };
+        let repeat = match f.get("repeat").filter(|n| !n.is_null()) {
+            Some(n) => {
+                let r = self.choice(
+                    n,
+                    "repeat",
+                    &[
+                        ("monthly", Repeat::Monthly),
+                        ("quarterly", Repeat::Quarterly),
+                        ("yearly", Repeat::Yearly),
+                    ],
+                );
+                if r.is_some() && deadline == Some(Deadline::Continuous) {
+                    let msg = tr!(
+                        lang,
+                        "une tâche `continu` ne peut pas se répéter",
+                        "a `continu` task cannot repeat"
+                    );
+                    let help = tr!(
+                        lang,
+                        "donnez l'échéance de la première occurrence, par exemple `T1 2025`",
+                        "give the first occurrence's deadline, for example `T1 2025`"
+                    );
+                    self.report(Code::InvalidValue, n.pos, msg, Some(help));
+                }
+                r
+            }
+            None => None,
+        };
+        let depends_on = match f.get("depends_on") {
+            Some(n) => self.one_or_many(n, "depends_on", |v, n| {
+                let dep = v.reference(n, RefRole::DependsOn)?;
+                if let Some(task) = &id {
+                    v.dep_pos.insert((task.clone(), dep.clone()), n.pos);
+                }
+                Some(dep)
+            }),
+            None => Vec::new(),
+        };
+        if let Some(i) = &id {
+            self.graph.push((i.clone(), depends_on.clone()));
+        }
+        let milestone = f
+            .get("milestone")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.boolean(n, "milestone"))
+            .unwrap_or(false);
+        let renamed_from = self.renamed_from(&f);
+        let reminders = match f.get("reminders").filter(|n| !n.is_null()) {
+            Some(n)
+                if n.as_scalar()
+                    .is_some_and(|s| s.trim().eq_ignore_ascii_case("off")) =>
+            {
+                Some(ReminderOverride {
+                    off: true,
+                    ..Default::default()
+                })
+            }
+            Some(n) if matches!(n.kind, Kind::Scalar { .. }) => {
+                let msg = tr!(
+                    lang,
+                    "`reminders` d'une tâche : `off` ou une table de réglages",
+                    "a task's `reminders`: `off` or a mapping of settings"
+                );
+                self.report(
+                    Code::InvalidValue,
+                    n.pos,
+                    msg,
+                    Some(OVERRIDE_KEYS.join(", ")),
+                );
+                None
+            }
+            Some(n) => self
+                .fields(n, "`reminders`", OVERRIDE_KEYS)
+                .map(|rf| self.policy_fields(&rf)),
+            None => None,
+        };
+        let mut resources = Vec::new();
+        if let Some(n) = f.get("resources") {
+            for item in self.list(n, "resources") {
+                if let Some(r) = self.resource(item, ctx) {
+                    resources.push(r);
+                }
+            }
+        }
+        Some(Task {
+            id: id?,
+            title: title?,
+            description,
+            owners: owners?,
+            partners,
+            start,
+            deadline: deadline?,
+            repeat,
+            depends_on,
+            milestone,
+            renamed_from,
+            reminders,
+            resources,
+        })
+    }
+
+    fn resource(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Resource> {
+        let lang = self.lang;
+        let what = tr!(lang, "une ressource", "a resource");
+        let f = self.fields(node, &what, RESOURCE_KEYS)?;
+        let kind = self.require(&f, "kind", &what).and_then(|n| {
+            self.choice(
+                n,
+                "kind",
+                &[
+                    ("budget", ResourceKind::Budget),
+                    ("staff", ResourceKind::Staff),
+                    ("equipment", ResourceKind::Equipment),
+                    ("other", ResourceKind::Other),
+                ],
+            )
+        });
+        let amount = if kind == Some(ResourceKind::Budget) {
+            self.require(
+                &f,
+                "amount",
+                &tr!(lang, "une ressource `budget`", "a `budget` resource"),
+            )
+            .and_then(|n| self.amount(n, "amount"))
+        } else {
+            f.get("amount")
+                .filter(|n| !n.is_null())
+                .and_then(|n| self.amount(n, "amount"))
+        };
+        let currency = match f.get("currency").filter(|n| !n.is_null()) {
+            None => Some(ctx.currency.to_string()),
+            Some(n) => {
+                let c = self.text(n, "currency")?.trim().to_string();
+                if rate(ctx.currency, &c, ctx.rates).is_some() {
+                    Some(c)
+                } else {
+                    let msg = tr!(
+                        lang,
+                        "devise `{c}` inconnue : ni la devise du plan ({}), ni l'EUR, ni dans `plan.exchange_rates`",
+                        "unknown currency `{c}`: neither the plan's ({}), EUR, nor in `plan.exchange_rates`",
+                        ctx.currency
+                    );
+                    let help = if values::is_currency_code(&c) {
+                        tr!(
+                            lang,
+                            "ajoutez `exchange_rates: {{ {c}: <taux> }}` dans `plan`",
+                            "add `exchange_rates: {{ {c}: <rate> }}` under `plan`"
+                        )
+                    } else {
+                        tr!(
+                            lang,
+                            "un code ISO 4217 de trois majuscules : XOF, EUR, USD, CHF",
+                            "a three-letter ISO 4217 code: XOF, EUR, USD, CHF"
+                        )
+                    };
+                    self.report(Code::UnknownCurrency, n.pos, msg, Some(help));
+                    None
+                }
+            }
+        };
+        let funder = f
+            .get("funder")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.reference(n, RefRole::Funder));
+        let status = match f.get("status").filter(|n| !n.is_null()) {
+            Some(n) => self.choice(
+                n,
+                "status",
+                &[
+                    ("secured", FundingStatus::Secured),
+                    ("pledged", FundingStatus::Pledged),
+                    ("needed", FundingStatus::Needed),
+                ],
+            )?,
+            // A named funder without a status is taken as secured; no funder is the gap.
+            None if funder.is_some() => FundingStatus::Secured,
+            None => FundingStatus::Needed,
+        };
+        let quantity = f
+            .get("quantity")
+            .filter(|n| !n.is_null())
+            .and_then(|n| self.amount(n, "quantity"));
+        let unit = self.opt_text(&f, "unit");
+        let label = self.opt_text(&f, "label");
+        let currency = currency?;
+        let amount_in_plan_currency =
+            amount.and_then(|a| rate(ctx.currency, &currency, ctx.rates).map(|r| a * r));
+        Some(Resource {
+            kind: kind?,
+            amount,
+            currency,
+            amount_in_plan_currency,
+            funder,
+            status,
+            quantity,
+            unit,
+            label,
+        })
+    }
+
+    // ---- cross-references ---------------------------------------------------------------------
+
+    fn check_references(&mut self, owners: &[Owner]) {
+        let refs = std::mem::take(&mut self.refs);
+        let lang = self.lang;
+        for r in &refs {
+            let want = r.role.target();
+            match self.ids.get(&r.id) {
+                Some((found, _)) if *found == want => {}
+                found => {
+                    let key = r.role.key();
+                    let id = &r.id;
+                    let msg = match found {
+                        Some((other, _)) => tr!(
+                            lang,
+                            "`{key}` désigne `{id}`, qui est {} et non {}",
+                            "`{key}` names `{id}`, which is {} and not {}",
+                            other.name(lang),
+                            want.name(lang)
+                        ),
+                        None => tr!(
+                            lang,
+                            "`{key}` désigne `{id}`, qui n'existe pas dans le plan",
+                            "`{key}` names `{id}`, which does not exist in the plan"
+                        ),
+                    };
+                    let known: Vec<&str> = match want {
+                        Entity::Owner => owners.iter().map(|o| o.id.as_str()).collect(),
+                        _ => {
+                            let mut t: Vec<&str> = self
+                                .ids
+                                .iter()
+                                .filter(|(_, (e, _))| *e == want)
+                                .map(|(k, _)| k.as_str())
+                                .collect();
+                            t.sort_unstable();
+                            t
+                        }
+                    };
+                    let help = reference_help(id, &known, want, lang);
+                    self.report(Code::UnknownReference, r.pos, msg, Some(help));
+                }
+            }
+        }
+    }
+
+    /// A former id (`renamed_from`) still in use would make the rename ambiguous.
+    fn check_former_ids(&mut self) {
+        let former = std::mem::take(&mut self.former_ids);
+        for (id, pos) in &former {
+            if let Some((entity, at)) = self.ids.get(id).copied() {
+                let msg = tr!(
+                    self.lang,
+                    "`renamed_from: {id}` désigne un identifiant encore utilisé par {}",
+                    "`renamed_from: {id}` names an id still used by {}",
+                    entity.name(self.lang)
+                );
+                let help = tr!(
+                    self.lang,
+                    "`{id}` est déclaré ligne {} ; un ancien identifiant ne doit plus figurer dans le plan",
+                    "`{id}` is declared at line {}; a former id must no longer appear in the plan",
+                    at.line
+                );
+                self.report(Code::DuplicateId, *pos, msg, Some(help));
+            }
+        }
+    }
+
+    /// Finds every dependency loop (iterative depth-first search: plans have 100,000 tasks).
+    fn check_cycles(&mut self, graph: &[(String, Vec<String>)]) {
+        let by_id: HashMap<&str, &[String]> = graph
+            .iter()
+            .map(|(t, d)| (t.as_str(), d.as_slice()))
+            .collect();
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            Open,
+            Done,
+        }
+        let mut order: Vec<&str> = by_id.keys().copied().collect();
+        order.sort_unstable();
+        let mut mark: HashMap<&str, Mark> = order.iter().map(|id| (*id, Mark::New)).collect();
+        let mut cycles: Vec<Vec<String>> = Vec::new();
+        for root in &order {
+            if mark[root] != Mark::New {
+                continue;
+            }
+            // (task, index of the next dependency to visit)
+            let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
+            mark.insert(root, Mark::Open);
+            while let Some((node, next)) = stack.last().copied() {
+                let deps = by_id[node];
+                if next >= deps.len() {
+                    mark.insert(node, Mark::Done);
+                    stack.pop();
+                    continue;
+                }
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                let dep = deps[next].as_str();
+                match mark.get(dep).copied() {
+                    Some(Mark::New) => {
+                        mark.insert(dep, Mark::Open);
+                        if let Some((k, _)) = by_id.get_key_value(dep) {
+                            stack.push((k, 0));
+                        }
+                    }
+                    Some(Mark::Open) => {
+                        let from = stack.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                        cycle.push(dep.to_string());
+                        cycles.push(cycle);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for cycle in cycles {
+            // Point at the `depends_on` entry of the last task that closes the loop.
+            let closer = &cycle[cycle.len() - 2];
+            let pos = self
+                .task_dep_pos(closer, &cycle[cycle.len() - 1])
+                .unwrap_or_default();
+            let path = cycle.join(" → ");
+            let msg = tr!(
+                self.lang,
+                "dépendance circulaire : {path}",
+                "dependency cycle: {path}"
+            );
+            let help = tr!(
+                self.lang,
+                "aucune de ces tâches ne peut commencer ; retirez l'une de ces dépendances",
+                "none of these tasks can ever start; remove one of these dependencies"
+            );
+            self.report(Code::DependencyCycle, pos, msg, Some(help));
+        }
+    }
+
+    fn task_dep_pos(&self, task: &str, dep: &str) -> Option<Pos> {
+        self.dep_pos
+            .get(&(task.to_string(), dep.to_string()))
+            .copied()
+    }
+
+    fn check_dependency_dates(&mut self, by_id: &HashMap<&str, &Task>) {
+        let mut warnings = Vec::new();
+        for task in by_id.values() {
+            let Some(due) = task.deadline.date() else {
+                continue;
+            };
+            for dep in &task.depends_on {
+                let Some(other) = by_id.get(dep.as_str()) else {
+                    continue;
+                };
+                let Some(dep_due) = other.deadline.date() else {
+                    continue;
+                };
+                if due < dep_due {
+                    let pos = self.task_dep_pos(&task.id, dep).unwrap_or_default();
+                    warnings.push((
+                        pos,
+                        task.id.clone(),
+                        task.deadline.label().to_string(),
+                        dep.clone(),
+                        other.deadline.label().to_string(),
+                    ));
+                }
+            }
+        }
+        for (pos, id, label, dep, dep_label) in warnings {
+            let msg = tr!(
+                self.lang,
+                "la tâche `{id}` est due ({label}) avant `{dep}` dont elle dépend ({dep_label})",
+                "task `{id}` is due ({label}) before `{dep}`, which it depends on ({dep_label})"
+            );
+            self.report(Code::DeadlineBeforeDependency, pos, msg, None);
+        }
+    }
+
+    fn check_owner_emails(&mut self, owners: &[Owner]) {
+        let mut missing: Vec<(Pos, String, usize)> = owners
+            .iter()
+            .filter(|o| o.emails.is_empty())
+            .filter_map(|o| {
+                self.owner_uses
+                    .get(&o.id)
+                    .map(|(pos, n)| (*pos, o.id.clone(), *n))
+            })
+            .collect();
+        missing.sort_by_key(|(p, _, _)| (p.line, p.col));
+        for (pos, id, n) in missing {
+            let msg = tr!(
+                self.lang,
+                "le responsable `{id}` n'a pas d'e-mail : ses {n} tâche(s) ne recevront aucun rappel",
+                "owner `{id}` has no e-mail: its {n} task(s) will get no reminder"
+            );
+            let help = tr!(
+                self.lang,
+                "ajoutez `email:` au responsable `{id}`",
+                "add `email:` to owner `{id}`"
+            );
+            self.report(Code::OwnerWithoutEmail, pos, msg, Some(help));
+        }
+    }
+}
+
+struct Header {
+    id: String,
+    title: String,
+    period: Option<(NaiveDate, NaiveDate)>,
+    timezone: chrono_tz::Tz,
+    currency: String,
+    language: Lang,
+    secretariat: Option<String>,
+    rates: BTreeMap<String, f64>,
+}
+
+struct TaskCtx<'c> {
+    currency: &'c str,
+    rates: &'c BTreeMap<String, f64>,
+    period: Option<(NaiveDate, NaiveDate)>,
+    calendar: Option<&'c Calendar>,
+}
+
+/// For a start date: a month, quarter or semester starts on its first day.
+fn first_day(d: &DateSpec, form: DateForm) -> NaiveDate {
+    let months_back = match form {
+        DateForm::Day => return d.date,
+        DateForm::Month => 0,
+        DateForm::Quarter => 2,
+        DateForm::Semester => 5,
+    };
+    let month0 = d.date.month0() - months_back;
+    NaiveDate::from_ymd_opt(d.date.year(), month0 + 1, 1).unwrap_or(d.date)
+}
+
+fn weekday(text: &str) -> Option<Weekday> {
+    match text.trim().to_ascii_uppercase().as_str() {
+        "MON" | "LUN" => Some(Weekday::Mon),
+        "TUE" | "MAR" => Some(Weekday::Tue),
+        "WED" | "MER" => Some(Weekday::Wed),
+        "THU" | "JEU" => Some(Weekday::Thu),
+        "FRI" | "VEN" => Some(Weekday::Fri),
+        "SAT" | "SAM" => Some(Weekday::Sat),
+        "SUN" | "DIM" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+fn closest<'k>(word: &str, candidates: &[&'k str]) -> Option<&'k str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn suggest_key(key: &str, known: &[&str], lang: Lang) -> String {
+    let lower = key.to_lowercase();
+    let alias = KEY_ALIASES
+        .iter()
+        .find(|(a, k)| *a == lower && known.contains(k))
+        .map(|(_, k)| *k);
+    match alias.or_else(|| closest(&lower, known)) {
+        Some(k) => tr!(lang, "vouliez-vous dire `{k}` ?", "did you mean `{k}`?"),
+        None if known.is_empty() => tr!(
+            lang,
+            "aucune clé n'est attendue ici",
+            "no key is expected here"
+        ),
+        None => tr!(
+            lang,
+            "clés possibles : {}",
+            "known keys: {}",
+            known.join(", ")
+        ),
+    }
+}
+
+fn reference_help(id: &str, known: &[&str], want: Entity, lang: Lang) -> String {
+    let near = closest(id, known);
+    let shown: Vec<&str> = known.iter().take(12).copied().collect();
+    let more = if known.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    let list = match want {
+        Entity::Owner => tr!(
+            lang,
+            "responsables connus : {}{more}",
+            "known owners: {}{more}",
+            shown.join(", ")
+        ),
+        _ => tr!(
+            lang,
+            "tâches connues : {}{more}",
+            "known tasks: {}{more}",
+            shown.join(", ")
+        ),
+    };
+    match near {
+        Some(n) => tr!(
+            lang,
+            "vouliez-vous dire `{n}` ? {list}",
+            "did you mean `{n}`? {list}"
+        ),
+        None => list,
+    }
+}
+
+/// A suggested valid id for an invalid one (`Axe 1` -> `axe-1`).
+fn id_fix(text: &str) -> Option<String> {
+    let fixed: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '.' | '_' | '-' => c,
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            _ => '-',
+        })
+        .collect();
+    let fixed = fixed
+        .trim_start_matches(['-', '.', '_'])
+        .chars()
+        .take(values::MAX_ID_LEN)
+        .collect::<String>();
+    (values::is_valid_id(&fixed) && fixed != text).then_some(fixed)
+}

@@ -1,0 +1,286 @@
+//! The value forms of the plan format: ids, dates, durations, amounts, e-mail addresses.
+//!
+//! Pure parsing, no diagnostics: each function says whether a text is of its form, and the
+//! validator turns a refusal into a positioned, localised diagnostic.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Largest id length allowed by the format.
+pub const MAX_ID_LEN: usize = 64;
+
+/// `[a-z0-9][a-z0-9._-]*`, at most 64 characters.
+pub fn is_valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= MAX_ID_LEN
+        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
+        && bytes.iter().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
+}
+
+/// How a date was written: it decides the display and whether it names a precise day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateForm {
+    Day,
+    Month,
+    Quarter,
+    Semester,
+}
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// In none of the forms.
+    Form,
+    /// In a form, but naming a day that does not exist (2025-02-30, T5 2025).
+    Impossible,
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+fn digits(s: &str, n: usize) -> Option<u32> {
+    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// Parses `YYYY-MM-DD`, `YYYY-MM`, `T1 2025`/`Q1 2025` and `S1 2025` (case-insensitive letters).
+pub fn parse_date(text: &str) -> Result<(NaiveDate, DateForm), DateError> {
+    let s = text.trim();
+    let parts: Vec<&str> = s.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => {
+            let (y, m, d) = (digits(y, 4), digits(m, 2), digits(d, 2));
+            let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+                return Err(DateError::Form);
+            };
+            return NaiveDate::from_ymd_opt(y as i32, m, d)
+                .map(|date| (date, DateForm::Day))
+                .ok_or(DateError::Impossible);
+        }
+        [y, m] if digits(y, 4).is_some() && digits(m, 2).is_some() => {
+            let (y, m) = (digits(y, 4).unwrap_or(0), digits(m, 2).unwrap_or(0));
+            return if (1..=12).contains(&m) {
+                last_day_of_month(y as i32, m)
+                    .map(|date| (date, DateForm::Month))
+                    .ok_or(DateError::Impossible)
+            } else {
+                Err(DateError::Impossible)
+            };
+        }
+        _ => {}
+    }
+    // `T3 2025`, `Q3 2025`, `S1 2025` (one or more spaces, or a hyphen).
+    let mut chars = s.chars();
+    let letter = chars.next().map(|c| c.to_ascii_uppercase());
+    let rest: String = chars.collect();
+    let (num, year) = match rest.split_once([' ', '-']) {
+        Some((n, y)) => (n.trim(), y.trim()),
+        None => return Err(DateError::Form),
+    };
+    let (Some(n), Some(year)) = (digits(num, 1), digits(year, 4)) else {
+        return Err(DateError::Form);
+    };
+    let year = year as i32;
+    match letter {
+        Some('T' | 'Q') if (1..=4).contains(&n) => last_day_of_month(year, n * 3)
+            .map(|d| (d, DateForm::Quarter))
+            .ok_or(DateError::Impossible),
+        Some('S') if (1..=2).contains(&n) => last_day_of_month(year, n * 6)
+            .map(|d| (d, DateForm::Semester))
+            .ok_or(DateError::Impossible),
+        Some('T' | 'Q' | 'S') => Err(DateError::Impossible),
+        _ => Err(DateError::Form),
+    }
+}
+
+/// `continu` (an ongoing activity, never overdue), in any letter case.
+pub fn is_continuous(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("continu")
+}
+
+/// `Nd` or `Nw`, N a whole number: the number of days.
+pub fn parse_duration(text: &str) -> Option<u32> {
+    let s = text.trim();
+    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    let n: u32 = digits(num, num.len()).filter(|_| !num.is_empty())?;
+    match unit {
+        "d" | "j" => Some(n),
+        "w" | "s" => n.checked_mul(7),
+        _ => None,
+    }
+}
+
+/// Why a text is not an amount.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AmountError {
+    Negative,
+    NotNumeric,
+}
+
+/// A non-negative amount: a YAML number (`12_500_000`, `1500.5`) or a string grouped by spaces
+/// (`"12 500 000"`, also with non-breaking spaces as French word processors write them).
+pub fn parse_amount(text: &str) -> Result<f64, AmountError> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let body = cleaned.strip_prefix('+').unwrap_or(&cleaned);
+    if let Some(neg) = body.strip_prefix('-') {
+        return match neg.parse::<f64>() {
+            Ok(v) if v == 0.0 => Ok(0.0),
+            Ok(_) => Err(AmountError::Negative),
+            Err(_) => Err(AmountError::NotNumeric),
+        };
+    }
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(AmountError::NotNumeric);
+    }
+    body.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or(AmountError::NotNumeric)
+}
+
+/// `6.000`, `12.500.000`: digits grouped by dots the French way, which YAML reads as a decimal.
+pub fn is_ambiguous_amount(text: &str) -> bool {
+    let mut groups = text.trim().split('.');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A mailbox: `name@domain.tld`, or `Nom <name@domain.tld>`.
+pub fn is_valid_email(text: &str) -> bool {
+    text.trim().parse::<lettre::message::Mailbox>().is_ok() && text.contains('@')
+}
+
+/// ISO 4217 form: three capital letters.
+pub fn is_currency_code(text: &str) -> bool {
+    text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Adds `months` to a recurring deadline: the last day of a month stays the last day of the month;
+/// any other day keeps its number, clamped to the month's end.
+pub fn add_months(date: NaiveDate, months: u32, keep_month_end: bool) -> Option<NaiveDate> {
+    let total = date.year() * 12 + date.month0() as i32 + months as i32;
+    let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
+    let last = last_day_of_month(year, month)?;
+    if keep_month_end {
+        return Some(last);
+    }
+    Some(NaiveDate::from_ymd_opt(year, month, date.day()).unwrap_or(last))
+}
+
+/// True when `date` is the last day of its month.
+pub fn is_month_end(date: NaiveDate) -> bool {
+    date.succ_opt()
+        .is_none_or(|next| next.month() != date.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("test date")
+    }
+
+    #[test]
+    fn every_date_form() {
+        assert_eq!(
+            parse_date("2025-09-30"),
+            Ok((d(2025, 9, 30), DateForm::Day))
+        );
+        assert_eq!(parse_date("2024-02"), Ok((d(2024, 2, 29), DateForm::Month)));
+        assert_eq!(
+            parse_date("T3 2025"),
+            Ok((d(2025, 9, 30), DateForm::Quarter))
+        );
+        assert_eq!(
+            parse_date("Q4 2025"),
+            Ok((d(2025, 12, 31), DateForm::Quarter))
+        );
+        assert_eq!(
+            parse_date("t1 2026"),
+            Ok((d(2026, 3, 31), DateForm::Quarter))
+        );
+        assert_eq!(
+            parse_date("S1 2025"),
+            Ok((d(2025, 6, 30), DateForm::Semester))
+        );
+        assert_eq!(
+            parse_date("S2 2025"),
+            Ok((d(2025, 12, 31), DateForm::Semester))
+        );
+        assert_eq!(parse_date("2025-02-30"), Err(DateError::Impossible));
+        assert_eq!(parse_date("2025-13"), Err(DateError::Impossible));
+        assert_eq!(parse_date("T5 2025"), Err(DateError::Impossible));
+        assert_eq!(parse_date("30/09/2025"), Err(DateError::Form));
+        assert_eq!(parse_date("septembre"), Err(DateError::Form));
+        assert_eq!(parse_date(""), Err(DateError::Form));
+        assert!(is_continuous("continu") && is_continuous("Continu") && !is_continuous("continue"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("14d"), Some(14));
+        assert_eq!(parse_duration("2w"), Some(14));
+        assert_eq!(parse_duration("0d"), Some(0));
+        assert_eq!(parse_duration("d"), None);
+        assert_eq!(parse_duration("-3d"), None);
+        assert_eq!(parse_duration("3 days"), None);
+        assert_eq!(parse_duration("3"), None);
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("12 500 000"), Ok(12_500_000.0));
+        assert_eq!(parse_amount("12_500_000"), Ok(12_500_000.0));
+        assert_eq!(parse_amount("12\u{a0}500"), Ok(12_500.0));
+        assert_eq!(parse_amount("1500.5"), Ok(1500.5));
+        assert_eq!(parse_amount("-5"), Err(AmountError::Negative));
+        assert_eq!(parse_amount("beaucoup"), Err(AmountError::NotNumeric));
+        assert_eq!(parse_amount("1e400"), Err(AmountError::NotNumeric));
+        assert!(is_ambiguous_amount("6.000") && is_ambiguous_amount("12.500.000"));
+        assert!(
+            !is_ambiguous_amount("6.5")
+                && !is_ambiguous_amount("6000")
+                && !is_ambiguous_amount("1234.000")
+        );
+    }
+
+    #[test]
+    fn ids_and_emails() {
+        assert!(is_valid_id("axe-1.a1") && is_valid_id("0abc_d"));
+        assert!(
+            !is_valid_id("Axe-1") && !is_valid_id("-a") && !is_valid_id("a b") && !is_valid_id("")
+        );
+        assert!(!is_valid_id(&"a".repeat(65)));
+        assert!(is_valid_email("focal.dgme@example.ml"));
+        assert!(is_valid_email("Secrétariat CNRM <cnrm@example.ml>"));
+        assert!(!is_valid_email("focal.dgme.example.ml") && !is_valid_email("a@@b"));
+    }
+
+    #[test]
+    fn month_arithmetic() {
+        assert_eq!(add_months(d(2025, 3, 31), 3, true), Some(d(2025, 6, 30)));
+        assert_eq!(add_months(d(2025, 1, 31), 1, false), Some(d(2025, 2, 28)));
+        assert_eq!(add_months(d(2025, 1, 15), 12, false), Some(d(2026, 1, 15)));
+        assert!(is_month_end(d(2024, 2, 29)) && !is_month_end(d(2024, 2, 28)));
+    }
+}

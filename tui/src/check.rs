@@ -1,0 +1,157 @@
+//! `cnrm plan check`: compiler-style diagnostics (through miette) or the contract's JSON array.
+
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
+use cnrm_engine::plan::yaml::LineIndex;
+use cnrm_engine::plan::{check_source, Diagnostic, Severity};
+use cnrm_engine::Lang;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+};
+use std::fmt;
+use std::io::{IsTerminal, Write};
+
+/// One diagnostic dressed for miette's code-frame renderer.
+struct Shown<'a> {
+    diag: &'a Diagnostic,
+    source: &'a NamedSource<String>,
+    span: SourceSpan,
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code.as_str()))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(format!("{}:{}", self.diag.line, self.diag.column)),
+            self.span,
+        ))))
+    }
+}
+
+fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+/// Renders every diagnostic of one file, compiler-style.
+pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_context_lines(1)
+        .with_width(100);
+    let source = NamedSource::new(file, src.to_string()).with_language("yaml");
+    let index = LineIndex::new(src);
+    let mut out = String::new();
+    for diag in diags {
+        let pos = cnrm_engine::plan::yaml::Pos {
+            line: diag.line,
+            col: diag.column,
+        };
+        let offset = index.offset(src, pos);
+        let span = SourceSpan::new(offset.into(), LineIndex::token_len(src, offset));
+        let shown = Shown {
+            diag,
+            source: &source,
+            span,
+        };
+        if handler.render_report(&mut out, &shown).is_err() {
+            out.push_str(&format!(
+                "{}:{}:{}: {}: {}\n",
+                file, diag.line, diag.column, diag.code, diag.message
+            ));
+        }
+    }
+    out
+}
+
+pub fn run(args: &CheckArgs, lang: Lang) -> u8 {
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut status = EXIT_OK;
+    let color = use_color();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let file = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!(
+                    "{}: {}",
+                    strings::error_word(lang),
+                    strings::unreadable(lang, &file, &e.to_string())
+                );
+                status = EXIT_MISUSE;
+                continue;
+            }
+        };
+        let Ok(src) = String::from_utf8(bytes) else {
+            eprintln!(
+                "{}: {}",
+                strings::error_word(lang),
+                strings::not_utf8(lang, &file)
+            );
+            status = EXIT_MISUSE;
+            continue;
+        };
+        let checked = check_source(&src, &file, lang);
+        if checked.errors() > 0 && status == EXIT_OK {
+            status = EXIT_PROBLEM;
+        }
+        match args.format {
+            CheckFormat::Json => all.extend(checked.diagnostics),
+            CheckFormat::Human => {
+                let text = render_human(&src, &file, &checked.diagnostics, color);
+                let summary =
+                    strings::check_summary(lang, &file, checked.errors(), checked.warnings());
+                let _ = write!(stdout, "{text}");
+                let _ = writeln!(stdout, "{summary}");
+            }
+        }
+    }
+    if args.format == CheckFormat::Json {
+        match serde_json::to_string_pretty(&all) {
+            Ok(json) => {
+                let _ = writeln!(stdout, "{json}");
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", strings::error_word(lang));
+                return EXIT_MISUSE;
+            }
+        }
+    }
+    status
+}
