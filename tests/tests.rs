@@ -1,1 +1,7 @@
+//! End-to-end tests: the real `cnrm` binary on real files (and, in later suites, real databases,
+//! a real SMTP server and a real terminal). One test binary, one module per topic.
 
+mod common;
+
+mod plan_check;
+mod plan_schema;

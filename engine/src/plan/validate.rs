@@ -13,7 +13,8 @@ use crate::plan::yaml::{Kind, Node, Pos};
 use crate::schedule::CronSpec;
 use crate::tr;
 use chrono::{Datelike, NaiveDate, Weekday};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 const TOP_KEYS: &[&str] = &[
     "version",
@@ -210,6 +211,24 @@ struct Reference {
     pos: Pos,
 }
 
+/// What a mapping is, for messages ("la tâche `axe-1.a1`"): a text, or a closure so that the
+/// sentence is only built when a message needs it (tasks are read 100,000 at a time).
+trait Describe {
+    fn describe(&self) -> String;
+}
+
+impl Describe for str {
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<F: Fn() -> String> Describe for F {
+    fn describe(&self) -> String {
+        self()
+    }
+}
+
 /// A mapping node's entries, after unknown keys were reported.
 struct Fields<'n, 'a> {
     pos: Pos,
@@ -235,10 +254,20 @@ struct Validator<'f> {
     former_ids: Vec<(String, Pos)>,
     /// Per owner used in a task's `owner`: where first, and how many tasks.
     owner_uses: HashMap<String, (Pos, usize)>,
-    /// Every task's dependencies, even of tasks with other errors, so loops are always found.
-    graph: Vec<(String, Vec<String>)>,
-    /// Where each `depends_on` entry was written, by (task, dependency).
-    dep_pos: HashMap<(String, String), Pos>,
+    /// Tasks validated while the file was being parsed, by priority index (see `parse_streaming`).
+    streamed: Vec<Vec<Task>>,
+    /// How many task items each priority had, valid or not.
+    streamed_items: Vec<usize>,
+    /// Deadlines and due dates, checked against the period and calendar once both are known:
+    /// (where, day, as written, a task deadline written as a precise day).
+    dated: Vec<(Pos, NaiveDate, String, bool)>,
+    /// Currencies written on resources, checked once the plan's currency and rates are known.
+    currencies: Vec<(Pos, String)>,
+    /// Owners whose `email` key was written (even if invalid): no second warning for them.
+    email_written: FxHashSet<String>,
+    /// Every task's dependencies with where each was written, even for tasks with other errors,
+    /// so loops are always found.
+    graph: Vec<(String, Vec<(String, Pos)>)>,
 }
 
 /// Checks a plan file's text. `file` is only used to label diagnostics.
@@ -247,18 +276,37 @@ pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
         lang,
         file,
         diags: Vec::new(),
-        ids: HashMap::new(),
+        ids: HashMap::default(),
         refs: Vec::new(),
         former_ids: Vec::new(),
-        owner_uses: HashMap::new(),
-        dep_pos: HashMap::new(),
+        owner_uses: HashMap::default(),
         graph: Vec::new(),
+        email_written: Default::default(),
+        streamed: Vec::new(),
+        streamed_items: Vec::new(),
+        dated: Vec::new(),
+        currencies: Vec::new(),
     };
-    let root = match crate::plan::yaml::parse(src) {
+    let parsed = crate::plan::yaml::parse_streaming(src, &mut |priority, node| {
+        if v.streamed.len() <= priority {
+            v.streamed.resize_with(priority + 1, Vec::new);
+            v.streamed_items.resize(priority + 1, 0);
+        }
+        v.streamed_items[priority] += 1;
+        if let Some(task) = v.task(&node) {
+            v.streamed[priority].push(task);
+        }
+    });
+    let root = match parsed {
         Ok(root) => root,
         Err(e) => {
             let message = tr!(lang, "YAML invalide : {}", "invalid YAML: {}", e.message);
-            v.report(Code::YamlSyntax, e.pos, message, None);
+            let help = tr!(
+                lang,
+                "vérifiez l'indentation (des espaces, jamais de tabulation), que chaque `[` ou `{{` est refermé, et mettez entre guillemets un texte qui contient `: ` ou ` #`",
+                "check the indentation (spaces, never tabs), that every `[` or `{{` is closed, and quote text that contains `: ` or ` #`"
+            );
+            v.report(Code::YamlSyntax, e.pos, message, Some(help));
             return v.finish(None);
         }
     };
@@ -298,13 +346,14 @@ impl<'f> Validator<'f> {
     // ---- generic readers -------------------------------------------------------------------
 
     /// Reads a mapping, reporting keys the format does not have.
-    fn fields<'n, 'a>(
+    fn fields<'n, 'a, W: Describe + ?Sized>(
         &mut self,
         node: &'n Node<'a>,
-        what: &str,
+        what: &W,
         known: &[&str],
     ) -> Option<Fields<'n, 'a>> {
         let Kind::Map(pairs) = &node.kind else {
+            let what = what.describe();
             let msg = tr!(
                 self.lang,
                 "{what} doit être une table de clés (`clé: valeur`), pas {}",
@@ -319,6 +368,7 @@ impl<'f> Validator<'f> {
                 Some(k) if known.contains(&k) => {}
                 Some(k) => {
                     let help = suggest_key(k, known, self.lang);
+                    let what = what.describe();
                     let msg = tr!(
                         self.lang,
                         "clé inconnue `{k}` dans {what}",
@@ -342,14 +392,15 @@ impl<'f> Validator<'f> {
         })
     }
 
-    fn require<'n, 'a>(
+    fn require<'n, 'a, W: Describe + ?Sized>(
         &mut self,
         f: &Fields<'n, 'a>,
         key: &str,
-        what: &str,
+        what: &W,
     ) -> Option<&'n Node<'a>> {
         let found = f.get(key).filter(|n| !n.is_null());
         if found.is_none() {
+            let what = what.describe();
             let msg = tr!(
                 self.lang,
                 "clé obligatoire `{key}` absente de {what}",
@@ -419,28 +470,36 @@ impl<'f> Validator<'f> {
         None
     }
 
-    /// Registers an id in the plan's single namespace; a second use is `duplicate-id`.
+    /// Registers an id in the plan's single namespace; a second use is `duplicate-id`, reported
+    /// at whichever use comes later in the file (tasks are read while parsing, so not in order).
     fn declare(&mut self, node: &Node<'_>, entity: Entity) -> Option<String> {
         let id = self.id(node, "id")?;
-        if let Some((first, pos)) = self.ids.get(&id).copied() {
-            let msg = tr!(
-                self.lang,
-                "l'identifiant `{id}` est déjà utilisé par {}",
-                "id `{id}` is already used by {}",
-                first.name(self.lang)
-            );
-            let help = tr!(
-                self.lang,
-                "première utilisation ligne {}, colonne {} ; les identifiants sont uniques dans tout le plan",
-                "first used at line {}, column {}; ids are unique across the whole plan",
-                pos.line,
-                pos.col
-            );
-            self.report(Code::DuplicateId, node.pos, msg, Some(help));
-            return None;
-        }
-        self.ids.insert(id.clone(), (entity, node.pos));
-        Some(id)
+        let Some((first, first_pos)) = self.ids.get(&id).copied() else {
+            self.ids.insert(id.clone(), (entity, node.pos));
+            return Some(id);
+        };
+        let later = (first_pos.line, first_pos.col) > (node.pos.line, node.pos.col);
+        let (kept, kept_pos, dup_pos) = if later {
+            self.ids.insert(id.clone(), (entity, node.pos));
+            (entity, node.pos, first_pos)
+        } else {
+            (first, first_pos, node.pos)
+        };
+        let msg = tr!(
+            self.lang,
+            "l'identifiant `{id}` est déjà utilisé par {}",
+            "id `{id}` is already used by {}",
+            kept.name(self.lang)
+        );
+        let help = tr!(
+            self.lang,
+            "première utilisation ligne {}, colonne {} ; les identifiants sont uniques dans tout le plan",
+            "first used at line {}, column {}; ids are unique across the whole plan",
+            kept_pos.line,
+            kept_pos.col
+        );
+        self.report(Code::DuplicateId, dup_pos, msg, Some(help));
+        None
     }
 
     fn renamed_from(&mut self, f: &Fields<'_, '_>) -> Option<String> {
@@ -450,13 +509,17 @@ impl<'f> Validator<'f> {
         Some(id)
     }
 
+    /// Reads an id that names something else; checked now when the target is already declared
+    /// (owners usually come first), else kept for `check_references` at the end.
     fn reference(&mut self, node: &Node<'_>, role: RefRole) -> Option<String> {
         let id = self.text(node, role.key())?;
-        self.refs.push(Reference {
-            role,
-            id: id.clone(),
-            pos: node.pos,
-        });
+        if !matches!(self.ids.get(&id), Some((e, _)) if *e == role.target()) {
+            self.refs.push(Reference {
+                role,
+                id: id.clone(),
+                pos: node.pos,
+            });
+        }
         Some(id)
     }
 
@@ -669,7 +732,7 @@ impl<'f> Validator<'f> {
 
     fn plan(&mut self, root: &Node<'_>) -> Option<Plan> {
         let lang = self.lang;
-        let top = self.fields(root, &tr!(lang, "le plan", "the plan"), TOP_KEYS)?;
+        let top = self.fields(root, &*tr!(lang, "le plan", "the plan"), TOP_KEYS)?;
         match top.get("version") {
             None => {
                 let msg = tr!(
@@ -694,8 +757,8 @@ impl<'f> Validator<'f> {
 
         let plan_what = tr!(lang, "la section `plan`", "the `plan` section");
         let header = self
-            .require(&top, "plan", &tr!(lang, "le fichier", "the file"))
-            .and_then(|n| self.fields(n, &plan_what, PLAN_KEYS));
+            .require(&top, "plan", &*tr!(lang, "le fichier", "the file"))
+            .and_then(|n| self.fields(n, plan_what.as_str(), PLAN_KEYS));
         let mut header_out = None;
         if let Some(h) = &header {
             header_out = self.header(h, &plan_what);
@@ -704,11 +767,13 @@ impl<'f> Validator<'f> {
             Some(h) => (h.currency.clone(), h.rates.clone(), h.period),
             None => ("XOF".to_string(), BTreeMap::new(), None),
         };
+        // Resource currencies are only judged against a header that was read without error.
+        let currency_known = header_out.is_some();
 
         let policy = self.policy(top.get("reminders"));
         let calendar = self.calendar(top.get("calendar"));
 
-        let owners_node = self.require(&top, "owners", &tr!(lang, "le fichier", "the file"));
+        let owners_node = self.require(&top, "owners", &*tr!(lang, "le fichier", "the file"));
         let mut owners = Vec::new();
         if let Some(node) = owners_node {
             for item in self.list(node, "owners") {
@@ -718,32 +783,26 @@ impl<'f> Validator<'f> {
             }
         }
 
-        let prio_node = self.require(&top, "priorities", &tr!(lang, "le fichier", "the file"));
+        let prio_node = self.require(&top, "priorities", &*tr!(lang, "le fichier", "the file"));
         let mut priorities = Vec::new();
-        let ctx = TaskCtx {
-            currency: &currency,
-            rates: &rates,
-            period,
-            calendar: calendar.as_ref(),
-        };
         if let Some(node) = prio_node {
-            for item in self.list(node, "priorities") {
-                if let Some(p) = self.priority(item, &ctx) {
+            for (index, item) in self.list(node, "priorities").iter().enumerate() {
+                if let Some(p) = self.priority(item, index) {
                     priorities.push(p);
                 }
             }
         }
+        self.check_dated(period, calendar.as_ref());
+        if currency_known {
+            self.check_currencies(&currency, &rates);
+        }
+        convert_amounts(&mut priorities, &currency, &rates);
 
         self.check_references(&owners);
         self.check_former_ids();
-        let by_id: HashMap<&str, &Task> = priorities
-            .iter()
-            .flat_map(|p: &Priority| p.tasks.iter())
-            .map(|t| (t.id.as_str(), t))
-            .collect();
         let graph = std::mem::take(&mut self.graph);
-        self.check_cycles(&graph);
-        self.check_dependency_dates(&by_id);
+        let tasks: Vec<&Task> = priorities.iter().flat_map(|p| p.tasks.iter()).collect();
+        self.check_dependencies(&graph, &tasks);
         self.check_owner_emails(&owners);
 
         if self.error_count() > 0 {
@@ -1037,8 +1096,12 @@ impl<'f> Validator<'f> {
                 label: None,
             });
         }
-        let f = self.fields(node, &tr!(lang, "un jour férié", "a holiday"), HOLIDAY_KEYS)?;
-        let from_node = self.require(&f, "from", &tr!(lang, "un jour férié", "a holiday"))?;
+        let f = self.fields(
+            node,
+            &*tr!(lang, "un jour férié", "a holiday"),
+            HOLIDAY_KEYS,
+        )?;
+        let from_node = self.require(&f, "from", &*tr!(lang, "un jour férié", "a holiday"))?;
         let (from, ff) = self.date(from_node, "from")?;
         let to = match f.get("to").filter(|n| !n.is_null()) {
             Some(n) => {
@@ -1088,19 +1151,23 @@ impl<'f> Validator<'f> {
 
     fn owner(&mut self, node: &Node<'_>) -> Option<Owner> {
         let lang = self.lang;
-        let what = tr!(lang, "un responsable (owners)", "an owner");
-        let f = self.fields(node, &what, OWNER_KEYS)?;
+        let what0 = || tr!(lang, "un responsable (owners)", "an owner");
+        let f = self.fields(node, &what0, OWNER_KEYS)?;
         let id = self
-            .require(&f, "id", &what)
+            .require(&f, "id", &what0)
             .and_then(|n| self.declare(n, Entity::Owner));
-        let what = id
-            .as_ref()
-            .map(|i| tr!(lang, "le responsable `{i}`", "owner `{i}`"))
-            .unwrap_or(what);
+        let what = || {
+            id.as_ref()
+                .map(|i| tr!(lang, "le responsable `{i}`", "owner `{i}`"))
+                .unwrap_or_else(what0)
+        };
         let name = self
             .require(&f, "name", &what)
             .and_then(|n| self.text(n, "name"));
         let short = self.opt_text(&f, "short");
+        if let (Some(i), Some(_)) = (&id, f.get("email")) {
+            self.email_written.insert(i.clone());
+        }
         let emails = match f.get("email") {
             Some(n) => self.one_or_many(n, "email", |v, n| {
                 let text = v.text(n, "email")?;
@@ -1142,16 +1209,17 @@ impl<'f> Validator<'f> {
         })
     }
 
-    fn priority(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Priority> {
+    fn priority(&mut self, node: &Node<'_>, index: usize) -> Option<Priority> {
         let lang = self.lang;
-        let what = tr!(lang, "une priorité", "a priority");
-        let f = self.fields(node, &what, PRIORITY_KEYS)?;
-        let id_node = self.require(&f, "id", &what);
+        let what0 = || tr!(lang, "une priorité", "a priority");
+        let f = self.fields(node, &what0, PRIORITY_KEYS)?;
+        let id_node = self.require(&f, "id", &what0);
         let id = id_node.and_then(|n| self.declare(n, Entity::Priority));
-        let what = id
-            .as_ref()
-            .map(|i| tr!(lang, "la priorité `{i}`", "priority `{i}`"))
-            .unwrap_or(what);
+        let what = || {
+            id.as_ref()
+                .map(|i| tr!(lang, "la priorité `{i}`", "priority `{i}`"))
+                .unwrap_or_else(what0)
+        };
         let title = self
             .require(&f, "title", &what)
             .and_then(|n| self.text(n, "title"));
@@ -1166,18 +1234,23 @@ impl<'f> Validator<'f> {
         let mut indicators = Vec::new();
         if let Some(n) = f.get("indicators") {
             for item in self.list(n, "indicators") {
-                if let Some(i) = self.indicator(item, ctx) {
+                if let Some(i) = self.indicator(item) {
                     indicators.push(i);
                 }
             }
         }
-        let mut tasks = Vec::new();
-        let mut task_nodes = 0;
+        let mut tasks = self
+            .streamed
+            .get_mut(index)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut task_nodes = self.streamed_items.get(index).copied().unwrap_or(0);
         if let Some(n) = f.get("tasks") {
+            // Task items the streaming parser did not hand over (a plan whose root is unusual).
             let items = self.list(n, "tasks");
-            task_nodes = items.len();
+            task_nodes += items.len();
             for item in items {
-                if let Some(t) = self.task(item, ctx) {
+                if let Some(t) = self.task(item) {
                     tasks.push(t);
                 }
             }
@@ -1214,17 +1287,18 @@ impl<'f> Validator<'f> {
         })
     }
 
-    fn indicator(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Indicator> {
+    fn indicator(&mut self, node: &Node<'_>) -> Option<Indicator> {
         let lang = self.lang;
-        let what = tr!(lang, "un indicateur", "an indicator");
-        let f = self.fields(node, &what, INDICATOR_KEYS)?;
+        let what0 = || tr!(lang, "un indicateur", "an indicator");
+        let f = self.fields(node, &what0, INDICATOR_KEYS)?;
         let id = self
-            .require(&f, "id", &what)
+            .require(&f, "id", &what0)
             .and_then(|n| self.declare(n, Entity::Indicator));
-        let what = id
-            .as_ref()
-            .map(|i| tr!(lang, "l'indicateur `{i}`", "indicator `{i}`"))
-            .unwrap_or(what);
+        let what = || {
+            id.as_ref()
+                .map(|i| tr!(lang, "l'indicateur `{i}`", "indicator `{i}`"))
+                .unwrap_or_else(what0)
+        };
         let title = self
             .require(&f, "title", &what)
             .and_then(|n| self.text(n, "title"));
@@ -1240,7 +1314,7 @@ impl<'f> Validator<'f> {
         let due = match f.get("due").filter(|n| !n.is_null()) {
             Some(n) => {
                 let (d, _) = self.date(n, "due")?;
-                self.check_in_period(n.pos, &d, ctx);
+                self.dated.push((n.pos, d.date, d.label.clone(), false));
                 Some(d)
             }
             None => None,
@@ -1257,34 +1331,79 @@ impl<'f> Validator<'f> {
         })
     }
 
-    fn check_in_period(&mut self, pos: Pos, d: &DateSpec, ctx: &TaskCtx<'_>) {
-        if let Some((start, end)) = ctx.period {
-            if d.date < start || d.date > end {
-                let msg = tr!(
-                    self.lang,
-                    "l'échéance `{}` ({}) est hors de la période du plan ({} – {})",
-                    "deadline `{}` ({}) is outside the plan period ({} – {})",
-                    d.label,
-                    d.date,
-                    start,
-                    end
-                );
-                self.report(Code::DeadlineOutsidePeriod, pos, msg, None);
+    /// Deadlines outside the plan period, and task deadlines on non-working days.
+    fn check_dated(&mut self, period: Option<(NaiveDate, NaiveDate)>, calendar: Option<&Calendar>) {
+        let lang = self.lang;
+        for (pos, date, label, day_form) in std::mem::take(&mut self.dated) {
+            if let Some((start, end)) = period {
+                if date < start || date > end {
+                    let msg = tr!(
+                        lang,
+                        "l'échéance `{label}` ({date}) est hors de la période du plan ({start} – {end})",
+                        "deadline `{label}` ({date}) is outside the plan period ({start} – {end})"
+                    );
+                    self.report(Code::DeadlineOutsidePeriod, pos, msg, None);
+                }
+            }
+            if let Some(cal) = calendar.filter(|_| day_form) {
+                if !cal.is_working_day(date) {
+                    let msg = tr!(
+                        lang,
+                        "l'échéance {label} tombe un jour non ouvré (week-end ou férié)",
+                        "deadline {label} falls on a non-working day (weekend or holiday)"
+                    );
+                    let help = tr!(
+                        lang,
+                        "aucun rappel n'est envoyé ce jour-là ; préférez le jour ouvré précédent",
+                        "no reminder is sent that day; prefer the previous working day"
+                    );
+                    self.report(Code::DeadlineOnNonWorkingDay, pos, msg, Some(help));
+                }
             }
         }
     }
 
-    fn task(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Task> {
+    /// Currencies written on resources that cannot be converted to the plan's.
+    fn check_currencies(&mut self, plan_currency: &str, rates: &BTreeMap<String, f64>) {
         let lang = self.lang;
-        let what = tr!(lang, "une tâche", "a task");
-        let f = self.fields(node, &what, TASK_KEYS)?;
+        for (pos, c) in std::mem::take(&mut self.currencies) {
+            if rate(plan_currency, &c, rates).is_some() {
+                continue;
+            }
+            let msg = tr!(
+                lang,
+                "devise `{c}` inconnue : ni la devise du plan ({plan_currency}), ni l'EUR, ni dans `plan.exchange_rates`",
+                "unknown currency `{c}`: neither the plan's ({plan_currency}), EUR, nor in `plan.exchange_rates`"
+            );
+            let help = if values::is_currency_code(&c) {
+                tr!(
+                    lang,
+                    "ajoutez `exchange_rates: {{ {c}: <taux> }}` dans `plan`",
+                    "add `exchange_rates: {{ {c}: <rate> }}` under `plan`"
+                )
+            } else {
+                tr!(
+                    lang,
+                    "un code ISO 4217 de trois majuscules : XOF, EUR, USD, CHF",
+                    "a three-letter ISO 4217 code: XOF, EUR, USD, CHF"
+                )
+            };
+            self.report(Code::UnknownCurrency, pos, msg, Some(help));
+        }
+    }
+
+    fn task(&mut self, node: &Node<'_>) -> Option<Task> {
+        let lang = self.lang;
+        let what0 = || tr!(lang, "une tâche", "a task");
+        let f = self.fields(node, &what0, TASK_KEYS)?;
         let id = self
-            .require(&f, "id", &what)
+            .require(&f, "id", &what0)
             .and_then(|n| self.declare(n, Entity::Task));
-        let what = id
-            .as_ref()
-            .map(|i| tr!(lang, "la tâche `{i}`", "task `{i}`"))
-            .unwrap_or(what);
+        let what = || {
+            id.as_ref()
+                .map(|i| tr!(lang, "la tâche `{i}`", "task `{i}`"))
+                .unwrap_or_else(what0)
+        };
         let title = self
             .require(&f, "title", &what)
             .and_then(|n| self.text(n, "title"));
@@ -1292,8 +1411,12 @@ impl<'f> Validator<'f> {
         let owners = self.require(&f, "owner", &what).map(|n| {
             self.one_or_many(n, "owner", |v, n| {
                 let id = v.reference(n, RefRole::Owner)?;
-                let entry = v.owner_uses.entry(id.clone()).or_insert((n.pos, 0));
-                entry.1 += 1;
+                match v.owner_uses.get_mut(&id) {
+                    Some(entry) => entry.1 += 1,
+                    None => {
+                        v.owner_uses.insert(id.clone(), (n.pos, 1));
+                    }
+                }
                 Some(id)
             })
         });
@@ -1307,25 +1430,8 @@ impl<'f> Validator<'f> {
                 return Some(Deadline::Continuous);
             }
             let (d, form) = self.date(n, "deadline")?;
-            self.check_in_period(n.pos, &d, ctx);
-            if form == DateForm::Day {
-                if let Some(cal) = ctx.calendar {
-                    if !cal.is_working_day(d.date) {
-                        let msg = tr!(
-                            lang,
-                            "l'échéance {} tombe un jour non ouvré (week-end ou férié)",
-                            "deadline {} falls on a non-working day (weekend or holiday)",
-                            d.label
-                        );
-                        let help = tr!(
-                            lang,
-                            "aucun rappel n'est envoyé ce jour-là ; préférez le jour ouvré précédent",
-                            "no reminder is sent that day; prefer the previous working day"
-                        );
-                        self.report(Code::DeadlineOnNonWorkingDay, n.pos, msg, Some(help));
-                    }
-                }
-            }
+            self.dated
+                .push((n.pos, d.date, d.label.clone(), form == DateForm::Day));
             Some(Deadline::Date(d))
         });
         let start = match f.get("start").filter(|n| !n.is_null()) {
@@ -1378,18 +1484,17 @@ impl<'f> Validator<'f> {
             }
             None => None,
         };
+        let mut dep_entries: Vec<(String, Pos)> = Vec::new();
         let depends_on = match f.get("depends_on") {
             Some(n) => self.one_or_many(n, "depends_on", |v, n| {
                 let dep = v.reference(n, RefRole::DependsOn)?;
-                if let Some(task) = &id {
-                    v.dep_pos.insert((task.clone(), dep.clone()), n.pos);
-                }
+                dep_entries.push((dep.clone(), n.pos));
                 Some(dep)
             }),
             None => Vec::new(),
         };
         if let Some(i) = &id {
-            self.graph.push((i.clone(), depends_on.clone()));
+            self.graph.push((i.clone(), dep_entries));
         }
         let milestone = f
             .get("milestone")
@@ -1429,7 +1534,7 @@ impl<'f> Validator<'f> {
         let mut resources = Vec::new();
         if let Some(n) = f.get("resources") {
             for item in self.list(n, "resources") {
-                if let Some(r) = self.resource(item, ctx) {
+                if let Some(r) = self.resource(item) {
                     resources.push(r);
                 }
             }
@@ -1451,11 +1556,11 @@ impl<'f> Validator<'f> {
         })
     }
 
-    fn resource(&mut self, node: &Node<'_>, ctx: &TaskCtx<'_>) -> Option<Resource> {
+    fn resource(&mut self, node: &Node<'_>) -> Option<Resource> {
         let lang = self.lang;
-        let what = tr!(lang, "une ressource", "a resource");
-        let f = self.fields(node, &what, RESOURCE_KEYS)?;
-        let kind = self.require(&f, "kind", &what).and_then(|n| {
+        let what0 = || tr!(lang, "une ressource", "a resource");
+        let f = self.fields(node, &what0, RESOURCE_KEYS)?;
+        let kind = self.require(&f, "kind", &what0).and_then(|n| {
             self.choice(
                 n,
                 "kind",
@@ -1471,7 +1576,7 @@ impl<'f> Validator<'f> {
             self.require(
                 &f,
                 "amount",
-                &tr!(lang, "une ressource `budget`", "a `budget` resource"),
+                &*tr!(lang, "une ressource `budget`", "a `budget` resource"),
             )
             .and_then(|n| self.amount(n, "amount"))
         } else {
@@ -1479,36 +1584,14 @@ impl<'f> Validator<'f> {
                 .filter(|n| !n.is_null())
                 .and_then(|n| self.amount(n, "amount"))
         };
+        // Empty means "the plan's currency", filled in by `convert_amounts` once it is known.
         let currency = match f.get("currency").filter(|n| !n.is_null()) {
-            None => Some(ctx.currency.to_string()),
-            Some(n) => {
-                let c = self.text(n, "currency")?.trim().to_string();
-                if rate(ctx.currency, &c, ctx.rates).is_some() {
-                    Some(c)
-                } else {
-                    let msg = tr!(
-                        lang,
-                        "devise `{c}` inconnue : ni la devise du plan ({}), ni l'EUR, ni dans `plan.exchange_rates`",
-                        "unknown currency `{c}`: neither the plan's ({}), EUR, nor in `plan.exchange_rates`",
-                        ctx.currency
-                    );
-                    let help = if values::is_currency_code(&c) {
-                        tr!(
-                            lang,
-                            "ajoutez `exchange_rates: {{ {c}: <taux> }}` dans `plan`",
-                            "add `exchange_rates: {{ {c}: <rate> }}` under `plan`"
-                        )
-                    } else {
-                        tr!(
-                            lang,
-                            "un code ISO 4217 de trois majuscules : XOF, EUR, USD, CHF",
-                            "a three-letter ISO 4217 code: XOF, EUR, USD, CHF"
-                        )
-                    };
-                    self.report(Code::UnknownCurrency, n.pos, msg, Some(help));
-                    None
-                }
-            }
+            None => Some(String::new()),
+            Some(n) => self.text(n, "currency").map(|c| {
+                let c = c.trim().to_string();
+                self.currencies.push((n.pos, c.clone()));
+                c
+            }),
         };
         let funder = f
             .get("funder")
@@ -1535,13 +1618,11 @@ impl<'f> Validator<'f> {
         let unit = self.opt_text(&f, "unit");
         let label = self.opt_text(&f, "label");
         let currency = currency?;
-        let amount_in_plan_currency =
-            amount.and_then(|a| rate(ctx.currency, &currency, ctx.rates).map(|r| a * r));
         Some(Resource {
             kind: kind?,
             amount,
             currency,
-            amount_in_plan_currency,
+            amount_in_plan_currency: None,
             funder,
             status,
             quantity,
@@ -1618,124 +1699,105 @@ impl<'f> Validator<'f> {
         }
     }
 
-    /// Finds every dependency loop (iterative depth-first search: plans have 100,000 tasks).
-    fn check_cycles(&mut self, graph: &[(String, Vec<String>)]) {
-        let by_id: HashMap<&str, &[String]> = graph
+    /// Finds every dependency loop (iterative depth-first search over task indices: plans have
+    /// 100,000 tasks), and every task due before a task it depends on.
+    fn check_dependencies(&mut self, graph: &[(String, Vec<(String, Pos)>)], tasks: &[&Task]) {
+        const NEW: u8 = 0;
+        const OPEN: u8 = 1;
+        const DONE: u8 = 2;
+        let index: HashMap<&str, usize> = graph
             .iter()
-            .map(|(t, d)| (t.as_str(), d.as_slice()))
+            .enumerate()
+            .map(|(i, (id, _))| (id.as_str(), i))
             .collect();
-        #[derive(Clone, Copy, PartialEq)]
-        enum Mark {
-            New,
-            Open,
-            Done,
-        }
-        let mut order: Vec<&str> = by_id.keys().copied().collect();
-        order.sort_unstable();
-        let mut mark: HashMap<&str, Mark> = order.iter().map(|id| (*id, Mark::New)).collect();
-        let mut cycles: Vec<Vec<String>> = Vec::new();
-        for root in &order {
-            if mark[root] != Mark::New {
+        let mut mark = vec![NEW; graph.len()];
+        let mut cycles: Vec<(Vec<usize>, Pos)> = Vec::new();
+        for root in 0..graph.len() {
+            if mark[root] != NEW {
                 continue;
             }
-            // (task, index of the next dependency to visit)
-            let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
-            mark.insert(root, Mark::Open);
-            while let Some((node, next)) = stack.last().copied() {
-                let deps = by_id[node];
+            // (task index, index of the next dependency to visit)
+            let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+            mark[root] = OPEN;
+            while let Some(&(node, next)) = stack.last() {
+                let deps = &graph[node].1;
                 if next >= deps.len() {
-                    mark.insert(node, Mark::Done);
+                    mark[node] = DONE;
                     stack.pop();
                     continue;
                 }
                 if let Some(top) = stack.last_mut() {
                     top.1 += 1;
                 }
-                let dep = deps[next].as_str();
-                match mark.get(dep).copied() {
-                    Some(Mark::New) => {
-                        mark.insert(dep, Mark::Open);
-                        if let Some((k, _)) = by_id.get_key_value(dep) {
-                            stack.push((k, 0));
-                        }
+                let (dep_id, dep_pos) = &deps[next];
+                let Some(&dep) = index.get(dep_id.as_str()) else {
+                    continue;
+                };
+                match mark[dep] {
+                    NEW => {
+                        mark[dep] = OPEN;
+                        stack.push((dep, 0));
                     }
-                    Some(Mark::Open) => {
+                    OPEN => {
                         let from = stack.iter().position(|(n, _)| *n == dep).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            stack[from..].iter().map(|(n, _)| n.to_string()).collect();
-                        cycle.push(dep.to_string());
-                        cycles.push(cycle);
+                        let mut cycle: Vec<usize> = stack[from..].iter().map(|(n, _)| *n).collect();
+                        cycle.push(dep);
+                        // Reported at the `depends_on` entry that closes the loop.
+                        cycles.push((cycle, *dep_pos));
                     }
                     _ => {}
                 }
             }
         }
-        for cycle in cycles {
-            // Point at the `depends_on` entry of the last task that closes the loop.
-            let closer = &cycle[cycle.len() - 2];
-            let pos = self
-                .task_dep_pos(closer, &cycle[cycle.len() - 1])
-                .unwrap_or_default();
-            let path = cycle.join(" → ");
+        let lang = self.lang;
+        for (cycle, pos) in cycles {
+            let path = cycle
+                .iter()
+                .map(|i| graph[*i].0.as_str())
+                .collect::<Vec<_>>()
+                .join(" → ");
             let msg = tr!(
-                self.lang,
+                lang,
                 "dépendance circulaire : {path}",
                 "dependency cycle: {path}"
             );
             let help = tr!(
-                self.lang,
+                lang,
                 "aucune de ces tâches ne peut commencer ; retirez l'une de ces dépendances",
                 "none of these tasks can ever start; remove one of these dependencies"
             );
             self.report(Code::DependencyCycle, pos, msg, Some(help));
         }
-    }
 
-    fn task_dep_pos(&self, task: &str, dep: &str) -> Option<Pos> {
-        self.dep_pos
-            .get(&(task.to_string(), dep.to_string()))
-            .copied()
-    }
-
-    fn check_dependency_dates(&mut self, by_id: &HashMap<&str, &Task>) {
-        let mut warnings = Vec::new();
-        for task in by_id.values() {
+        let by_id: HashMap<&str, &Task> = tasks.iter().map(|t| (t.id.as_str(), *t)).collect();
+        for (id, deps) in graph {
+            let Some(task) = by_id.get(id.as_str()) else {
+                continue;
+            };
             let Some(due) = task.deadline.date() else {
                 continue;
             };
-            for dep in &task.depends_on {
+            for (dep, pos) in deps {
                 let Some(other) = by_id.get(dep.as_str()) else {
                     continue;
                 };
-                let Some(dep_due) = other.deadline.date() else {
-                    continue;
-                };
-                if due < dep_due {
-                    let pos = self.task_dep_pos(&task.id, dep).unwrap_or_default();
-                    warnings.push((
-                        pos,
-                        task.id.clone(),
-                        task.deadline.label().to_string(),
-                        dep.clone(),
-                        other.deadline.label().to_string(),
-                    ));
+                if other.deadline.date().is_some_and(|d| due < d) {
+                    let (label, dep_label) = (task.deadline.label(), other.deadline.label());
+                    let msg = tr!(
+                        lang,
+                        "la tâche `{id}` est due ({label}) avant `{dep}` dont elle dépend ({dep_label})",
+                        "task `{id}` is due ({label}) before `{dep}`, which it depends on ({dep_label})"
+                    );
+                    self.report(Code::DeadlineBeforeDependency, *pos, msg, None);
                 }
             }
-        }
-        for (pos, id, label, dep, dep_label) in warnings {
-            let msg = tr!(
-                self.lang,
-                "la tâche `{id}` est due ({label}) avant `{dep}` dont elle dépend ({dep_label})",
-                "task `{id}` is due ({label}) before `{dep}`, which it depends on ({dep_label})"
-            );
-            self.report(Code::DeadlineBeforeDependency, pos, msg, None);
         }
     }
 
     fn check_owner_emails(&mut self, owners: &[Owner]) {
         let mut missing: Vec<(Pos, String, usize)> = owners
             .iter()
-            .filter(|o| o.emails.is_empty())
+            .filter(|o| o.emails.is_empty() && !self.email_written.contains(&o.id))
             .filter_map(|o| {
                 self.owner_uses
                     .get(&o.id)
@@ -1770,11 +1832,25 @@ struct Header {
     rates: BTreeMap<String, f64>,
 }
 
-struct TaskCtx<'c> {
-    currency: &'c str,
-    rates: &'c BTreeMap<String, f64>,
-    period: Option<(NaiveDate, NaiveDate)>,
-    calendar: Option<&'c Calendar>,
+/// Fills each resource's currency (the plan's when not written) and its amount in the plan's
+/// currency, once the plan's currency and rates are known.
+fn convert_amounts(
+    priorities: &mut [Priority],
+    plan_currency: &str,
+    rates: &BTreeMap<String, f64>,
+) {
+    let resources = priorities
+        .iter_mut()
+        .flat_map(|p| p.tasks.iter_mut())
+        .flat_map(|t| t.resources.iter_mut());
+    for r in resources {
+        if r.currency.is_empty() {
+            r.currency = plan_currency.to_string();
+        }
+        r.amount_in_plan_currency = r
+            .amount
+            .and_then(|a| rate(plan_currency, &r.currency, rates).map(|x| a * x));
+    }
 }
 
 /// For a start date: a month, quarter or semester starts on its first day.
@@ -1888,4 +1964,84 @@ fn id_fix(text: &str) -> Option<String> {
         .take(values::MAX_ID_LEN)
         .collect::<String>();
     (values::is_valid_id(&fixed) && fixed != text).then_some(fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "version: 1
+plan:
+  id: p
+  title: Plan
+  period: { start: 2025-01-01, end: 2025-12-31 }
+owners:
+  - { id: st, name: Secrétariat, email: st@example.ml }
+priorities:
+  - id: axe-1
+    title: Axe
+    tasks:
+      - { id: t1, title: Tâche, owner: st, deadline: T3 2025 }
+";
+
+    fn codes(src: &str) -> Vec<(String, u32, u32)> {
+        check_source(src, "t.yaml", Lang::En)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.line, d.column))
+            .collect()
+    }
+
+    #[test]
+    fn base_is_valid() {
+        let checked = check_source(BASE, "t.yaml", Lang::Fr);
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        assert_eq!(checked.plan.map(|p| p.tasks().count()), Some(1));
+    }
+
+    #[test]
+    fn duplicate_is_reported_at_the_later_use_even_when_tasks_are_read_first() {
+        // The task is handed over while parsing, before the owners; the owner comes first in the
+        // file, so the task's id is the duplicate.
+        let src = BASE.replace(
+            "{ id: st, name",
+            "{ id: t1, name: Homonyme, email: h@example.ml }\n  - { id: st, name",
+        );
+        assert_eq!(codes(&src), [("duplicate-id".to_string(), 13, 15)]);
+    }
+
+    #[test]
+    fn a_former_id_still_in_use_is_refused() {
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, renamed_from: axe-1 }",
+        );
+        assert_eq!(
+            codes(&src).first().map(|c| c.0.as_str()),
+            Some("duplicate-id")
+        );
+    }
+
+    #[test]
+    fn owners_declared_after_the_priorities_still_resolve() {
+        let (head, owners) = BASE.split_at(BASE.find("owners:").unwrap_or(0));
+        let (owners, prios) = owners.split_at(owners.find("priorities:").unwrap_or(0));
+        let reordered = format!("{head}{prios}{owners}");
+        assert!(codes(&reordered).is_empty(), "{:?}", codes(&reordered));
+    }
+
+    #[test]
+    fn currencies_and_periods_are_judged_after_the_whole_file() {
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T1 2026, resources: [{ kind: budget, amount: 10, currency: USD }] }",
+        );
+        let got: Vec<String> = codes(&src).into_iter().map(|c| c.0).collect();
+        assert_eq!(got, ["deadline-outside-period", "unknown-currency"]);
+        let with_rate = src.replace("period: {", "exchange_rates: { USD: 600 }\n  period: {");
+        let plan = check_source(&with_rate.replace("T1 2026", "T3 2025"), "t.yaml", Lang::En).plan;
+        let amount =
+            plan.and_then(|p| p.priorities[0].tasks[0].resources[0].amount_in_plan_currency);
+        assert_eq!(amount, Some(6000.0));
+    }
 }

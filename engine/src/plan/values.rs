@@ -113,8 +113,8 @@ pub fn parse_duration(text: &str) -> Option<u32> {
     let (num, unit) = s.split_at(s.len().checked_sub(1)?);
     let n: u32 = digits(num, num.len()).filter(|_| !num.is_empty())?;
     match unit {
-        "d" | "j" => Some(n),
-        "w" | "s" => n.checked_mul(7),
+        "d" => Some(n),
+        "w" => n.checked_mul(7),
         _ => None,
     }
 }
@@ -137,7 +137,7 @@ pub fn parse_amount(text: &str) -> Result<f64, AmountError> {
     let body = cleaned.strip_prefix('+').unwrap_or(&cleaned);
     if let Some(neg) = body.strip_prefix('-') {
         return match neg.parse::<f64>() {
-            Ok(v) if v == 0.0 => Ok(0.0),
+            Ok(0.0) => Ok(0.0),
             Ok(_) => Err(AmountError::Negative),
             Err(_) => Err(AmountError::NotNumeric),
         };

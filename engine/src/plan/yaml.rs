@@ -99,6 +99,30 @@ enum Frame<'a> {
 /// An empty document yields a null scalar. Duplicate keys in one mapping are a syntax error (YAML
 /// forbids them, and silently keeping one of the two would lose what the author wrote).
 pub fn parse(src: &str) -> Result<Node<'_>, SyntaxError> {
+    parse_streaming(src, &mut |_, _| {})
+}
+
+/// True when the frames are exactly: root mapping at `priorities`, its list, a priority mapping
+/// at `tasks`, and that list: the place where task items are completed.
+fn at_task_item(stack: &[Frame<'_>]) -> Option<usize> {
+    match stack {
+        [Frame::Map(_, _, _, Some(k1)), Frame::Seq(_, _, prios), Frame::Map(_, _, _, Some(k2)), Frame::Seq(..)]
+            if k1.as_scalar() == Some("priorities") && k2.as_scalar() == Some("tasks") =>
+        {
+            Some(prios.len())
+        }
+        _ => None,
+    }
+}
+
+/// Like [`parse`], but every task item (`priorities[i].tasks[j]`) is handed to `on_task` with its
+/// priority's index as soon as it is complete, instead of being kept in the tree. A plan of
+/// 100,000 tasks is then never held whole in memory: the validator reads each task while it is
+/// still hot in cache, and only the validated model stays.
+pub fn parse_streaming<'a>(
+    src: &'a str,
+    on_task: &mut dyn FnMut(usize, Node<'a>),
+) -> Result<Node<'a>, SyntaxError> {
     let mut parser = Parser::new_from_str(src);
     let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut anchors: HashMap<usize, Node<'_>> = HashMap::new();
@@ -201,7 +225,14 @@ pub fn parse(src: &str) -> Result<Node<'_>, SyntaxError> {
             None => {
                 root = Some(finished);
             }
-            Some(Frame::Seq(_, _, items)) => items.push(finished),
+            Some(Frame::Seq(..)) => match at_task_item(&stack) {
+                Some(priority) => on_task(priority, finished),
+                None => {
+                    if let Some(Frame::Seq(_, _, items)) = stack.last_mut() {
+                        items.push(finished);
+                    }
+                }
+            },
             Some(Frame::Map(_, _, pairs, pending)) => match pending.take() {
                 None => {
                     if let Kind::Scalar { text, .. } = &finished.kind {

@@ -1,0 +1,70 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where `plans/` and `tests/fixtures/` live).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// The `cnrm` binary built by cargo for these tests, with a clean environment of our own.
+pub fn cnrm() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cnrm"));
+    for var in [
+        "CNRM_DATABASE_URL",
+        "CNRM_LANG",
+        "CNRM_ACTOR",
+        "CNRM_NOW",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Runs `cnrm` with `args` and returns its output (the test fails if it cannot start).
+pub fn run(args: &[&str]) -> Output {
+    cnrm().args(args).output().expect("the cnrm binary starts")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// `cnrm plan check --format json` on a file: exit code and parsed diagnostics.
+pub fn check_json(path: &Path, lang: &str) -> (i32, Vec<serde_json::Value>) {
+    let out = run(&[
+        "plan",
+        "check",
+        "--format",
+        "json",
+        "--lang",
+        lang,
+        &path.to_string_lossy(),
+    ]);
+    let diags: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("JSON output for {}: {e}\n{}", path.display(), stdout(&out)));
+    (out.status.code().unwrap_or(-1), diags)
+}
+
+/// Every example plan in `plans/`.
+pub fn example_plans() -> Vec<PathBuf> {
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(root().join("plans"))
+        .expect("plans/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    plans.sort();
+    assert!(plans.len() >= 2, "plans/ holds the example plans");
+    plans
+}
