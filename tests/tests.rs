@@ -4,4 +4,5 @@
 mod common;
 
 mod plan_check;
+mod store_story;
 mod plan_schema;

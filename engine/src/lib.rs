@@ -2,8 +2,12 @@
 //! mail. It knows nothing of terminals; the `cnrm` command in `tui/` is its only front end.
 #![forbid(unsafe_code)]
 
+pub mod clock;
 pub mod lang;
 pub mod plan;
 pub mod schedule;
+pub mod store;
+pub mod text;
+pub mod workflow;
 
 pub use lang::Lang;

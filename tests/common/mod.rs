@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests.
 
+pub mod db;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -67,4 +69,24 @@ pub fn example_plans() -> Vec<PathBuf> {
     plans.sort();
     assert!(plans.len() >= 2, "plans/ holds the example plans");
     plans
+}
+
+/// `cnrm` against the database `db`, at a fixed time, as a fixed actor.
+pub fn cnrm_db(db: &db::TestDb, now: &str) -> Command {
+    let mut cmd = cnrm();
+    cmd.env("CNRM_DATABASE_URL", &db.url).env("CNRM_NOW", now).env("CNRM_ACTOR", "secretariat");
+    cmd
+}
+
+/// Runs a prepared command and returns (exit code, stdout, stderr).
+pub fn exec(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("cnrm starts");
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+/// Writes `text` to a file named `name` in `dir` and returns its path as a string.
+pub fn write_plan(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write plan");
+    path.display().to_string()
 }

@@ -59,7 +59,7 @@ impl miette::Diagnostic for Shown<'_> {
     }
 }
 
-fn use_color() -> bool {
+pub fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
@@ -97,6 +97,37 @@ pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) ->
         }
     }
     out
+}
+
+/// Reads and checks one plan file for `apply`, `diff` and `open`. On errors, prints them (as
+/// `plan check` would) and returns the exit code; warnings are summed up on stderr.
+pub fn load_plan(path: &std::path::Path, lang: Lang) -> Result<(cnrm_engine::plan::Plan, String, String), u8> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("{}: {}", strings::error_word(lang), strings::unreadable(lang, &file, &e.to_string()));
+        EXIT_MISUSE
+    })?;
+    let src = String::from_utf8(bytes).map_err(|_| {
+        eprintln!("{}: {}", strings::error_word(lang), strings::not_utf8(lang, &file));
+        EXIT_MISUSE
+    })?;
+    let mut checked = check_source(&src, &file, lang);
+    let warnings = checked.warnings();
+    match checked.plan.take() {
+        Some(plan) => {
+            if warnings > 0 {
+                eprintln!("{}", strings::warnings_seen(lang, &file, warnings));
+            }
+            Ok((plan, src, file))
+        }
+        None => {
+            let text = render_human(&src, &file, &checked.diagnostics, use_color());
+            print!("{text}");
+            println!("{}", strings::check_summary(lang, &file, checked.errors(), checked.warnings()));
+            eprintln!("{}", strings::nothing_written(lang));
+            Err(EXIT_PROBLEM)
+        }
+    }
 }
 
 pub fn run(args: &CheckArgs, lang: Lang) -> u8 {

@@ -2,6 +2,7 @@
 //! variables are a contract that scripts rely on.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
 use std::path::PathBuf;
 
@@ -20,7 +21,7 @@ pub struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Base de données : chemin SQLite, sqlite://… ou postgres://… / database URL
     #[arg(long, global = true, env = "CNRM_DATABASE_URL", value_name = "URL")]
@@ -40,17 +41,37 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
 }
 
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Appliquer un plan puis l'ouvrir / apply a plan file, then open it
+    Open(OpenArgs),
     /// Vérifier et charger des plans / check and load plan files
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Plans de la base et leur dernière révision / plans in the database
+    Plans(FormatArgs),
+    /// Lister les tâches / list tasks
+    Tasks(TasksArgs),
+    /// Une tâche : voir, mettre à jour, dépenses / one task
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Indicateurs : enregistrer une valeur / indicators
+    #[command(subcommand)]
+    Indicator(IndicatorCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PlanCommand {
     /// Vérifier des fichiers de plan (toutes les erreurs en une fois) / check plan files
     Check(CheckArgs),
+    /// Ce que `apply` changerait, sans rien écrire / what apply would change
+    Diff(DiffArgs),
+    /// Charger un plan dans la base, en une transaction / apply a plan file
+    Apply(ApplyArgs),
     /// Afficher le schéma JSON du format (pour l'éditeur) / print the JSON Schema of the format
     Schema,
 }
@@ -62,6 +83,14 @@ pub enum CheckFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Fichiers YAML à vérifier / plan files to check
@@ -70,4 +99,151 @@ pub struct CheckArgs {
     /// Format de sortie / output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Fichier de plan / plan file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Fichier de plan / plan file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Motif de la révision / why this revision
+    #[arg(long, short, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Fichier de plan / plan file
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Motif de la révision / why this revision
+    #[arg(long, short, value_name = "TEXT")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// Seulement ce plan / only this plan
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    /// Seulement cette priorité / only this priority
+    #[arg(long, value_name = "ID")]
+    pub priority: Option<String>,
+    /// Seulement les tâches de ce responsable / only this owner's tasks
+    #[arg(long, value_name = "ID")]
+    pub owner: Option<String>,
+    /// Statut (répétable) / status, repeatable
+    #[arg(long, value_name = "S", value_parser = parse_status)]
+    pub status: Vec<Status>,
+    /// Seulement les tâches en retard / only overdue tasks
+    #[arg(long)]
+    pub overdue: bool,
+    /// Échéance dans ce délai (14d, 2w) / due within DURATION
+    #[arg(long, value_name = "DURATION")]
+    pub due_within: Option<String>,
+    /// Texte cherché (sans tenir compte des accents) / search text
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Inclure les tâches archivées / include archived tasks
+    #[arg(long)]
+    pub archived: bool,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Une tâche avec son historique / one task with its history
+    Show(TaskShowArgs),
+    /// Changer statut, avancement, ajouter une note / record a change
+    Set(TaskSetArgs),
+    /// Enregistrer une dépense / record money spent
+    Spend(TaskSpendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaskShowArgs {
+    /// Identifiant de la tâche / task id
+    pub id: String,
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskSetArgs {
+    /// Identifiant de la tâche / task id
+    pub id: String,
+    /// todo, in_progress, blocked, suspended, done, cancelled
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// Avancement 0-100 / progress percentage
+    #[arg(long, value_name = "N")]
+    pub progress: Option<i64>,
+    /// Note / note
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskSpendArgs {
+    /// Identifiant de la tâche / task id
+    pub id: String,
+    /// Montant (12500000 ou "12 500 000") / amount
+    pub amount: String,
+    /// Devise (par défaut celle du plan) / currency
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Date de la dépense (YYYY-MM-DD) / date spent
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndicatorCommand {
+    /// Enregistrer une valeur mesurée / record a measured value
+    Record(IndicatorRecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorRecordArgs {
+    /// Identifiant de l'indicateur / indicator id
+    pub id: String,
+    /// Valeur / value
+    pub value: String,
+    /// Date de la mesure (YYYY-MM-DD) / date measured
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
 }

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod strings;
 
 use clap::Parser;
@@ -18,14 +19,24 @@ pub const EXIT_MISUSE: u8 = 2;
 
 /// Parses the arguments and runs the command; never panics on user input.
 pub fn run() -> ExitCode {
+    use cli::{Command, IndicatorCommand, PlanCommand, TaskCommand};
     let args = cli::Cli::parse();
-    let lang = args.global.lang;
-    let code = match args.command {
-        cli::Command::Plan(cli::PlanCommand::Check(c)) => check::run(&c, lang),
-        cli::Command::Plan(cli::PlanCommand::Schema) => {
+    let g = &args.global;
+    let code = match &args.command {
+        Command::Open(a) => commands::open(g, a),
+        Command::Plan(PlanCommand::Check(c)) => check::run(c, g.lang),
+        Command::Plan(PlanCommand::Diff(a)) => commands::diff(g, a),
+        Command::Plan(PlanCommand::Apply(a)) => commands::apply(g, a),
+        Command::Plan(PlanCommand::Schema) => {
             println!("{}", cnrm_engine::plan::schema::SCHEMA.trim_end());
             EXIT_OK
         }
+        Command::Plans(a) => commands::plans(g, a),
+        Command::Tasks(a) => commands::tasks(g, a),
+        Command::Task(TaskCommand::Show(a)) => commands::task_show(g, a),
+        Command::Task(TaskCommand::Set(a)) => commands::task_set(g, a),
+        Command::Task(TaskCommand::Spend(a)) => commands::task_spend(g, a),
+        Command::Indicator(IndicatorCommand::Record(a)) => commands::indicator_record(g, a),
     };
     ExitCode::from(code)
 }

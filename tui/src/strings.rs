@@ -56,3 +56,126 @@ pub fn error_word(lang: Lang) -> &'static str {
         Lang::En => "error",
     }
 }
+
+pub fn warnings_seen(lang: Lang, file: &str, n: usize) -> String {
+    tr!(
+        lang,
+        "{file} : {n} avertissement(s) ; détail avec `cnrm plan check {file}`",
+        "{file}: {n} warning(s); details with `cnrm plan check {file}`"
+    )
+}
+
+pub fn nothing_written(lang: Lang) -> String {
+    tr!(lang, "le plan n'a pas été appliqué : rien n'a été écrit", "the plan was not applied: nothing was written")
+}
+
+pub fn bad_now(lang: Lang, text: &str) -> String {
+    tr!(
+        lang,
+        "--now `{text}` illisible : YYYY-MM-DD ou RFC 3339 (2025-10-01T09:00:00+00:00)",
+        "--now `{text}` is unreadable: YYYY-MM-DD or RFC 3339 (2025-10-01T09:00:00+00:00)"
+    )
+}
+
+pub fn bad_duration(lang: Lang, text: &str) -> String {
+    tr!(lang, "durée `{text}` illisible : 14d ou 2w", "duration `{text}` is unreadable: 14d or 2w")
+}
+
+pub fn bad_number(lang: Lang, what: &str, text: &str) -> String {
+    tr!(lang, "{what} `{text}` n'est pas un nombre", "{what} `{text}` is not a number")
+}
+
+pub fn bad_date(lang: Lang, text: &str) -> String {
+    tr!(lang, "date `{text}` illisible : YYYY-MM-DD", "date `{text}` is unreadable: YYYY-MM-DD")
+}
+
+pub fn no_change(lang: Lang, plan: &str) -> String {
+    tr!(
+        lang,
+        "plan {plan} : rien à appliquer, la base est à jour",
+        "plan {plan}: nothing to apply, the database is up to date"
+    )
+}
+
+pub fn revision_applied(lang: Lang, plan: &str, rev: i64, actor: &str) -> String {
+    tr!(
+        lang,
+        "plan {plan} : révision {rev} appliquée par {actor}",
+        "plan {plan}: revision {rev} applied by {actor}"
+    )
+}
+
+pub fn diff_header(lang: Lang, plan: &str) -> String {
+    tr!(
+        lang,
+        "plan {plan} : changements que `cnrm plan apply` ferait (rien n'est écrit)",
+        "plan {plan}: changes `cnrm plan apply` would make (nothing is written)"
+    )
+}
+
+/// (symbol, label) of each kind of change, for the reviewer-style summary.
+pub fn change_label(lang: Lang, kind: &str, n: usize) -> String {
+    let (fr, en) = match kind {
+        "added" => ("ajouté(s)", "added"),
+        "changed" => ("modifié(s)", "changed"),
+        "archived" => ("archivé(s)", "archived"),
+        "restored" => ("restauré(s)", "restored"),
+        "renamed" => ("renommé(s)", "renamed"),
+        "slipped" => ("échéance(s) déplacée(s)", "deadline(s) moved"),
+        _ => ("inchangé(s)", "unchanged"),
+    };
+    match lang {
+        Lang::Fr => format!("{n} {fr}"),
+        Lang::En => format!("{n} {en}"),
+    }
+}
+
+pub fn and_more(lang: Lang, n: usize) -> String {
+    tr!(lang, "… et {n} autres", "… and {n} more")
+}
+
+pub fn days_signed(lang: Lang, days: i64) -> String {
+    match lang {
+        Lang::Fr => format!("{days:+} j"),
+        Lang::En => format!("{days:+} d"),
+    }
+}
+
+pub fn task_set_done(lang: Lang, id: &str, from: &str, to: &str, progress: i64) -> String {
+    tr!(lang, "{id} : {from} → {to} ({progress} %)", "{id}: {from} → {to} ({progress}%)")
+}
+
+pub fn spent(lang: Lang, id: &str, amount: &str, currency: &str) -> String {
+    tr!(lang, "{id} : dépense de {amount} {currency} enregistrée", "{id}: spending of {amount} {currency} recorded")
+}
+
+pub fn indicator_recorded(lang: Lang, id: &str, value: f64, plan: &str) -> String {
+    tr!(lang, "{id} ({plan}) : valeur {value} enregistrée", "{id} ({plan}): value {value} recorded")
+}
+
+pub fn no_tasks(lang: Lang) -> String {
+    tr!(lang, "aucune tâche ne correspond", "no task matches")
+}
+
+pub fn no_plans(lang: Lang) -> String {
+    tr!(lang, "aucun plan dans la base : `cnrm plan apply FICHIER`", "no plan in the database: `cnrm plan apply FILE`")
+}
+
+/// Column headers of `cnrm tasks`.
+pub fn task_headers(lang: Lang) -> [&'static str; 6] {
+    match lang {
+        Lang::Fr => ["ID", "ÉCHÉANCE", "STATUT", "%", "RESPONSABLES", "TITRE"],
+        Lang::En => ["ID", "DEADLINE", "STATUS", "%", "OWNERS", "TITLE"],
+    }
+}
+
+pub fn late_by(lang: Lang, days: i64) -> String {
+    tr!(lang, "{days} j de retard", "{days} d late")
+}
+
+pub fn continuous(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "continu",
+        Lang::En => "ongoing",
+    }
+}

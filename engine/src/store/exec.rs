@@ -1,0 +1,227 @@
+//! Recording execution: status and progress, notes, money spent, indicator values.
+//!
+//! Each command is one short write transaction that updates the task (if needed) and appends one
+//! event with its actor and time, so the history is complete and never rewritten.
+
+use super::query::tz_of;
+use super::{add_event, alloc_ids, Store, StoreError};
+use crate::clock::Clock;
+use crate::lang::Lang;
+use crate::plan::model::rate;
+use crate::tr;
+use crate::workflow::Status;
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// `cnrm task set`.
+#[derive(Debug, Clone, Default)]
+pub struct SetRequest {
+    pub status: Option<Status>,
+    pub progress: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetResult {
+    pub plan: String,
+    pub old_status: Status,
+    pub status: Status,
+    pub old_progress: i64,
+    pub progress: i64,
+}
+
+impl Store {
+    /// Changes a task's status and/or progress and/or adds a note: one event. `done` sets the
+    /// progress to 100.
+    pub async fn set_task(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        req: &SetRequest,
+        actor: &str,
+        clock: &Clock,
+        lang: Lang,
+    ) -> Result<SetResult, StoreError> {
+        if let Some(p) = req.progress.filter(|p| !(0..=100).contains(p)) {
+            return Err(StoreError::Invalid(tr!(
+                lang,
+                "avancement invalide {p} : un pourcentage de 0 à 100 est attendu",
+                "invalid progress {p}: a percentage from 0 to 100 is expected"
+            )));
+        }
+        if req.status.is_none() && req.progress.is_none() && req.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(StoreError::Invalid(tr!(
+                lang,
+                "rien à enregistrer : donnez --status, --progress ou --note",
+                "nothing to record: give --status, --progress or --note"
+            )));
+        }
+        let plan_id = self.locate_task(id, plan).await?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT status, progress, archived FROM tasks WHERE plan_id = $1 AND id = $2")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if row.try_get::<i64, _>(2)? != 0 {
+            return Err(StoreError::Archived(id.to_string()));
+        }
+        let old_status: Status = row.try_get::<String, _>(0)?.parse().unwrap_or(Status::Todo);
+        let old_progress: i64 = row.try_get(1)?;
+        let status = req.status.unwrap_or(old_status);
+        let progress = match (req.progress, status) {
+            (Some(p), _) => p,
+            (None, Status::Done) => 100,
+            (None, _) => old_progress,
+        };
+        let at = clock.stamp();
+        sqlx::query("UPDATE tasks SET status = $1, progress = $2, updated_at = $3 WHERE plan_id = $4 AND id = $5")
+            .bind(status.as_str())
+            .bind(progress)
+            .bind(&at)
+            .bind(&plan_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let mut data = json!({});
+        if status != old_status {
+            data["status"] = json!({ "from": old_status.as_str(), "to": status.as_str() });
+        }
+        if progress != old_progress {
+            data["progress"] = json!({ "from": old_progress, "to": progress });
+        }
+        let kind = if data.as_object().is_some_and(|o| o.is_empty()) { "note" } else { "update" };
+        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        add_event(&mut tx, &plan_id, Some(id), kind, actor, &at, &data, note).await?;
+        tx.commit().await?;
+        Ok(SetResult {
+            plan: plan_id,
+            old_status,
+            status,
+            old_progress,
+            progress,
+        })
+    }
+
+    /// Records money spent on a task; returns (plan, amount in the plan currency, plan currency).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn spend(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        amount: f64,
+        currency: Option<&str>,
+        date: Option<NaiveDate>,
+        note: Option<&str>,
+        actor: &str,
+        clock: &Clock,
+        lang: Lang,
+    ) -> Result<(String, f64, String), StoreError> {
+        if !amount.is_finite() || amount < 0.0 {
+            return Err(StoreError::Invalid(tr!(
+                lang,
+                "montant invalide {amount} : un nombre positif est attendu",
+                "invalid amount {amount}: a positive number is expected"
+            )));
+        }
+        let plan_id = self.locate_task(id, plan).await?;
+        let p = sqlx::query("SELECT currency, exchange_rates, timezone FROM plans WHERE id = $1")
+            .bind(&plan_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let plan_currency: String = p.try_get(0)?;
+        let rates: BTreeMap<String, f64> = serde_json::from_str(&p.try_get::<String, _>(1)?).unwrap_or_default();
+        let tz = tz_of(&p.try_get::<String, _>(2)?);
+        let currency = currency.map(|c| c.trim().to_uppercase()).unwrap_or_else(|| plan_currency.clone());
+        let Some(r) = rate(&plan_currency, &currency, &rates) else {
+            return Err(StoreError::Invalid(tr!(
+                lang,
+                "devise `{currency}` inconnue pour le plan `{plan_id}` (devise {plan_currency}, EUR, ou une devise de `exchange_rates`)",
+                "unknown currency `{currency}` for plan `{plan_id}` ({plan_currency}, EUR, or a currency of `exchange_rates`)"
+            )));
+        };
+        let day = date.unwrap_or_else(|| clock.today(tz));
+        let amount_plan = amount * r;
+        let at = clock.stamp();
+        let mut tx = self.begin_write().await?;
+        let archived: i64 = sqlx::query("SELECT archived FROM tasks WHERE plan_id = $1 AND id = $2")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        if archived != 0 {
+            return Err(StoreError::Archived(id.to_string()));
+        }
+        let sid = alloc_ids(&mut tx, "spending", 1).await?;
+        sqlx::query("INSERT INTO spendings (id, plan_id, task_id, spent_on, amount, currency, amount_plan, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+            .bind(sid)
+            .bind(&plan_id)
+            .bind(id)
+            .bind(day.to_string())
+            .bind(amount)
+            .bind(&currency)
+            .bind(amount_plan)
+            .bind(note)
+            .bind(actor)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        let data = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": day.to_string() });
+        add_event(&mut tx, &plan_id, Some(id), "spending", actor, &at, &data, note).await?;
+        tx.commit().await?;
+        Ok((plan_id, amount_plan, plan_currency))
+    }
+
+    /// Records a measured indicator value; returns the plan it belongs to.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_indicator(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        value: f64,
+        date: Option<NaiveDate>,
+        note: Option<&str>,
+        actor: &str,
+        clock: &Clock,
+    ) -> Result<String, StoreError> {
+        let rows = sqlx::query("SELECT i.plan_id, p.timezone FROM indicators i JOIN plans p ON p.id = i.plan_id WHERE i.id = $1 AND i.archived = 0 ORDER BY i.plan_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let found: Vec<(String, String)> = rows
+            .iter()
+            .filter_map(|r| Some((r.try_get(0).ok()?, r.try_get(1).ok()?)))
+            .filter(|(p, _): &(String, String)| plan.is_none_or(|want| want == p))
+            .collect();
+        let (plan_id, tz) = match found.as_slice() {
+            [] => return Err(StoreError::NoIndicator(id.to_string())),
+            [one] => one.clone(),
+            many => {
+                let ids: Vec<&str> = many.iter().map(|(p, _)| p.as_str()).collect();
+                return Err(StoreError::Ambiguous(id.to_string(), ids.join(", ")));
+            }
+        };
+        let day = date.unwrap_or_else(|| clock.today(tz_of(&tz)));
+        let at = clock.stamp();
+        let mut tx = self.begin_write().await?;
+        let vid = alloc_ids(&mut tx, "indicator_value", 1).await?;
+        sqlx::query("INSERT INTO indicator_values (id, plan_id, indicator_id, measured_on, value, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(vid)
+            .bind(&plan_id)
+            .bind(id)
+            .bind(day.to_string())
+            .bind(value)
+            .bind(note)
+            .bind(actor)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        let data = json!({ "indicator": id, "value": value, "date": day.to_string() });
+        add_event(&mut tx, &plan_id, None, "indicator", actor, &at, &data, note).await?;
+        tx.commit().await?;
+        Ok(plan_id)
+    }
+}

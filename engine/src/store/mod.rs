@@ -1,0 +1,322 @@
+//! The store: the only module that writes SQL. One code path for SQLite (embedded default) and
+//! PostgreSQL (shared installation), through sqlx's `Any` driver and one `migrations/` folder.
+//!
+//! SQL here is portable: `$N` placeholders (both drivers read them), BIGINT / DOUBLE PRECISION /
+//! TEXT columns, `INSERT ... ON CONFLICT`, `UPDATE ... RETURNING`. Writes that must not interleave
+//! (an apply, a status change) run in a transaction that holds the database's write lock from its
+//! first statement: `BEGIN IMMEDIATE` on SQLite, an advisory lock on PostgreSQL.
+
+mod apply;
+mod exec;
+mod query;
+
+pub use apply::{ApplyReport, Rename};
+pub use exec::{SetRequest, SetResult};
+pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow};
+
+use crate::lang::Lang;
+use crate::tr;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
+use std::path::PathBuf;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What can go wrong with the database, with enough to say what and where in one sentence.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {url}: {reason}")]
+    Open { url: String, reason: String },
+    #[error("database {url} has schema version {found}, newer than this cnrm ({known})")]
+    Newer { url: String, found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Sql(String),
+    #[error("no task `{0}`")]
+    NoTask(String),
+    #[error("task `{0}` is in several plans: {1}")]
+    Ambiguous(String, String),
+    #[error("no plan `{0}`")]
+    NoPlan(String),
+    #[error("no indicator `{0}`")]
+    NoIndicator(String),
+    #[error("task `{0}` is archived")]
+    Archived(String),
+    #[error("several plans in the database: {0}")]
+    NeedPlan(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        StoreError::Sql(redact(&e.to_string()))
+    }
+}
+
+impl StoreError {
+    /// The one sentence a user reads, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Open { url, reason } => tr!(
+                lang,
+                "impossible d'ouvrir la base de données {url} : {reason}",
+                "cannot open the database {url}: {reason}"
+            ),
+            StoreError::Newer { url, found, known } => tr!(
+                lang,
+                "la base {url} a un schéma plus récent ({found}) que ce cnrm ({known}) : mettez cnrm à jour ; la base n'a pas été modifiée",
+                "the database {url} has a newer schema ({found}) than this cnrm ({known}): upgrade cnrm; the database was left untouched"
+            ),
+            StoreError::Sql(e) => tr!(lang, "erreur de la base de données : {e}", "database error: {e}"),
+            StoreError::NoTask(id) => tr!(
+                lang,
+                "aucune tâche `{id}` dans la base (voir `cnrm tasks`)",
+                "no task `{id}` in the database (see `cnrm tasks`)"
+            ),
+            StoreError::Ambiguous(id, plans) => tr!(
+                lang,
+                "la tâche `{id}` existe dans plusieurs plans ({plans}) : précisez `--plan`",
+                "task `{id}` exists in several plans ({plans}): add `--plan`"
+            ),
+            StoreError::NoPlan(id) => tr!(
+                lang,
+                "aucun plan `{id}` dans la base (voir `cnrm plans`)",
+                "no plan `{id}` in the database (see `cnrm plans`)"
+            ),
+            StoreError::NoIndicator(id) => tr!(
+                lang,
+                "aucun indicateur `{id}` dans la base",
+                "no indicator `{id}` in the database"
+            ),
+            StoreError::Archived(id) => tr!(
+                lang,
+                "la tâche `{id}` est archivée (retirée du plan) : rien n'a été enregistré",
+                "task `{id}` is archived (removed from the plan): nothing was recorded"
+            ),
+            StoreError::NeedPlan(ids) => tr!(
+                lang,
+                "plusieurs plans dans la base ({ids}) : précisez `--plan`",
+                "several plans in the database ({ids}): add `--plan`"
+            ),
+            StoreError::Invalid(msg) => msg.clone(),
+        }
+    }
+}
+
+/// Removes a password from anything that may quote a URL (`postgres://user:secret@host`).
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail.find(['/', ' ', '?', '"', '\'']).unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => match authority[..at].find(':') {
+                Some(colon) => {
+                    out.push_str(&authority[..colon]);
+                    out.push_str(":***");
+                    out.push_str(&authority[at..]);
+                }
+                None => out.push_str(authority),
+            },
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The default database: `cnrm.db` in the user's data directory.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("cnrm").join("cnrm.db")
+}
+
+/// Turns `--db` into a URL sqlx reads: a bare path or `sqlite://path` becomes a SQLite URL that
+/// creates the file; `postgres://` passes through.
+fn normalise(url: &str) -> Result<(String, Backend, Option<PathBuf>), String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), Backend::Postgres, None));
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || url.contains("://") && !url.starts_with("sqlite://") {
+        return Err(format!("`{url}` (sqlite://FILE, FILE or postgres://…)"));
+    }
+    let file = PathBuf::from(path);
+    Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite, Some(file)))
+}
+
+/// An open database, migrated to the current schema.
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    shown: String,
+}
+
+impl Store {
+    /// Opens (creating a SQLite file and its folder if needed) and migrates. A database whose
+    /// schema is newer than this binary is refused before anything is written.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let shown = redact(url);
+        let (sqlx_url, backend, file) =
+            normalise(url).map_err(|reason| StoreError::Open { url: shown.clone(), reason })?;
+        if let Some(parent) = file.as_ref().and_then(|f| f.parent()).filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                url: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&sqlx_url)
+            .await
+            .map_err(|e| StoreError::Open {
+                url: shown.clone(),
+                reason: redact(&e.to_string()),
+            })?;
+        let store = Store { pool, backend, shown };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let mut attempt = 0;
+        loop {
+            match MIGRATOR.run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(sqlx::migrate::MigrateError::VersionMissing(found)) => {
+                    return Err(StoreError::Newer { url: self.shown.clone(), found, known })
+                }
+                // Two processes opening a new SQLite file at once: the loser finds the tables
+                // half a second later and succeeds.
+                Err(_) if attempt < 10 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                }
+                Err(e) => {
+                    return Err(StoreError::Open {
+                        url: self.shown.clone(),
+                        reason: redact(&e.to_string()),
+                    })
+                }
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The database's address as it may be shown (password removed).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction holding the write lock from its start, so two writers never interleave.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(7262696)")
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
+    }
+}
+
+/// Reserves `n` consecutive row ids of sequence `name` and returns the first.
+async fn alloc_ids(tx: &mut Transaction<'static, Any>, name: &str, n: i64) -> Result<i64, StoreError> {
+    let row: AnyRow = sqlx::query("UPDATE id_seq SET next_id = next_id + $1 WHERE name = $2 RETURNING next_id")
+        .bind(n)
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await?;
+    let next: i64 = row.try_get(0)?;
+    Ok(next - n)
+}
+
+/// Appends one event to the history.
+#[allow(clippy::too_many_arguments)]
+async fn add_event(
+    tx: &mut Transaction<'static, Any>,
+    plan: &str,
+    task: Option<&str>,
+    kind: &str,
+    actor: &str,
+    at: &str,
+    data: &serde_json::Value,
+    note: Option<&str>,
+) -> Result<(), StoreError> {
+    let id = alloc_ids(tx, "event", 1).await?;
+    sqlx::query("INSERT INTO events (id, plan_id, task_id, kind, actor, at, data, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(id)
+        .bind(plan)
+        .bind(task)
+        .bind(kind)
+        .bind(actor)
+        .bind(at)
+        .bind(data.to_string())
+        .bind(note)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://cnrm:s3cret@db.example.ml/cnrm"), "postgres://cnrm:***@db.example.ml/cnrm");
+        assert_eq!(redact("error at smtp://u:p@h:25 now"), "error at smtp://u:***@h:25 now");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+    }
+
+    #[test]
+    fn urls_are_normalised() {
+        assert_eq!(normalise("/tmp/a.db").map(|x| x.0), Ok("sqlite:///tmp/a.db?mode=rwc".to_string()));
+        assert_eq!(normalise("sqlite://x.db").map(|x| x.1), Ok(Backend::Sqlite));
+        assert_eq!(normalise("postgres://h/db").map(|x| x.1), Ok(Backend::Postgres));
+        assert!(normalise("mysql://h/db").is_err());
+    }
+}

@@ -1,0 +1,345 @@
+//! Reading the store: plans, filtered task lists, one task with its history.
+//!
+//! "Today" is computed per plan in the plan's time zone from the caller's clock, and the overdue
+//! and due-within filters run in SQL on the (plan, archived, status, deadline) index.
+
+use super::{Store, StoreError};
+use crate::clock::Clock;
+use crate::text::fold;
+use crate::workflow::{days_late, is_overdue, Status};
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// The filters of `cnrm tasks`.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub plan: Option<String>,
+    pub priority: Option<String>,
+    pub owner: Option<String>,
+    pub statuses: Vec<Status>,
+    pub overdue: bool,
+    pub due_within: Option<u32>,
+    pub search: Option<String>,
+    pub archived: bool,
+}
+
+/// One task as `cnrm tasks --format json` shows it (the contract's keys, and a few more).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskRow {
+    pub id: String,
+    pub plan: String,
+    pub priority: String,
+    pub title: String,
+    pub owners: Vec<String>,
+    pub partners: Vec<String>,
+    pub deadline: Option<String>,
+    pub deadline_label: String,
+    pub status: Status,
+    pub progress: i64,
+    pub overdue: bool,
+    pub days_late: i64,
+    pub milestone: bool,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanInfo {
+    pub id: String,
+    pub title: String,
+    pub revision: i64,
+    pub updated_at: String,
+    pub source: String,
+    pub timezone: String,
+    pub currency: String,
+    pub language: String,
+    pub tasks: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub last_actor: Option<String>,
+    pub last_message: Option<String>,
+}
+
+/// One entry of a task's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Slip {
+    pub revision: i64,
+    pub from: String,
+    pub to: String,
+    pub days: Option<i64>,
+}
+
+/// `cnrm task show`: the task, its definition details and everything recorded about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub row: TaskRow,
+    pub description: Option<String>,
+    pub start: Option<String>,
+    pub depends_on: Vec<String>,
+    pub resources: serde_json::Value,
+    pub currency: String,
+    pub budget_planned: f64,
+    pub budget_secured: f64,
+    pub budget_pledged: f64,
+    pub budget_needed: f64,
+    pub spent: f64,
+    pub slips: Vec<Slip>,
+    pub history: Vec<HistoryEntry>,
+}
+
+pub(super) fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn json_vec(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+pub(super) fn tz_of(name: &str) -> chrono_tz::Tz {
+    name.parse().unwrap_or(chrono_tz::Africa::Bamako)
+}
+
+const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
+
+fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
+    let deadline: Option<String> = r.try_get(5)?;
+    let status: String = r.try_get(7)?;
+    let status: Status = status.parse().unwrap_or(Status::Todo);
+    let due = deadline.as_deref().and_then(parse_day);
+    Ok(TaskRow {
+        id: r.try_get(0)?,
+        plan: plan.to_string(),
+        priority: r.try_get(1)?,
+        title: r.try_get(2)?,
+        owners: json_vec(&r.try_get::<String, _>(3)?),
+        partners: json_vec(&r.try_get::<String, _>(4)?),
+        deadline,
+        deadline_label: r.try_get(6)?,
+        status,
+        progress: r.try_get(8)?,
+        overdue: is_overdue(status, due, today),
+        days_late: days_late(status, due, today),
+        milestone: r.try_get::<i64, _>(9)? != 0,
+        archived: r.try_get::<i64, _>(10)? != 0,
+    })
+}
+
+const ACTIVE: &str = "('todo', 'in_progress', 'blocked')";
+
+impl Store {
+    /// The plans in the database: (id, time zone), optionally only one.
+    pub(super) async fn plan_zones(&self, only: Option<&str>) -> Result<Vec<(String, chrono_tz::Tz)>, StoreError> {
+        let rows = sqlx::query("SELECT id, timezone FROM plans ORDER BY id").fetch_all(&self.pool).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let id: String = r.try_get(0)?;
+            let tz: String = r.try_get(1)?;
+            if only.is_none_or(|p| p == id) {
+                out.push((id, tz_of(&tz)));
+            }
+        }
+        if let (Some(p), true) = (only, out.is_empty()) {
+            return Err(StoreError::NoPlan(p.to_string()));
+        }
+        Ok(out)
+    }
+
+    /// `cnrm tasks`: the tasks matching every filter, ordered by deadline (ongoing ones last).
+    pub async fn tasks(&self, filter: &TaskFilter, clock: &Clock) -> Result<Vec<TaskRow>, StoreError> {
+        let mut out = Vec::new();
+        for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
+            let today = clock.today(tz);
+            let mut sql = format!("SELECT {ROW_COLUMNS} FROM tasks WHERE plan_id = $1");
+            let mut args: Vec<String> = vec![plan.clone()];
+            let arg = |v: String, args: &mut Vec<String>| {
+                args.push(v);
+                format!("${}", args.len())
+            };
+            if !filter.archived {
+                sql.push_str(" AND archived = 0");
+            }
+            if let Some(p) = &filter.priority {
+                let ph = arg(p.clone(), &mut args);
+                sql.push_str(&format!(" AND priority_id = {ph}"));
+            }
+            if let Some(o) = &filter.owner {
+                let ph = arg(o.clone(), &mut args);
+                sql.push_str(&format!(
+                    " AND id IN (SELECT task_id FROM task_people WHERE plan_id = $1 AND owner_id = {ph} AND role = 'owner')"
+                ));
+            }
+            if !filter.statuses.is_empty() {
+                let list: Vec<String> = filter.statuses.iter().map(|s| arg(s.as_str().to_string(), &mut args)).collect();
+                sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
+            }
+            if filter.overdue {
+                let ph = arg(today.to_string(), &mut args);
+                sql.push_str(&format!(" AND status IN {ACTIVE} AND deadline IS NOT NULL AND deadline < {ph}"));
+            }
+            if let Some(days) = filter.due_within {
+                let limit = today + chrono::Duration::days(i64::from(days));
+                let from = arg(today.to_string(), &mut args);
+                let to = arg(limit.to_string(), &mut args);
+                sql.push_str(&format!(" AND status IN {ACTIVE} AND deadline >= {from} AND deadline <= {to}"));
+            }
+            if let Some(text) = &filter.search {
+                let pattern = format!("%{}%", fold(text).replace(['%', '_'], ""));
+                let ph = arg(pattern, &mut args);
+                sql.push_str(&format!(" AND search_text LIKE {ph}"));
+            }
+            sql.push_str(" ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position");
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for a in args {
+                q = q.bind(a);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.push(task_row(&r, &plan, today)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Finds which plan holds task `id` (several plans may use the same ids).
+    pub(super) async fn locate_task(&self, id: &str, plan: Option<&str>) -> Result<String, StoreError> {
+        let rows = sqlx::query("SELECT plan_id FROM tasks WHERE id = $1 ORDER BY plan_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let plans: Vec<String> = rows.iter().filter_map(|r| r.try_get::<String, _>(0).ok()).collect();
+        match plan {
+            Some(p) if plans.iter().any(|x| x == p) => Ok(p.to_string()),
+            Some(_) => Err(StoreError::NoTask(id.to_string())),
+            None => match plans.as_slice() {
+                [] => Err(StoreError::NoTask(id.to_string())),
+                [one] => Ok(one.clone()),
+                many => Err(StoreError::Ambiguous(id.to_string(), many.join(", "))),
+            },
+        }
+    }
+
+    /// `cnrm task show`: one task with its history, deadline slips and spending.
+    pub async fn task_detail(&self, id: &str, plan: Option<&str>, clock: &Clock) -> Result<TaskDetail, StoreError> {
+        let plan_id = self.locate_task(id, plan).await?;
+        let p = sqlx::query("SELECT timezone, currency FROM plans WHERE id = $1")
+            .bind(&plan_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let tz = tz_of(&p.try_get::<String, _>(0)?);
+        let currency: String = p.try_get(1)?;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}, description, start_date, depends_on, resources, budget_planned, budget_secured, budget_pledged, budget_needed FROM tasks WHERE plan_id = $1 AND id = $2"
+        );
+        let r = sqlx::query(AssertSqlSafe(sql))
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        let row = task_row(&r, &plan_id, clock.today(tz))?;
+        let slips = sqlx::query("SELECT revision, old_label, new_label, days FROM deadline_slips WHERE plan_id = $1 AND task_id = $2 ORDER BY id")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|s| {
+                Ok(Slip {
+                    revision: s.try_get(0)?,
+                    from: s.try_get(1)?,
+                    to: s.try_get(2)?,
+                    days: s.try_get(3)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let history = sqlx::query("SELECT at, actor, kind, data, note FROM events WHERE plan_id = $1 AND task_id = $2 ORDER BY id")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|e| {
+                Ok(HistoryEntry {
+                    at: e.try_get(0)?,
+                    actor: e.try_get(1)?,
+                    kind: e.try_get(2)?,
+                    data: serde_json::from_str(&e.try_get::<String, _>(3)?).unwrap_or_default(),
+                    note: e.try_get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let spent = sqlx::query("SELECT COALESCE(SUM(amount_plan), 0.0) FROM spendings WHERE plan_id = $1 AND task_id = $2")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get::<f64, _>(0)?;
+        Ok(TaskDetail {
+            row,
+            description: r.try_get(11)?,
+            start: r.try_get(12)?,
+            depends_on: json_vec(&r.try_get::<String, _>(13)?),
+            resources: serde_json::from_str(&r.try_get::<String, _>(14)?).unwrap_or_default(),
+            currency,
+            budget_planned: r.try_get(15)?,
+            budget_secured: r.try_get(16)?,
+            budget_pledged: r.try_get(17)?,
+            budget_needed: r.try_get(18)?,
+            spent,
+            slips,
+            history,
+        })
+    }
+
+    /// `cnrm plans`: every plan with its latest revision and task counts.
+    pub async fn plans(&self, clock: &Clock) -> Result<Vec<PlanInfo>, StoreError> {
+        let rows = sqlx::query("SELECT id, title, revision, updated_at, source_name, timezone, currency, language FROM plans ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let id: String = r.try_get(0)?;
+            let timezone: String = r.try_get(5)?;
+            let today = clock.today(tz_of(&timezone));
+            let counts = sqlx::query(AssertSqlSafe(format!(
+                "SELECT COUNT(*),
+                        COALESCE(SUM(CASE WHEN status NOT IN ('done', 'cancelled') THEN 1 ELSE 0 END), 0),
+                        COALESCE(SUM(CASE WHEN status IN {ACTIVE} AND deadline IS NOT NULL AND deadline < $2 THEN 1 ELSE 0 END), 0)
+                 FROM tasks WHERE plan_id = $1 AND archived = 0"
+            )))
+            .bind(&id)
+            .bind(today.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+            let last = sqlx::query("SELECT actor, message FROM revisions WHERE plan_id = $1 ORDER BY number DESC LIMIT 1")
+                .bind(&id)
+                .fetch_optional(&self.pool)
+                .await?;
+            out.push(PlanInfo {
+                title: r.try_get(1)?,
+                revision: r.try_get(2)?,
+                updated_at: r.try_get(3)?,
+                source: r.try_get(4)?,
+                timezone,
+                currency: r.try_get(6)?,
+                language: r.try_get(7)?,
+                tasks: counts.try_get(0)?,
+                open: counts.try_get(1)?,
+                overdue: counts.try_get(2)?,
+                last_actor: last.as_ref().map(|l| l.try_get(0)).transpose()?,
+                last_message: last.as_ref().map(|l| l.try_get::<Option<String>, _>(1)).transpose()?.flatten(),
+                id,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,55 @@
+//! Text helpers shared by the store, the CLI and the terminal UI.
+
+/// Lower-cases and removes French (and common Latin) accents, so `echeance` finds `Échéance`.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' => out.push('a'),
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
+            'î' | 'ï' | 'í' | 'Î' | 'Ï' | 'Í' => out.push('i'),
+            'ô' | 'ö' | 'ó' | 'õ' | 'Ô' | 'Ö' | 'Ó' => out.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => out.push('u'),
+            'ç' | 'Ç' => out.push('c'),
+            'ÿ' | 'Ÿ' => out.push('y'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            '’' | '‘' => out.push('\''),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// `12 500 000`: an amount grouped by thousands the French way (narrow spaces are not used, so
+/// that terminals and e-mail clients without them still align).
+pub fn group_thousands(amount: f64) -> String {
+    let rounded = amount.round() as i128;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if rounded < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_and_grouping() {
+        assert_eq!(fold("Échéance à Kayes, Œuvre"), "echeance a kayes, oeuvre");
+        assert_eq!(group_thousands(12_500_000.0), "12 500 000");
+        assert_eq!(group_thousands(999.6), "1 000");
+        assert_eq!(group_thousands(-52_000.0), "-52 000");
+    }
+}

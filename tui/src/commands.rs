@@ -1,0 +1,723 @@
+//! The commands that use the database: apply, diff, open, plans, tasks, task, indicator.
+//!
+//! Each opens the store (SQLite by default, PostgreSQL by URL), runs one engine call on a
+//! single-threaded tokio runtime, and prints the result for people (French by default) or as the
+//! contract's JSON. Errors become one sentence on stderr and an exit code.
+
+use crate::check::{load_plan, use_color};
+use crate::cli::{self, CheckFormat, Global, ListFormat};
+use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
+use cnrm_engine::clock::Clock;
+use cnrm_engine::store::{ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow};
+use cnrm_engine::text::group_thousands;
+use cnrm_engine::workflow::Status;
+use cnrm_engine::Lang;
+use crossterm::style::Stylize;
+use std::io::{IsTerminal, Write};
+
+/// What every database command needs: language, clock, actor and database URL.
+pub struct Ctx {
+    pub lang: Lang,
+    pub clock: Clock,
+    pub actor: String,
+    pub db: String,
+}
+
+impl Ctx {
+    pub fn from_global(g: &Global) -> Result<Ctx, u8> {
+        let clock = match &g.now {
+            None => Clock::System,
+            Some(text) => Clock::parse(text).ok_or_else(|| {
+                eprintln!("{}: {}", strings::error_word(g.lang), strings::bad_now(g.lang, text));
+                EXIT_MISUSE
+            })?,
+        };
+        let actor = g
+            .actor
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| {
+                // Services often run without USER: the home folder's name is the account's.
+                std::env::var_os("HOME")
+                    .map(std::path::PathBuf::from)
+                    .and_then(|h| h.file_name().map(|n| n.to_string_lossy().into_owned()))
+            })
+            .unwrap_or_else(|| "inconnu".into());
+        let db = g
+            .db
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| cnrm_engine::store::default_path().display().to_string());
+        Ok(Ctx { lang: g.lang, clock, actor, db })
+    }
+
+    fn fail(&self, e: &StoreError) -> u8 {
+        eprintln!("{}: {}", strings::error_word(self.lang), e.message(self.lang));
+        match e {
+            StoreError::NoTask(_)
+            | StoreError::NoPlan(_)
+            | StoreError::NoIndicator(_)
+            | StoreError::Ambiguous(..)
+            | StoreError::NeedPlan(_)
+            | StoreError::Invalid(_) => EXIT_MISUSE,
+            _ => EXIT_PROBLEM,
+        }
+    }
+}
+
+/// Runs `f` with an open store on a current-thread runtime; errors become an exit code.
+fn with_store<F>(ctx: &Ctx, f: F) -> u8
+where
+    F: for<'s> FnOnce(&'s Store, &'s Ctx) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<u8, StoreError>> + 's>>,
+{
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{}: {e}", strings::error_word(ctx.lang));
+            return EXIT_PROBLEM;
+        }
+    };
+    runtime.block_on(async {
+        let store = match Store::open(&ctx.db).await {
+            Ok(s) => s,
+            Err(e) => return ctx.fail(&e),
+        };
+        let code = match f(&store, ctx).await {
+            Ok(code) => code,
+            Err(e) => ctx.fail(&e),
+        };
+        store.close().await;
+        code
+    })
+}
+
+fn color() -> bool {
+    use_color()
+}
+
+// ---- plan diff / apply / open ------------------------------------------------------------------
+
+const SHOWN_IDS: usize = 12;
+
+fn id_list(lang: Lang, ids: &[String]) -> String {
+    let mut s = ids.iter().take(SHOWN_IDS).cloned().collect::<Vec<_>>().join(", ");
+    if ids.len() > SHOWN_IDS {
+        s.push(' ');
+        s.push_str(&strings::and_more(lang, ids.len() - SHOWN_IDS));
+    }
+    s
+}
+
+/// The reviewer's view of a change: one line per kind, with colours on a terminal.
+pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
+    let paint = color();
+    let mut out = format!("{header}\n");
+    let mut line = |sym: &str, kind: &str, n: usize, detail: String, colour: fn(String) -> String| {
+        if n == 0 {
+            return;
+        }
+        let text = format!("  {sym} {} : {detail}", strings::change_label(lang, kind, n));
+        let text = if lang == Lang::En { text.replacen(" : ", ": ", 1) } else { text };
+        out.push_str(&if paint { colour(text) } else { text });
+        out.push('\n');
+    };
+    line("+", "added", r.added.len(), id_list(lang, &r.added), |t| t.green().to_string());
+    line("~", "changed", r.changed.len(), id_list(lang, &r.changed), |t| t.yellow().to_string());
+    line("-", "archived", r.archived.len(), id_list(lang, &r.archived), |t| t.red().to_string());
+    line("↺", "restored", r.restored.len(), id_list(lang, &r.restored), |t| t.cyan().to_string());
+    let renames: Vec<String> = r.renamed.iter().map(|x| format!("{} → {}", x.from, x.to)).collect();
+    line("→", "renamed", r.renamed.len(), id_list(lang, &renames), |t| t.cyan().to_string());
+    let slips: Vec<String> = r
+        .slips
+        .iter()
+        .map(|(id, from, to, days)| match days {
+            Some(d) => format!("{id} {from} → {to} ({})", strings::days_signed(lang, *d)),
+            None => format!("{id} {from} → {to}"),
+        })
+        .collect();
+    line("⏱", "slipped", slips.len(), id_list(lang, &slips), |t| t.magenta().to_string());
+    out.push_str(&format!("  = {}\n", strings::change_label(lang, "unchanged", r.unchanged)));
+    out
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> u8 {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            EXIT_PROBLEM
+        }
+    }
+}
+
+pub fn diff(g: &Global, args: &cli::DiffArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (plan, src, _) = match load_plan(&args.file, ctx.lang) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let format = args.format;
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let report = store.diff(&plan, &src).await?;
+            if format == CheckFormat::Json {
+                return Ok(print_json(&report));
+            }
+            if report.is_empty() {
+                println!("{}", strings::no_change(ctx.lang, &report.plan));
+            } else {
+                print!("{}", render_report(ctx.lang, &report, &strings::diff_header(ctx.lang, &report.plan)));
+            }
+            Ok(EXIT_OK)
+        })
+    })
+}
+
+/// A progress bar on stderr for large applies, only on a terminal.
+fn progress_bar() -> impl Fn(u64, u64) {
+    let bar = std::cell::RefCell::new(None::<indicatif::ProgressBar>);
+    let interactive = std::io::stderr().is_terminal();
+    move |done: u64, total: u64| {
+        if !interactive || total < 2_000 {
+            return;
+        }
+        let mut slot = bar.borrow_mut();
+        let pb = slot.get_or_insert_with(|| {
+            let pb = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+                pb.set_style(style);
+            }
+            pb
+        });
+        pb.set_position(done);
+        if done >= total {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+async fn apply_and_report(
+    store: &Store,
+    ctx: &Ctx,
+    plan: &cnrm_engine::plan::Plan,
+    src: &str,
+    file: &str,
+    message: Option<&str>,
+    json: bool,
+) -> Result<u8, StoreError> {
+    let progress = progress_bar();
+    let report = store.apply(plan, src, file, &ctx.actor, message, &ctx.clock, &progress).await?;
+    if json {
+        return Ok(print_json(&report));
+    }
+    match report.revision {
+        None => println!("{}", strings::no_change(ctx.lang, &report.plan)),
+        Some(rev) => print!(
+            "{}",
+            render_report(ctx.lang, &report, &strings::revision_applied(ctx.lang, &report.plan, rev, &ctx.actor))
+        ),
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn apply(g: &Global, args: &cli::ApplyArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (plan, src, file) = match load_plan(&args.file, ctx.lang) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let json = args.format == CheckFormat::Json;
+    let message = args.message.clone();
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move { apply_and_report(store, ctx, &plan, &src, &file, message.as_deref(), json).await })
+    })
+}
+
+/// `cnrm open FILE`: applies, then shows where the plan stands (the terminal UI takes over here
+/// once it exists).
+pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (plan, src, file) = match load_plan(&args.file, ctx.lang) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let message = args.message.clone();
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let code = apply_and_report(store, ctx, &plan, &src, &file, message.as_deref(), false).await?;
+            if code != EXIT_OK {
+                return Ok(code);
+            }
+            println!();
+            print_plans(store, ctx).await?;
+            let filter = TaskFilter {
+                plan: Some(plan.id.clone()),
+                overdue: true,
+                ..TaskFilter::default()
+            };
+            let late = store.tasks(&filter, &ctx.clock).await?;
+            if !late.is_empty() {
+                println!();
+                println!("{}", overdue_title(ctx.lang, late.len()));
+                print!("{}", task_table(ctx.lang, &late, table_width()));
+            }
+            Ok(EXIT_OK)
+        })
+    })
+}
+
+fn overdue_title(lang: Lang, n: usize) -> String {
+    cnrm_engine::tr!(lang, "En retard ({n}) :", "Overdue ({n}):")
+}
+
+// ---- plans, tasks --------------------------------------------------------------------------------
+
+async fn print_plans(store: &Store, ctx: &Ctx) -> Result<(), StoreError> {
+    let plans = store.plans(&ctx.clock).await?;
+    if plans.is_empty() {
+        println!("{}", strings::no_plans(ctx.lang));
+    }
+    for p in plans {
+        let line = cnrm_engine::tr!(
+            ctx.lang,
+            "{} — {}\n  révision {} ({}, {}) · {} tâches, {} ouvertes, {} en retard",
+            "{} — {}\n  revision {} ({}, {}) · {} tasks, {} open, {} overdue",
+            p.id,
+            p.title,
+            p.revision,
+            p.updated_at,
+            p.last_actor.as_deref().unwrap_or("?"),
+            p.tasks,
+            p.open,
+            p.overdue
+        );
+        println!("{line}");
+        if let Some(m) = p.last_message {
+            println!("  « {m} »");
+        }
+    }
+    Ok(())
+}
+
+pub fn plans(g: &Global, args: &cli::FormatArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let format = args.format;
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            match format {
+                ListFormat::Json => Ok(print_json(&store.plans(&ctx.clock).await?)),
+                ListFormat::Csv => {
+                    let mut out = String::from("id,title,revision,updated_at,tasks,open,overdue\n");
+                    for p in store.plans(&ctx.clock).await? {
+                        out.push_str(&csv_line(&[
+                            p.id,
+                            p.title,
+                            p.revision.to_string(),
+                            p.updated_at,
+                            p.tasks.to_string(),
+                            p.open.to_string(),
+                            p.overdue.to_string(),
+                        ]));
+                    }
+                    print!("{out}");
+                    Ok(EXIT_OK)
+                }
+                ListFormat::Table => {
+                    print_plans(store, ctx).await?;
+                    Ok(EXIT_OK)
+                }
+            }
+        })
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(fields: &[String]) -> String {
+    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
+/// The terminal's width, or no limit when the output is not a terminal.
+fn table_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(w, _)| usize::from(w).max(40))
+}
+
+fn clip(s: &str, width: usize) -> String {
+    let count = s.chars().count();
+    if count <= width {
+        return format!("{s:width$}");
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The `cnrm tasks` table: fits `width` (the title column gives way), overdue rows in red.
+pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String {
+    let paint = color();
+    let headers = strings::task_headers(lang);
+    let deadline_of = |r: &TaskRow| match &r.deadline {
+        None => strings::continuous(lang).to_string(),
+        Some(d) if r.deadline_label != *d => format!("{} ({})", r.deadline_label, d),
+        Some(d) => d.clone(),
+    };
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            let status = if r.overdue {
+                format!("{} · {}", r.status.label(lang), strings::late_by(lang, r.days_late))
+            } else {
+                r.status.label(lang).to_string()
+            };
+            [r.id.clone(), deadline_of(r), status, r.progress.to_string(), r.owners.join(", ")]
+        })
+        .collect();
+    let mut w = [0usize; 5];
+    for (i, h) in headers.iter().take(5).enumerate() {
+        w[i] = h.chars().count();
+    }
+    for c in &cells {
+        for i in 0..5 {
+            w[i] = w[i].max(c[i].chars().count());
+        }
+    }
+    w[4] = w[4].min(28);
+    let fixed: usize = w.iter().sum::<usize>() + 2 * 5;
+    let title_width = match width {
+        Some(total) => total.saturating_sub(fixed).max(12),
+        None => usize::MAX,
+    };
+    let mut out = String::new();
+    let head = format!(
+        "{}  {}  {}  {:>w3$}  {}  {}",
+        clip(headers[0], w[0]),
+        clip(headers[1], w[1]),
+        clip(headers[2], w[2]),
+        headers[3],
+        clip(headers[4], w[4]),
+        headers[5],
+        w3 = w[3]
+    );
+    out.push_str(&if paint { head.bold().to_string() } else { head });
+    out.push('\n');
+    for (r, c) in rows.iter().zip(&cells) {
+        let title = if title_width == usize::MAX { r.title.clone() } else { clip(&r.title, title_width).trim_end().to_string() };
+        let line = format!(
+            "{}  {}  {}  {:>w3$}  {}  {}",
+            clip(&c[0], w[0]),
+            clip(&c[1], w[1]),
+            clip(&c[2], w[2]),
+            c[3],
+            clip(&c[4], w[4]),
+            title,
+            w3 = w[3]
+        );
+        let line = line.trim_end().to_string();
+        out.push_str(&if paint && r.overdue { line.red().to_string() } else { line });
+        out.push('\n');
+    }
+    out
+}
+
+pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let due_within = match &args.due_within {
+        None => None,
+        Some(text) => match cnrm_engine::plan::values::parse_duration(text) {
+            Some(d) => Some(d),
+            None => {
+                eprintln!("{}: {}", strings::error_word(ctx.lang), strings::bad_duration(ctx.lang, text));
+                return EXIT_MISUSE;
+            }
+        },
+    };
+    let filter = TaskFilter {
+        plan: args.plan.clone(),
+        priority: args.priority.clone(),
+        owner: args.owner.clone(),
+        statuses: args.status.clone(),
+        overdue: args.overdue,
+        due_within,
+        search: args.search.clone(),
+        archived: args.archived,
+    };
+    let format = args.format;
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let rows = store.tasks(&filter, &ctx.clock).await?;
+            let mut stdout = std::io::stdout().lock();
+            let text = match format {
+                ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+                ListFormat::Csv => {
+                    let mut out = String::from("id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late\n");
+                    for r in &rows {
+                        out.push_str(&csv_line(&[
+                            r.id.clone(),
+                            r.plan.clone(),
+                            r.priority.clone(),
+                            r.title.clone(),
+                            r.owners.join(" "),
+                            r.partners.join(" "),
+                            r.deadline.clone().unwrap_or_default(),
+                            r.deadline_label.clone(),
+                            r.status.to_string(),
+                            r.progress.to_string(),
+                            r.overdue.to_string(),
+                            r.days_late.to_string(),
+                        ]));
+                    }
+                    out
+                }
+                ListFormat::Table if rows.is_empty() => format!("{}\n", strings::no_tasks(ctx.lang)),
+                ListFormat::Table => task_table(ctx.lang, &rows, table_width()),
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            Ok(EXIT_OK)
+        })
+    })
+}
+
+// ---- task show / set / spend, indicator record ---------------------------------------------------
+
+fn money(amount: f64, currency: &str) -> String {
+    let unit = if currency == "XOF" { "FCFA" } else { currency };
+    format!("{} {unit}", group_thousands(amount))
+}
+
+pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (id, plan, format) = (args.id.clone(), args.plan.clone(), args.format);
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let d = store.task_detail(&id, plan.as_deref(), &ctx.clock).await?;
+            if format == CheckFormat::Json {
+                return Ok(print_json(&d));
+            }
+            let lang = ctx.lang;
+            let t = &d.row;
+            let mut out = format!("{} — {}\n", t.id, t.title);
+            let label = |fr: &str, en: &str| if lang == Lang::Fr { fr.to_string() } else { en.to_string() };
+            let status = if t.overdue {
+                format!("{} ({})", t.status.label(lang), strings::late_by(lang, t.days_late))
+            } else {
+                t.status.label(lang).to_string()
+            };
+            let deadline = match &t.deadline {
+                None => strings::continuous(lang).to_string(),
+                Some(day) if *day != t.deadline_label => format!("{} ({day})", t.deadline_label),
+                Some(day) => day.clone(),
+            };
+            let rows: Vec<(String, String)> = vec![
+                (label("Plan", "Plan"), format!("{} · {}", t.plan, t.priority)),
+                (label("Statut", "Status"), format!("{status} · {} %", t.progress)),
+                (label("Échéance", "Deadline"), deadline),
+                (label("Début", "Start"), d.start.clone().unwrap_or_else(|| "—".into())),
+                (label("Responsables", "Owners"), t.owners.join(", ")),
+                (label("Partenaires", "Partners"), if t.partners.is_empty() { "—".into() } else { t.partners.join(", ") }),
+                (label("Dépend de", "Depends on"), if d.depends_on.is_empty() { "—".into() } else { d.depends_on.join(", ") }),
+                (
+                    label("Budget", "Budget"),
+                    format!(
+                        "{} {} · {} {} · {} {} · {} {} · {} {}",
+                        label("prévu", "planned"),
+                        money(d.budget_planned, &d.currency),
+                        label("acquis", "secured"),
+                        money(d.budget_secured, &d.currency),
+                        label("promis", "pledged"),
+                        money(d.budget_pledged, &d.currency),
+                        label("à rechercher", "gap"),
+                        money(d.budget_needed, &d.currency),
+                        label("dépensé", "spent"),
+                        money(d.spent, &d.currency)
+                    ),
+                ),
+            ];
+            for (k, v) in rows {
+                out.push_str(&format!("  {k:<13} {v}\n"));
+            }
+            if let Some(desc) = &d.description {
+                out.push_str(&format!("\n  {}\n", desc.trim().replace('\n', "\n  ")));
+            }
+            if !d.slips.is_empty() {
+                out.push_str(&format!("\n{}\n", label("Échéance déplacée :", "Deadline moved:")));
+                for s in &d.slips {
+                    let days = s.days.map(|x| format!(" ({})", strings::days_signed(lang, x))).unwrap_or_default();
+                    out.push_str(&format!("  {} {} : {} → {}{days}\n", label("révision", "revision"), s.revision, s.from, s.to));
+                }
+                out.push_str(&format!(
+                    "  {}\n",
+                    cnrm_engine::tr!(lang, "{} report(s) au total", "{} move(s) in all", d.slips.len())
+                ));
+            }
+            out.push_str(&format!("\n{}\n", label("Historique :", "History:")));
+            if d.history.is_empty() {
+                out.push_str(&format!("  {}\n", label("rien d'enregistré", "nothing recorded")));
+            }
+            for h in &d.history {
+                let mut what = h.kind.clone();
+                if let Some(s) = h.data.get("status") {
+                    let parse = |v: &serde_json::Value| v.as_str().and_then(|x| x.parse::<Status>().ok()).map(|x| x.label(lang));
+                    what = format!("{} → {}", parse(&s["from"]).unwrap_or("?"), parse(&s["to"]).unwrap_or("?"));
+                }
+                if let Some(p) = h.data.get("progress") {
+                    what.push_str(&format!(" · {} → {} %", p["from"], p["to"]));
+                }
+                if h.kind == "spending" {
+                    what = format!(
+                        "{} {} {}",
+                        label("dépense", "spending"),
+                        group_thousands(h.data["amount"].as_f64().unwrap_or(0.0)),
+                        h.data["currency"].as_str().unwrap_or("")
+                    );
+                }
+                if h.kind == "renamed" {
+                    what = format!("{} {} → {}", label("renommée", "renamed"), h.data["from"].as_str().unwrap_or(""), h.data["to"].as_str().unwrap_or(""));
+                }
+                if h.kind == "note" {
+                    what = label("note", "note");
+                }
+                let note = h.note.as_ref().map(|n| format!(" — « {n} »")).unwrap_or_default();
+                out.push_str(&format!("  {} {}: {what}{note}\n", h.at, h.actor));
+            }
+            print!("{out}");
+            Ok(EXIT_OK)
+        })
+    })
+}
+
+pub fn task_set(g: &Global, args: &cli::TaskSetArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let req = SetRequest {
+        status: args.status,
+        progress: args.progress,
+        note: args.note.clone(),
+    };
+    let (id, plan) = (args.id.clone(), args.plan.clone());
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let r = store.set_task(&id, plan.as_deref(), &req, &ctx.actor, &ctx.clock, ctx.lang).await?;
+            println!(
+                "{}",
+                strings::task_set_done(ctx.lang, &id, r.old_status.label(ctx.lang), r.status.label(ctx.lang), r.progress)
+            );
+            Ok(EXIT_OK)
+        })
+    })
+}
+
+fn parse_day(lang: Lang, text: &Option<String>) -> Result<Option<chrono::NaiveDate>, u8> {
+    match text {
+        None => Ok(None),
+        Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map(Some).map_err(|_| {
+            eprintln!("{}: {}", strings::error_word(lang), strings::bad_date(lang, t));
+            EXIT_MISUSE
+        }),
+    }
+}
+
+fn parse_number(lang: Lang, what: &str, text: &str, signed: bool) -> Result<f64, u8> {
+    let cleaned: String = text.chars().filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned = cleaned.replace(',', ".");
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() && (signed || v >= 0.0) => Ok(v),
+        _ => {
+            eprintln!("{}: {}", strings::error_word(lang), strings::bad_number(lang, what, text));
+            Err(EXIT_MISUSE)
+        }
+    }
+}
+
+pub fn task_spend(g: &Global, args: &cli::TaskSpendArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let what = if ctx.lang == Lang::Fr { "montant" } else { "amount" };
+    let amount = match parse_number(ctx.lang, what, &args.amount, false) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let date = match parse_day(ctx.lang, &args.date) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let (id, plan, currency, note) = (args.id.clone(), args.plan.clone(), args.currency.clone(), args.note.clone());
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let (_, amount_plan, plan_currency) = store
+                .spend(&id, plan.as_deref(), amount, currency.as_deref(), date, note.as_deref(), &ctx.actor, &ctx.clock, ctx.lang)
+                .await?;
+            let shown = match currency.as_deref() {
+                Some(c) if c.to_uppercase() != plan_currency => {
+                    format!("{} {} (= {})", group_thousands(amount), c.to_uppercase(), money(amount_plan, &plan_currency))
+                }
+                _ => money(amount_plan, &plan_currency),
+            };
+            println!("{}", strings::spent(ctx.lang, &id, &shown, "").trim_end().replace("  ", " "));
+            Ok(EXIT_OK)
+        })
+    })
+}
+
+pub fn indicator_record(g: &Global, args: &cli::IndicatorRecordArgs) -> u8 {
+    let ctx = match Ctx::from_global(g) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let what = if ctx.lang == Lang::Fr { "valeur" } else { "value" };
+    let value = match parse_number(ctx.lang, what, &args.value, true) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let date = match parse_day(ctx.lang, &args.date) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let (id, plan, note) = (args.id.clone(), args.plan.clone(), args.note.clone());
+    with_store(&ctx, move |store, ctx| {
+        Box::pin(async move {
+            let plan_id = store
+                .record_indicator(&id, plan.as_deref(), value, date, note.as_deref(), &ctx.actor, &ctx.clock)
+                .await?;
+            println!("{}", strings::indicator_recorded(ctx.lang, &id, value, &plan_id));
+            Ok(EXIT_OK)
+        })
+    })
+}
