@@ -89,6 +89,7 @@ CREATE TABLE tasks (
     priority_id TEXT NOT NULL,
     title TEXT NOT NULL,
     description TEXT,
+    -- JSON arrays of owner ids: `owners LIKE '%"dgme"%'` finds a whole id (ids have no quotes).
     owners TEXT NOT NULL,
     partners TEXT NOT NULL,
     start_date TEXT,
@@ -115,16 +116,6 @@ CREATE TABLE tasks (
 );
 CREATE INDEX tasks_overdue ON tasks (plan_id, archived, status, deadline);
 CREATE INDEX tasks_priority ON tasks (plan_id, priority_id);
-
--- Owners (role 'owner') and partners (role 'partner') of each task, for filters and reminders.
-CREATE TABLE task_people (
-    plan_id TEXT NOT NULL,
-    task_id TEXT NOT NULL,
-    owner_id TEXT NOT NULL,
-    role TEXT NOT NULL,
-    PRIMARY KEY (plan_id, task_id, owner_id, role)
-);
-CREATE INDEX task_people_owner ON task_people (plan_id, owner_id, role);
 
 -- Every deadline move of a task, per revision: "how often and how far has it slipped".
 CREATE TABLE deadline_slips (

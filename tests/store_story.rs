@@ -81,19 +81,49 @@ fn ids(v: &[&str]) -> Vec<String> {
 
 async fn story(db: &TestDb) {
     let label = db.label;
-    let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("{label}: open: {e}"));
+    let store = Store::open(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: open: {e}"));
     let clock = Clock::parse("2025-08-01").expect("clock");
     let none = |_: u64, _: u64| {};
 
     // First apply: everything is new; applying the same file again records nothing.
     let p1 = plan(V1);
     let diff = store.diff(&p1, V1).await.expect("diff v1");
-    let r1 = store.apply(&p1, V1, "story.yaml", "alice", Some("première version"), &clock, &none).await.expect("apply v1");
+    let r1 = store
+        .apply(
+            &p1,
+            V1,
+            "story.yaml",
+            "alice",
+            Some("première version"),
+            &clock,
+            &none,
+        )
+        .await
+        .expect("apply v1");
     assert_eq!(r1.revision, Some(1), "{label}");
-    assert_eq!(ApplyReport { revision: None, ..r1.clone() }, diff, "{label}: diff shows what apply does");
-    assert!(r1.added.contains(&"rapport@2025-12-31".to_string()), "{label}: occurrences materialised");
-    assert_eq!(r1.added.len(), 2 + 1 + 1 + 4 + 4, "{label}: owners, priority, indicator, tasks, occurrences");
-    let again = store.apply(&p1, V1, "story.yaml", "alice", None, &clock, &none).await.expect("re-apply");
+    assert_eq!(
+        ApplyReport {
+            revision: None,
+            ..r1.clone()
+        },
+        diff,
+        "{label}: diff shows what apply does"
+    );
+    assert!(
+        r1.added.contains(&"rapport@2025-12-31".to_string()),
+        "{label}: occurrences materialised"
+    );
+    assert_eq!(
+        r1.added.len(),
+        2 + 1 + 1 + 4 + 4,
+        "{label}: owners, priority, indicator, tasks, occurrences"
+    );
+    let again = store
+        .apply(&p1, V1, "story.yaml", "alice", None, &clock, &none)
+        .await
+        .expect("re-apply");
     assert_eq!(again.revision, None, "{label}: same file, no new revision");
     assert!(again.is_empty());
     assert_eq!(again.unchanged, 12);
@@ -105,74 +135,285 @@ async fn story(db: &TestDb) {
         progress,
         note: note.map(str::to_string),
     };
-    store.set_task("a1", None, &set(Some(Status::InProgress), Some(40), Some(note)), "bob", &clock, Lang::Fr).await.expect("set a1");
-    store.set_task("a3", None, &set(Some(Status::Blocked), None, Some("En attente du financement")), "bob", &clock, Lang::Fr).await.expect("set a3");
-    let done = store.set_task("a4", None, &set(Some(Status::Done), None, None), "bob", &clock, Lang::Fr).await.expect("set a4");
+    store
+        .set_task(
+            "a1",
+            None,
+            &set(Some(Status::InProgress), Some(40), Some(note)),
+            "bob",
+            &clock,
+            Lang::Fr,
+        )
+        .await
+        .expect("set a1");
+    store
+        .set_task(
+            "a3",
+            None,
+            &set(
+                Some(Status::Blocked),
+                None,
+                Some("En attente du financement"),
+            ),
+            "bob",
+            &clock,
+            Lang::Fr,
+        )
+        .await
+        .expect("set a3");
+    let done = store
+        .set_task(
+            "a4",
+            None,
+            &set(Some(Status::Done), None, None),
+            "bob",
+            &clock,
+            Lang::Fr,
+        )
+        .await
+        .expect("set a4");
     assert_eq!(done.progress, 100, "{label}: done sets progress to 100");
-    store.set_task("rapport@2025-03-31", None, &set(Some(Status::Done), None, None), "bob", &clock, Lang::Fr).await.expect("set occurrence");
-    let (_, spent, currency) = store.spend("a2", None, 100.0, Some("EUR"), None, Some("Acompte"), "bob", &clock, Lang::Fr).await.expect("spend");
+    store
+        .set_task(
+            "rapport@2025-03-31",
+            None,
+            &set(Some(Status::Done), None, None),
+            "bob",
+            &clock,
+            Lang::Fr,
+        )
+        .await
+        .expect("set occurrence");
+    let (_, spent, currency) = store
+        .spend(
+            "a2",
+            None,
+            100.0,
+            Some("EUR"),
+            None,
+            Some("Acompte"),
+            "bob",
+            &clock,
+            Lang::Fr,
+        )
+        .await
+        .expect("spend");
     assert_eq!((spent, currency.as_str()), (65_595.7, "XOF"));
-    store.record_indicator("axe-1.i1", None, 42.0, None, Some("Premier trimestre"), "bob", &clock).await.expect("indicator");
+    store
+        .record_indicator(
+            "axe-1.i1",
+            None,
+            42.0,
+            None,
+            Some("Premier trimestre"),
+            "bob",
+            &clock,
+        )
+        .await
+        .expect("indicator");
 
-    let late = store.tasks(&TaskFilter { overdue: true, ..TaskFilter::default() }, &clock).await.expect("overdue");
+    let late = store
+        .tasks(
+            &TaskFilter {
+                overdue: true,
+                ..TaskFilter::default()
+            },
+            &clock,
+        )
+        .await
+        .expect("overdue");
     let late_ids: Vec<&str> = late.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(late_ids, ["a2", "a1", "rapport@2025-06-30"], "{label}: in progress or not, past the deadline is late");
+    assert_eq!(
+        late_ids,
+        ["a2", "a1", "rapport@2025-06-30"],
+        "{label}: in progress or not, past the deadline is late"
+    );
 
     // The reshuffle: diff, then apply, must agree, and every piece of state must survive.
     let p2 = plan(V2);
     let diff2 = store.diff(&p2, V2).await.expect("diff v2");
-    let r2 = store.apply(&p2, V2, "story.yaml", "alice", Some("report suite au remaniement"), &clock, &none).await.expect("apply v2");
-    assert_eq!(ApplyReport { revision: None, ..r2.clone() }, diff2, "{label}: diff shows what apply does");
+    let r2 = store
+        .apply(
+            &p2,
+            V2,
+            "story.yaml",
+            "alice",
+            Some("report suite au remaniement"),
+            &clock,
+            &none,
+        )
+        .await
+        .expect("apply v2");
+    assert_eq!(
+        ApplyReport {
+            revision: None,
+            ..r2.clone()
+        },
+        diff2,
+        "{label}: diff shows what apply does"
+    );
     assert_eq!(r2.revision, Some(2));
     assert_eq!(r2.added, ids(&["a3b"]), "{label}");
-    assert_eq!(sorted(r2.archived.clone()), ids(&["a4", "rapport@2025-12-31"]), "{label}");
+    assert_eq!(
+        sorted(r2.archived.clone()),
+        ids(&["a4", "rapport@2025-12-31"]),
+        "{label}"
+    );
     let mut renamed = r2.renamed.clone();
     renamed.sort_by(|a, b| a.from.cmp(&b.from));
-    let rename = |f: &str, t: &str| Rename { from: f.into(), to: t.into() };
-    assert_eq!(renamed, [rename("a1", "a1-bis"), rename("a3", "a3a"), rename("dgme", "dgme-mali")], "{label}");
+    let rename = |f: &str, t: &str| Rename {
+        from: f.into(),
+        to: t.into(),
+    };
+    assert_eq!(
+        renamed,
+        [
+            rename("a1", "a1-bis"),
+            rename("a3", "a3a"),
+            rename("dgme", "dgme-mali")
+        ],
+        "{label}"
+    );
     assert_eq!(r2.changed, ids(&["a2"]), "{label}");
     let slipped: Vec<(&str, Option<i64>)> = r2.slips.iter().map(|s| (s.0.as_str(), s.3)).collect();
     assert_eq!(slipped, [("a1-bis", Some(92)), ("a2", Some(29))], "{label}");
 
-    let a1 = store.task_detail("a1-bis", None, &clock).await.expect("renamed task");
-    assert_eq!((a1.row.status, a1.row.progress), (Status::InProgress, 40), "{label}: state moved with the rename");
-    assert_eq!(a1.row.title, "Règlement intérieur : l'échéance", "{label}: accents and apostrophes");
-    assert!(a1.history.iter().any(|h| h.note.as_deref() == Some(note)), "{label}: the note survived: {:?}", a1.history);
+    let a1 = store
+        .task_detail("a1-bis", None, &clock)
+        .await
+        .expect("renamed task");
+    assert_eq!(
+        (a1.row.status, a1.row.progress),
+        (Status::InProgress, 40),
+        "{label}: state moved with the rename"
+    );
+    assert_eq!(
+        a1.row.title, "Règlement intérieur : l'échéance",
+        "{label}: accents and apostrophes"
+    );
+    assert!(
+        a1.history.iter().any(|h| h.note.as_deref() == Some(note)),
+        "{label}: the note survived: {:?}",
+        a1.history
+    );
     assert!(a1.history.iter().any(|h| h.kind == "renamed"), "{label}");
     assert_eq!(a1.slips.len(), 1);
-    assert!(store.task_detail("a1", None, &clock).await.is_err(), "{label}: the old id is gone, not duplicated");
+    assert!(
+        store.task_detail("a1", None, &clock).await.is_err(),
+        "{label}: the old id is gone, not duplicated"
+    );
     let a3a = store.task_detail("a3a", None, &clock).await.expect("split");
     assert_eq!(a3a.row.status, Status::Blocked, "{label}");
     let a2 = store.task_detail("a2", None, &clock).await.expect("a2");
     assert_eq!(a2.spent, 65_595.7, "{label}: spending survived");
     assert_eq!(a2.row.owners, ids(&["dgme-mali"]));
     assert_eq!(a2.row.deadline.as_deref(), Some("2025-07-15"));
-    let by_owner = store.tasks(&TaskFilter { owner: Some("dgme-mali".into()), ..TaskFilter::default() }, &clock).await.expect("owner");
-    assert_eq!(by_owner.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["a2", "a3b"], "{label}");
-    let visible = store.tasks(&TaskFilter::default(), &clock).await.expect("tasks");
-    assert!(!visible.iter().any(|t| t.id == "a4"), "{label}: archived tasks are hidden");
-    let all = store.tasks(&TaskFilter { archived: true, ..TaskFilter::default() }, &clock).await.expect("tasks");
-    let a4 = all.iter().find(|t| t.id == "a4").expect("archived, not deleted");
+    let by_owner = store
+        .tasks(
+            &TaskFilter {
+                owner: Some("dgme-mali".into()),
+                ..TaskFilter::default()
+            },
+            &clock,
+        )
+        .await
+        .expect("owner");
+    assert_eq!(
+        by_owner.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["a2", "a3b"],
+        "{label}"
+    );
+    let visible = store
+        .tasks(&TaskFilter::default(), &clock)
+        .await
+        .expect("tasks");
+    assert!(
+        !visible.iter().any(|t| t.id == "a4"),
+        "{label}: archived tasks are hidden"
+    );
+    let all = store
+        .tasks(
+            &TaskFilter {
+                archived: true,
+                ..TaskFilter::default()
+            },
+            &clock,
+        )
+        .await
+        .expect("tasks");
+    let a4 = all
+        .iter()
+        .find(|t| t.id == "a4")
+        .expect("archived, not deleted");
     assert!(a4.archived && a4.status == Status::Done, "{label}");
-    let err = store.set_task("a4", None, &set(Some(Status::Todo), None, None), "bob", &clock, Lang::Fr).await;
+    let err = store
+        .set_task(
+            "a4",
+            None,
+            &set(Some(Status::Todo), None, None),
+            "bob",
+            &clock,
+            Lang::Fr,
+        )
+        .await;
     assert!(err.is_err(), "{label}: archived tasks are read-only");
 
     // The removed task comes back with its state.
     let v3 = v3();
     let p3 = plan(&v3);
-    let r3 = store.apply(&p3, &v3, "story.yaml", "alice", None, &clock, &none).await.expect("apply v3");
-    assert_eq!(sorted(r3.restored.clone()), ids(&["a4", "rapport@2025-12-31"]), "{label}");
-    let a4 = store.task_detail("a4", None, &clock).await.expect("restored");
-    assert_eq!((a4.row.status, a4.row.archived), (Status::Done, false), "{label}");
+    let r3 = store
+        .apply(&p3, &v3, "story.yaml", "alice", None, &clock, &none)
+        .await
+        .expect("apply v3");
+    assert_eq!(
+        sorted(r3.restored.clone()),
+        ids(&["a4", "rapport@2025-12-31"]),
+        "{label}"
+    );
+    let a4 = store
+        .task_detail("a4", None, &clock)
+        .await
+        .expect("restored");
+    assert_eq!(
+        (a4.row.status, a4.row.archived),
+        (Status::Done, false),
+        "{label}"
+    );
     let plans = store.plans(&clock).await.expect("plans");
     assert_eq!(plans[0].revision, 3);
     assert_eq!(plans[0].last_message, None);
 
     // Search ignores accents and case; due-within follows the clock.
-    let found = store.tasks(&TaskFilter { search: Some("ECHEANCE".into()), ..TaskFilter::default() }, &clock).await.expect("search");
-    assert_eq!(found.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["a1-bis"], "{label}");
-    let soon = store.tasks(&TaskFilter { due_within: Some(14), ..TaskFilter::default() }, &clock).await.expect("due");
-    assert!(soon.iter().all(|t| t.deadline.as_deref() <= Some("2025-08-15")), "{label}");
+    let found = store
+        .tasks(
+            &TaskFilter {
+                search: Some("ECHEANCE".into()),
+                ..TaskFilter::default()
+            },
+            &clock,
+        )
+        .await
+        .expect("search");
+    assert_eq!(
+        found.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["a1-bis"],
+        "{label}"
+    );
+    let soon = store
+        .tasks(
+            &TaskFilter {
+                due_within: Some(14),
+                ..TaskFilter::default()
+            },
+            &clock,
+        )
+        .await
+        .expect("due");
+    assert!(
+        soon.iter()
+            .all(|t| t.deadline.as_deref() <= Some("2025-08-15")),
+        "{label}"
+    );
     store.close().await;
 }
 
@@ -190,7 +431,10 @@ fn store_story_on_sqlite_and_postgres() {
 #[test]
 fn a_newer_database_is_refused_and_left_untouched() {
     for db in TestDb::all() {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         rt.block_on(async {
             let store = Store::open(&db.url).await.expect("open");
             store.close().await;

@@ -4,5 +4,6 @@
 mod common;
 
 mod plan_check;
-mod store_story;
 mod plan_schema;
+mod store_cli;
+mod store_story;

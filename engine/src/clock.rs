@@ -32,7 +32,10 @@ impl Clock {
         match self {
             Clock::System => Utc::now(),
             Clock::At(t) => *t,
-            Clock::Day(d) => d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_else(Utc::now),
+            Clock::Day(d) => d
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc())
+                .unwrap_or_else(Utc::now),
         }
     }
 
@@ -58,10 +61,19 @@ mod tests {
     fn today_follows_the_plan_time_zone() {
         // 23:30 UTC on 30 September is already 1 October in Dhaka (UTC+6), still 30 in Bamako.
         let clock = Clock::parse("2025-09-30T23:30:00Z").expect("rfc3339");
-        assert_eq!(clock.today(chrono_tz::Africa::Bamako).to_string(), "2025-09-30");
-        assert_eq!(clock.today(chrono_tz::Asia::Dhaka).to_string(), "2025-10-01");
+        assert_eq!(
+            clock.today(chrono_tz::Africa::Bamako).to_string(),
+            "2025-09-30"
+        );
+        assert_eq!(
+            clock.today(chrono_tz::Asia::Dhaka).to_string(),
+            "2025-10-01"
+        );
         let day = Clock::parse("2025-10-01").expect("date");
-        assert_eq!(day.today(chrono_tz::America::Los_Angeles).to_string(), "2025-10-01");
+        assert_eq!(
+            day.today(chrono_tz::America::Los_Angeles).to_string(),
+            "2025-10-01"
+        );
         assert_eq!(day.stamp(), "2025-10-01T00:00:00Z");
         assert!(Clock::parse("demain").is_none());
     }

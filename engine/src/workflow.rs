@@ -80,12 +80,7 @@ impl FromStr for Status {
         Status::ALL
             .into_iter()
             .find(|st| st.as_str() == norm)
-            .ok_or_else(|| {
-                format!(
-                    "`{s}` ({})",
-                    Status::ALL.map(Status::as_str).join(", ")
-                )
-            })
+            .ok_or_else(|| format!("`{s}` ({})", Status::ALL.map(Status::as_str).join(", ")))
     }
 }
 
@@ -113,12 +108,18 @@ mod tests {
     #[test]
     fn overdue_rules() {
         let due = Some(d("2025-09-30"));
-        assert!(!is_overdue(Status::Todo, due, d("2025-09-30")), "the deadline day itself is not late");
+        assert!(
+            !is_overdue(Status::Todo, due, d("2025-09-30")),
+            "the deadline day itself is not late"
+        );
         assert!(is_overdue(Status::Todo, due, d("2025-10-01")));
         assert!(is_overdue(Status::Blocked, due, d("2025-10-01")));
         assert!(!is_overdue(Status::Suspended, due, d("2025-10-01")));
         assert!(!is_overdue(Status::Done, due, d("2025-10-01")));
-        assert!(!is_overdue(Status::Todo, None, d("2030-01-01")), "continu is never late");
+        assert!(
+            !is_overdue(Status::Todo, None, d("2030-01-01")),
+            "continu is never late"
+        );
         assert_eq!(days_late(Status::InProgress, due, d("2025-10-10")), 10);
         assert_eq!(days_late(Status::Cancelled, due, d("2025-10-10")), 0);
     }

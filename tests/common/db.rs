@@ -15,7 +15,8 @@ pub struct TestDb {
 }
 
 fn admin_url() -> String {
-    std::env::var("CNRM_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("CNRM_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 fn with_db_name(url: &str, name: &str) -> String {
@@ -28,7 +29,9 @@ fn with_db_name(url: &str, name: &str) -> String {
 async fn admin(sql: String) -> Result<(), sqlx::Error> {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&admin_url()).await?;
-    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut conn)
+        .await?;
     conn.close().await
 }
 
@@ -44,7 +47,12 @@ impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = dir.path().join("cnrm.db").display().to_string();
-        TestDb { url, label: "sqlite", drop_name: None, _dir: Some(dir) }
+        TestDb {
+            url,
+            label: "sqlite",
+            drop_name: None,
+            _dir: Some(dir),
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` (with a note) when the server is unreachable and
@@ -84,7 +92,9 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = self.drop_name.take() {
-            let _ = block_on(admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+            let _ = block_on(admin(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )));
         }
     }
 }

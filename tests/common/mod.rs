@@ -74,7 +74,9 @@ pub fn example_plans() -> Vec<PathBuf> {
 /// `cnrm` against the database `db`, at a fixed time, as a fixed actor.
 pub fn cnrm_db(db: &db::TestDb, now: &str) -> Command {
     let mut cmd = cnrm();
-    cmd.env("CNRM_DATABASE_URL", &db.url).env("CNRM_NOW", now).env("CNRM_ACTOR", "secretariat");
+    cmd.env("CNRM_DATABASE_URL", &db.url)
+        .env("CNRM_NOW", now)
+        .env("CNRM_ACTOR", "secretariat");
     cmd
 }
 

@@ -101,14 +101,39 @@ pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) ->
 
 /// Reads and checks one plan file for `apply`, `diff` and `open`. On errors, prints them (as
 /// `plan check` would) and returns the exit code; warnings are summed up on stderr.
-pub fn load_plan(path: &std::path::Path, lang: Lang) -> Result<(cnrm_engine::plan::Plan, String, String), u8> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        eprintln!("{}: {}", strings::error_word(lang), strings::unreadable(lang, &file, &e.to_string()));
+/// Reads a plan file's bytes; an unreadable file is reported (exit 2).
+pub fn read_plan_file(path: &std::path::Path, lang: Lang) -> Result<Vec<u8>, u8> {
+    std::fs::read(path).map_err(|e| {
+        let file = path.display().to_string();
+        eprintln!(
+            "{}: {}",
+            strings::error_word(lang),
+            strings::unreadable(lang, &file, &e.to_string())
+        );
         EXIT_MISUSE
-    })?;
+    })
+}
+
+pub fn load_plan(
+    path: &std::path::Path,
+    lang: Lang,
+) -> Result<(cnrm_engine::plan::Plan, String, String), u8> {
+    plan_from_bytes(read_plan_file(path, lang)?, path, lang)
+}
+
+/// Checks a plan file's bytes as `load_plan` does.
+pub fn plan_from_bytes(
+    bytes: Vec<u8>,
+    path: &std::path::Path,
+    lang: Lang,
+) -> Result<(cnrm_engine::plan::Plan, String, String), u8> {
+    let file = path.display().to_string();
     let src = String::from_utf8(bytes).map_err(|_| {
-        eprintln!("{}: {}", strings::error_word(lang), strings::not_utf8(lang, &file));
+        eprintln!(
+            "{}: {}",
+            strings::error_word(lang),
+            strings::not_utf8(lang, &file)
+        );
         EXIT_MISUSE
     })?;
     let mut checked = check_source(&src, &file, lang);
@@ -123,7 +148,10 @@ pub fn load_plan(path: &std::path::Path, lang: Lang) -> Result<(cnrm_engine::pla
         None => {
             let text = render_human(&src, &file, &checked.diagnostics, use_color());
             print!("{text}");
-            println!("{}", strings::check_summary(lang, &file, checked.errors(), checked.warnings()));
+            println!(
+                "{}",
+                strings::check_summary(lang, &file, checked.errors(), checked.warnings())
+            );
             eprintln!("{}", strings::nothing_written(lang));
             Err(EXIT_PROBLEM)
         }

@@ -4,11 +4,13 @@
 //! single-threaded tokio runtime, and prints the result for people (French by default) or as the
 //! contract's JSON. Errors become one sentence on stderr and an exit code.
 
-use crate::check::{load_plan, use_color};
+use crate::check::{plan_from_bytes, read_plan_file, use_color};
 use crate::cli::{self, CheckFormat, Global, ListFormat};
 use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
 use cnrm_engine::clock::Clock;
-use cnrm_engine::store::{ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow};
+use cnrm_engine::store::{
+    sha256_hex, ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow,
+};
 use cnrm_engine::text::group_thousands;
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -28,7 +30,11 @@ impl Ctx {
         let clock = match &g.now {
             None => Clock::System,
             Some(text) => Clock::parse(text).ok_or_else(|| {
-                eprintln!("{}: {}", strings::error_word(g.lang), strings::bad_now(g.lang, text));
+                eprintln!(
+                    "{}: {}",
+                    strings::error_word(g.lang),
+                    strings::bad_now(g.lang, text)
+                );
                 EXIT_MISUSE
             })?,
         };
@@ -36,7 +42,11 @@ impl Ctx {
             .actor
             .clone()
             .filter(|a| !a.trim().is_empty())
-            .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
+            .or_else(|| {
+                ["USER", "LOGNAME", "USERNAME"]
+                    .iter()
+                    .find_map(|v| std::env::var(v).ok())
+            })
             .filter(|a| !a.trim().is_empty())
             .or_else(|| {
                 // Services often run without USER: the home folder's name is the account's.
@@ -45,16 +55,24 @@ impl Ctx {
                     .and_then(|h| h.file_name().map(|n| n.to_string_lossy().into_owned()))
             })
             .unwrap_or_else(|| "inconnu".into());
-        let db = g
-            .db
-            .clone()
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| cnrm_engine::store::default_path().display().to_string());
-        Ok(Ctx { lang: g.lang, clock, actor, db })
+        let db =
+            g.db.clone()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| cnrm_engine::store::default_path().display().to_string());
+        Ok(Ctx {
+            lang: g.lang,
+            clock,
+            actor,
+            db,
+        })
     }
 
     fn fail(&self, e: &StoreError) -> u8 {
-        eprintln!("{}: {}", strings::error_word(self.lang), e.message(self.lang));
+        eprintln!(
+            "{}: {}",
+            strings::error_word(self.lang),
+            e.message(self.lang)
+        );
         match e {
             StoreError::NoTask(_)
             | StoreError::NoPlan(_)
@@ -70,9 +88,17 @@ impl Ctx {
 /// Runs `f` with an open store on a current-thread runtime; errors become an exit code.
 fn with_store<F>(ctx: &Ctx, f: F) -> u8
 where
-    F: for<'s> FnOnce(&'s Store, &'s Ctx) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<u8, StoreError>> + 's>>,
+    F: for<'s> FnOnce(
+        &'s Store,
+        &'s Ctx,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<u8, StoreError>> + 's>,
+    >,
 {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("{}: {e}", strings::error_word(ctx.lang));
@@ -102,7 +128,12 @@ fn color() -> bool {
 const SHOWN_IDS: usize = 12;
 
 fn id_list(lang: Lang, ids: &[String]) -> String {
-    let mut s = ids.iter().take(SHOWN_IDS).cloned().collect::<Vec<_>>().join(", ");
+    let mut s = ids
+        .iter()
+        .take(SHOWN_IDS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if ids.len() > SHOWN_IDS {
         s.push(' ');
         s.push_str(&strings::and_more(lang, ids.len() - SHOWN_IDS));
@@ -114,21 +145,59 @@ fn id_list(lang: Lang, ids: &[String]) -> String {
 pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
     let paint = color();
     let mut out = format!("{header}\n");
-    let mut line = |sym: &str, kind: &str, n: usize, detail: String, colour: fn(String) -> String| {
-        if n == 0 {
-            return;
-        }
-        let text = format!("  {sym} {} : {detail}", strings::change_label(lang, kind, n));
-        let text = if lang == Lang::En { text.replacen(" : ", ": ", 1) } else { text };
-        out.push_str(&if paint { colour(text) } else { text });
-        out.push('\n');
-    };
-    line("+", "added", r.added.len(), id_list(lang, &r.added), |t| t.green().to_string());
-    line("~", "changed", r.changed.len(), id_list(lang, &r.changed), |t| t.yellow().to_string());
-    line("-", "archived", r.archived.len(), id_list(lang, &r.archived), |t| t.red().to_string());
-    line("↺", "restored", r.restored.len(), id_list(lang, &r.restored), |t| t.cyan().to_string());
-    let renames: Vec<String> = r.renamed.iter().map(|x| format!("{} → {}", x.from, x.to)).collect();
-    line("→", "renamed", r.renamed.len(), id_list(lang, &renames), |t| t.cyan().to_string());
+    let mut line =
+        |sym: &str, kind: &str, n: usize, detail: String, colour: fn(String) -> String| {
+            if n == 0 {
+                return;
+            }
+            let text = format!(
+                "  {sym} {} : {detail}",
+                strings::change_label(lang, kind, n)
+            );
+            let text = if lang == Lang::En {
+                text.replacen(" : ", ": ", 1)
+            } else {
+                text
+            };
+            out.push_str(&if paint { colour(text) } else { text });
+            out.push('\n');
+        };
+    line("+", "added", r.added.len(), id_list(lang, &r.added), |t| {
+        t.green().to_string()
+    });
+    line(
+        "~",
+        "changed",
+        r.changed.len(),
+        id_list(lang, &r.changed),
+        |t| t.yellow().to_string(),
+    );
+    line(
+        "-",
+        "archived",
+        r.archived.len(),
+        id_list(lang, &r.archived),
+        |t| t.red().to_string(),
+    );
+    line(
+        "↺",
+        "restored",
+        r.restored.len(),
+        id_list(lang, &r.restored),
+        |t| t.cyan().to_string(),
+    );
+    let renames: Vec<String> = r
+        .renamed
+        .iter()
+        .map(|x| format!("{} → {}", x.from, x.to))
+        .collect();
+    line(
+        "→",
+        "renamed",
+        r.renamed.len(),
+        id_list(lang, &renames),
+        |t| t.cyan().to_string(),
+    );
     let slips: Vec<String> = r
         .slips
         .iter()
@@ -137,8 +206,13 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
             None => format!("{id} {from} → {to}"),
         })
         .collect();
-    line("⏱", "slipped", slips.len(), id_list(lang, &slips), |t| t.magenta().to_string());
-    out.push_str(&format!("  = {}\n", strings::change_label(lang, "unchanged", r.unchanged)));
+    line("⏱", "slipped", slips.len(), id_list(lang, &slips), |t| {
+        t.magenta().to_string()
+    });
+    out.push_str(&format!(
+        "  = {}\n",
+        strings::change_label(lang, "unchanged", r.unchanged)
+    ));
     out
 }
 
@@ -160,21 +234,37 @@ pub fn diff(g: &Global, args: &cli::DiffArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (plan, src, _) = match load_plan(&args.file, ctx.lang) {
-        Ok(x) => x,
+    let bytes = match read_plan_file(&args.file, ctx.lang) {
+        Ok(b) => b,
         Err(code) => return code,
     };
-    let format = args.format;
+    let (format, path) = (args.format, args.file.clone());
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
-            let report = store.diff(&plan, &src).await?;
+            let report = match store.already_applied(&sha256_hex(&bytes)).await? {
+                Some(report) => report,
+                None => {
+                    let (plan, src, _) = match plan_from_bytes(bytes, &path, ctx.lang) {
+                        Ok(x) => x,
+                        Err(code) => return Ok(code),
+                    };
+                    store.diff(&plan, &src).await?
+                }
+            };
             if format == CheckFormat::Json {
                 return Ok(print_json(&report));
             }
             if report.is_empty() {
                 println!("{}", strings::no_change(ctx.lang, &report.plan));
             } else {
-                print!("{}", render_report(ctx.lang, &report, &strings::diff_header(ctx.lang, &report.plan)));
+                print!(
+                    "{}",
+                    render_report(
+                        ctx.lang,
+                        &report,
+                        &strings::diff_header(ctx.lang, &report.plan)
+                    )
+                );
             }
             Ok(EXIT_OK)
         })
@@ -192,7 +282,8 @@ fn progress_bar() -> impl Fn(u64, u64) {
         let mut slot = bar.borrow_mut();
         let pb = slot.get_or_insert_with(|| {
             let pb = indicatif::ProgressBar::new(total);
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            {
                 pb.set_style(style);
             }
             pb
@@ -204,28 +295,47 @@ fn progress_bar() -> impl Fn(u64, u64) {
     }
 }
 
+/// Applies a plan file: a file identical to the one last applied is recognised by its SHA-256
+/// without being parsed again; anything else is checked, then applied.
 async fn apply_and_report(
     store: &Store,
     ctx: &Ctx,
-    plan: &cnrm_engine::plan::Plan,
-    src: &str,
-    file: &str,
+    bytes: Vec<u8>,
+    path: &std::path::Path,
     message: Option<&str>,
     json: bool,
-) -> Result<u8, StoreError> {
-    let progress = progress_bar();
-    let report = store.apply(plan, src, file, &ctx.actor, message, &ctx.clock, &progress).await?;
+) -> Result<(u8, Option<String>), StoreError> {
+    let report = match store.already_applied(&sha256_hex(&bytes)).await? {
+        Some(report) => report,
+        None => {
+            let (plan, src, file) = match plan_from_bytes(bytes, path, ctx.lang) {
+                Ok(x) => x,
+                Err(code) => return Ok((code, None)),
+            };
+            let progress = progress_bar();
+            store
+                .apply(
+                    &plan, &src, &file, &ctx.actor, message, &ctx.clock, &progress,
+                )
+                .await?
+        }
+    };
+    let plan_id = Some(report.plan.clone());
     if json {
-        return Ok(print_json(&report));
+        return Ok((print_json(&report), plan_id));
     }
     match report.revision {
         None => println!("{}", strings::no_change(ctx.lang, &report.plan)),
         Some(rev) => print!(
             "{}",
-            render_report(ctx.lang, &report, &strings::revision_applied(ctx.lang, &report.plan, rev, &ctx.actor))
+            render_report(
+                ctx.lang,
+                &report,
+                &strings::revision_applied(ctx.lang, &report.plan, rev, &ctx.actor)
+            )
         ),
     }
-    Ok(EXIT_OK)
+    Ok((EXIT_OK, plan_id))
 }
 
 pub fn apply(g: &Global, args: &cli::ApplyArgs) -> u8 {
@@ -233,14 +343,18 @@ pub fn apply(g: &Global, args: &cli::ApplyArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (plan, src, file) = match load_plan(&args.file, ctx.lang) {
-        Ok(x) => x,
+    let bytes = match read_plan_file(&args.file, ctx.lang) {
+        Ok(b) => b,
         Err(code) => return code,
     };
     let json = args.format == CheckFormat::Json;
-    let message = args.message.clone();
+    let (message, path) = (args.message.clone(), args.file.clone());
     with_store(&ctx, move |store, ctx| {
-        Box::pin(async move { apply_and_report(store, ctx, &plan, &src, &file, message.as_deref(), json).await })
+        Box::pin(async move {
+            let (code, _) =
+                apply_and_report(store, ctx, bytes, &path, message.as_deref(), json).await?;
+            Ok(code)
+        })
     })
 }
 
@@ -251,21 +365,22 @@ pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (plan, src, file) = match load_plan(&args.file, ctx.lang) {
-        Ok(x) => x,
+    let bytes = match read_plan_file(&args.file, ctx.lang) {
+        Ok(b) => b,
         Err(code) => return code,
     };
-    let message = args.message.clone();
+    let (message, path) = (args.message.clone(), args.file.clone());
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
-            let code = apply_and_report(store, ctx, &plan, &src, &file, message.as_deref(), false).await?;
+            let (code, plan_id) =
+                apply_and_report(store, ctx, bytes, &path, message.as_deref(), false).await?;
             if code != EXIT_OK {
                 return Ok(code);
             }
             println!();
             print_plans(store, ctx).await?;
             let filter = TaskFilter {
-                plan: Some(plan.id.clone()),
+                plan: plan_id,
                 overdue: true,
                 ..TaskFilter::default()
             };
@@ -357,7 +472,11 @@ fn csv_field(s: &str) -> String {
 }
 
 fn csv_line(fields: &[String]) -> String {
-    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
     line.push('\n');
     line
 }
@@ -367,7 +486,9 @@ fn table_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    crossterm::terminal::size().ok().map(|(w, _)| usize::from(w).max(40))
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w).max(40))
 }
 
 fn clip(s: &str, width: usize) -> String {
@@ -393,11 +514,21 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
         .iter()
         .map(|r| {
             let status = if r.overdue {
-                format!("{} · {}", r.status.label(lang), strings::late_by(lang, r.days_late))
+                format!(
+                    "{} · {}",
+                    r.status.label(lang),
+                    strings::late_by(lang, r.days_late)
+                )
             } else {
                 r.status.label(lang).to_string()
             };
-            [r.id.clone(), deadline_of(r), status, r.progress.to_string(), r.owners.join(", ")]
+            [
+                r.id.clone(),
+                deadline_of(r),
+                status,
+                r.progress.to_string(),
+                r.owners.join(", "),
+            ]
         })
         .collect();
     let mut w = [0usize; 5];
@@ -429,7 +560,11 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
     out.push_str(&if paint { head.bold().to_string() } else { head });
     out.push('\n');
     for (r, c) in rows.iter().zip(&cells) {
-        let title = if title_width == usize::MAX { r.title.clone() } else { clip(&r.title, title_width).trim_end().to_string() };
+        let title = if title_width == usize::MAX {
+            r.title.clone()
+        } else {
+            clip(&r.title, title_width).trim_end().to_string()
+        };
         let line = format!(
             "{}  {}  {}  {:>w3$}  {}  {}",
             clip(&c[0], w[0]),
@@ -441,7 +576,11 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
             w3 = w[3]
         );
         let line = line.trim_end().to_string();
-        out.push_str(&if paint && r.overdue { line.red().to_string() } else { line });
+        out.push_str(&if paint && r.overdue {
+            line.red().to_string()
+        } else {
+            line
+        });
         out.push('\n');
     }
     out
@@ -457,7 +596,11 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
         Some(text) => match cnrm_engine::plan::values::parse_duration(text) {
             Some(d) => Some(d),
             None => {
-                eprintln!("{}: {}", strings::error_word(ctx.lang), strings::bad_duration(ctx.lang, text));
+                eprintln!(
+                    "{}: {}",
+                    strings::error_word(ctx.lang),
+                    strings::bad_duration(ctx.lang, text)
+                );
                 return EXIT_MISUSE;
             }
         },
@@ -499,7 +642,9 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
                     }
                     out
                 }
-                ListFormat::Table if rows.is_empty() => format!("{}\n", strings::no_tasks(ctx.lang)),
+                ListFormat::Table if rows.is_empty() => {
+                    format!("{}\n", strings::no_tasks(ctx.lang))
+                }
                 ListFormat::Table => task_table(ctx.lang, &rows, table_width()),
             };
             let _ = stdout.write_all(text.as_bytes());
@@ -530,9 +675,19 @@ pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
             let lang = ctx.lang;
             let t = &d.row;
             let mut out = format!("{} — {}\n", t.id, t.title);
-            let label = |fr: &str, en: &str| if lang == Lang::Fr { fr.to_string() } else { en.to_string() };
+            let label = |fr: &str, en: &str| {
+                if lang == Lang::Fr {
+                    fr.to_string()
+                } else {
+                    en.to_string()
+                }
+            };
             let status = if t.overdue {
-                format!("{} ({})", t.status.label(lang), strings::late_by(lang, t.days_late))
+                format!(
+                    "{} ({})",
+                    t.status.label(lang),
+                    strings::late_by(lang, t.days_late)
+                )
             } else {
                 t.status.label(lang).to_string()
             };
@@ -542,13 +697,36 @@ pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
                 Some(day) => day.clone(),
             };
             let rows: Vec<(String, String)> = vec![
-                (label("Plan", "Plan"), format!("{} · {}", t.plan, t.priority)),
-                (label("Statut", "Status"), format!("{status} · {} %", t.progress)),
+                (
+                    label("Plan", "Plan"),
+                    format!("{} · {}", t.plan, t.priority),
+                ),
+                (
+                    label("Statut", "Status"),
+                    format!("{status} · {} %", t.progress),
+                ),
                 (label("Échéance", "Deadline"), deadline),
-                (label("Début", "Start"), d.start.clone().unwrap_or_else(|| "—".into())),
+                (
+                    label("Début", "Start"),
+                    d.start.clone().unwrap_or_else(|| "—".into()),
+                ),
                 (label("Responsables", "Owners"), t.owners.join(", ")),
-                (label("Partenaires", "Partners"), if t.partners.is_empty() { "—".into() } else { t.partners.join(", ") }),
-                (label("Dépend de", "Depends on"), if d.depends_on.is_empty() { "—".into() } else { d.depends_on.join(", ") }),
+                (
+                    label("Partenaires", "Partners"),
+                    if t.partners.is_empty() {
+                        "—".into()
+                    } else {
+                        t.partners.join(", ")
+                    },
+                ),
+                (
+                    label("Dépend de", "Depends on"),
+                    if d.depends_on.is_empty() {
+                        "—".into()
+                    } else {
+                        d.depends_on.join(", ")
+                    },
+                ),
                 (
                     label("Budget", "Budget"),
                     format!(
@@ -573,25 +751,53 @@ pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
                 out.push_str(&format!("\n  {}\n", desc.trim().replace('\n', "\n  ")));
             }
             if !d.slips.is_empty() {
-                out.push_str(&format!("\n{}\n", label("Échéance déplacée :", "Deadline moved:")));
+                out.push_str(&format!(
+                    "\n{}\n",
+                    label("Échéance déplacée :", "Deadline moved:")
+                ));
                 for s in &d.slips {
-                    let days = s.days.map(|x| format!(" ({})", strings::days_signed(lang, x))).unwrap_or_default();
-                    out.push_str(&format!("  {} {} : {} → {}{days}\n", label("révision", "revision"), s.revision, s.from, s.to));
+                    let days = s
+                        .days
+                        .map(|x| format!(" ({})", strings::days_signed(lang, x)))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  {} {} : {} → {}{days}\n",
+                        label("révision", "revision"),
+                        s.revision,
+                        s.from,
+                        s.to
+                    ));
                 }
                 out.push_str(&format!(
                     "  {}\n",
-                    cnrm_engine::tr!(lang, "{} report(s) au total", "{} move(s) in all", d.slips.len())
+                    cnrm_engine::tr!(
+                        lang,
+                        "{} report(s) au total",
+                        "{} move(s) in all",
+                        d.slips.len()
+                    )
                 ));
             }
             out.push_str(&format!("\n{}\n", label("Historique :", "History:")));
             if d.history.is_empty() {
-                out.push_str(&format!("  {}\n", label("rien d'enregistré", "nothing recorded")));
+                out.push_str(&format!(
+                    "  {}\n",
+                    label("rien d'enregistré", "nothing recorded")
+                ));
             }
             for h in &d.history {
                 let mut what = h.kind.clone();
                 if let Some(s) = h.data.get("status") {
-                    let parse = |v: &serde_json::Value| v.as_str().and_then(|x| x.parse::<Status>().ok()).map(|x| x.label(lang));
-                    what = format!("{} → {}", parse(&s["from"]).unwrap_or("?"), parse(&s["to"]).unwrap_or("?"));
+                    let parse = |v: &serde_json::Value| {
+                        v.as_str()
+                            .and_then(|x| x.parse::<Status>().ok())
+                            .map(|x| x.label(lang))
+                    };
+                    what = format!(
+                        "{} → {}",
+                        parse(&s["from"]).unwrap_or("?"),
+                        parse(&s["to"]).unwrap_or("?")
+                    );
                 }
                 if let Some(p) = h.data.get("progress") {
                     what.push_str(&format!(" · {} → {} %", p["from"], p["to"]));
@@ -605,12 +811,21 @@ pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
                     );
                 }
                 if h.kind == "renamed" {
-                    what = format!("{} {} → {}", label("renommée", "renamed"), h.data["from"].as_str().unwrap_or(""), h.data["to"].as_str().unwrap_or(""));
+                    what = format!(
+                        "{} {} → {}",
+                        label("renommée", "renamed"),
+                        h.data["from"].as_str().unwrap_or(""),
+                        h.data["to"].as_str().unwrap_or("")
+                    );
                 }
                 if h.kind == "note" {
                     what = label("note", "note");
                 }
-                let note = h.note.as_ref().map(|n| format!(" — « {n} »")).unwrap_or_default();
+                let note = h
+                    .note
+                    .as_ref()
+                    .map(|n| format!(" — « {n} »"))
+                    .unwrap_or_default();
                 out.push_str(&format!("  {} {}: {what}{note}\n", h.at, h.actor));
             }
             print!("{out}");
@@ -632,10 +847,18 @@ pub fn task_set(g: &Global, args: &cli::TaskSetArgs) -> u8 {
     let (id, plan) = (args.id.clone(), args.plan.clone());
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
-            let r = store.set_task(&id, plan.as_deref(), &req, &ctx.actor, &ctx.clock, ctx.lang).await?;
+            let r = store
+                .set_task(&id, plan.as_deref(), &req, &ctx.actor, &ctx.clock, ctx.lang)
+                .await?;
             println!(
                 "{}",
-                strings::task_set_done(ctx.lang, &id, r.old_status.label(ctx.lang), r.status.label(ctx.lang), r.progress)
+                strings::task_set_done(
+                    ctx.lang,
+                    &id,
+                    r.old_status.label(ctx.lang),
+                    r.status.label(ctx.lang),
+                    r.progress
+                )
             );
             Ok(EXIT_OK)
         })
@@ -645,20 +868,33 @@ pub fn task_set(g: &Global, args: &cli::TaskSetArgs) -> u8 {
 fn parse_day(lang: Lang, text: &Option<String>) -> Result<Option<chrono::NaiveDate>, u8> {
     match text {
         None => Ok(None),
-        Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map(Some).map_err(|_| {
-            eprintln!("{}: {}", strings::error_word(lang), strings::bad_date(lang, t));
-            EXIT_MISUSE
-        }),
+        Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                eprintln!(
+                    "{}: {}",
+                    strings::error_word(lang),
+                    strings::bad_date(lang, t)
+                );
+                EXIT_MISUSE
+            }),
     }
 }
 
 fn parse_number(lang: Lang, what: &str, text: &str, signed: bool) -> Result<f64, u8> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}'))
+        .collect();
     let cleaned = cleaned.replace(',', ".");
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() && (signed || v >= 0.0) => Ok(v),
         _ => {
-            eprintln!("{}: {}", strings::error_word(lang), strings::bad_number(lang, what, text));
+            eprintln!(
+                "{}: {}",
+                strings::error_word(lang),
+                strings::bad_number(lang, what, text)
+            );
             Err(EXIT_MISUSE)
         }
     }
@@ -669,7 +905,11 @@ pub fn task_spend(g: &Global, args: &cli::TaskSpendArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let what = if ctx.lang == Lang::Fr { "montant" } else { "amount" };
+    let what = if ctx.lang == Lang::Fr {
+        "montant"
+    } else {
+        "amount"
+    };
     let amount = match parse_number(ctx.lang, what, &args.amount, false) {
         Ok(a) => a,
         Err(code) => return code,
@@ -678,19 +918,44 @@ pub fn task_spend(g: &Global, args: &cli::TaskSpendArgs) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let (id, plan, currency, note) = (args.id.clone(), args.plan.clone(), args.currency.clone(), args.note.clone());
+    let (id, plan, currency, note) = (
+        args.id.clone(),
+        args.plan.clone(),
+        args.currency.clone(),
+        args.note.clone(),
+    );
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
             let (_, amount_plan, plan_currency) = store
-                .spend(&id, plan.as_deref(), amount, currency.as_deref(), date, note.as_deref(), &ctx.actor, &ctx.clock, ctx.lang)
+                .spend(
+                    &id,
+                    plan.as_deref(),
+                    amount,
+                    currency.as_deref(),
+                    date,
+                    note.as_deref(),
+                    &ctx.actor,
+                    &ctx.clock,
+                    ctx.lang,
+                )
                 .await?;
             let shown = match currency.as_deref() {
                 Some(c) if c.to_uppercase() != plan_currency => {
-                    format!("{} {} (= {})", group_thousands(amount), c.to_uppercase(), money(amount_plan, &plan_currency))
+                    format!(
+                        "{} {} (= {})",
+                        group_thousands(amount),
+                        c.to_uppercase(),
+                        money(amount_plan, &plan_currency)
+                    )
                 }
                 _ => money(amount_plan, &plan_currency),
             };
-            println!("{}", strings::spent(ctx.lang, &id, &shown, "").trim_end().replace("  ", " "));
+            println!(
+                "{}",
+                strings::spent(ctx.lang, &id, &shown, "")
+                    .trim_end()
+                    .replace("  ", " ")
+            );
             Ok(EXIT_OK)
         })
     })
@@ -701,7 +966,11 @@ pub fn indicator_record(g: &Global, args: &cli::IndicatorRecordArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let what = if ctx.lang == Lang::Fr { "valeur" } else { "value" };
+    let what = if ctx.lang == Lang::Fr {
+        "valeur"
+    } else {
+        "value"
+    };
     let value = match parse_number(ctx.lang, what, &args.value, true) {
         Ok(v) => v,
         Err(code) => return code,
@@ -714,9 +983,20 @@ pub fn indicator_record(g: &Global, args: &cli::IndicatorRecordArgs) -> u8 {
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
             let plan_id = store
-                .record_indicator(&id, plan.as_deref(), value, date, note.as_deref(), &ctx.actor, &ctx.clock)
+                .record_indicator(
+                    &id,
+                    plan.as_deref(),
+                    value,
+                    date,
+                    note.as_deref(),
+                    &ctx.actor,
+                    &ctx.clock,
+                )
                 .await?;
-            println!("{}", strings::indicator_recorded(ctx.lang, &id, value, &plan_id));
+            println!(
+                "{}",
+                strings::indicator_recorded(ctx.lang, &id, value, &plan_id)
+            );
             Ok(EXIT_OK)
         })
     })

@@ -66,7 +66,11 @@ pub fn warnings_seen(lang: Lang, file: &str, n: usize) -> String {
 }
 
 pub fn nothing_written(lang: Lang) -> String {
-    tr!(lang, "le plan n'a pas été appliqué : rien n'a été écrit", "the plan was not applied: nothing was written")
+    tr!(
+        lang,
+        "le plan n'a pas été appliqué : rien n'a été écrit",
+        "the plan was not applied: nothing was written"
+    )
 }
 
 pub fn bad_now(lang: Lang, text: &str) -> String {
@@ -78,15 +82,27 @@ pub fn bad_now(lang: Lang, text: &str) -> String {
 }
 
 pub fn bad_duration(lang: Lang, text: &str) -> String {
-    tr!(lang, "durée `{text}` illisible : 14d ou 2w", "duration `{text}` is unreadable: 14d or 2w")
+    tr!(
+        lang,
+        "durée `{text}` illisible : 14d ou 2w",
+        "duration `{text}` is unreadable: 14d or 2w"
+    )
 }
 
 pub fn bad_number(lang: Lang, what: &str, text: &str) -> String {
-    tr!(lang, "{what} `{text}` n'est pas un nombre", "{what} `{text}` is not a number")
+    tr!(
+        lang,
+        "{what} `{text}` n'est pas un nombre",
+        "{what} `{text}` is not a number"
+    )
 }
 
 pub fn bad_date(lang: Lang, text: &str) -> String {
-    tr!(lang, "date `{text}` illisible : YYYY-MM-DD", "date `{text}` is unreadable: YYYY-MM-DD")
+    tr!(
+        lang,
+        "date `{text}` illisible : YYYY-MM-DD",
+        "date `{text}` is unreadable: YYYY-MM-DD"
+    )
 }
 
 pub fn no_change(lang: Lang, plan: &str) -> String {
@@ -142,15 +158,27 @@ pub fn days_signed(lang: Lang, days: i64) -> String {
 }
 
 pub fn task_set_done(lang: Lang, id: &str, from: &str, to: &str, progress: i64) -> String {
-    tr!(lang, "{id} : {from} → {to} ({progress} %)", "{id}: {from} → {to} ({progress}%)")
+    tr!(
+        lang,
+        "{id} : {from} → {to} ({progress} %)",
+        "{id}: {from} → {to} ({progress}%)"
+    )
 }
 
 pub fn spent(lang: Lang, id: &str, amount: &str, currency: &str) -> String {
-    tr!(lang, "{id} : dépense de {amount} {currency} enregistrée", "{id}: spending of {amount} {currency} recorded")
+    tr!(
+        lang,
+        "{id} : dépense de {amount} {currency} enregistrée",
+        "{id}: spending of {amount} {currency} recorded"
+    )
 }
 
 pub fn indicator_recorded(lang: Lang, id: &str, value: f64, plan: &str) -> String {
-    tr!(lang, "{id} ({plan}) : valeur {value} enregistrée", "{id} ({plan}): value {value} recorded")
+    tr!(
+        lang,
+        "{id} ({plan}) : valeur {value} enregistrée",
+        "{id} ({plan}): value {value} recorded"
+    )
 }
 
 pub fn no_tasks(lang: Lang) -> String {
@@ -158,7 +186,11 @@ pub fn no_tasks(lang: Lang) -> String {
 }
 
 pub fn no_plans(lang: Lang) -> String {
-    tr!(lang, "aucun plan dans la base : `cnrm plan apply FICHIER`", "no plan in the database: `cnrm plan apply FILE`")
+    tr!(
+        lang,
+        "aucun plan dans la base : `cnrm plan apply FICHIER`",
+        "no plan in the database: `cnrm plan apply FILE`"
+    )
 }
 
 /// Column headers of `cnrm tasks`.

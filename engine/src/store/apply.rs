@@ -6,7 +6,7 @@
 //! that an apply never touches, except to carry them along a `renamed_from`. Nothing is deleted:
 //! what disappears from the file is archived and comes back if its id does.
 
-use super::{add_event, alloc_ids, Store, StoreError};
+use super::{add_event, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
 use crate::text::fold;
@@ -75,8 +75,6 @@ struct DefRow {
     values: Vec<Val>,
     /// Tasks only: (deadline, label) to record slips.
     deadline: Option<(Option<String>, String)>,
-    /// Tasks only: owners and partners for `task_people`.
-    people: Vec<(String, &'static str)>,
     /// Its former id (`renamed_from`), already expanded for occurrences.
     renamed_from: Option<String>,
 }
@@ -96,7 +94,17 @@ const PRIORITIES: Table = Table {
 };
 const INDICATORS: Table = Table {
     name: "indicators",
-    columns: &["id", "priority_id", "title", "unit", "baseline", "target", "due", "due_label", "position"],
+    columns: &[
+        "id",
+        "priority_id",
+        "title",
+        "unit",
+        "baseline",
+        "target",
+        "due",
+        "due_label",
+        "position",
+    ],
 };
 const TASKS: Table = Table {
     name: "tasks",
@@ -139,7 +147,10 @@ fn hash_values(values: &[Val]) -> String {
         }
         h.update([0xff]);
     }
-    h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn row(values: Vec<Val>, renamed_from: Option<String>) -> DefRow {
@@ -152,7 +163,6 @@ fn row(values: Vec<Val>, renamed_from: Option<String>) -> DefRow {
         hash: hash_values(&values),
         values,
         deadline: None,
-        people: Vec::new(),
         renamed_from,
     }
 }
@@ -222,10 +232,24 @@ fn indicator_rows(plan: &Plan) -> Vec<DefRow> {
     out
 }
 
-/// The JSON of a task's resources, kept for the detail views and reports.
+/// One resource as stored (JSON) for the detail views and reports.
+#[derive(Serialize)]
+struct ResourceJson<'r> {
+    kind: &'static str,
+    amount: Option<f64>,
+    currency: &'r str,
+    amount_plan: Option<f64>,
+    funder: Option<&'r str>,
+    status: &'static str,
+    quantity: Option<f64>,
+    unit: Option<&'r str>,
+    label: Option<&'r str>,
+}
+
+/// The JSON of a task's resources, and its budget totals (planned, secured, pledged, needed).
 fn resources_json(task: &Task) -> (String, [f64; 4]) {
     let mut budgets = [0.0; 4];
-    let items: Vec<serde_json::Value> = task
+    let items: Vec<ResourceJson<'_>> = task
         .resources
         .iter()
         .map(|r| {
@@ -238,20 +262,23 @@ fn resources_json(task: &Task) -> (String, [f64; 4]) {
                     FundingStatus::Needed => budgets[3] += a,
                 }
             }
-            json!({
-                "kind": r.kind.as_str(),
-                "amount": r.amount,
-                "currency": r.currency,
-                "amount_plan": r.amount_in_plan_currency,
-                "funder": r.funder,
-                "status": r.status.as_str(),
-                "quantity": r.quantity,
-                "unit": r.unit,
-                "label": r.label,
-            })
+            ResourceJson {
+                kind: r.kind.as_str(),
+                amount: r.amount,
+                currency: &r.currency,
+                amount_plan: r.amount_in_plan_currency,
+                funder: r.funder.as_deref(),
+                status: r.status.as_str(),
+                quantity: r.quantity,
+                unit: r.unit.as_deref(),
+                label: r.label.as_deref(),
+            }
         })
         .collect();
-    (serde_json::Value::Array(items).to_string(), budgets)
+    (
+        serde_json::to_string(&items).unwrap_or_else(|_| "[]".into()),
+        budgets,
+    )
 }
 
 fn reminders_json(task: &Task) -> Option<String> {
@@ -287,19 +314,15 @@ fn task_rows(plan: &Plan) -> Vec<DefRow> {
                 t.description.as_deref().unwrap_or(""),
                 t.owners.join(" ")
             ));
-            let mut people: Vec<(String, &'static str)> = t.owners.iter().map(|o| (o.clone(), "owner")).collect();
-            for partner in &t.partners {
-                if !people.iter().any(|(id, role)| id == partner && *role == "partner") {
-                    people.push((partner.clone(), "partner"));
-                }
-            }
-            people.dedup();
             for occ in t.occurrences(plan.end) {
                 let deadline = occ.deadline.map(|d| d.to_string());
-                let renamed_from = t.renamed_from.as_ref().map(|old| match occ.id.split_once('@') {
-                    Some((_, date)) => format!("{old}@{date}"),
-                    None => old.clone(),
-                });
+                let renamed_from =
+                    t.renamed_from
+                        .as_ref()
+                        .map(|old| match occ.id.split_once('@') {
+                            Some((_, date)) => format!("{old}@{date}"),
+                            None => old.clone(),
+                        });
                 let mut r = row(
                     vec![
                         Val::Text(occ.id.clone()),
@@ -327,7 +350,6 @@ fn task_rows(plan: &Plan) -> Vec<DefRow> {
                     renamed_from,
                 );
                 r.deadline = Some((deadline, occ.deadline_label));
-                r.people = people.clone();
                 out.push(r);
             }
         }
@@ -344,17 +366,18 @@ struct Current {
     label: String,
 }
 
+/// A deadline move: (task, old deadline, new deadline, old label, new label).
+type SlipRow = (String, Option<String>, Option<String>, String, String);
+
 /// What to do with one table.
 #[derive(Default)]
 struct TablePlan {
     /// Rows to insert or update (added, changed, restored).
     upserts: Vec<usize>,
-    /// Which of the upserts are added (their `task_people` need no delete).
-    added: Vec<bool>,
     archive: Vec<String>,
     renames: Vec<Rename>,
     /// Tasks only: deadline moves (id, old deadline, new deadline, old label, new label).
-    slips: Vec<(String, Option<String>, Option<String>, String, String)>,
+    slips: Vec<SlipRow>,
 }
 
 async fn load_current(
@@ -364,11 +387,18 @@ async fn load_current(
 ) -> Result<HashMap<String, Current>, StoreError> {
     let with_deadline = table.name == "tasks";
     let sql = if with_deadline {
-        "SELECT id, def_hash, archived, deadline, deadline_label FROM tasks WHERE plan_id = $1".to_string()
+        "SELECT id, def_hash, archived, deadline, deadline_label FROM tasks WHERE plan_id = $1"
+            .to_string()
     } else {
-        format!("SELECT id, def_hash, archived FROM {} WHERE plan_id = $1", table.name)
+        format!(
+            "SELECT id, def_hash, archived FROM {} WHERE plan_id = $1",
+            table.name
+        )
     };
-    let rows = sqlx::query(AssertSqlSafe(sql)).bind(plan_id).fetch_all(&mut **tx).await?;
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?;
     let mut map = HashMap::default();
     map.reserve(rows.len());
     for r in rows {
@@ -377,7 +407,11 @@ async fn load_current(
             hash: r.try_get(1)?,
             archived: r.try_get::<i64, _>(2)? != 0,
             deadline: if with_deadline { r.try_get(3)? } else { None },
-            label: if with_deadline { r.try_get(4)? } else { String::new() },
+            label: if with_deadline {
+                r.try_get(4)?
+            } else {
+                String::new()
+            },
         };
         map.insert(id, current);
     }
@@ -385,7 +419,11 @@ async fn load_current(
 }
 
 /// Classifies the desired rows of one table against the database, into the report.
-fn classify(rows: &[DefRow], mut current: HashMap<String, Current>, report: &mut ApplyReport) -> TablePlan {
+fn classify(
+    rows: &[DefRow],
+    mut current: HashMap<String, Current>,
+    report: &mut ApplyReport,
+) -> TablePlan {
     let mut plan = TablePlan::default();
     // Renames first: the old id's row becomes the new id's, state and all.
     for r in rows {
@@ -394,7 +432,10 @@ fn classify(rows: &[DefRow], mut current: HashMap<String, Current>, report: &mut
             continue;
         }
         if let Some(state) = current.remove(old) {
-            plan.renames.push(Rename { from: old.clone(), to: r.id.clone() });
+            plan.renames.push(Rename {
+                from: old.clone(),
+                to: r.id.clone(),
+            });
             current.insert(r.id.clone(), state);
         }
     }
@@ -406,13 +447,11 @@ fn classify(rows: &[DefRow], mut current: HashMap<String, Current>, report: &mut
             None => {
                 report.added.push(r.id.clone());
                 plan.upserts.push(i);
-                plan.added.push(true);
             }
             Some(c) => {
-                let moved = r
-                    .deadline
-                    .as_ref()
-                    .is_some_and(|(d, label)| (d != &c.deadline || label != &c.label) && !c.label.is_empty());
+                let moved = r.deadline.as_ref().is_some_and(|(d, label)| {
+                    (d != &c.deadline || label != &c.label) && !c.label.is_empty()
+                });
                 if c.archived {
                     report.restored.push(r.id.clone());
                 } else if c.hash != r.hash {
@@ -427,11 +466,16 @@ fn classify(rows: &[DefRow], mut current: HashMap<String, Current>, report: &mut
                 }
                 if moved {
                     if let Some((d, label)) = &r.deadline {
-                        plan.slips.push((r.id.clone(), c.deadline.clone(), d.clone(), c.label.clone(), label.clone()));
+                        plan.slips.push((
+                            r.id.clone(),
+                            c.deadline.clone(),
+                            d.clone(),
+                            c.label.clone(),
+                            label.clone(),
+                        ));
                     }
                 }
                 plan.upserts.push(i);
-                plan.added.push(false);
             }
         }
     }
@@ -447,7 +491,10 @@ fn classify(rows: &[DefRow], mut current: HashMap<String, Current>, report: &mut
 }
 
 fn days_between(old: &Option<String>, new: &Option<String>) -> Option<i64> {
-    let parse = |s: &Option<String>| s.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    };
     Some((parse(new)? - parse(old)?).num_days())
 }
 
@@ -498,7 +545,12 @@ async fn compute(
     }
     for (_, _, tp) in &tables {
         for (id, old, new, old_label, new_label) in &tp.slips {
-            report.slips.push((id.clone(), old_label.clone(), new_label.clone(), days_between(old, new)));
+            report.slips.push((
+                id.clone(),
+                old_label.clone(),
+                new_label.clone(),
+                days_between(old, new),
+            ));
         }
     }
     Ok(Some(Computed {
@@ -508,19 +560,25 @@ async fn compute(
     }))
 }
 
-fn bind_val<'q>(q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>, v: &Val) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
-    match v.clone() {
-        Val::Text(s) => q.bind(s),
-        Val::OptText(s) => q.bind(s),
-        Val::Int(i) => q.bind(i),
-        Val::Real(f) => q.bind(f),
-        Val::OptReal(f) => q.bind(f),
+fn bind_val<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    v: &'q Val,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    match v {
+        Val::Text(s) => q.bind(s.as_str()),
+        Val::OptText(s) => q.bind(s.as_deref()),
+        Val::Int(i) => q.bind(*i),
+        Val::Real(f) => q.bind(*f),
+        Val::OptReal(f) => q.bind(*f),
     }
 }
 
-fn placeholders(rows: usize, cols: usize) -> String {
+/// `($1, $2), ($3, $4)` for PostgreSQL; `(?, ?), (?, ?)` for SQLite, whose lookup of numbered
+/// parameters is linear per parameter (quadratic over a 10,000-parameter statement), while
+/// anonymous ones are bound by position for free. `first` is the number of the first one.
+fn placeholders(backend: Backend, first: usize, rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
-    let mut n = 0;
+    let mut n = first - 1;
     for r in 0..rows {
         if r > 0 {
             s.push(',');
@@ -531,8 +589,13 @@ fn placeholders(rows: usize, cols: usize) -> String {
                 s.push(',');
             }
             n += 1;
-            s.push('$');
-            s.push_str(&n.to_string());
+            match backend {
+                Backend::Sqlite => s.push('?'),
+                Backend::Postgres => {
+                    s.push('$');
+                    s.push_str(&n.to_string());
+                }
+            }
         }
         s.push(')');
     }
@@ -541,6 +604,7 @@ fn placeholders(rows: usize, cols: usize) -> String {
 
 async fn upsert(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     table: &Table,
     plan_id: &str,
     revision: i64,
@@ -566,16 +630,16 @@ async fn upsert(
         "INSERT INTO {} ({}) VALUES {} ON CONFLICT (plan_id, id) DO UPDATE SET {}",
         table.name,
         cols.join(", "),
-        placeholders(rows.len(), cols.len()),
+        placeholders(backend, 1, rows.len(), cols.len()),
         updates.join(", ")
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for r in rows {
-        q = q.bind(plan_id.to_string());
+        q = q.bind(plan_id);
         for v in &r.values {
             q = bind_val(q, v);
         }
-        q = q.bind(r.hash.clone()).bind(0i64);
+        q = q.bind(r.hash.as_str()).bind(0i64);
         if is_tasks {
             q = q.bind(revision);
         }
@@ -586,13 +650,17 @@ async fn upsert(
 
 async fn execute_in(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     sql_head: &str,
     plan_id: &str,
     ids: &[String],
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(BATCH) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!("{sql_head} WHERE plan_id = $1 AND id IN ({})", list.join(", "));
+        let list = placeholders(backend, 2, 1, chunk.len());
+        let sql = format!(
+            "{sql_head} WHERE plan_id = {} AND id IN {list}",
+            first_placeholder(backend)
+        );
         let mut q = sqlx::query(AssertSqlSafe(sql)).bind(plan_id.to_string());
         for id in chunk {
             q = q.bind(id.clone());
@@ -602,19 +670,24 @@ async fn execute_in(
     Ok(())
 }
 
+fn first_placeholder(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "?",
+        Backend::Postgres => "$1",
+    }
+}
+
 /// The SQL statements that move one id's state to another, per kind of definition.
 fn rename_statements(table: &str) -> &'static [&'static str] {
     match table {
         "tasks" => &[
             "UPDATE tasks SET id = $1 WHERE plan_id = $3 AND id = $2",
-            "UPDATE task_people SET task_id = $1 WHERE plan_id = $3 AND task_id = $2",
             "UPDATE events SET task_id = $1 WHERE plan_id = $3 AND task_id = $2",
             "UPDATE spendings SET task_id = $1 WHERE plan_id = $3 AND task_id = $2",
             "UPDATE deadline_slips SET task_id = $1 WHERE plan_id = $3 AND task_id = $2",
         ],
         "owners" => &[
             "UPDATE owners SET id = $1 WHERE plan_id = $3 AND id = $2",
-            "UPDATE task_people SET owner_id = $1 WHERE plan_id = $3 AND owner_id = $2",
         ],
         "priorities" => &[
             "UPDATE priorities SET id = $1 WHERE plan_id = $3 AND id = $2",
@@ -694,7 +767,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
 
-        let total: u64 = tables.iter().map(|(_, _, tp)| (tp.upserts.len() + tp.archive.len()) as u64).sum();
+        let total: u64 = tables
+            .iter()
+            .map(|(_, _, tp)| (tp.upserts.len() + tp.archive.len()) as u64)
+            .sum();
         let mut done = 0u64;
         progress(0, total);
         for (table, rows, tp) in &tables {
@@ -716,67 +792,44 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     let data = json!({ "from": r.from, "to": r.to, "revision": revision });
-                    add_event(&mut tx, &plan.id, Some(&r.to), "renamed", actor, &at, &data, None).await?;
+                    add_event(
+                        &mut tx,
+                        &plan.id,
+                        Some(&r.to),
+                        "renamed",
+                        actor,
+                        &at,
+                        &data,
+                        None,
+                    )
+                    .await?;
                 }
             }
             let upserts: Vec<&DefRow> = tp.upserts.iter().map(|i| &rows[*i]).collect();
             for chunk in upserts.chunks(BATCH) {
-                upsert(&mut tx, table, &plan.id, revision, chunk).await?;
+                upsert(&mut tx, self.backend, table, &plan.id, revision, chunk).await?;
                 done += chunk.len() as u64;
                 progress(done, total);
             }
-            if table.name == "tasks" {
-                let replaced: Vec<String> = tp
-                    .upserts
-                    .iter()
-                    .zip(&tp.added)
-                    .filter(|(_, added)| !**added)
-                    .map(|(i, _)| rows[*i].id.clone())
-                    .collect();
-                for chunk in replaced.chunks(BATCH) {
-                    let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-                    let sql = format!("DELETE FROM task_people WHERE plan_id = $1 AND task_id IN ({})", list.join(", "));
-                    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(plan.id.clone());
-                    for id in chunk {
-                        q = q.bind(id.clone());
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                let people: Vec<(String, String, &str)> = upserts
-                    .iter()
-                    .flat_map(|r| r.people.iter().map(move |(o, role)| (r.id.clone(), o.clone(), *role)))
-                    .collect();
-                for chunk in people.chunks(BATCH) {
-                    let sql = format!(
-                        "INSERT INTO task_people (plan_id, task_id, owner_id, role) VALUES {}",
-                        placeholders(chunk.len(), 4)
-                    );
-                    let mut q = sqlx::query(AssertSqlSafe(sql));
-                    for (task, owner, role) in chunk {
-                        q = q.bind(plan.id.clone()).bind(task.clone()).bind(owner.clone()).bind(role.to_string());
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                if !tp.slips.is_empty() {
-                    let first = alloc_ids(&mut tx, "slip", tp.slips.len() as i64).await?;
-                    for (k, (id, old, new, old_label, new_label)) in tp.slips.iter().enumerate() {
-                        sqlx::query("INSERT INTO deadline_slips (id, plan_id, task_id, revision, old_deadline, new_deadline, old_label, new_label, days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                            .bind(first + k as i64)
-                            .bind(&plan.id)
-                            .bind(id)
-                            .bind(revision)
-                            .bind(old.clone())
-                            .bind(new.clone())
-                            .bind(old_label)
-                            .bind(new_label)
-                            .bind(days_between(old, new))
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+            if table.name == "tasks" && !tp.slips.is_empty() {
+                let first = alloc_ids(&mut tx, "slip", tp.slips.len() as i64).await?;
+                for (k, (id, old, new, old_label, new_label)) in tp.slips.iter().enumerate() {
+                    sqlx::query("INSERT INTO deadline_slips (id, plan_id, task_id, revision, old_deadline, new_deadline, old_label, new_label, days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                        .bind(first + k as i64)
+                        .bind(&plan.id)
+                        .bind(id)
+                        .bind(revision)
+                        .bind(old.clone())
+                        .bind(new.clone())
+                        .bind(old_label)
+                        .bind(new_label)
+                        .bind(days_between(old, new))
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
             let head = format!("UPDATE {} SET archived = 1", table.name);
-            execute_in(&mut tx, &head, &plan.id, &tp.archive).await?;
+            execute_in(&mut tx, self.backend, &head, &plan.id, &tp.archive).await?;
             done += tp.archive.len() as u64;
             progress(done, total);
         }
@@ -805,22 +858,50 @@ impl Store {
             "restored": report.restored.len(),
             "renamed": report.renamed.len(),
         });
-        add_event(&mut tx, &plan.id, None, "revision", actor, &at, &data, message).await?;
+        add_event(
+            &mut tx, &plan.id, None, "revision", actor, &at, &data, message,
+        )
+        .await?;
         tx.commit().await?;
         Ok(report)
     }
 }
 
+impl Store {
+    /// When a file with this SHA-256 is the one last applied to some plan, the report of applying
+    /// it again (nothing to do), without reading the file: re-applying is then instant.
+    pub async fn already_applied(&self, sha: &str) -> Result<Option<ApplyReport>, StoreError> {
+        let row = sqlx::query("SELECT id FROM plans WHERE sha256 = $1")
+            .bind(sha)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let id: String = r.try_get(0)?;
+                Ok(Some(unchanged_report_for(self, &id).await?))
+            }
+        }
+    }
+}
+
 /// The report of an apply that changes nothing: every definition row is unchanged.
 async fn unchanged_report(store: &Store, plan: &Plan) -> Result<ApplyReport, StoreError> {
+    unchanged_report_for(store, &plan.id).await
+}
+
+async fn unchanged_report_for(store: &Store, plan_id: &str) -> Result<ApplyReport, StoreError> {
     let mut unchanged = 0usize;
     for table in ["owners", "priorities", "indicators", "tasks"] {
         let sql = format!("SELECT COUNT(*) FROM {table} WHERE plan_id = $1 AND archived = 0");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(&plan.id).fetch_one(&store.pool).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(plan_id)
+            .fetch_one(&store.pool)
+            .await?;
         unchanged += row.try_get::<i64, _>(0)? as usize;
     }
     Ok(ApplyReport {
-        plan: plan.id.clone(),
+        plan: plan_id.to_string(),
         unchanged,
         ..ApplyReport::default()
     })

@@ -51,7 +51,10 @@ impl Store {
                 "invalid progress {p}: a percentage from 0 to 100 is expected"
             )));
         }
-        if req.status.is_none() && req.progress.is_none() && req.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        if req.status.is_none()
+            && req.progress.is_none()
+            && req.note.as_deref().is_none_or(|n| n.trim().is_empty())
+        {
             return Err(StoreError::Invalid(tr!(
                 lang,
                 "rien à enregistrer : donnez --status, --progress ou --note",
@@ -60,11 +63,13 @@ impl Store {
         }
         let plan_id = self.locate_task(id, plan).await?;
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT status, progress, archived FROM tasks WHERE plan_id = $1 AND id = $2")
-            .bind(&plan_id)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT status, progress, archived FROM tasks WHERE plan_id = $1 AND id = $2",
+        )
+        .bind(&plan_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
         if row.try_get::<i64, _>(2)? != 0 {
             return Err(StoreError::Archived(id.to_string()));
         }
@@ -92,7 +97,11 @@ impl Store {
         if progress != old_progress {
             data["progress"] = json!({ "from": old_progress, "to": progress });
         }
-        let kind = if data.as_object().is_some_and(|o| o.is_empty()) { "note" } else { "update" };
+        let kind = if data.as_object().is_some_and(|o| o.is_empty()) {
+            "note"
+        } else {
+            "update"
+        };
         let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
         add_event(&mut tx, &plan_id, Some(id), kind, actor, &at, &data, note).await?;
         tx.commit().await?;
@@ -132,9 +141,12 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         let plan_currency: String = p.try_get(0)?;
-        let rates: BTreeMap<String, f64> = serde_json::from_str(&p.try_get::<String, _>(1)?).unwrap_or_default();
+        let rates: BTreeMap<String, f64> =
+            serde_json::from_str(&p.try_get::<String, _>(1)?).unwrap_or_default();
         let tz = tz_of(&p.try_get::<String, _>(2)?);
-        let currency = currency.map(|c| c.trim().to_uppercase()).unwrap_or_else(|| plan_currency.clone());
+        let currency = currency
+            .map(|c| c.trim().to_uppercase())
+            .unwrap_or_else(|| plan_currency.clone());
         let Some(r) = rate(&plan_currency, &currency, &rates) else {
             return Err(StoreError::Invalid(tr!(
                 lang,
@@ -146,12 +158,13 @@ impl Store {
         let amount_plan = amount * r;
         let at = clock.stamp();
         let mut tx = self.begin_write().await?;
-        let archived: i64 = sqlx::query("SELECT archived FROM tasks WHERE plan_id = $1 AND id = $2")
-            .bind(&plan_id)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let archived: i64 =
+            sqlx::query("SELECT archived FROM tasks WHERE plan_id = $1 AND id = $2")
+                .bind(&plan_id)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
         if archived != 0 {
             return Err(StoreError::Archived(id.to_string()));
         }
@@ -170,7 +183,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let data = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": day.to_string() });
-        add_event(&mut tx, &plan_id, Some(id), "spending", actor, &at, &data, note).await?;
+        add_event(
+            &mut tx,
+            &plan_id,
+            Some(id),
+            "spending",
+            actor,
+            &at,
+            &data,
+            note,
+        )
+        .await?;
         tx.commit().await?;
         Ok((plan_id, amount_plan, plan_currency))
     }
@@ -220,7 +243,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let data = json!({ "indicator": id, "value": value, "date": day.to_string() });
-        add_event(&mut tx, &plan_id, None, "indicator", actor, &at, &data, note).await?;
+        add_event(
+            &mut tx,
+            &plan_id,
+            None,
+            "indicator",
+            actor,
+            &at,
+            &data,
+            note,
+        )
+        .await?;
         tx.commit().await?;
         Ok(plan_id)
     }

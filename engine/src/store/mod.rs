@@ -10,7 +10,7 @@ mod apply;
 mod exec;
 mod query;
 
-pub use apply::{ApplyReport, Rename};
+pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};
 pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow};
 
@@ -161,7 +161,11 @@ fn normalise(url: &str) -> Result<(String, Backend, Option<PathBuf>), String> {
         return Err(format!("`{url}` (sqlite://FILE, FILE or postgres://…)"));
     }
     let file = PathBuf::from(path);
-    Ok((format!("sqlite://{path}?mode=rwc"), Backend::Sqlite, Some(file)))
+    Ok((
+        format!("sqlite://{path}?mode=rwc"),
+        Backend::Sqlite,
+        Some(file),
+    ))
 }
 
 /// An open database, migrated to the current schema.
@@ -177,9 +181,15 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let shown = redact(url);
-        let (sqlx_url, backend, file) =
-            normalise(url).map_err(|reason| StoreError::Open { url: shown.clone(), reason })?;
-        if let Some(parent) = file.as_ref().and_then(|f| f.parent()).filter(|p| !p.as_os_str().is_empty()) {
+        let (sqlx_url, backend, file) = normalise(url).map_err(|reason| StoreError::Open {
+            url: shown.clone(),
+            reason,
+        })?;
+        if let Some(parent) = file
+            .as_ref()
+            .and_then(|f| f.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
                 url: shown.clone(),
                 reason: e.to_string(),
@@ -187,12 +197,12 @@ impl Store {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(1)
-            .acquire_timeout(Duration::from_secs(60))
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute(
-                            "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                            "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;",
                         )
                         .await?;
                     }
@@ -205,7 +215,11 @@ impl Store {
                 url: shown.clone(),
                 reason: redact(&e.to_string()),
             })?;
-        let store = Store { pool, backend, shown };
+        let store = Store {
+            pool,
+            backend,
+            shown,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -217,7 +231,11 @@ impl Store {
             match MIGRATOR.run(&self.pool).await {
                 Ok(()) => return Ok(()),
                 Err(sqlx::migrate::MigrateError::VersionMissing(found)) => {
-                    return Err(StoreError::Newer { url: self.shown.clone(), found, known })
+                    return Err(StoreError::Newer {
+                        url: self.shown.clone(),
+                        found,
+                        known,
+                    })
                 }
                 // Two processes opening a new SQLite file at once: the loser finds the tables
                 // half a second later and succeeds.
@@ -264,12 +282,17 @@ impl Store {
 }
 
 /// Reserves `n` consecutive row ids of sequence `name` and returns the first.
-async fn alloc_ids(tx: &mut Transaction<'static, Any>, name: &str, n: i64) -> Result<i64, StoreError> {
-    let row: AnyRow = sqlx::query("UPDATE id_seq SET next_id = next_id + $1 WHERE name = $2 RETURNING next_id")
-        .bind(n)
-        .bind(name)
-        .fetch_one(&mut **tx)
-        .await?;
+async fn alloc_ids(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    n: i64,
+) -> Result<i64, StoreError> {
+    let row: AnyRow =
+        sqlx::query("UPDATE id_seq SET next_id = next_id + $1 WHERE name = $2 RETURNING next_id")
+            .bind(n)
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await?;
     let next: i64 = row.try_get(0)?;
     Ok(next - n)
 }
@@ -307,16 +330,31 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://cnrm:s3cret@db.example.ml/cnrm"), "postgres://cnrm:***@db.example.ml/cnrm");
-        assert_eq!(redact("error at smtp://u:p@h:25 now"), "error at smtp://u:***@h:25 now");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(
+            redact("postgres://cnrm:s3cret@db.example.ml/cnrm"),
+            "postgres://cnrm:***@db.example.ml/cnrm"
+        );
+        assert_eq!(
+            redact("error at smtp://u:p@h:25 now"),
+            "error at smtp://u:***@h:25 now"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
     }
 
     #[test]
     fn urls_are_normalised() {
-        assert_eq!(normalise("/tmp/a.db").map(|x| x.0), Ok("sqlite:///tmp/a.db?mode=rwc".to_string()));
+        assert_eq!(
+            normalise("/tmp/a.db").map(|x| x.0),
+            Ok("sqlite:///tmp/a.db?mode=rwc".to_string())
+        );
         assert_eq!(normalise("sqlite://x.db").map(|x| x.1), Ok(Backend::Sqlite));
-        assert_eq!(normalise("postgres://h/db").map(|x| x.1), Ok(Backend::Postgres));
+        assert_eq!(
+            normalise("postgres://h/db").map(|x| x.1),
+            Ok(Backend::Postgres)
+        );
         assert!(normalise("mysql://h/db").is_err());
     }
 }

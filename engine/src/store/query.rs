@@ -135,12 +135,29 @@ fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreEr
     })
 }
 
+/// Escapes LIKE's wildcards (`%`, `_`) and the escape character itself, so `st_cnrm` is literal.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 const ACTIVE: &str = "('todo', 'in_progress', 'blocked')";
 
 impl Store {
     /// The plans in the database: (id, time zone), optionally only one.
-    pub(super) async fn plan_zones(&self, only: Option<&str>) -> Result<Vec<(String, chrono_tz::Tz)>, StoreError> {
-        let rows = sqlx::query("SELECT id, timezone FROM plans ORDER BY id").fetch_all(&self.pool).await?;
+    pub(super) async fn plan_zones(
+        &self,
+        only: Option<&str>,
+    ) -> Result<Vec<(String, chrono_tz::Tz)>, StoreError> {
+        let rows = sqlx::query("SELECT id, timezone FROM plans ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = Vec::new();
         for r in rows {
             let id: String = r.try_get(0)?;
@@ -156,7 +173,11 @@ impl Store {
     }
 
     /// `cnrm tasks`: the tasks matching every filter, ordered by deadline (ongoing ones last).
-    pub async fn tasks(&self, filter: &TaskFilter, clock: &Clock) -> Result<Vec<TaskRow>, StoreError> {
+    pub async fn tasks(
+        &self,
+        filter: &TaskFilter,
+        clock: &Clock,
+    ) -> Result<Vec<TaskRow>, StoreError> {
         let mut out = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
@@ -174,31 +195,40 @@ impl Store {
                 sql.push_str(&format!(" AND priority_id = {ph}"));
             }
             if let Some(o) = &filter.owner {
-                let ph = arg(o.clone(), &mut args);
-                sql.push_str(&format!(
-                    " AND id IN (SELECT task_id FROM task_people WHERE plan_id = $1 AND owner_id = {ph} AND role = 'owner')"
-                ));
+                // `owners` holds a JSON array of ids; quoted, an id cannot match part of another.
+                let ph = arg(format!("%\"{}\"%", like_escape(o)), &mut args);
+                sql.push_str(&format!(" AND owners LIKE {ph} ESCAPE '\\'"));
             }
             if !filter.statuses.is_empty() {
-                let list: Vec<String> = filter.statuses.iter().map(|s| arg(s.as_str().to_string(), &mut args)).collect();
+                let list: Vec<String> = filter
+                    .statuses
+                    .iter()
+                    .map(|s| arg(s.as_str().to_string(), &mut args))
+                    .collect();
                 sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
             }
             if filter.overdue {
                 let ph = arg(today.to_string(), &mut args);
-                sql.push_str(&format!(" AND status IN {ACTIVE} AND deadline IS NOT NULL AND deadline < {ph}"));
+                sql.push_str(&format!(
+                    " AND status IN {ACTIVE} AND deadline IS NOT NULL AND deadline < {ph}"
+                ));
             }
             if let Some(days) = filter.due_within {
                 let limit = today + chrono::Duration::days(i64::from(days));
                 let from = arg(today.to_string(), &mut args);
                 let to = arg(limit.to_string(), &mut args);
-                sql.push_str(&format!(" AND status IN {ACTIVE} AND deadline >= {from} AND deadline <= {to}"));
+                sql.push_str(&format!(
+                    " AND status IN {ACTIVE} AND deadline >= {from} AND deadline <= {to}"
+                ));
             }
             if let Some(text) = &filter.search {
-                let pattern = format!("%{}%", fold(text).replace(['%', '_'], ""));
+                let pattern = format!("%{}%", like_escape(&fold(text)));
                 let ph = arg(pattern, &mut args);
-                sql.push_str(&format!(" AND search_text LIKE {ph}"));
+                sql.push_str(&format!(" AND search_text LIKE {ph} ESCAPE '\\'"));
             }
-            sql.push_str(" ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position");
+            sql.push_str(
+                " ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position",
+            );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for a in args {
                 q = q.bind(a);
@@ -211,12 +241,19 @@ impl Store {
     }
 
     /// Finds which plan holds task `id` (several plans may use the same ids).
-    pub(super) async fn locate_task(&self, id: &str, plan: Option<&str>) -> Result<String, StoreError> {
+    pub(super) async fn locate_task(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+    ) -> Result<String, StoreError> {
         let rows = sqlx::query("SELECT plan_id FROM tasks WHERE id = $1 ORDER BY plan_id")
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-        let plans: Vec<String> = rows.iter().filter_map(|r| r.try_get::<String, _>(0).ok()).collect();
+        let plans: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .collect();
         match plan {
             Some(p) if plans.iter().any(|x| x == p) => Ok(p.to_string()),
             Some(_) => Err(StoreError::NoTask(id.to_string())),
@@ -229,7 +266,12 @@ impl Store {
     }
 
     /// `cnrm task show`: one task with its history, deadline slips and spending.
-    pub async fn task_detail(&self, id: &str, plan: Option<&str>, clock: &Clock) -> Result<TaskDetail, StoreError> {
+    pub async fn task_detail(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        clock: &Clock,
+    ) -> Result<TaskDetail, StoreError> {
         let plan_id = self.locate_task(id, plan).await?;
         let p = sqlx::query("SELECT timezone, currency FROM plans WHERE id = $1")
             .bind(&plan_id)
@@ -336,10 +378,23 @@ impl Store {
                 open: counts.try_get(1)?,
                 overdue: counts.try_get(2)?,
                 last_actor: last.as_ref().map(|l| l.try_get(0)).transpose()?,
-                last_message: last.as_ref().map(|l| l.try_get::<Option<String>, _>(1)).transpose()?.flatten(),
+                last_message: last
+                    .as_ref()
+                    .map(|l| l.try_get::<Option<String>, _>(1))
+                    .transpose()?
+                    .flatten(),
                 id,
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(super::like_escape("st_cnrm 100%"), "st\\_cnrm 100\\%");
+        assert_eq!(super::like_escape("a\\b"), "a\\\\b");
     }
 }

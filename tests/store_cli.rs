@@ -1,0 +1,453 @@
+//! The store through the real binary: the contract's JSON shapes, filters, the user's first
+//! session, refusals that write nothing, concurrent applies and a kill -9 in the middle of one.
+
+use crate::common::db::TestDb;
+use crate::common::*;
+use std::collections::BTreeSet;
+use std::process::Stdio;
+use std::time::Instant;
+
+const EXAMPLE: &str = "plans/pao-cnrm-2025-2027.yaml";
+const NOW: &str = "2026-03-15";
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON expected ({e}): {text}"))
+}
+
+fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+    v.as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// A synthetic plan of `n` tasks (and its id), to make applies long enough to interrupt.
+fn big_plan(n: usize, title_suffix: &str) -> String {
+    let mut s = String::from(
+        "version: 1\nplan:\n  id: grand-plan\n  title: Grand plan\n  period: { start: 2025-01-01, end: 2027-12-31 }\nowners:\n  - { id: st, name: Secrétariat, email: st@example.ml }\n  - { id: dgme, name: DGME, email: dgme@example.ml }\npriorities:\n  - id: axe-1\n    title: Axe unique\n    tasks:\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            "      - {{ id: t{i}, title: \"Activité n° {i} à Kayes{title_suffix}\", owner: {}, deadline: T{} 2026 }}\n",
+            if i % 2 == 0 { "st" } else { "dgme" },
+            i % 4 + 1
+        ));
+    }
+    s
+}
+
+#[test]
+fn json_shapes_of_apply_diff_and_tasks() {
+    for db in TestDb::all() {
+        let (code, out, err) =
+            exec(cnrm_db(&db, NOW).args(["plan", "diff", "--format", "json", EXAMPLE]));
+        assert_eq!(code, 0, "{}: {err}", db.label);
+        let diff = json(&out);
+        let want: BTreeSet<String> = [
+            "plan",
+            "revision",
+            "added",
+            "changed",
+            "archived",
+            "restored",
+            "renamed",
+            "unchanged",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(keys(&diff), want, "{}", db.label);
+        assert!(diff["revision"].is_null());
+
+        let (code, out, _) = exec(cnrm_db(&db, NOW).args([
+            "plan",
+            "apply",
+            "--format",
+            "json",
+            "--message",
+            "première",
+            EXAMPLE,
+        ]));
+        assert_eq!(code, 0);
+        let applied = json(&out);
+        assert_eq!(keys(&applied), want);
+        assert_eq!(applied["revision"], 1);
+        assert_eq!(
+            applied["added"], diff["added"],
+            "{}: diff announced what apply did",
+            db.label
+        );
+
+        let (_, out, _) =
+            exec(cnrm_db(&db, NOW).args(["plan", "apply", "--format", "json", EXAMPLE]));
+        let again = json(&out);
+        assert!(
+            again["revision"].is_null() && again["added"].as_array().is_some_and(|a| a.is_empty()),
+            "{}",
+            db.label
+        );
+
+        let (code, out, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
+        assert_eq!(code, 0);
+        let tasks = json(&out);
+        let first = &tasks[0];
+        for k in [
+            "id",
+            "plan",
+            "priority",
+            "title",
+            "owners",
+            "partners",
+            "deadline",
+            "deadline_label",
+            "status",
+            "progress",
+            "overdue",
+            "days_late",
+        ] {
+            assert!(first.get(k).is_some(), "{}: key {k} in {first}", db.label);
+        }
+        assert!(first["owners"].is_array());
+        let continu = tasks
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["deadline_label"] == "continu"))
+            .expect("a continu task");
+        assert!(
+            continu["deadline"].is_null()
+                && continu["overdue"] == false
+                && continu["days_late"] == 0
+        );
+        let late = tasks
+            .as_array()
+            .and_then(|a| a.iter().find(|t| t["id"] == "axe-1.a1"))
+            .expect("axe-1.a1");
+        assert_eq!(
+            (late["overdue"].clone(), late["days_late"].clone()),
+            (serde_json::json!(true), serde_json::json!(258))
+        );
+    }
+}
+
+#[test]
+fn filters_and_formats_of_tasks() {
+    let db = TestDb::sqlite();
+    assert_eq!(
+        exec(cnrm_db(&db, NOW).args(["plan", "apply", EXAMPLE])).0,
+        0
+    );
+    let list = |args: &[&str]| -> Vec<String> {
+        let (code, out, err) = exec(
+            cnrm_db(&db, NOW)
+                .args(["tasks", "--format", "json"])
+                .args(args),
+        );
+        assert_eq!(code, 0, "{args:?}: {err}");
+        json(&out)
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t["id"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let overdue = list(&["--overdue"]);
+    assert_eq!(overdue.len(), 11, "{overdue:?}");
+    assert!(overdue.contains(&"axe-6.a2@2025-03-31".to_string()));
+    assert!(list(&["--owner", "msds"])
+        .iter()
+        .all(|id| ["axe-2.a6", "axe-4.a1", "axe-4.a2", "axe-4.a3"].contains(&id.as_str())));
+    assert_eq!(
+        list(&["--priority", "axe-5"]),
+        ["axe-5.a1", "axe-5.a2", "axe-5.a3"]
+    );
+    assert_eq!(
+        list(&["--search", "CENTRE D'ACCUEIL"]),
+        ["axe-2.a3", "axe-2.a4"]
+    );
+    assert_eq!(
+        list(&["--search", "evaluation a mi-parcours"]),
+        ["axe-6.a4"],
+        "accent-insensitive"
+    );
+    let soon = list(&["--due-within", "30d"]);
+    assert_eq!(
+        soon,
+        ["axe-1.a4", "axe-3.a5", "axe-6.a1", "axe-6.a2@2026-03-31"]
+    );
+    assert_eq!(
+        exec(cnrm_db(&db, NOW).args(["task", "set", "axe-1.a4", "--status", "suspended"])).0,
+        0
+    );
+    assert!(
+        !list(&["--due-within", "30d"]).contains(&"axe-1.a4".to_string()),
+        "suspended tasks are not due"
+    );
+    assert_eq!(list(&["--status", "suspended"]), ["axe-1.a4"]);
+    assert_eq!(
+        list(&["--status", "suspended", "--status", "done"]),
+        ["axe-1.a4"]
+    );
+
+    let (_, csv, _) =
+        exec(cnrm_db(&db, NOW).args(["tasks", "--format", "csv", "--priority", "axe-1"]));
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late"));
+    assert!(
+        csv.contains("\"Adopter les termes de référence et le règlement intérieur du CNRM\"")
+            || csv.contains(",Adopter les termes de référence et le règlement intérieur du CNRM,"),
+        "{csv}"
+    );
+
+    let (_, table, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--overdue", "--lang", "en"]));
+    assert!(table.starts_with("ID"), "{table}");
+    assert!(table.contains("258 d late"), "{table}");
+    let (code, _, err) = exec(cnrm_db(&db, NOW).args(["tasks", "--due-within", "bientôt"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("bientôt"), "{err}");
+}
+
+#[test]
+fn first_session_from_the_readme_loses_nothing() {
+    for db in TestDb::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let original = std::fs::read_to_string(root().join(EXAMPLE)).expect("example");
+        let file = write_plan(dir.path(), "plan.yaml", &original);
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(["open", &file]));
+        assert_eq!(code, 0, "{}: {err}", db.label);
+        assert!(
+            out.contains("révision 1 appliquée par secretariat"),
+            "{out}"
+        );
+        assert!(out.contains("En retard (11)"), "{out}");
+
+        let (code, out, _) = exec(cnrm_db(&db, NOW).args([
+            "task",
+            "set",
+            "axe-1.a1",
+            "--status",
+            "done",
+            "--note",
+            "Adopté en session le 12 mars",
+        ]));
+        assert_eq!(code, 0);
+        assert_eq!(out.trim(), "axe-1.a1 : à faire → terminée (100 %)");
+        assert_eq!(
+            exec(cnrm_db(&db, NOW).args([
+                "task",
+                "spend",
+                "axe-1.a1",
+                "1 250 000",
+                "--note",
+                "Salle et pauses"
+            ]))
+            .0,
+            0
+        );
+        assert_eq!(
+            exec(cnrm_db(&db, NOW).args(["indicator", "record", "axe-1.i1", "1"])).0,
+            0
+        );
+
+        // The author moves a deadline and renames a task, as after a reshuffle.
+        let edited = original
+            .replace(
+                "      - id: axe-1.a2\n",
+                "      - id: axe-1.a2-bis\n        renamed_from: axe-1.a2\n",
+            )
+            .replace(
+                "        deadline: T2 2025\n        milestone: true",
+                "        deadline: T3 2025\n        milestone: true",
+            );
+        write_plan(dir.path(), "plan.yaml", &edited);
+        let (_, diff, _) = exec(cnrm_db(&db, NOW).args(["plan", "diff", &file]));
+        assert!(diff.contains("axe-1.a2 → axe-1.a2-bis"), "{diff}");
+        assert!(
+            diff.contains("axe-1.a1 T2 2025 → T3 2025 (+92 j)"),
+            "{diff}"
+        );
+        let (code, out, _) = exec(cnrm_db(&db, NOW).args([
+            "plan",
+            "apply",
+            &file,
+            "--message",
+            "report suite au remaniement",
+        ]));
+        assert_eq!(code, 0);
+        assert!(out.contains("révision 2"), "{out}");
+
+        let (_, show, _) = exec(cnrm_db(&db, NOW).args(["task", "show", "axe-1.a1"]));
+        assert!(show.contains("terminée · 100 %"), "{show}");
+        assert!(show.contains("« Adopté en session le 12 mars »"), "{show}");
+        assert!(show.contains("dépensé 1 250 000 FCFA"), "{show}");
+        assert!(
+            show.contains("révision 2 : T2 2025 → T3 2025 (+92 j)"),
+            "{show}"
+        );
+        let (code, show, _) =
+            exec(cnrm_db(&db, NOW).args(["task", "show", "axe-1.a2-bis", "--format", "json"]));
+        assert_eq!(code, 0);
+        assert!(json(&show)["history"]
+            .as_array()
+            .is_some_and(|h| h.iter().any(|e| e["kind"] == "renamed")));
+        let (_, plans, _) = exec(cnrm_db(&db, NOW).args(["plans"]));
+        assert!(plans.contains("« report suite au remaniement »"), "{plans}");
+    }
+}
+
+#[test]
+fn refusals_write_nothing_and_say_what_and_where() {
+    let db = TestDb::sqlite();
+    let (code, out, err) =
+        exec(cnrm_db(&db, NOW).args(["plan", "apply", "tests/fixtures/five-mistakes.yaml"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("5 erreurs"), "{out}");
+    assert!(err.contains("rien n'a été écrit"), "{err}");
+    let (_, plans, _) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+    assert_eq!(json(&plans), serde_json::json!([]));
+
+    assert_eq!(
+        exec(cnrm_db(&db, NOW).args(["plan", "apply", EXAMPLE])).0,
+        0
+    );
+    let (code, _, err) =
+        exec(cnrm_db(&db, NOW).args(["task", "set", "axe-9.a9", "--status", "done"]));
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("aucune tâche `axe-9.a9`"), "{err}");
+    let (code, _, err) =
+        exec(cnrm_db(&db, NOW).args(["task", "set", "axe-1.a1", "--progress", "140"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("140"), "{err}");
+    let (code, _, err) =
+        exec(cnrm_db(&db, NOW).args(["task", "set", "axe-1.a1", "--status", "fini"]));
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = exec(cnrm_db(&db, "hier").args(["tasks"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--now `hier`"), "{err}");
+    let (code, _, err) =
+        exec(cnrm_db(&db, NOW).args(["task", "spend", "axe-1.a1", "100", "--currency", "GBP"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("GBP"), "{err}");
+    let (code, _, err) =
+        exec(cnrm().args(["--db", "postgres://cnrm:s3cret@127.0.0.1:1/nulle", "tasks"]));
+    assert_eq!(code, 1);
+    assert!(
+        !err.contains("s3cret") && err.contains("cnrm:***@"),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_applies_at_the_same_moment_are_serialised() {
+    for db in TestDb::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = write_plan(dir.path(), "big.yaml", &big_plan(3_000, ""));
+        let spawn = || {
+            cnrm_db(&db, NOW)
+                .args(["plan", "apply", "--format", "json", &file])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (
+            a.wait_with_output().expect("a"),
+            b.wait_with_output().expect("b"),
+        );
+        assert!(
+            a.status.success() && b.status.success(),
+            "{}: {} / {}",
+            db.label,
+            stderr(&a),
+            stderr(&b)
+        );
+        let revisions: Vec<serde_json::Value> = [&a, &b]
+            .iter()
+            .map(|o| json(&stdout(o))["revision"].clone())
+            .collect();
+        assert!(
+            revisions.contains(&serde_json::json!(1))
+                && revisions.contains(&serde_json::Value::Null),
+            "{}: one applies, the other finds nothing to do: {revisions:?}",
+            db.label
+        );
+        let (_, out, _) =
+            exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json", "--plan", "grand-plan"]));
+        assert_eq!(
+            json(&out).as_array().map(Vec::len),
+            Some(3_000),
+            "{}",
+            db.label
+        );
+    }
+}
+
+#[test]
+fn kill_during_a_large_apply_leaves_the_previous_state() {
+    for db in TestDb::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let small = write_plan(dir.path(), "v1.yaml", &big_plan(50, ""));
+        assert_eq!(exec(cnrm_db(&db, NOW).args(["plan", "apply", &small])).0, 0);
+        let large = write_plan(dir.path(), "v2.yaml", &big_plan(20_000, " (révisée)"));
+
+        // How long a whole apply of the large plan takes here, on a scratch database of the same kind.
+        let scratch = if db.label == "sqlite" {
+            TestDb::sqlite()
+        } else {
+            TestDb::postgres().expect("postgres scratch")
+        };
+        let start = Instant::now();
+        assert_eq!(
+            exec(cnrm_db(&scratch, NOW).args(["plan", "apply", &large])).0,
+            0
+        );
+        let full = start.elapsed();
+
+        let mut child = cnrm_db(&db, NOW)
+            .args(["plan", "apply", &large])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(full.mul_f64(0.6));
+        let killed = child.try_wait().ok().flatten().is_none();
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+        assert_eq!(
+            code, 0,
+            "{}: the database opens after the kill: {err}",
+            db.label
+        );
+        let plan = &json(&out)[0];
+        let (_, tasks, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
+        let tasks = json(&tasks);
+        let count = tasks.as_array().map(Vec::len).unwrap_or(0);
+        if killed && plan["revision"] == 1 {
+            assert_eq!(
+                count, 50,
+                "{}: all of the previous state, nothing of the new",
+                db.label
+            );
+            assert!(!tasks[0]["title"].as_str().unwrap_or("").contains("révisée"));
+        } else {
+            // The apply had committed before the kill: then all of it is there.
+            assert_eq!(
+                (plan["revision"].clone(), count),
+                (serde_json::json!(2), 20_000),
+                "{}",
+                db.label
+            );
+        }
+        // And the interrupted apply can simply be run again.
+        assert_eq!(exec(cnrm_db(&db, NOW).args(["plan", "apply", &large])).0, 0);
+        let (_, out, _) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+        assert_eq!(json(&out)[0]["tasks"], 20_000, "{}", db.label);
+        eprintln!(
+            "{}: full apply {:?}, killed mid-way: {killed}",
+            db.label, full
+        );
+    }
+}
