@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""cnrm benchmark: generates synthetic plans and times the release binary on them.
+"""cnrm benchmark, side by side with Taskwarrior where the two tools do the same thing.
 
-Usage: python3 bench/bench.py [--sizes 1000,10000,100000] [--runs 5]
+Usage:
+  python3 bench/bench.py                         # 1,000 / 10,000 / 100,000 tasks, all operations
+  python3 bench/bench.py --sizes 10000 --runs 7
+  python3 bench/bench.py --only check            # just `plan check`
+  python3 bench/bench.py --no-taskwarrior        # cnrm alone
 
-Each size gets one generated plan (about 10 priorities, 15 owners, mixed date forms and amounts,
-French titles), written under bench/out/. Every command is run --runs times in a fresh process;
-the table shows the median wall time and the peak resident memory (GNU time's %M).
-Later store, reminder and Taskwarrior comparisons extend this same script.
+For each size, one generator makes the synthetic tasks (about 10 priorities, 15 owners, mixed date
+forms and amounts, French titles) and writes them both as a cnrm plan and as a Taskwarrior import
+file (`project` = priority, a `owner` UDA, `due` = the deadline's end of day). Every command is a
+fresh process of the release binary; the tables show medians over --runs runs, peak resident
+memory (GNU time's %M), and for shared operations the ratio Taskwarrior / cnrm (higher is better
+for cnrm). Taskwarrior is installed from Debian's packages if missing. SQLite is the database.
 """
-import argparse, datetime, os, random, statistics, subprocess, sys, time
+import argparse, datetime, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "out")
 BIN = os.path.join(ROOT, "target", "release", "cnrm")
+TODAY = datetime.date.today()
 
 OWNERS = ["mmeia", "dgme", "cellule-ponam", "cigem", "hcme", "menefp", "apej", "anpe", "fafpa",
           "pmcde", "meadd", "aedd", "msds", "oim", "st-cnrm"]
@@ -24,95 +31,208 @@ OBJECTS = ["les agents d'accueil de Kayes", "le centre de Gao", "les points foca
            "la campagne contre la stigmatisation", "les chaînes de valeur vertes", "le rapport d'étape"]
 
 
-def generate(n_tasks, path, seed=42):
+def make_tasks(n_tasks, seed=42):
+    """The synthetic tasks: dicts shared by both tools' files."""
     rnd = random.Random(seed)
-    lines = ["version: 1", "plan:", f"  id: synthetique-{n_tasks}",
-             f"  title: Plan synthétique de {n_tasks} tâches", "  period: { start: 2025-01-01, end: 2027-12-31 }",
-             "  secretariat: st-cnrm", "  exchange_rates: { CHF: 690, USD: 605.5 }", "owners:"]
-    for o in OWNERS:
-        lines += [f"  - id: {o}", f"    name: Organisation {o.upper()} – équipe d'exécution",
-                  f"    email: {o}@example.ml"]
-        if o not in ("mmeia", "menefp"):
-            lines.append("    parent: mmeia")
-    lines.append("priorities:")
-    n_prio = 10
-    per = n_tasks // n_prio
-    tid = 0
-    for p in range(1, n_prio + 1):
-        lines += [f"  - id: axe-{p}", f"    title: \"Axe stratégique n° {p} : réintégration et coordination\"",
-                  f"    lead: {rnd.choice(OWNERS)}", "    tasks:"]
-        count = per if p < n_prio else n_tasks - tid
+    tasks, per = [], n_tasks // 10
+    for p in range(1, 11):
+        count = per if p < 10 else n_tasks - len(tasks)
         for i in range(count):
-            tid += 1
             form = rnd.randrange(5)
             year = rnd.choice([2025, 2026, 2027])
             if form == 0:
-                dl = f"T{rnd.randint(1, 4)} {year}"
+                q = rnd.randint(1, 4)
+                label, day = f"T{q} {year}", (datetime.date(year, q * 3 % 12 + 1, 1) if q < 4 else datetime.date(year + 1, 1, 1)) - datetime.timedelta(days=1)
             elif form == 1:
-                dl = f"{year}-{rnd.randint(1, 12):02d}"
+                m = rnd.randint(1, 12)
+                label = f"{year}-{m:02d}"
+                day = (datetime.date(year + (m == 12), m % 12 + 1, 1)) - datetime.timedelta(days=1)
             elif form == 2:
-                dl = f"S{rnd.randint(1, 2)} {year}"
+                s = rnd.randint(1, 2)
+                label, day = f"S{s} {year}", datetime.date(year, 6, 30) if s == 1 else datetime.date(year, 12, 31)
             elif form == 3:
-                dl = "continu"
+                label, day = "continu", None
             else:
-                # A working day (Monday to Friday) so the plan checks without warnings.
-                d = datetime.date(year, rnd.randint(1, 12), rnd.randint(1, 28))
-                while d.weekday() >= 5:
-                    d -= datetime.timedelta(days=1)
-                dl = d.isoformat()
-            lines += [f"      - id: axe-{p}.a{i + 1}",
-                      f"        title: {rnd.choice(VERBS)} {rnd.choice(OBJECTS)} (activité {tid})",
-                      f"        owner: {rnd.choice(OWNERS)}",
-                      f"        partners: [{rnd.choice(OWNERS)}, {rnd.choice(OWNERS)}]",
-                      f"        deadline: {dl}"]
+                day = datetime.date(year, rnd.randint(1, 12), rnd.randint(1, 28))
+                while day.weekday() >= 5:  # a working day, so the plan checks without warnings
+                    day -= datetime.timedelta(days=1)
+                label = day.isoformat()
+            t = {"id": f"axe-{p}.a{i + 1}", "priority": f"axe-{p}",
+                 "title": f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} (activité {len(tasks) + 1})",
+                 "owner": rnd.choice(OWNERS), "partners": [rnd.choice(OWNERS), rnd.choice(OWNERS)],
+                 "label": label, "day": day, "depends": None, "resources": []}
             if i > 0 and rnd.random() < 0.2:
-                lines.append(f"        depends_on: [axe-{p}.a{rnd.randint(1, i)}]")
-                # keep dependencies sensible: a dependent task is continuous or later
-                lines[-2] = "        deadline: continu"
+                t["depends"] = f"axe-{p}.a{rnd.randint(1, i)}"
+                t["label"], t["day"] = "continu", None  # a dependent task: ongoing, never before its dependency
             r = rnd.random()
             if r < 0.4:
-                lines += ["        resources:",
-                          f"          - {{ kind: budget, amount: \"{rnd.randint(1, 500)} 000 000\", funder: {rnd.choice(OWNERS)}, status: secured }}"]
+                t["resources"].append(f"{{ kind: budget, amount: \"{rnd.randint(1, 500)} 000 000\", funder: {rnd.choice(OWNERS)}, status: secured }}")
             elif r < 0.6:
-                lines += ["        resources:",
-                          f"          - {{ kind: budget, amount: {rnd.randint(1000, 90000)}, currency: EUR, status: needed }}",
-                          f"          - {{ kind: budget, amount: {rnd.randint(1000, 90000)}, currency: CHF, funder: oim, status: pledged }}"]
+                t["resources"].append(f"{{ kind: budget, amount: {rnd.randint(1000, 90000)}, currency: EUR, status: needed }}")
+                t["resources"].append(f"{{ kind: budget, amount: {rnd.randint(1000, 90000)}, currency: CHF, funder: oim, status: pledged }}")
+            tasks.append(t)
+    return tasks
+
+
+def write_plan(tasks, path, title_suffix=""):
+    lines = ["version: 1", "plan:", f"  id: synthetique-{len(tasks)}",
+             f"  title: Plan synthétique de {len(tasks)} tâches", "  period: { start: 2025-01-01, end: 2027-12-31 }",
+             "  secretariat: st-cnrm", "  exchange_rates: { CHF: 690, USD: 605.5 }", "owners:"]
+    for o in OWNERS:
+        lines += [f"  - id: {o}", f"    name: Organisation {o.upper()} – équipe d'exécution", f"    email: {o}@example.ml"]
+        if o not in ("mmeia", "menefp"):
+            lines.append("    parent: mmeia")
+    lines.append("priorities:")
+    current = None
+    for t in tasks:
+        if t["priority"] != current:
+            current = t["priority"]
+            lines += [f"  - id: {current}", f"    title: \"Axe stratégique {current} : réintégration et coordination\"", "    tasks:"]
+        lines += [f"      - id: {t['id']}", f"        title: \"{t['title']}{t.get('suffix', '')}{title_suffix}\"",
+                  f"        owner: {t['owner']}", f"        partners: [{', '.join(t['partners'])}]",
+                  f"        deadline: {t['label']}"]
+        if t["depends"]:
+            lines.append(f"        depends_on: [{t['depends']}]")
+        if t["resources"]:
+            lines.append("        resources:")
+            lines += [f"          - {r}" for r in t["resources"]]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 
 
-def measure(args, runs, env=None):
-    """Median wall time (s) and peak resident memory (MB) of `args` over `runs` fresh processes."""
-    times, peak = [], 0
+def write_taskwarrior(tasks, path):
+    with open(path, "w", encoding="utf-8") as f:
+        items = []
+        for t in tasks:
+            item = {"description": t["title"], "project": t["priority"], "owner": t["owner"], "status": "pending",
+                    "entry": "20250101T000000Z"}
+            if t["day"]:
+                item["due"] = t["day"].strftime("%Y%m%dT235959Z")
+            items.append(item)
+        json.dump(items, f, ensure_ascii=False)
+
+
+def run_timed(args, env=None, stdin=None):
+    """(seconds, peak RSS in MB) of one fresh process; exits on failure."""
     rss_file = os.path.join(OUT, "rss.txt")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + args,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        times.append(time.perf_counter() - t0)
-        if p.returncode != 0:
-            sys.exit(f"{' '.join(args)} failed ({p.returncode}): {p.stderr.decode()[:500]}")
-        with open(rss_file) as f:
-            peak = max(peak, int(f.read().split()[-1]))
-    return statistics.median(times), peak / 1024
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + args, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, env=env, stdin=stdin)
+    elapsed = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed ({p.returncode}): {p.stderr.decode(errors='replace')[:500]}")
+    with open(rss_file) as f:
+        return elapsed, int(f.read().split()[-1]) / 1024
+
+
+def median_of(runs, fn):
+    results = [fn(i) for i in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+class Taskwarrior:
+    def __init__(self, workdir):
+        self.data = os.path.join(workdir, "task-data")
+        self.rc = os.path.join(workdir, "taskrc")
+        with open(self.rc, "w") as f:
+            f.write(f"data.location={self.data}\nconfirmation=off\nverbose=nothing\nhooks=off\ncolor=off\n"
+                    "detection=off\ndefaultwidth=160\nuda.owner.type=string\nuda.owner.label=Owner\nnews.version=2.6.2\n")
+        self.env = dict(os.environ, TASKRC=self.rc, TASKDATA=self.data)
+
+    def reset(self):
+        shutil.rmtree(self.data, ignore_errors=True)
+        os.makedirs(self.data)
+
+    def cmd(self, *args):
+        return ["task", f"rc:{self.rc}"] + list(args)
+
+
+def ensure_taskwarrior():
+    if shutil.which("task"):
+        return True
+    print("installing Debian's taskwarrior…", file=sys.stderr)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "taskwarrior"], stdout=subprocess.DEVNULL)
+    return shutil.which("task") is not None
+
+
+def row(name, cnrm, tw=None):
+    c = f"{cnrm[0] * 1000:>9.1f} ms {cnrm[1]:>6.0f} MB"
+    if tw is None:
+        return f"  {name:<34} {c}"
+    ratio = tw[0] / cnrm[0] if cnrm[0] else float("inf")
+    return f"  {name:<34} {c}   {tw[0] * 1000:>9.1f} ms {tw[1]:>6.0f} MB   x{ratio:>6.1f}"
+
+
+def bench_size(n, runs, only, with_tw):
+    tasks = make_tasks(n)
+    plan = os.path.join(OUT, f"plan-{n}.yaml")
+    write_plan(tasks, plan)
+    print(f"\n{n} tasks ({os.path.getsize(plan) / 1e6:.1f} MB of YAML), median of {runs} runs")
+    print(f"  {'operation':<34} {'cnrm':>20}   {'Taskwarrior':>20}   ratio")
+    print(row("plan check", median_of(runs, lambda i: run_timed([BIN, "plan", "check", plan]))))
+    if only == "check":
+        return
+    work = tempfile.mkdtemp(prefix="cnrm-bench-")
+    db = os.path.join(work, "cnrm.db")
+    env = dict(os.environ, CNRM_DATABASE_URL=db, CNRM_NOW=TODAY.isoformat(), CNRM_ACTOR="bench")
+    tw = Taskwarrior(work) if with_tw else None
+    twjson = os.path.join(work, "tasks.json")
+    if tw:
+        write_taskwarrior(tasks, twjson)
+
+    def fresh_apply(i):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        return run_timed([BIN, "plan", "apply", plan], env)
+
+    def tw_import(i):
+        tw.reset()
+        with open(twjson) as f:
+            return run_timed(tw.cmd("import"), tw.env, stdin=f)
+
+    print(row("apply a new plan / import", median_of(runs, fresh_apply), median_of(runs, tw_import) if tw else None))
+    print(row("re-apply unchanged", median_of(runs, lambda i: run_timed([BIN, "plan", "apply", plan], env))))
+
+    # 1% of the tasks change their title; alternate between the two versions so each run changes 1%.
+    changed = os.path.join(OUT, f"plan-{n}-1pc.yaml")
+    rnd = random.Random(7)
+    for t in rnd.sample(tasks, max(1, n // 100)):
+        t["suffix"] = " (révisé)"
+    write_plan(tasks, changed)
+    files = [changed, plan]
+    print(row("re-apply after 1% changed", median_of(runs, lambda i: run_timed([BIN, "plan", "apply", files[i % 2]], env))))
+    if runs % 2 == 1:
+        run_timed([BIN, "plan", "apply", plan], env)
+
+    ops = [
+        ("list all", [BIN, "tasks"], ["list"]),
+        ("overdue", [BIN, "tasks", "--overdue"], ["+OVERDUE", "count"]),
+        ("project / priority filter", [BIN, "tasks", "--priority", "axe-3"], ["project:axe-3", "list"]),
+        ("owner filter", [BIN, "tasks", "--owner", "dgme"], ["owner:dgme", "list"]),
+    ]
+    for name, c_args, t_args in ops:
+        c = median_of(runs, lambda i: run_timed(c_args, env))
+        t = median_of(runs, lambda i: run_timed(tw.cmd(*t_args), tw.env)) if tw else None
+        print(row(name, c, t))
+    c = median_of(runs, lambda i: run_timed([BIN, "task", "set", tasks[i * 7 + 1]["id"], "--status", "done"], env))
+    t = median_of(runs, lambda i: run_timed(tw.cmd(str(i * 7 + 2), "done"), tw.env)) if tw else None
+    print(row("mark one task done", c, t))
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", choices=["check"], default=None)
+    ap.add_argument("--no-taskwarrior", action="store_true")
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "cnrm"], cwd=ROOT, check=True)
-    sizes = [int(s) for s in a.sizes.split(",")]
-    print(f"{'tasks':>8} | {'file':>8} | {'plan check (median)':>20} | {'peak RSS':>9} | {'us/task':>7}")
-    print("-" * 66)
-    for n in sizes:
-        path = os.path.join(OUT, f"plan-{n}.yaml")
-        generate(n, path)
-        size_mb = os.path.getsize(path) / 1e6
-        med, peak = measure([BIN, "plan", "check", path], a.runs)
-        print(f"{n:>8} | {size_mb:>6.1f}MB | {med * 1000:>17.1f} ms | {peak:>6.0f} MB | {med * 1e6 / n:>7.2f}")
+    with_tw = not a.no_taskwarrior and a.only is None and ensure_taskwarrior()
+    for n in [int(s) for s in a.sizes.split(",")]:
+        bench_size(n, a.runs, a.only, with_tw)
 
 
 if __name__ == "__main__":

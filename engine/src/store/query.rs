@@ -112,6 +112,39 @@ pub(super) fn tz_of(name: &str) -> chrono_tz::Tz {
 
 const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
 
+const FIELD_SEP: char = '\u{1f}';
+const ROW_SEP: char = '\u{1e}';
+
+/// One task from its aggregated text (the fields of `ROW_COLUMNS`, in order).
+fn task_row_from_text(line: &str, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
+    let f: Vec<&str> = line.split(FIELD_SEP).collect();
+    if f.len() != 11 {
+        return Err(StoreError::Sql(format!(
+            "unreadable task row ({} fields)",
+            f.len()
+        )));
+    }
+    let status: Status = f[7].parse().unwrap_or(Status::Todo);
+    let deadline = (!f[5].is_empty()).then(|| f[5].to_string());
+    let due = deadline.as_deref().and_then(parse_day);
+    Ok(TaskRow {
+        id: f[0].to_string(),
+        plan: plan.to_string(),
+        priority: f[1].to_string(),
+        title: f[2].to_string(),
+        owners: json_vec(f[3]),
+        partners: json_vec(f[4]),
+        deadline,
+        deadline_label: f[6].to_string(),
+        status,
+        progress: f[8].parse().unwrap_or(0),
+        overdue: is_overdue(status, due, today),
+        days_late: days_late(status, due, today),
+        milestone: f[9] == "1",
+        archived: f[10] == "1",
+    })
+}
+
 fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
     let deadline: Option<String> = r.try_get(5)?;
     let status: String = r.try_get(7)?;
@@ -181,8 +214,24 @@ impl Store {
         let mut out = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
-            let mut sql = format!("SELECT {ROW_COLUMNS} FROM tasks WHERE plan_id = $1");
-            let mut args: Vec<String> = vec![plan.clone()];
+            // sqlx hands rows one by one from its SQLite thread (a wake-up each); a list of 100,000
+            // tasks is therefore aggregated by the database into one text value: fields separated
+            // by U+001F, rows by U+001E (control characters YAML text cannot contain).
+            // `string_agg(x, sep ORDER BY ...)` is the same in PostgreSQL and SQLite >= 3.44.
+            let fields: Vec<String> = ROW_COLUMNS
+                .split(", ")
+                .map(|c| match c {
+                    "deadline" => "COALESCE(deadline, '')".to_string(),
+                    "progress" | "milestone" | "archived" => format!("CAST({c} AS TEXT)"),
+                    other => other.to_string(),
+                })
+                .collect();
+            let mut sql = format!(
+                "SELECT string_agg({}, CAST($3 AS TEXT) ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position) FROM tasks WHERE plan_id = $1",
+                fields.join(" || CAST($2 AS TEXT) || ")
+            );
+            let mut args: Vec<String> =
+                vec![plan.clone(), FIELD_SEP.to_string(), ROW_SEP.to_string()];
             let arg = |v: String, args: &mut Vec<String>| {
                 args.push(v);
                 format!("${}", args.len())
@@ -226,15 +275,18 @@ impl Store {
                 let ph = arg(pattern, &mut args);
                 sql.push_str(&format!(" AND search_text LIKE {ph} ESCAPE '\\'"));
             }
-            sql.push_str(
-                " ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position",
-            );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for a in args {
                 q = q.bind(a);
             }
-            for r in q.fetch_all(&self.pool).await? {
-                out.push(task_row(&r, &plan, today)?);
+            let all: Option<String> = q.fetch_one(&self.pool).await?.try_get(0)?;
+            for line in all
+                .as_deref()
+                .unwrap_or("")
+                .split(ROW_SEP)
+                .filter(|l| !l.is_empty())
+            {
+                out.push(task_row_from_text(line, &plan, today)?);
             }
         }
         Ok(out)
