@@ -115,7 +115,6 @@ CREATE TABLE tasks (
     PRIMARY KEY (plan_id, id)
 );
 CREATE INDEX tasks_overdue ON tasks (plan_id, archived, status, deadline);
-CREATE INDEX tasks_priority ON tasks (plan_id, priority_id);
 
 -- Every deadline move of a task, per revision: "how often and how far has it slipped".
 CREATE TABLE deadline_slips (
