@@ -391,35 +391,43 @@ async fn load_current(
     table: &Table,
     plan_id: &str,
 ) -> Result<HashMap<String, Current>, StoreError> {
-    let with_deadline = table.name == "tasks";
-    let sql = if with_deadline {
-        "SELECT id, def_hash, archived, deadline, deadline_label FROM tasks WHERE plan_id = $1"
-            .to_string()
-    } else {
-        format!(
-            "SELECT id, def_hash, archived FROM {} WHERE plan_id = $1",
-            table.name
-        )
-    };
-    let rows = sqlx::query(AssertSqlSafe(sql))
+    // One aggregated value instead of one row per task (see `Store::tasks` for why): fields
+    // separated by U+001F, rows by U+001E.
+    let mut fields = vec!["id", "def_hash", "CAST(archived AS TEXT)"];
+    if table.name == "tasks" {
+        fields.extend(["COALESCE(deadline, '')", "deadline_label"]);
+    }
+    let columns = fields.len();
+    let expr = fields.join(" || CAST($2 AS TEXT) || ");
+    let sql = format!(
+        "SELECT string_agg({expr}, CAST($3 AS TEXT)) FROM {} WHERE plan_id = $1",
+        table.name
+    );
+    let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
         .bind(plan_id)
-        .fetch_all(&mut **tx)
-        .await?;
+        .bind("\u{1f}")
+        .bind("\u{1e}")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
     let mut map = HashMap::default();
-    map.reserve(rows.len());
-    for r in rows {
-        let id: String = r.try_get(0)?;
+    for line in all
+        .as_deref()
+        .unwrap_or("")
+        .split('\u{1e}')
+        .filter(|l| !l.is_empty())
+    {
+        let f: Vec<&str> = line.split('\u{1f}').collect();
+        if f.len() != columns {
+            return Err(StoreError::Sql(format!("unreadable {} row", table.name)));
+        }
         let current = Current {
-            hash: r.try_get(1)?,
-            archived: r.try_get::<i64, _>(2)? != 0,
-            deadline: if with_deadline { r.try_get(3)? } else { None },
-            label: if with_deadline {
-                r.try_get(4)?
-            } else {
-                String::new()
-            },
+            hash: f[1].to_string(),
+            archived: f[2] == "1",
+            deadline: f.get(3).filter(|d| !d.is_empty()).map(|d| d.to_string()),
+            label: f.get(4).map(|l| l.to_string()).unwrap_or_default(),
         };
-        map.insert(id, current);
+        map.insert(f[0].to_string(), current);
     }
     Ok(map)
 }
