@@ -5,5 +5,6 @@ mod common;
 
 mod plan_check;
 mod plan_schema;
+mod remind;
 mod store_cli;
 mod store_story;

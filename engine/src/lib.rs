@@ -4,8 +4,11 @@
 
 pub mod clock;
 pub mod lang;
+pub mod mail;
 pub mod plan;
+pub mod remind;
 pub mod schedule;
+pub mod service;
 pub mod store;
 pub mod text;
 pub mod workflow;

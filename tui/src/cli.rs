@@ -62,6 +62,57 @@ pub enum Command {
     /// Indicateurs : enregistrer une valeur / indicators
     #[command(subcommand)]
     Indicator(IndicatorCommand),
+    /// Un passage de rappels maintenant / one reminder scan now
+    Remind(RemindArgs),
+    /// Boîte d'envoi des e-mails / the e-mail outbox
+    Outbox(OutboxArgs),
+    /// Service de rappels selon les horaires cron des plans / the reminder service
+    Daemon(DaemonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Montrer ce qui serait envoyé, sans rien écrire / show what would be sent, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Envoyer le récapitulatif hebdomadaire au lieu des rappels / send the weekly digest instead
+    #[arg(long)]
+    pub digest: bool,
+    /// Seulement ce plan / only this plan
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub action: Option<OutboxAction>,
+    /// pending, sent ou failed
+    #[arg(long, value_parser = ["pending", "sent", "failed"])]
+    pub status: Option<String>,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// Réessayer maintenant les envois en échec / retry failed messages now
+    Retry {
+        /// Un message précis / one message
+        id: Option<i64>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    /// Afficher les N prochains passages et récapitulatifs de chaque plan, puis quitter
+    /// / print the next N scan and digest times of each plan, then exit
+    #[arg(long, value_name = "N")]
+    pub next: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -67,7 +67,7 @@ impl Ctx {
         })
     }
 
-    fn fail(&self, e: &StoreError) -> u8 {
+    pub fn fail(&self, e: &StoreError) -> u8 {
         eprintln!(
             "{}: {}",
             strings::error_word(self.lang),
@@ -86,7 +86,7 @@ impl Ctx {
 }
 
 /// Runs `f` with an open store on a current-thread runtime; errors become an exit code.
-fn with_store<F>(ctx: &Ctx, f: F) -> u8
+pub fn with_store<F>(ctx: &Ctx, f: F) -> u8
 where
     F: for<'s> FnOnce(
         &'s Store,
@@ -216,7 +216,7 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
     out
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> u8 {
+pub fn print_json<T: serde::Serialize>(value: &T) -> u8 {
     match serde_json::to_string_pretty(value) {
         Ok(text) => {
             println!("{text}");
@@ -471,7 +471,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_line(fields: &[String]) -> String {
+pub fn csv_line(fields: &[String]) -> String {
     let mut line = fields
         .iter()
         .map(|f| csv_field(f))

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod reminders;
 pub mod strings;
 
 use clap::Parser;
@@ -37,6 +38,9 @@ pub fn run() -> ExitCode {
         Command::Task(TaskCommand::Set(a)) => commands::task_set(g, a),
         Command::Task(TaskCommand::Spend(a)) => commands::task_spend(g, a),
         Command::Indicator(IndicatorCommand::Record(a)) => commands::indicator_record(g, a),
+        Command::Remind(a) => reminders::remind(g, a),
+        Command::Outbox(a) => reminders::outbox(g, a),
+        Command::Daemon(a) => reminders::daemon(g, a),
     };
     ExitCode::from(code)
 }

@@ -9,6 +9,7 @@
 use super::{add_event, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
+use crate::remind::{StoredCalendar, StoredPolicy};
 use crate::text::fold;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -757,12 +758,13 @@ impl Store {
 
         // The plan row first: the other tables refer to it.
         sqlx::query(
-            "INSERT INTO plans (id, title, start_date, end_date, timezone, currency, language, secretariat, exchange_rates, source, source_name, sha256, revision, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            "INSERT INTO plans (id, title, start_date, end_date, timezone, currency, language, secretariat, exchange_rates, source, source_name, sha256, revision, updated_at, policy, calendar)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              ON CONFLICT (id) DO UPDATE SET title = excluded.title, start_date = excluded.start_date, end_date = excluded.end_date,
              timezone = excluded.timezone, currency = excluded.currency, language = excluded.language, secretariat = excluded.secretariat,
              exchange_rates = excluded.exchange_rates, source = excluded.source, source_name = excluded.source_name,
-             sha256 = excluded.sha256, revision = excluded.revision, updated_at = excluded.updated_at",
+             sha256 = excluded.sha256, revision = excluded.revision, updated_at = excluded.updated_at,
+             policy = excluded.policy, calendar = excluded.calendar",
         )
         .bind(&plan.id)
         .bind(&plan.title)
@@ -778,6 +780,8 @@ impl Store {
         .bind(&sha)
         .bind(revision)
         .bind(&at)
+        .bind(serde_json::to_string(&StoredPolicy::from_policy(&plan.reminders)).unwrap_or_default())
+        .bind(serde_json::to_string(&StoredCalendar::from_calendar(&plan.calendar)).unwrap_or_default())
         .execute(&mut *tx)
         .await?;
 

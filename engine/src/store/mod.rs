@@ -8,10 +8,12 @@
 
 mod apply;
 mod exec;
+mod outbox;
 mod query;
 
 pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};
+pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
 pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow};
 
 use crate::lang::Lang;

@@ -1,0 +1,590 @@
+//! The reminder tables: what a scan reads (open tasks, owners, what was already handled), and the
+//! outbox (queue, claim, mark sent or failed, list, retry).
+//!
+//! A scan queues its messages and records their occurrences in one write transaction, so two
+//! scans never queue the same reminder. Sending claims one row at a time with a conditional
+//! UPDATE (`... WHERE id = $1 AND status IN (...)`), which both databases make atomic: of two
+//! processes, one gets the row and the other finds it taken.
+
+use super::query::{parse_day, tz_of};
+use super::{alloc_ids, Store, StoreError};
+use crate::clock::Clock;
+use crate::lang::Lang;
+use crate::remind::{Recipient, RemindTask, StoredCalendar, StoredPolicy};
+use crate::workflow::Status;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+
+/// A claim older than this is taken to be abandoned by a process that died mid-send.
+const LEASE_MINUTES: i64 = 10;
+
+/// Everything a scan of one plan needs.
+#[derive(Debug, Clone)]
+pub struct ScanInput {
+    pub plan_id: String,
+    pub title: String,
+    pub language: Lang,
+    pub today: NaiveDate,
+    pub timezone: chrono_tz::Tz,
+    pub secretariat: Option<String>,
+    pub policy: StoredPolicy,
+    pub calendar: StoredCalendar,
+    pub tasks: Vec<RemindTask>,
+    pub people: Vec<Recipient>,
+    /// Latest occurrence date handled per (task, deadline).
+    pub handled: HashMap<(String, NaiveDate), NaiveDate>,
+    /// Owners whose digest of `today` was already queued.
+    pub digested: Vec<String>,
+}
+
+/// A message to write to the outbox, rendered.
+#[derive(Debug, Clone)]
+pub struct QueuedMessage {
+    pub kind: &'static str,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub tasks: Vec<String>,
+    pub language: Lang,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub ics: String,
+    /// The occurrences it carries: (task, kind, deadline, date).
+    pub occurrences: Vec<(String, String, NaiveDate, NaiveDate)>,
+    /// The owners whose digest it is (digests only).
+    pub digest_owners: Vec<String>,
+}
+
+/// One outbox row, as `cnrm outbox --format json` shows it (the contract's keys).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    #[serde(skip)]
+    pub plan: String,
+    #[serde(skip)]
+    pub next_attempt_at: String,
+}
+
+/// What the sender needs of an outbox row.
+#[derive(Debug, Clone)]
+pub struct Sendable {
+    pub id: i64,
+    pub attempts: i64,
+    pub mail: crate::mail::Outgoing,
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// The plans' ids, optionally only one (an unknown id is an error).
+    pub async fn plan_ids(&self, only: Option<&str>) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .plan_zones(only)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// A plan's reminder policy and time zone, as last applied.
+    pub async fn plan_policy(
+        &self,
+        plan_id: &str,
+    ) -> Result<(StoredPolicy, chrono_tz::Tz), StoreError> {
+        let p = sqlx::query("SELECT policy, timezone FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NoPlan(plan_id.to_string()))?;
+        let policy = serde_json::from_str(&p.try_get::<String, _>(0)?).map_err(|_| {
+            StoreError::Invalid(format!(
+                "plan `{plan_id}`: re-apply it to record its reminder policy"
+            ))
+        })?;
+        Ok((policy, tz_of(&p.try_get::<String, _>(1)?)))
+    }
+
+    /// Reads what a scan of `plan_id` needs, at the clock's "today" in the plan's time zone.
+    pub async fn scan_input(&self, plan_id: &str, clock: &Clock) -> Result<ScanInput, StoreError> {
+        let p = sqlx::query("SELECT title, timezone, language, secretariat, policy, calendar FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NoPlan(plan_id.to_string()))?;
+        let timezone = tz_of(&p.try_get::<String, _>(1)?);
+        let language: Lang = p.try_get::<String, _>(2)?.parse().unwrap_or_default();
+        let policy: StoredPolicy =
+            serde_json::from_str(&p.try_get::<String, _>(4)?).map_err(|_| {
+                StoreError::Invalid(format!(
+                    "plan `{plan_id}`: re-apply it to record its reminder policy"
+                ))
+            })?;
+        let calendar: StoredCalendar =
+            serde_json::from_str(&p.try_get::<String, _>(5)?).unwrap_or_default();
+        let today = clock.today(timezone);
+
+        let fields = [
+            "id",
+            "title",
+            "priority_id",
+            "deadline",
+            "deadline_label",
+            "COALESCE(start_date, '')",
+            "status",
+            "owners",
+            "partners",
+            "COALESCE(reminders, '')",
+        ];
+        let sql = format!(
+            "SELECT string_agg({}, CAST($2 AS TEXT) ORDER BY deadline, position) FROM tasks
+             WHERE plan_id = $1 AND archived = 0 AND deadline IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked')",
+            fields.join(" || CAST($3 AS TEXT) || ")
+        );
+        let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
+            .bind(plan_id)
+            .bind("\u{1e}")
+            .bind("\u{1f}")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let mut tasks = Vec::new();
+        for line in all
+            .as_deref()
+            .unwrap_or("")
+            .split('\u{1e}')
+            .filter(|l| !l.is_empty())
+        {
+            let f: Vec<&str> = line.split('\u{1f}').collect();
+            if f.len() != fields.len() {
+                return Err(StoreError::Sql("unreadable task row".into()));
+            }
+            let Some(deadline) = parse_day(f[3]) else {
+                continue;
+            };
+            tasks.push(RemindTask {
+                id: f[0].to_string(),
+                title: f[1].to_string(),
+                priority: f[2].to_string(),
+                deadline,
+                deadline_label: f[4].to_string(),
+                start: parse_day(f[5]),
+                status: f[6].parse().unwrap_or(Status::Todo),
+                owners: serde_json::from_str(f[7]).unwrap_or_default(),
+                partners: serde_json::from_str(f[8]).unwrap_or_default(),
+                policy: policy.effective((!f[9].is_empty()).then_some(f[9])),
+                note: None,
+            });
+        }
+        // The latest note of each blocked task, for the e-mail.
+        let blocked: Vec<usize> = (0..tasks.len())
+            .filter(|i| tasks[*i].status == Status::Blocked)
+            .collect();
+        if !blocked.is_empty() {
+            let rows = sqlx::query("SELECT task_id, note FROM events WHERE plan_id = $1 AND note IS NOT NULL ORDER BY id")
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await?;
+            let mut notes: HashMap<String, String> = HashMap::default();
+            for r in rows {
+                if let (Ok(Some(task)), Ok(Some(note))) = (
+                    r.try_get::<Option<String>, _>(0),
+                    r.try_get::<Option<String>, _>(1),
+                ) {
+                    notes.insert(task, note);
+                }
+            }
+            for i in blocked {
+                tasks[i].note = notes.get(&tasks[i].id).cloned();
+            }
+        }
+
+        let people = sqlx::query("SELECT id, name, short, emails, language, parent FROM owners WHERE plan_id = $1 AND archived = 0 ORDER BY id")
+            .bind(plan_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let short: Option<String> = r.try_get(2)?;
+                let name: String = r.try_get(1)?;
+                Ok(Recipient {
+                    id: r.try_get(0)?,
+                    name: short.unwrap_or(name),
+                    emails: serde_json::from_str(&r.try_get::<String, _>(3)?).unwrap_or_default(),
+                    language: r
+                        .try_get::<Option<String>, _>(4)?
+                        .and_then(|l| l.parse().ok())
+                        .unwrap_or(language),
+                    parent: r.try_get(5)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+
+        let marks: Option<String> = sqlx::query(
+            "SELECT string_agg(task_id || CAST($2 AS TEXT) || deadline || CAST($2 AS TEXT) || last, CAST($3 AS TEXT))
+             FROM (SELECT task_id, deadline, MAX(on_date) AS last FROM reminder_log WHERE plan_id = $1 GROUP BY task_id, deadline) m",
+        )
+        .bind(plan_id)
+        .bind("\u{1f}")
+        .bind("\u{1e}")
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let mut handled = HashMap::default();
+        for line in marks
+            .as_deref()
+            .unwrap_or("")
+            .split('\u{1e}')
+            .filter(|l| !l.is_empty())
+        {
+            let f: Vec<&str> = line.split('\u{1f}').collect();
+            if let (3, Some(deadline), Some(last)) = (
+                f.len(),
+                f.get(1).and_then(|d| parse_day(d)),
+                f.get(2).and_then(|d| parse_day(d)),
+            ) {
+                handled.insert((f[0].to_string(), deadline), last);
+            }
+        }
+        let digested =
+            sqlx::query("SELECT owner_id FROM digest_log WHERE plan_id = $1 AND on_date = $2")
+                .bind(plan_id)
+                .bind(today.to_string())
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>(0).ok())
+                .collect();
+        Ok(ScanInput {
+            plan_id: plan_id.to_string(),
+            title: p.try_get(0)?,
+            language,
+            today,
+            timezone,
+            secretariat: p.try_get(3)?,
+            policy,
+            calendar,
+            tasks,
+            people,
+            handled,
+            digested,
+        })
+    }
+
+    /// Queues a scan's messages and records its occurrences, in one transaction that first checks
+    /// (under the write lock) that no other scan recorded them meanwhile. Returns the outbox ids.
+    pub async fn queue(
+        &self,
+        plan_id: &str,
+        messages: &[QueuedMessage],
+        superseded: &[(String, String, NaiveDate, NaiveDate)],
+        today: NaiveDate,
+        clock: &Clock,
+        domain: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let now = clock.stamp();
+        // Another scan may have queued the same occurrences between our read and this lock.
+        let mut fresh: Vec<&QueuedMessage> = Vec::new();
+        for m in messages {
+            if m.occurrences.is_empty() && m.digest_owners.is_empty() {
+                continue;
+            }
+            let mut taken = false;
+            for (task, _, deadline, date) in &m.occurrences {
+                taken |= logged(&mut tx, plan_id, task, *deadline, *date).await?;
+            }
+            for owner in &m.digest_owners {
+                let row = sqlx::query("SELECT 1 FROM digest_log WHERE plan_id = $1 AND owner_id = $2 AND on_date = $3")
+                    .bind(plan_id)
+                    .bind(owner)
+                    .bind(today.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                taken |= row.is_some();
+            }
+            if !taken {
+                fresh.push(m);
+            }
+        }
+        let mut ids = Vec::new();
+        if !fresh.is_empty() {
+            let first = alloc_ids(&mut tx, "outbox", fresh.len() as i64).await?;
+            for (k, m) in fresh.iter().enumerate() {
+                let id = first + k as i64;
+                let message_id = format!(
+                    "<cnrm.{}.{}.{}@{}>",
+                    plan_id,
+                    id,
+                    clock.now().timestamp(),
+                    domain
+                );
+                sqlx::query(
+                    "INSERT INTO outbox (id, plan_id, kind, recipients, cc, tasks, language, subject, body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $13, $13)",
+                )
+                .bind(id)
+                .bind(plan_id)
+                .bind(m.kind)
+                .bind(serde_json::to_string(&m.to).unwrap_or_default())
+                .bind(serde_json::to_string(&m.cc).unwrap_or_default())
+                .bind(serde_json::to_string(&m.tasks).unwrap_or_default())
+                .bind(m.language.code())
+                .bind(&m.subject)
+                .bind(&m.text)
+                .bind(&m.html)
+                .bind(&m.ics)
+                .bind(message_id)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                for (task, kind, deadline, date) in &m.occurrences {
+                    log(
+                        &mut tx,
+                        plan_id,
+                        task,
+                        kind,
+                        *deadline,
+                        *date,
+                        "sent",
+                        Some(id),
+                        &now,
+                    )
+                    .await?;
+                }
+                for owner in &m.digest_owners {
+                    sqlx::query("INSERT INTO digest_log (plan_id, owner_id, on_date, outbox_id, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                        .bind(plan_id)
+                        .bind(owner)
+                        .bind(today.to_string())
+                        .bind(id)
+                        .bind(&now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                ids.push(id);
+            }
+        }
+        for (task, kind, deadline, date) in superseded {
+            log(
+                &mut tx,
+                plan_id,
+                task,
+                kind,
+                *deadline,
+                *date,
+                "superseded",
+                None,
+                &now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The outbox rows ready to send now: pending, failed whose retry time has come, or claimed
+    /// by a process whose lease ran out.
+    pub async fn due_outbox(
+        &self,
+        clock: &Clock,
+        only: Option<i64>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = clock.now();
+        let stale = stamp(now - Duration::minutes(LEASE_MINUTES));
+        let rows = sqlx::query(
+            "SELECT id FROM outbox WHERE ((status IN ('pending', 'failed') AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at <= $2)) ORDER BY id",
+        )
+        .bind(stamp(now))
+        .bind(stale)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.try_get::<i64, _>(0).ok())
+            .filter(|id| only.is_none_or(|o| o == *id))
+            .collect())
+    }
+
+    /// Claims one row for sending; `None` when another process took it first.
+    pub async fn claim(
+        &self,
+        id: i64,
+        me: &str,
+        clock: &Clock,
+    ) -> Result<Option<Sendable>, StoreError> {
+        let now = clock.now();
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'sending', claimed_by = $1, claimed_at = $2
+             WHERE id = $3 AND ((status IN ('pending', 'failed') AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_at <= $4))",
+        )
+        .bind(me)
+        .bind(stamp(now))
+        .bind(id)
+        .bind(stamp(now - Duration::minutes(LEASE_MINUTES)))
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let r = sqlx::query("SELECT recipients, cc, subject, body_text, body_html, ics, message_id, attempts FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(Sendable {
+            id,
+            attempts: r.try_get(7)?,
+            mail: crate::mail::Outgoing {
+                to: serde_json::from_str(&r.try_get::<String, _>(0)?).unwrap_or_default(),
+                cc: serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default(),
+                subject: r.try_get(2)?,
+                text: r.try_get(3)?,
+                html: r.try_get(4)?,
+                ics: r.try_get(5)?,
+                message_id: r.try_get(6)?,
+            },
+        }))
+    }
+
+    pub async fn mark_sent(&self, id: i64, clock: &Clock) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL, claimed_by = NULL WHERE id = $2")
+            .bind(clock.stamp())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; the next one waits 1, 2, 4 … minutes (at most 6 hours).
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        attempts_before: i64,
+        error: &str,
+        clock: &Clock,
+    ) -> Result<(), StoreError> {
+        let wait = Duration::minutes(1i64 << attempts_before.clamp(0, 9)).min(Duration::hours(6));
+        sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL WHERE id = $3")
+            .bind(error)
+            .bind(stamp(clock.now() + wait))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `cnrm outbox retry [ID]`: failed messages become due now. Returns how many.
+    pub async fn retry_now(&self, id: Option<i64>, clock: &Clock) -> Result<u64, StoreError> {
+        let now = clock.stamp();
+        let done = match id {
+            Some(id) => {
+                let exists = sqlx::query("SELECT status FROM outbox WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::Invalid(format!("outbox: #{id}")));
+                }
+                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status IN ('failed', 'pending')")
+                    .bind(&now)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE status = 'failed'")
+                    .bind(&now)
+                    .execute(&self.pool)
+                    .await?
+            }
+        };
+        Ok(done.rows_affected())
+    }
+
+    /// `cnrm outbox`: messages, newest first, optionally of one status.
+    pub async fn outbox(&self, status: Option<&str>) -> Result<Vec<OutboxRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, recipients, subject, status, attempts, last_error, created_at, sent_at, plan_id, next_attempt_at FROM outbox ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let row = OutboxRow {
+                id: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                to: serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default(),
+                subject: r.try_get(3)?,
+                status: r.try_get(4)?,
+                attempts: r.try_get(5)?,
+                last_error: r.try_get(6)?,
+                created_at: r.try_get(7)?,
+                sent_at: r.try_get(8)?,
+                plan: r.try_get(9)?,
+                next_attempt_at: r.try_get(10)?,
+            };
+            if status.is_none_or(|s| s == row.status || (s == "pending" && row.status == "sending"))
+            {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// True when an occurrence of `task` for this deadline, on or after `date`, was handled already.
+async fn logged(
+    tx: &mut Transaction<'static, Any>,
+    plan: &str,
+    task: &str,
+    deadline: NaiveDate,
+    date: NaiveDate,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT 1 FROM reminder_log WHERE plan_id = $1 AND task_id = $2 AND deadline = $3 AND on_date >= $4")
+        .bind(plan)
+        .bind(task)
+        .bind(deadline.to_string())
+        .bind(date.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.is_some())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn log(
+    tx: &mut Transaction<'static, Any>,
+    plan: &str,
+    task: &str,
+    kind: &str,
+    deadline: NaiveDate,
+    date: NaiveDate,
+    state: &str,
+    outbox: Option<i64>,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO reminder_log (plan_id, task_id, kind, deadline, on_date, state, outbox_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(plan)
+    .bind(task)
+    .bind(kind)
+    .bind(deadline.to_string())
+    .bind(date.to_string())
+    .bind(state)
+    .bind(outbox)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,520 @@
+//! Reminders end to end: the real binary, a real SMTP server on 127.0.0.1, real databases.
+
+use crate::common::db::TestDb;
+use crate::common::smtp::{free_port, SmtpServer};
+use crate::common::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Stdio;
+use std::time::Duration;
+
+const PLAN: &str = r#"version: 1
+plan:
+  id: rappels
+  title: Plan de test des rappels — l'échéance
+  period: { start: 2025-01-01, end: 2025-12-31 }
+  secretariat: st
+calendar:
+  holidays:
+    - { from: 2025-09-22, to: 2025-09-22, label: Fête de l'indépendance }
+owners:
+  - { id: st, name: Secrétariat technique, email: st@example.ml }
+  - { id: mmeia, name: Ministère, email: cabinet@example.ml }
+  - { id: dgme, name: Délégation générale, parent: mmeia, email: [dgme@example.ml, focal@example.ml] }
+  - { id: oim, name: OIM, email: oim@example.org, language: en }
+priorities:
+  - id: axe-1
+    title: Accueil
+    tasks:
+      - { id: a1, title: "Adopter le règlement : l'échéance", owner: dgme, deadline: 2025-09-30 }
+      - { id: a2, title: Centre de Kayes, owner: [dgme, oim], deadline: 2025-09-19 }
+      - { id: a3, title: Accueil continu, owner: oim, deadline: continu }
+      - { id: a4, title: Sans rappel, owner: dgme, deadline: 2025-10-10, reminders: off }
+"#;
+
+/// A message of one day's scan: (kind, to, tasks).
+type Sent = (String, Vec<String>, Vec<String>);
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON expected ({e}): {text}"))
+}
+
+fn setup(db: &TestDb, plan: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write_plan(dir.path(), "rappels.yaml", plan);
+    let (code, _, err) = exec(cnrm_db(db, "2025-09-01").args(["plan", "apply", &file]));
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
+fn remind(
+    db: &TestDb,
+    smtp: &SmtpServer,
+    day: &str,
+    extra: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let (code, out, err) = exec(
+        cnrm_db(db, day)
+            .env("CNRM_SMTP_URL", smtp.url())
+            .env("CNRM_SMTP_FROM", "Secrétariat CNRM <cnrm@example.ml>")
+            .args(["remind", "--format", "json"])
+            .args(extra),
+    );
+    (code, json(&out), err)
+}
+
+fn day_list(from: &str, to: &str) -> Vec<String> {
+    let mut d = chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").expect("date");
+    let end = chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d").expect("date");
+    let mut out = Vec::new();
+    while d <= end {
+        out.push(d.to_string());
+        d += chrono::Duration::days(1);
+    }
+    out
+}
+
+#[test]
+fn a_simulated_month_follows_the_rules_date_by_date() {
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, PLAN);
+    let smtp = SmtpServer::start();
+    let mut log: BTreeMap<String, Vec<Sent>> = BTreeMap::new();
+    let mut expected_total = 0;
+    for day in day_list("2025-09-01", "2025-10-31") {
+        let (code, report, err) = remind(&db, &smtp, &day, &[]);
+        assert_eq!(code, 0, "{day}: {err}");
+        let msgs = report["messages"].as_array().cloned().unwrap_or_default();
+        expected_total += msgs.len();
+        for m in msgs {
+            let strings = |v: &serde_json::Value| -> Vec<String> {
+                v.as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            log.entry(day.clone()).or_default().push((
+                m["kind"].as_str().unwrap_or("").to_string(),
+                strings(&m["to"]),
+                strings(&m["tasks"]),
+            ));
+        }
+        // A second scan the same day sends nothing.
+        let (_, again, _) = remind(&db, &smtp, &day, &[]);
+        assert_eq!(
+            again["messages"],
+            serde_json::json!([]),
+            "{day}: nothing twice"
+        );
+    }
+    let dgme = vec![
+        "dgme@example.ml".to_string(),
+        "focal@example.ml".to_string(),
+    ];
+    let days_for = |task: &str, to: &[String], kind: &str| -> Vec<String> {
+        log.iter()
+            .filter(|(_, ms)| {
+                ms.iter()
+                    .any(|(k, t, ids)| k == kind && t == to && ids.iter().any(|i| i == task))
+            })
+            .map(|(d, _)| d.clone())
+            .collect()
+    };
+    // a1, due Tuesday 30 September: 14 days before (16th), 3 days before (Saturday 27th, held to
+    // Monday 29th), on the day, then weekly while overdue.
+    assert_eq!(
+        days_for("a1", &dgme, "reminder"),
+        [
+            "2025-09-16",
+            "2025-09-29",
+            "2025-09-30",
+            "2025-10-07",
+            "2025-10-14",
+            "2025-10-21",
+            "2025-10-28"
+        ]
+    );
+    // From 14 days late the parent (MMEIA) and the secretariat get an escalation.
+    assert_eq!(
+        days_for("a1", &["cabinet@example.ml".to_string()], "escalation"),
+        ["2025-10-14", "2025-10-21", "2025-10-28"]
+    );
+    assert_eq!(
+        days_for("a1", &["st@example.ml".to_string()], "escalation"),
+        ["2025-10-14", "2025-10-21", "2025-10-28"]
+    );
+    // a2 (co-led, due Friday 19th): both owners; the overdue reminder of Friday 26th comes on time,
+    // the one of 3 October too; escalated from the 3rd (14 days late).
+    assert_eq!(
+        days_for("a2", &dgme, "reminder"),
+        [
+            "2025-09-05",
+            "2025-09-16",
+            "2025-09-19",
+            "2025-09-26",
+            "2025-10-03",
+            "2025-10-10",
+            "2025-10-17",
+            "2025-10-24",
+            "2025-10-31"
+        ]
+    );
+    assert_eq!(
+        days_for("a2", &["oim@example.org".to_string()], "reminder"),
+        days_for("a2", &dgme, "reminder")
+    );
+    assert!(
+        days_for("a2", &["oim@example.org".to_string()], "escalation").is_empty(),
+        "owners are not escalated to"
+    );
+    // Nothing for the ongoing task, nor for the task whose reminders are off.
+    assert!(log
+        .values()
+        .flatten()
+        .all(|(_, _, ids)| !ids.contains(&"a3".to_string()) && !ids.contains(&"a4".to_string())));
+    // Nothing on weekends or the holiday.
+    for day in log.keys() {
+        let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("date");
+        use chrono::Datelike;
+        assert!(
+            d.weekday().num_days_from_monday() < 5 && day != "2025-09-22",
+            "{day}"
+        );
+    }
+    // One reminder message per address per scan: dgme's a1 and a2 of the 16th come together.
+    let sixteenth = &log["2025-09-16"];
+    assert_eq!(
+        sixteenth
+            .iter()
+            .filter(|(k, t, _)| k == "reminder" && *t == dgme)
+            .count(),
+        1
+    );
+    // Everything queued was delivered, exactly once.
+    let got = smtp.wait_for(expected_total, Duration::from_secs(10));
+    assert_eq!(got.len(), expected_total);
+    let ids: BTreeSet<String> = got.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!(ids.len(), expected_total, "every Message-ID once");
+}
+
+#[test]
+fn messages_arrive_in_french_with_accents_and_an_ics() {
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, PLAN);
+    let smtp = SmtpServer::start();
+    let (code, report, err) = remind(&db, &smtp, "2025-09-16", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        report["superseded"], 1,
+        "a2's 14-day reminder of the 5th was never sent: superseded"
+    );
+    let got = smtp.wait_for(2, Duration::from_secs(10));
+    let fr = got
+        .iter()
+        .find(|m| m.to.contains(&"dgme@example.ml".to_string()))
+        .expect("DGME's message");
+    assert_eq!(fr.to, ["dgme@example.ml", "focal@example.ml"]);
+    assert_eq!(
+        fr.subject(),
+        "[CNRM] Rappel : 2 tâche(s) à échéance prochaine"
+    );
+    let text = fr.text();
+    assert!(text.contains("Adopter le règlement : l'échéance"), "{text}");
+    assert!(
+        text.contains("Échéance : 30/09/2025 (2025-09-30) — dans 14 jours"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Plan de test des rappels — l'échéance"),
+        "{text}"
+    );
+    assert!(fr.header("Date").is_some_and(|d| d.contains("2025")));
+    assert!(fr
+        .header("From")
+        .is_some_and(|f| f.contains("cnrm@example.ml")));
+    let ics = fr.ics();
+    assert!(
+        ics.contains("BEGIN:VCALENDAR")
+            && ics.contains("DTSTART;VALUE=DATE:20250930")
+            && ics.contains("UID:a1@rappels.cnrm"),
+        "{ics}"
+    );
+    let en = got
+        .iter()
+        .find(|m| m.to == ["oim@example.org"])
+        .expect("IOM's message");
+    assert!(
+        en.subject().starts_with("[CNRM] Reminder:"),
+        "{}",
+        en.subject()
+    );
+    assert!(en.text().contains("Deadline: 19/09/2025"), "{}", en.text());
+}
+
+#[test]
+fn dry_run_writes_nothing_and_shows_the_example_batch() {
+    let db = TestDb::sqlite();
+    assert_eq!(
+        exec(cnrm_db(&db, "2026-03-16").args(["plan", "apply", "plans/pao-cnrm-2025-2027.yaml"])).0,
+        0
+    );
+    let (code, out, err) =
+        exec(cnrm_db(&db, "2026-03-16").args(["remind", "--dry-run", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let report = json(&out);
+    let msgs = report["messages"].as_array().cloned().unwrap_or_default();
+    assert!(msgs.len() >= 5, "{report}");
+    for m in &msgs {
+        let keys: BTreeSet<&str> = m
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, BTreeSet::from(["kind", "to", "cc", "tasks"]));
+    }
+    assert!(
+        msgs.iter().any(|m| m["kind"] == "escalation"),
+        "late tasks escalate: {report}"
+    );
+    let (_, outbox, _) = exec(cnrm_db(&db, "2026-03-16").args(["outbox", "--format", "json"]));
+    assert_eq!(
+        json(&outbox),
+        serde_json::json!([]),
+        "a dry run queues nothing"
+    );
+    let (_, again, _) =
+        exec(cnrm_db(&db, "2026-03-16").args(["remind", "--dry-run", "--format", "json"]));
+    assert_eq!(
+        json(&again)["messages"],
+        report["messages"],
+        "and records nothing"
+    );
+    let (_, human, _) = exec(cnrm_db(&db, "2026-03-16").args(["remind", "--dry-run"]));
+    assert!(
+        human.contains("seraient envoyés (rien n'est écrit)"),
+        "{human}"
+    );
+}
+
+#[test]
+fn smtp_down_then_up_delivers_exactly_once() {
+    for db in TestDb::all() {
+        let _dir = setup(&db, PLAN);
+        let port = free_port();
+        let run = |args: &[&str]| {
+            exec(
+                cnrm_db(&db, "2025-09-16")
+                    .env("CNRM_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+                    .env("CNRM_SMTP_FROM", "cnrm@example.ml")
+                    .args(args),
+            )
+        };
+        let (code, out, err) = run(&["remind"]);
+        assert_eq!(code, 1, "{}: failed sends exit 1: {out} {err}", db.label);
+        let (_, failed, _) = run(&["outbox", "--status", "failed", "--format", "json"]);
+        let failed = json(&failed);
+        assert_eq!(failed.as_array().map(Vec::len), Some(2), "{}", db.label);
+        assert!(
+            failed[0]["last_error"]
+                .as_str()
+                .is_some_and(|e| !e.is_empty()),
+            "{failed}"
+        );
+
+        let smtp = SmtpServer::start_on(port, Duration::ZERO);
+        let (code, out, err) = run(&["outbox", "retry"]);
+        assert_eq!(code, 0, "{}: {out} {err}", db.label);
+        assert!(out.contains("envoyés : 2, en échec : 0"), "{out}");
+        assert_eq!(smtp.wait_for(2, Duration::from_secs(10)).len(), 2);
+        let (code, _, _) = run(&["remind"]);
+        assert_eq!(code, 0);
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(smtp.received().len(), 2, "{}: nothing twice", db.label);
+        let (_, sent, _) = run(&["outbox", "--status", "sent", "--format", "json"]);
+        let sent = json(&sent);
+        assert!(
+            sent.as_array().is_some_and(|a| a.len() == 2
+                && a.iter()
+                    .all(|m| m["attempts"] == 2 && m["last_error"].is_null())),
+            "{sent}"
+        );
+    }
+}
+
+#[test]
+fn the_smtp_password_never_shows() {
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, PLAN);
+    let secret = "s3cr3t-Pa55";
+    let pwfile = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(pwfile.path(), format!("{secret}\n")).expect("write");
+    // A server that offers no authentication, then none at all: both failures are reported.
+    let smtp = SmtpServer::start();
+    for url in [
+        format!("smtp://cnrm:{secret}@127.0.0.1:{}", smtp.port),
+        format!("smtp://cnrm:{secret}@127.0.0.1:{}", free_port()),
+    ] {
+        let run = |args: &[&str]| {
+            exec(
+                cnrm_db(&db, "2025-09-16")
+                    .env("CNRM_SMTP_URL", &url)
+                    .env("CNRM_SMTP_PASSWORD_FILE", pwfile.path())
+                    .args(args),
+            )
+        };
+        let (_, out, err) = run(&["remind"]);
+        assert!(!out.contains(secret) && !err.contains(secret), "{err}");
+        let (code, out, err) = run(&["outbox", "retry"]);
+        assert_eq!(code, 1, "{out} {err}");
+        assert!(!out.contains(secret) && !err.contains(secret), "{err}");
+        assert!(err.contains("échec"), "{err}");
+        let (_, rows, _) = run(&["outbox", "--format", "json"]);
+        assert!(
+            !rows.contains(secret) && rows.contains("last_error"),
+            "{rows}"
+        );
+        let (_, csv, _) = run(&["outbox", "--format", "csv"]);
+        assert!(!csv.contains(secret));
+    }
+    assert!(smtp.received().is_empty());
+}
+
+/// A plan with many owners, so a batch takes long enough to be interrupted.
+fn many_owners(n: usize, weekend: bool) -> String {
+    let mut s = String::from("version: 1\nplan:\n  id: lot\n  title: Lot\n  period: { start: 2025-01-01, end: 2027-12-31 }\n");
+    s.push_str(if weekend {
+        "calendar:\n  weekend: []\nreminders:\n  schedule: \"*/2 * * * * *\"\n  digest: \"off\"\n"
+    } else {
+        ""
+    });
+    s.push_str("owners:\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "  - {{ id: o{i}, name: Organisation {i}, email: o{i}@example.ml }}\n"
+        ));
+    }
+    s.push_str("priorities:\n  - id: p\n    title: P\n    tasks:\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "      - {{ id: t{i}, title: Tâche {i}, owner: o{i}, deadline: 2025-09-30 }}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn kill_during_a_batch_then_rerun_delivers_everything_once() {
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, &many_owners(40, false));
+    let smtp = SmtpServer::start_on(free_port(), Duration::from_millis(60));
+    let mut child = cnrm_db(&db, "2025-09-30")
+        .env("CNRM_SMTP_URL", smtp.url())
+        .args(["remind"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill once a few messages went out, mid-batch.
+    smtp.wait_for(5, Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    let before = smtp.received().len();
+    assert!(before < 40, "the kill came mid-batch ({before} sent)");
+    // The claim of the message in flight is abandoned; the rerun (after the lease) sends the rest.
+    let later = "2025-09-30T12:00:00Z";
+    let (code, _, err) = exec(
+        cnrm_db(&db, later)
+            .env("CNRM_SMTP_URL", smtp.url())
+            .args(["remind"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    let got = smtp.wait_for(40, Duration::from_secs(20));
+    let mut per_task: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &got {
+        for to in &m.to {
+            *per_task.entry(to.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(per_task.len(), 40, "every message delivered");
+    let twice: Vec<_> = per_task.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        twice.len() <= 1,
+        "at most the one message in flight at the kill may be repeated: {twice:?}"
+    );
+}
+
+#[test]
+fn two_remind_processes_at_once_send_nothing_twice() {
+    for db in TestDb::all() {
+        let _dir = setup(&db, &many_owners(30, false));
+        let smtp = SmtpServer::start_on(free_port(), Duration::from_millis(20));
+        let spawn = || {
+            cnrm_db(&db, "2025-09-30")
+                .env("CNRM_SMTP_URL", smtp.url())
+                .args(["remind"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (
+            a.wait_with_output().expect("a"),
+            b.wait_with_output().expect("b"),
+        );
+        assert!(
+            a.status.success() && b.status.success(),
+            "{}: {} {}",
+            db.label,
+            stderr(&a),
+            stderr(&b)
+        );
+        let got = smtp.wait_for(30, Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(300));
+        let got = if got.len() >= 30 {
+            smtp.received()
+        } else {
+            got
+        };
+        let mut seen = BTreeMap::new();
+        for m in &got {
+            *seen.entry(m.to.join(",")).or_insert(0) += 1;
+        }
+        assert_eq!(seen.len(), 30, "{}", db.label);
+        assert!(seen.values().all(|n| *n == 1), "{}: {seen:?}", db.label);
+    }
+}
+
+#[test]
+fn daemon_fires_on_its_schedule_and_stops_on_sigterm() {
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, &many_owners(2, true));
+    let (code, out, _) = exec(cnrm_db(&db, "2025-09-30T10:00:00Z").args(["daemon", "--next", "3"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("lot scan 2025-09-30T10:00:02+00:00")
+            && out.contains("lot scan 2025-09-30T10:00:06+00:00"),
+        "{out}"
+    );
+    let smtp = SmtpServer::start();
+    let child = cnrm()
+        .env("CNRM_DATABASE_URL", &db.url)
+        .env("CNRM_SMTP_URL", smtp.url())
+        .args(["daemon"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let got = smtp.wait_for(2, Duration::from_secs(20));
+    assert_eq!(got.len(), 2, "the daemon's scan fired and sent");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("exit");
+    let log = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(log.contains("shutting down"), "{log}");
+}
