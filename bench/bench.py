@@ -215,9 +215,49 @@ def bench_size(n, runs, only, with_tw):
         c = median_of(runs, lambda i: run_timed(c_args, env))
         t = median_of(runs, lambda i: run_timed(tw.cmd(*t_args), tw.env)) if tw else None
         print(row(name, c, t))
+    # A weekday, so the reminder scan works (a weekend or holiday scan does nothing).
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    renv = dict(env, CNRM_NOW=monday.isoformat())
+    print(row("remind --dry-run", median_of(runs, lambda i: run_timed([BIN, "remind", "--dry-run"], renv))))
     c = median_of(runs, lambda i: run_timed([BIN, "task", "set", tasks[i * 7 + 1]["id"], "--status", "done"], env))
     t = median_of(runs, lambda i: run_timed(tw.cmd(str(i * 7 + 2), "done"), tw.env)) if tw else None
     print(row("mark one task done", c, t))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_send(n_msgs):
+    """Sends `n_msgs` reminders (one per owner) to a local SMTP server; prints messages/second."""
+    import smtpd, asyncore, socket, threading, warnings  # Python 3.11's smtpd: a real SMTP server
+    warnings.simplefilter("ignore")
+    received = []
+
+    class Sink(smtpd.SMTPServer):
+        def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+            received.append(len(data))
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    Sink(("127.0.0.1", port), None, decode_data=False)
+    threading.Thread(target=lambda: asyncore.loop(timeout=0.05), daemon=True).start()
+    work = tempfile.mkdtemp(prefix="cnrm-send-")
+    plan = os.path.join(work, "send.yaml")
+    lines = ["version: 1", "plan:", "  id: envoi", "  title: Envoi", "  period: { start: 2025-01-01, end: 2027-12-31 }", "owners:"]
+    lines += [f"  - {{ id: o{i}, name: Organisation {i}, email: o{i}@example.ml }}" for i in range(n_msgs)]
+    lines += ["priorities:", "  - id: p", "    title: P", "    tasks:"]
+    lines += [f"      - {{ id: t{i}, title: Tâche n° {i} à Kayes, owner: o{i}, deadline: 2025-09-30 }}" for i in range(n_msgs)]
+    with open(plan, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    env = dict(os.environ, CNRM_DATABASE_URL=os.path.join(work, "cnrm.db"), CNRM_NOW="2025-09-30",
+               CNRM_SMTP_URL=f"smtp://127.0.0.1:{port}", CNRM_SMTP_FROM="cnrm@example.ml")
+    subprocess.run([BIN, "plan", "apply", plan], env=env, stdout=subprocess.DEVNULL, check=True)
+    elapsed, rss = run_timed([BIN, "remind"], env)
+    deadline = time.time() + 10
+    while len(received) < n_msgs and time.time() < deadline:
+        time.sleep(0.05)
+    print(f"\nsending {n_msgs} reminders to a local SMTP server: {elapsed:.2f} s, "
+          f"{n_msgs / elapsed:.0f} messages/s, {len(received)} received, {rss:.0f} MB")
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -233,6 +273,8 @@ def main():
     with_tw = not a.no_taskwarrior and a.only is None and ensure_taskwarrior()
     for n in [int(s) for s in a.sizes.split(",")]:
         bench_size(n, a.runs, a.only, with_tw)
+    if a.only is None:
+        bench_send(1000)
 
 
 if __name__ == "__main__":

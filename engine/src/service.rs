@@ -18,6 +18,9 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+/// Messages sent at the same time by one process.
+const SEND_CONCURRENCY: usize = 8;
+
 /// One message of a scan, as `cnrm remind --format json` shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MessageSummary {
@@ -221,25 +224,45 @@ pub async fn send_due(
             return Ok(report);
         }
     };
-    for id in ids {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        let Some(msg) = store.claim(id, me, clock).await? else {
-            continue;
-        };
-        match mail::send(&transport, smtp, &msg.mail, clock.now()).await {
-            Ok(()) => {
-                store.mark_sent(id, clock).await?;
-                report.sent += 1;
-                tracing::info!(outbox = id, "sent");
-            }
-            Err(e) => {
-                tracing::warn!(outbox = id, error = %e, "send failed");
-                store.mark_failed(id, msg.attempts, &e, clock).await?;
+    // A few messages in flight at once over the pooled connections: each SMTP exchange waits on
+    // the network, not on us.
+    use futures_util::StreamExt;
+    let outcomes: Vec<Result<Option<Result<(), String>>, StoreError>> =
+        futures_util::stream::iter(ids)
+            .map(|id| {
+                let transport = &transport;
+                async move {
+                    if stop.load(Ordering::SeqCst) {
+                        return Ok(None);
+                    }
+                    let Some(msg) = store.claim(id, me, clock).await? else {
+                        return Ok(None);
+                    };
+                    match mail::send(transport, smtp, &msg.mail, clock.now()).await {
+                        Ok(()) => {
+                            store.mark_sent(id, clock).await?;
+                            tracing::info!(outbox = id, "sent");
+                            Ok(Some(Ok(())))
+                        }
+                        Err(e) => {
+                            tracing::warn!(outbox = id, error = %e, "send failed");
+                            store.mark_failed(id, msg.attempts, &e, clock).await?;
+                            Ok(Some(Err(e)))
+                        }
+                    }
+                }
+            })
+            .buffer_unordered(SEND_CONCURRENCY)
+            .collect()
+            .await;
+    for outcome in outcomes {
+        match outcome? {
+            Some(Ok(())) => report.sent += 1,
+            Some(Err(e)) => {
                 report.failed += 1;
                 report.last_error = Some(e);
             }
+            None => {}
         }
     }
     Ok(report)

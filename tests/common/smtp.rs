@@ -136,6 +136,9 @@ struct Sink {
 
 impl Handler for Sink {
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        // A slow server: the pause comes before the message is transferred, so a client killed
+        // meanwhile leaves an incomplete message, which the server drops (as real servers do).
+        std::thread::sleep(self.delay);
         self.current.clear();
         self.to = to.to_vec();
         response::OK
@@ -147,7 +150,6 @@ impl Handler for Sink {
     }
 
     fn data_end(&mut self) -> Response {
-        std::thread::sleep(self.delay);
         let data = String::from_utf8_lossy(&self.current).into_owned();
         if let Ok(mut s) = self.store.lock() {
             s.push(Received {
@@ -192,7 +194,7 @@ impl SmtpServer {
             .with_name("test.cnrm")
             .with_ssl(SslConfig::None)
             .expect("no TLS")
-            .with_num_threads(4)
+            .with_num_threads(16)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
