@@ -73,16 +73,8 @@ fn when(lang: Lang, deadline: NaiveDate, today: NaiveDate) -> String {
 /// The names to show for owner ids.
 pub type Names<'a> = &'a dyn Fn(&str) -> String;
 
-/// Renders one planned message. `plan_title` names the plan; `names` gives display names.
-pub fn render(
-    m: &PlannedMessage,
-    tasks: &[RemindTask],
-    plan_id: &str,
-    plan_title: &str,
-    names: Names<'_>,
-    today: NaiveDate,
-    stamp: DateTime<Utc>,
-) -> Rendered {
+/// The subject line alone (a dry run needs no body).
+pub fn subject(m: &PlannedMessage, tasks: &[RemindTask], today: NaiveDate) -> String {
     let lang = m.language;
     let n = m.items.len();
     let late = m
@@ -90,13 +82,7 @@ pub fn render(
         .iter()
         .filter(|i| tasks[i.task].deadline < today)
         .count();
-    let recipients = m
-        .owners
-        .iter()
-        .map(|o| names(o))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let subject = match m.kind {
+    match m.kind {
         MessageKind::Reminder if late > 0 => tr!(
             lang,
             "[CNRM] Rappel : {n} tâche(s) à suivre, dont {late} en retard",
@@ -117,7 +103,27 @@ pub fn render(
             "[CNRM] Récapitulatif hebdomadaire : {n} tâche(s)",
             "[CNRM] Weekly digest: {n} task(s)"
         ),
-    };
+    }
+}
+
+/// Renders one planned message. `plan_title` names the plan; `names` gives display names.
+pub fn render(
+    m: &PlannedMessage,
+    tasks: &[RemindTask],
+    plan_id: &str,
+    plan_title: &str,
+    names: Names<'_>,
+    today: NaiveDate,
+    stamp: DateTime<Utc>,
+) -> Rendered {
+    let lang = m.language;
+    let subject = subject(m, tasks, today);
+    let recipients = m
+        .owners
+        .iter()
+        .map(|o| names(o))
+        .collect::<Vec<_>>()
+        .join(", ");
     let intro = match m.kind {
         MessageKind::Reminder => tr!(
             lang,

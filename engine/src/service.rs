@@ -72,8 +72,13 @@ fn occurrences(
         .collect()
 }
 
-/// Renders planned messages for the outbox.
-fn render_all(input: &ScanInput, planned: &[PlannedMessage], clock: &Clock) -> Vec<QueuedMessage> {
+/// Renders planned messages for the outbox (for a dry run, only their subjects).
+fn render_all(
+    input: &ScanInput,
+    planned: &[PlannedMessage],
+    clock: &Clock,
+    bodies: bool,
+) -> Vec<QueuedMessage> {
     let names = |id: &str| {
         input
             .people
@@ -85,15 +90,24 @@ fn render_all(input: &ScanInput, planned: &[PlannedMessage], clock: &Clock) -> V
     planned
         .iter()
         .map(|m| {
-            let r = mail::render(
-                m,
-                &input.tasks,
-                &input.plan_id,
-                &input.title,
-                &names,
-                input.today,
-                clock.now(),
-            );
+            let r = if bodies {
+                mail::render(
+                    m,
+                    &input.tasks,
+                    &input.plan_id,
+                    &input.title,
+                    &names,
+                    input.today,
+                    clock.now(),
+                )
+            } else {
+                mail::Rendered {
+                    subject: mail::subject(m, &input.tasks, input.today),
+                    text: String::new(),
+                    html: String::new(),
+                    ics: String::new(),
+                }
+            };
             QueuedMessage {
                 kind: m.kind.as_str(),
                 to: m.to.clone(),
@@ -177,7 +191,7 @@ pub async fn scan(
                 input.secretariat.as_deref(),
             )
         };
-        let queued = render_all(&input, &planned, clock);
+        let queued = render_all(&input, &planned, clock, !dry_run);
         for q in &queued {
             report.messages.push(MessageSummary {
                 kind: match q.kind {
