@@ -496,17 +496,11 @@ fn two_remind_processes_at_once_send_nothing_twice() {
 }
 
 #[test]
-fn daemon_fires_on_its_schedule_and_stops_on_sigterm() {
+fn daemon_picks_up_a_new_plan_fires_on_its_schedule_and_stops_on_sigterm() {
     let db = TestDb::sqlite();
-    let _dir = setup(&db, &many_owners(2, true));
-    let (code, out, _) = exec(cnrm_db(&db, "2025-09-30T10:00:00Z").args(["daemon", "--next", "3"]));
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("lot scan 2025-09-30T10:00:02+00:00")
-            && out.contains("lot scan 2025-09-30T10:00:06+00:00"),
-        "{out}"
-    );
     let smtp = SmtpServer::start();
+    // The daemon starts on an empty database; the plan (a scan every 2 seconds, no weekend) is
+    // applied while it runs.
     let child = cnrm()
         .env("CNRM_DATABASE_URL", &db.url)
         .env("CNRM_SMTP_URL", smtp.url())
@@ -515,8 +509,21 @@ fn daemon_fires_on_its_schedule_and_stops_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let got = smtp.wait_for(2, Duration::from_secs(20));
-    assert_eq!(got.len(), 2, "the daemon's scan fired and sent");
+    std::thread::sleep(Duration::from_millis(500));
+    let _dir = setup(&db, &many_owners(2, true));
+    let got = smtp.wait_for(2, Duration::from_secs(30));
+    assert_eq!(
+        got.len(),
+        2,
+        "the daemon picked up the plan, its scan fired and sent"
+    );
+    let (code, out, _) = exec(cnrm_db(&db, "2025-09-30T10:00:00Z").args(["daemon", "--next", "3"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("lot scan 2025-09-30T10:00:02+00:00")
+            && out.contains("lot scan 2025-09-30T10:00:06+00:00"),
+        "{out}"
+    );
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -526,4 +533,34 @@ fn daemon_fires_on_its_schedule_and_stops_on_sigterm() {
     let log = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{log}");
     assert!(log.contains("shutting down"), "{log}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        smtp.received().len(),
+        2,
+        "nothing twice after the restart-free run"
+    );
+}
+
+#[test]
+fn settings_can_come_from_the_configuration_file() {
+    let db = TestDb::sqlite();
+    let dir = setup(&db, PLAN);
+    let smtp = SmtpServer::start();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(&config, format!("CNRM_DATABASE_URL: {}\nCNRM_SMTP_URL: {}\nCNRM_SMTP_FROM: \"Secrétariat CNRM <cnrm@example.ml>\"\n", db.url, smtp.url())).expect("write");
+    let (code, out, err) = exec(
+        cnrm()
+            .env("CNRM_CONFIG", &config)
+            .env("CNRM_NOW", "2025-09-16")
+            .args(["remind"]),
+    );
+    assert_eq!(code, 0, "{out} {err}");
+    assert_eq!(smtp.wait_for(2, Duration::from_secs(10)).len(), 2);
+    std::fs::write(&config, "CNRM_SMTP_ULR: smtp://x\n").expect("write");
+    let (code, _, err) = exec(cnrm().env("CNRM_CONFIG", &config).args(["outbox"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("config.yaml:1:") && err.contains("CNRM_SMTP_ULR"),
+        "{err}"
+    );
 }

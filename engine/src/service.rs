@@ -321,7 +321,7 @@ pub async fn daemon(
     let clock = Clock::System;
     let domain = message_domain(smtp);
     let retry_every = Duration::from_secs(60);
-    let reread = Duration::from_secs(20);
+    let reread = Duration::from_secs(5);
     tracing::info!(lang = %lang, "daemon started");
     loop {
         // The next job of every plan, from the policies as they are now in the database.

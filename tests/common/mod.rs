@@ -27,6 +27,11 @@ pub fn cnrm() -> Command {
     ] {
         cmd.env_remove(var);
     }
+    // No configuration file of the machine's user leaks into the tests.
+    cmd.env(
+        "CNRM_CONFIG",
+        root().join("tests/fixtures/no-such-config.yaml"),
+    );
     cmd.current_dir(root());
     cmd
 }

@@ -21,6 +21,23 @@ pub const EXIT_MISUSE: u8 = 2;
 /// Parses the arguments and runs the command; never panics on user input.
 pub fn run() -> ExitCode {
     use cli::{Command, IndicatorCommand, PlanCommand, TaskCommand};
+    // The configuration file fills in what the environment does not say, before the arguments
+    // (whose defaults read the environment) are parsed; no thread runs yet.
+    if let Some(path) = cnrm_engine::config::default_path() {
+        match cnrm_engine::config::load(&path) {
+            Ok(config) => {
+                for (key, value) in config.entries() {
+                    if std::env::var_os(key).is_none() {
+                        std::env::set_var(key, value);
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("erreur: fichier de configuration illisible / unreadable configuration file: {e}");
+                return ExitCode::from(EXIT_MISUSE);
+            }
+        }
+    }
     let args = cli::Cli::parse();
     let g = &args.global;
     let code = match &args.command {

@@ -1,0 +1,101 @@
+//! The optional configuration file: the same keys as the environment variables
+//! (`CNRM_DATABASE_URL`, `CNRM_LANG`, `CNRM_SMTP_URL`, `CNRM_SMTP_FROM`, `CNRM_SMTP_PASSWORD_FILE`),
+//! in YAML, read with serde. The environment wins over the file.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    #[serde(rename = "CNRM_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[serde(rename = "CNRM_LANG")]
+    pub lang: Option<String>,
+    #[serde(rename = "CNRM_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    #[serde(rename = "CNRM_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    #[serde(rename = "CNRM_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<String>,
+}
+
+impl FileConfig {
+    /// Its settings as (variable, value) pairs.
+    pub fn entries(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("CNRM_DATABASE_URL", &self.database_url),
+            ("CNRM_LANG", &self.lang),
+            ("CNRM_SMTP_URL", &self.smtp_url),
+            ("CNRM_SMTP_FROM", &self.smtp_from),
+            ("CNRM_SMTP_PASSWORD_FILE", &self.smtp_password_file),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// `CNRM_CONFIG`, else `$XDG_CONFIG_HOME/cnrm/config.yaml`, else `~/.config/cnrm/config.yaml`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CNRM_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("cnrm").join("config.yaml"))
+}
+
+/// Reads a configuration file; a missing file is an empty configuration. The error is one
+/// sentence naming the file (and never quoting a value, which may be a secret URL).
+pub fn load(path: &Path) -> Result<FileConfig, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    if text.trim().is_empty() {
+        return Ok(FileConfig::default());
+    }
+    serde_yaml::from_str(&text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        let what = e.to_string();
+        let what = what.split(" at line").next().unwrap_or(&what).to_string();
+        format!("{}{at}: {what}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_same_keys_as_the_environment() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, "CNRM_SMTP_URL: smtp://127.0.0.1:2525\nCNRM_SMTP_FROM: \"Secrétariat CNRM <cnrm@example.ml>\"\n").expect("write");
+        let c = load(&path).expect("valid");
+        assert_eq!(
+            c.entries(),
+            [
+                ("CNRM_SMTP_URL", "smtp://127.0.0.1:2525"),
+                ("CNRM_SMTP_FROM", "Secrétariat CNRM <cnrm@example.ml>")
+            ]
+        );
+        std::fs::write(&path, "CNRM_SMTP_URLL: x\n").expect("write");
+        let err = load(&path).expect_err("unknown key");
+        assert!(
+            err.contains("CNRM_SMTP_URLL") && err.contains("config.yaml:1:"),
+            "{err}"
+        );
+        assert_eq!(
+            load(&dir.path().join("absent.yaml")),
+            Ok(FileConfig::default())
+        );
+    }
+}
