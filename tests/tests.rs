@@ -8,3 +8,4 @@ mod plan_schema;
 mod remind;
 mod store_cli;
 mod store_story;
+mod tui;

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod figures;
 pub mod lang;
 pub mod mail;
 pub mod plan;

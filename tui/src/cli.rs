@@ -17,7 +17,7 @@ pub struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Options every command takes.
@@ -47,6 +47,8 @@ fn parse_status(s: &str) -> Result<Status, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Interface du secrétariat (aussi : `cnrm` seul) / the terminal UI (also: plain `cnrm`)
+    Tui(TuiArgs),
     /// Appliquer un plan puis l'ouvrir / apply a plan file, then open it
     Open(OpenArgs),
     /// Vérifier et charger des plans / check and load plan files
@@ -173,6 +175,13 @@ pub struct ApplyArgs {
     /// Format de sortie / output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct TuiArgs {
+    /// Le plan à ouvrir quand la base en contient plusieurs / the plan, when there are several
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ use crossterm::style::Stylize;
 use std::io::{IsTerminal, Write};
 
 /// What every database command needs: language, clock, actor and database URL.
+#[derive(Clone)]
 pub struct Ctx {
     pub lang: Lang,
     pub clock: Clock,
@@ -358,8 +359,20 @@ pub fn apply(g: &Global, args: &cli::ApplyArgs) -> u8 {
     })
 }
 
-/// `cnrm open FILE`: applies, then shows where the plan stands (the terminal UI takes over here
-/// once it exists).
+/// `cnrm` and `cnrm tui`: the terminal UI.
+pub fn tui(g: &Global, args: &cli::TuiArgs) -> u8 {
+    match Ctx::from_global(g) {
+        Ok(ctx) => crate::ui::run(ctx, args.plan.clone()),
+        Err(code) => code,
+    }
+}
+
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// `cnrm open FILE`: applies, then opens the terminal UI on that plan; without a terminal
+/// (a pipe, a script), it prints where the plan stands instead.
 pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
     let ctx = match Ctx::from_global(g) {
         Ok(c) => c,
@@ -370,11 +383,15 @@ pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
         Err(code) => return code,
     };
     let (message, path) = (args.message.clone(), args.file.clone());
-    with_store(&ctx, move |store, ctx| {
+    let ui = interactive();
+    let applied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
+    let slot = applied.clone();
+    let code = with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
             let (code, plan_id) =
                 apply_and_report(store, ctx, bytes, &path, message.as_deref(), false).await?;
-            if code != EXIT_OK {
+            if code != EXIT_OK || ui {
+                *slot.borrow_mut() = plan_id;
                 return Ok(code);
             }
             println!();
@@ -392,7 +409,12 @@ pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
             }
             Ok(EXIT_OK)
         })
-    })
+    });
+    let plan = applied.borrow_mut().take();
+    match (code, plan) {
+        (EXIT_OK, Some(plan)) if ui => crate::ui::run(ctx, Some(plan)),
+        (code, _) => code,
+    }
 }
 
 fn overdue_title(lang: Lang, n: usize) -> String {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod reminders;
 pub mod strings;
+pub mod ui;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -41,23 +42,25 @@ pub fn run() -> ExitCode {
     let args = cli::Cli::parse();
     let g = &args.global;
     let code = match &args.command {
-        Command::Open(a) => commands::open(g, a),
-        Command::Plan(PlanCommand::Check(c)) => check::run(c, g.lang),
-        Command::Plan(PlanCommand::Diff(a)) => commands::diff(g, a),
-        Command::Plan(PlanCommand::Apply(a)) => commands::apply(g, a),
-        Command::Plan(PlanCommand::Schema) => {
+        None => commands::tui(g, &cli::TuiArgs::default()),
+        Some(Command::Tui(a)) => commands::tui(g, a),
+        Some(Command::Open(a)) => commands::open(g, a),
+        Some(Command::Plan(PlanCommand::Check(c))) => check::run(c, g.lang),
+        Some(Command::Plan(PlanCommand::Diff(a))) => commands::diff(g, a),
+        Some(Command::Plan(PlanCommand::Apply(a))) => commands::apply(g, a),
+        Some(Command::Plan(PlanCommand::Schema)) => {
             println!("{}", cnrm_engine::plan::schema::SCHEMA.trim_end());
             EXIT_OK
         }
-        Command::Plans(a) => commands::plans(g, a),
-        Command::Tasks(a) => commands::tasks(g, a),
-        Command::Task(TaskCommand::Show(a)) => commands::task_show(g, a),
-        Command::Task(TaskCommand::Set(a)) => commands::task_set(g, a),
-        Command::Task(TaskCommand::Spend(a)) => commands::task_spend(g, a),
-        Command::Indicator(IndicatorCommand::Record(a)) => commands::indicator_record(g, a),
-        Command::Remind(a) => reminders::remind(g, a),
-        Command::Outbox(a) => reminders::outbox(g, a),
-        Command::Daemon(a) => reminders::daemon(g, a),
+        Some(Command::Plans(a)) => commands::plans(g, a),
+        Some(Command::Tasks(a)) => commands::tasks(g, a),
+        Some(Command::Task(TaskCommand::Show(a))) => commands::task_show(g, a),
+        Some(Command::Task(TaskCommand::Set(a))) => commands::task_set(g, a),
+        Some(Command::Task(TaskCommand::Spend(a))) => commands::task_spend(g, a),
+        Some(Command::Indicator(IndicatorCommand::Record(a))) => commands::indicator_record(g, a),
+        Some(Command::Remind(a)) => reminders::remind(g, a),
+        Some(Command::Outbox(a)) => reminders::outbox(g, a),
+        Some(Command::Daemon(a)) => reminders::daemon(g, a),
     };
     ExitCode::from(code)
 }

@@ -81,6 +81,18 @@ impl Store {
             (None, Status::Done) => 100,
             (None, _) => old_progress,
         };
+        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        if status == old_status && progress == old_progress && note.is_none() {
+            // Nothing changes: no event, so the history only holds what happened.
+            tx.rollback().await?;
+            return Ok(SetResult {
+                plan: plan_id,
+                old_status,
+                status,
+                old_progress,
+                progress,
+            });
+        }
         let at = clock.stamp();
         sqlx::query("UPDATE tasks SET status = $1, progress = $2, updated_at = $3 WHERE plan_id = $4 AND id = $5")
             .bind(status.as_str())
@@ -102,7 +114,6 @@ impl Store {
         } else {
             "update"
         };
-        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
         add_event(&mut tx, &plan_id, Some(id), kind, actor, &at, &data, note).await?;
         tx.commit().await?;
         Ok(SetResult {

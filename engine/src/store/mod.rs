@@ -10,6 +10,7 @@ mod apply;
 mod exec;
 mod outbox;
 mod query;
+mod snapshot;
 
 pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};

@@ -110,13 +110,17 @@ pub(super) fn tz_of(name: &str) -> chrono_tz::Tz {
     name.parse().unwrap_or(chrono_tz::Africa::Bamako)
 }
 
-const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
+pub(super) const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
 
 const FIELD_SEP: char = '\u{1f}';
 const ROW_SEP: char = '\u{1e}';
 
 /// One task from its aggregated text (the fields of `ROW_COLUMNS`, in order).
-fn task_row_from_text(line: &str, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
+pub(super) fn task_row_from_text(
+    line: &str,
+    plan: &str,
+    today: NaiveDate,
+) -> Result<TaskRow, StoreError> {
     let f: Vec<&str> = line.split(FIELD_SEP).collect();
     if f.len() != 11 {
         return Err(StoreError::Sql(format!(

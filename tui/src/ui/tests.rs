@@ -1,0 +1,466 @@
+//! `update` tests (actions in, state and effects out) and snapshots of every screen and form
+//! rendered into ratatui's `TestBackend`, with fixed data and date, at 80x24 and 160x48, in
+//! French and English.
+
+use super::state::{update, Action, Effect, FormKind, Screen, State};
+use super::view;
+use cnrm_engine::figures::{
+    HistoryItem, IndicatorInfo, OwnerInfo, PriorityInfo, Snapshot, TaskMoney,
+};
+use cnrm_engine::store::{OutboxRow, TaskRow};
+use cnrm_engine::workflow::Status;
+use cnrm_engine::Lang;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+#[allow(clippy::too_many_arguments)]
+fn task(
+    id: &str,
+    prio: &str,
+    title: &str,
+    deadline: Option<&str>,
+    status: Status,
+    progress: i64,
+    overdue: i64,
+    owners: &[&str],
+) -> TaskMoney {
+    TaskMoney {
+        row: TaskRow {
+            id: id.into(),
+            plan: "pao".into(),
+            priority: prio.into(),
+            title: title.into(),
+            owners: owners.iter().map(|s| s.to_string()).collect(),
+            partners: vec!["oim".into()],
+            deadline: deadline.map(str::to_string),
+            deadline_label: deadline.unwrap_or("continu").to_string(),
+            status,
+            progress,
+            overdue: overdue > 0,
+            days_late: overdue,
+            milestone: id.ends_with('1'),
+            archived: false,
+        },
+        planned: 12_500_000.0,
+        secured: 6_000_000.0,
+        pledged: 2_500_000.0,
+        needed: 4_000_000.0,
+        spent: 1_250_000.0,
+        funding: vec![
+            ("ue".into(), "secured".into(), 6_000_000.0),
+            ("oim".into(), "pledged".into(), 2_500_000.0),
+            ("".into(), "needed".into(), 4_000_000.0),
+        ],
+    }
+}
+
+/// A small plan, the same every time.
+pub fn fixture() -> Snapshot {
+    Snapshot {
+        plan_id: "pao".into(),
+        plan_title: "Plan d'actions du CNRM".into(),
+        currency: "XOF".into(),
+        revision: 2,
+        today: chrono::NaiveDate::from_ymd_opt(2025, 10, 1).expect("date"),
+        priorities: vec![
+            PriorityInfo {
+                id: "axe-1".into(),
+                title: "Gouvernance et coordination".into(),
+            },
+            PriorityInfo {
+                id: "axe-2".into(),
+                title: "Accueil et protection".into(),
+            },
+        ],
+        owners: vec![
+            OwnerInfo {
+                id: "mmeia".into(),
+                name: "Ministère des Maliens de l'extérieur".into(),
+                short: Some("MMEIA".into()),
+                emails: vec!["cab@example.ml".into()],
+            },
+            OwnerInfo {
+                id: "dgme".into(),
+                name: "Délégation générale".into(),
+                short: Some("DGME".into()),
+                emails: vec![],
+            },
+            OwnerInfo {
+                id: "ue".into(),
+                name: "Union européenne".into(),
+                short: Some("UE".into()),
+                emails: vec![],
+            },
+        ],
+        tasks: vec![
+            task(
+                "axe-1.a1",
+                "axe-1",
+                "Adopter le règlement intérieur : l'échéance",
+                Some("2025-06-30"),
+                Status::Done,
+                100,
+                0,
+                &["mmeia"],
+            ),
+            task(
+                "axe-1.a2",
+                "axe-1",
+                "Désigner les points focaux",
+                Some("2025-09-15"),
+                Status::InProgress,
+                40,
+                16,
+                &["dgme"],
+            ),
+            task(
+                "axe-1.a3",
+                "axe-1",
+                "Tenir les sessions ordinaires",
+                Some("2025-10-10"),
+                Status::Todo,
+                0,
+                0,
+                &["mmeia", "dgme"],
+            ),
+            task(
+                "axe-2.a1",
+                "axe-2",
+                "Accueillir à l'aéroport",
+                None,
+                Status::InProgress,
+                50,
+                0,
+                &["dgme"],
+            ),
+            task(
+                "axe-2.a2",
+                "axe-2",
+                "Ouvrir le centre de Kayes",
+                Some("2025-12-31"),
+                Status::Blocked,
+                10,
+                0,
+                &["dgme"],
+            ),
+        ],
+        indicators: vec![IndicatorInfo {
+            id: "axe-2.i1".into(),
+            priority: "axe-2".into(),
+            title: "Migrants accueillis".into(),
+            unit: Some("personnes".into()),
+            baseline: Some(0.0),
+            target: Some(1000.0),
+            due: Some("2025-12-31".into()),
+            latest: Some(("2025-09-30".into(), 420.0)),
+        }],
+        outbox: vec![
+            OutboxRow {
+                id: 2,
+                kind: "reminder".into(),
+                to: vec!["cab@example.ml".into()],
+                subject: "[CNRM] Rappel : 1 tâche(s)".into(),
+                status: "failed".into(),
+                attempts: 1,
+                last_error: Some("connection refused".into()),
+                created_at: "2025-10-01T08:00:00Z".into(),
+                sent_at: None,
+                plan: "pao".into(),
+                next_attempt_at: "2025-10-01T08:01:00Z".into(),
+            },
+            OutboxRow {
+                id: 1,
+                kind: "escalation".into(),
+                to: vec!["st@example.ml".into()],
+                subject: "[CNRM] Escalade : 1 tâche(s) en retard".into(),
+                status: "sent".into(),
+                attempts: 1,
+                last_error: None,
+                created_at: "2025-09-30T08:00:00Z".into(),
+                sent_at: Some("2025-09-30T08:00:02Z".into()),
+                plan: "pao".into(),
+                next_attempt_at: "2025-09-30T08:00:00Z".into(),
+            },
+        ],
+        history: vec![
+            HistoryItem {
+                at: "2025-09-30T10:00:00Z".into(),
+                actor: "awa".into(),
+                kind: "update".into(),
+                task: Some("axe-1.a1".into()),
+                summary: "in_progress → done".into(),
+                note: Some("Adopté en session".into()),
+            },
+            HistoryItem {
+                at: "2025-09-01T09:00:00Z".into(),
+                actor: "moussa".into(),
+                kind: "revision".into(),
+                task: None,
+                summary: "r2 +1 ~2 -0".into(),
+                note: Some("report suite au remaniement".into()),
+            },
+        ],
+        marker: "m".into(),
+    }
+}
+
+fn loaded(lang: Lang) -> State {
+    let mut s = State::new(lang);
+    update(&mut s, Action::Loaded(Box::new(fixture())));
+    s
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn chars(state: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| update(state, key(KeyCode::Char(c))))
+        .collect()
+}
+
+fn render(state: &State, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| view::draw(f, state)).expect("draw");
+    terminal.backend().to_string()
+}
+
+#[test]
+fn number_keys_and_tab_switch_screens() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    assert_eq!(s.screen, Screen::Tasks);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.screen, Screen::Owners);
+    update(&mut s, key(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.screen, Screen::Dashboard);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.screen, Screen::History);
+    assert_eq!(update(&mut s, key(KeyCode::Char('q'))), [Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn search_is_accent_insensitive_and_filters_combine() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    assert_eq!(s.visible.len(), 5);
+    update(&mut s, key(KeyCode::Char('/')));
+    chars(&mut s, "echeance");
+    assert!(s.searching);
+    assert_eq!(s.visible.len(), 1);
+    assert_eq!(
+        s.selected_task().map(|t| t.row.id.as_str()),
+        Some("axe-1.a1")
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.visible.len(), 5, "Esc clears the search");
+    update(&mut s, key(KeyCode::Char('o')));
+    assert_eq!(s.visible.len(), 1, "overdue only");
+    update(&mut s, key(KeyCode::Char('o')));
+    update(&mut s, key(KeyCode::Char('w')));
+    update(&mut s, key(KeyCode::Char('w')));
+    assert_eq!(s.filters.owner.as_deref(), Some("dgme"));
+    assert_eq!(s.visible.len(), 4);
+    update(&mut s, key(KeyCode::Char('x')));
+    assert_eq!(s.visible.len(), 5);
+}
+
+#[test]
+fn sorting_by_any_column() {
+    let mut s = loaded(Lang::En);
+    update(&mut s, key(KeyCode::Char('2')));
+    let ids = |s: &State| -> Vec<String> {
+        s.visible
+            .iter()
+            .map(|i| {
+                s.data
+                    .as_ref()
+                    .map(|d| d.tasks[*i].row.id.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    assert_eq!(
+        ids(&s),
+        ["axe-1.a1", "axe-1.a2", "axe-1.a3", "axe-2.a2", "axe-2.a1"],
+        "by deadline, ongoing last"
+    );
+    update(&mut s, key(KeyCode::Char('s')));
+    update(&mut s, key(KeyCode::Char('s')));
+    assert_eq!(s.sort, super::state::Column::Progress);
+    assert_eq!(ids(&s)[0], "axe-1.a3");
+    update(&mut s, key(KeyCode::Char('S')));
+    assert_eq!(ids(&s)[0], "axe-1.a1", "reversed");
+}
+
+#[test]
+fn forms_validate_and_ask_for_one_effect() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(
+        s.selected_task().map(|t| t.row.id.as_str()),
+        Some("axe-1.a2")
+    );
+    update(&mut s, key(KeyCode::Char('a')));
+    assert_eq!(s.form.as_ref().map(|f| f.kind), Some(FormKind::Progress));
+    chars(&mut s, "140");
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(s
+        .form
+        .as_ref()
+        .and_then(|f| f.error.clone())
+        .is_some_and(|e| e.contains("0 à 100")));
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    chars(&mut s, "75");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::SetProgress {
+            task: "axe-1.a2".into(),
+            progress: 75
+        }]
+    );
+    assert!(s.form.is_none());
+
+    update(&mut s, key(KeyCode::Char('t')));
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Right));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::SetStatus {
+            task: "axe-1.a2".into(),
+            status: Status::Done
+        }]
+    );
+
+    update(&mut s, key(KeyCode::Char('n')));
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "an empty note is refused"
+    );
+    chars(&mut s, "Réunion à Kayes");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::Note {
+            task: "axe-1.a2".into(),
+            note: "Réunion à Kayes".into()
+        }]
+    );
+
+    update(&mut s, key(KeyCode::Char('d')));
+    chars(&mut s, "1 250 000");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::Spend {
+            task: "axe-1.a2".into(),
+            amount: 1_250_000.0
+        }]
+    );
+
+    update(&mut s, key(KeyCode::Char('6')));
+    update(&mut s, key(KeyCode::Char('r')));
+    chars(&mut s, "12,5");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::RecordIndicator {
+            id: "axe-2.i1".into(),
+            value: 12.5
+        }]
+    );
+    update(&mut s, key(KeyCode::Char('r')));
+    assert!(
+        update(&mut s, key(KeyCode::Esc)).is_empty() && s.form.is_none(),
+        "Esc cancels"
+    );
+}
+
+#[test]
+fn results_and_refreshes() {
+    let mut s = loaded(Lang::Fr);
+    assert_eq!(
+        update(&mut s, Action::Done(Ok("fait".into()))),
+        [Effect::Load { force: true }]
+    );
+    assert_eq!(s.status_line, Some((false, "fait".into())));
+    assert!(update(&mut s, Action::Done(Err("la base est occupée".into()))).is_empty());
+    assert_eq!(s.status_line, Some((true, "la base est occupée".into())));
+    assert_eq!(
+        update(&mut s, Action::Tick),
+        [Effect::Load { force: false }]
+    );
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Down));
+    // A refresh keeps the cursor on the same task.
+    update(&mut s, Action::Loaded(Box::new(fixture())));
+    assert_eq!(
+        s.selected_task().map(|t| t.row.id.as_str()),
+        Some("axe-1.a3")
+    );
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::Detail("axe-1.a3".into())]
+    );
+    update(&mut s, key(KeyCode::Char('7')));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('r'))),
+        [Effect::RetryOutbox(Some(2))]
+    );
+}
+
+#[test]
+fn every_screen_renders_in_both_languages_and_sizes() {
+    for lang in [Lang::Fr, Lang::En] {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            for screen in Screen::ALL {
+                let mut s = loaded(lang);
+                s.screen = screen;
+                let text = render(&s, w, h);
+                insta::assert_snapshot!(
+                    format!("{}_{}x{}_{:?}", lang, w, h, screen).to_lowercase(),
+                    text
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn forms_help_and_loading_render() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Char('t')));
+    insta::assert_snapshot!("fr_status_form", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('a')));
+    chars(&mut s, "abc");
+    update(&mut s, key(KeyCode::Enter));
+    insta::assert_snapshot!("fr_progress_form_error", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('?')));
+    insta::assert_snapshot!("fr_tasks_help", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Enter));
+    insta::assert_snapshot!("fr_tasks_detail_loading", render(&s, 80, 24));
+    let empty = State::new(Lang::En);
+    let text = render(&empty, 80, 24);
+    assert!(text.contains("Loading…"), "{text}");
+}
+
+#[test]
+fn resizing_to_tiny_terminals_does_not_panic() {
+    for screen in Screen::ALL {
+        let mut s = loaded(Lang::Fr);
+        s.screen = screen;
+        for (w, h) in [(20u16, 5u16), (1, 1), (200, 3), (40, 60)] {
+            let _ = render(&s, w, h);
+        }
+    }
+}

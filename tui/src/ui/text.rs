@@ -1,0 +1,187 @@
+//! Every label of the terminal UI, in French and English.
+
+use super::state::{Column, FormKind, Screen};
+use cnrm_engine::{tr, Lang};
+
+pub fn screen(lang: Lang, s: Screen) -> &'static str {
+    match (s, lang) {
+        (Screen::Dashboard, Lang::Fr) => "Tableau de bord",
+        (Screen::Tasks, Lang::Fr) => "Tâches",
+        (Screen::Owners, Lang::Fr) => "Responsables",
+        (Screen::Timeline, Lang::Fr) => "Échéancier",
+        (Screen::Money, Lang::Fr) => "Financement",
+        (Screen::Indicators, Lang::Fr) => "Indicateurs",
+        (Screen::Outbox, Lang::Fr) => "Boîte d'envoi",
+        (Screen::History, Lang::Fr) => "Historique",
+        (Screen::Dashboard, Lang::En) => "Dashboard",
+        (Screen::Tasks, Lang::En) => "Tasks",
+        (Screen::Owners, Lang::En) => "Owners",
+        (Screen::Timeline, Lang::En) => "Timeline",
+        (Screen::Money, Lang::En) => "Funding",
+        (Screen::Indicators, Lang::En) => "Indicators",
+        (Screen::Outbox, Lang::En) => "Outbox",
+        (Screen::History, Lang::En) => "History",
+    }
+}
+
+pub fn column(lang: Lang, c: Column) -> &'static str {
+    match (c, lang) {
+        (Column::Id, _) => "ID",
+        (Column::Deadline, Lang::Fr) => "Échéance",
+        (Column::Status, Lang::Fr) => "Statut",
+        (Column::Progress, _) => "%",
+        (Column::Owners, Lang::Fr) => "Responsables",
+        (Column::Title, Lang::Fr) => "Titre",
+        (Column::Deadline, Lang::En) => "Deadline",
+        (Column::Status, Lang::En) => "Status",
+        (Column::Owners, Lang::En) => "Owners",
+        (Column::Title, Lang::En) => "Title",
+    }
+}
+
+/// The keys that work on a screen, for the status line.
+pub fn keys(lang: Lang, s: Screen) -> &'static str {
+    match (s, lang) {
+        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · o retard · t statut · a avancement · n note · d dépense · ? aide · q quitter",
+        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · o overdue · t status · a progress · n note · d spend · ? help · q quit",
+        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · 1-8 écrans · ? aide · q quitter",
+        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-8 screens · ? help · q quit",
+        (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
+        (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
+        (_, Lang::Fr) => "1-8 ou Tab : écrans · ? aide · q quitter",
+        (_, Lang::En) => "1-8 or Tab: screens · ? help · q quit",
+    }
+}
+
+/// Every key binding of a screen, for `?`.
+pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
+    let mut all = match lang {
+        Lang::Fr => vec![
+            ("1-8, Tab, Maj+Tab", "changer d'écran"),
+            ("?", "cette aide"),
+            ("Ctrl+R", "recharger"),
+            ("q, Ctrl+C", "quitter"),
+        ],
+        Lang::En => vec![
+            ("1-8, Tab, Shift+Tab", "switch screens"),
+            ("?", "this help"),
+            ("Ctrl+R", "reload"),
+            ("q, Ctrl+C", "quit"),
+        ],
+    };
+    let extra = match (s, lang) {
+        (Screen::Tasks, Lang::Fr) => vec![
+            ("↑ ↓ PgUp PgDn g G", "se déplacer"),
+            ("Entrée", "détail de la tâche (historique, reports)"),
+            ("/", "chercher (sans accents : echeance trouve échéance)"),
+            ("o", "seulement les tâches en retard"),
+            ("f / p / w", "filtrer par statut / priorité / responsable"),
+            ("x", "retirer les filtres"),
+            ("s / S", "trier par la colonne suivante / inverser"),
+            ("t", "changer le statut"),
+            ("a", "saisir l'avancement (0-100)"),
+            ("n", "ajouter une note"),
+            ("d", "enregistrer une dépense"),
+        ],
+        (Screen::Tasks, Lang::En) => vec![
+            ("↑ ↓ PgUp PgDn g G", "move"),
+            ("Enter", "task detail (history, slips)"),
+            ("/", "search (accent-insensitive)"),
+            ("o", "overdue tasks only"),
+            ("f / p / w", "filter by status / priority / owner"),
+            ("x", "clear filters"),
+            ("s / S", "sort by the next column / reverse"),
+            ("t", "change status"),
+            ("a", "set progress (0-100)"),
+            ("n", "add a note"),
+            ("d", "record spending"),
+        ],
+        (Screen::Indicators, Lang::Fr) => vec![("↑ ↓", "choisir"), ("r", "enregistrer une valeur")],
+        (Screen::Indicators, Lang::En) => vec![("↑ ↓", "select"), ("r", "record a value")],
+        (Screen::Outbox, Lang::Fr) => vec![
+            ("↑ ↓", "choisir"),
+            ("r", "réessayer ce message"),
+            ("R", "réessayer tous les échecs"),
+        ],
+        (Screen::Outbox, Lang::En) => vec![
+            ("↑ ↓", "select"),
+            ("r", "retry this message"),
+            ("R", "retry all failed"),
+        ],
+        _ => vec![],
+    };
+    all.splice(0..0, extra);
+    all
+}
+
+pub fn form_title(lang: Lang, k: FormKind, target: &str) -> String {
+    match k {
+        FormKind::Status => tr!(
+            lang,
+            "Statut de {target} (← →, Entrée)",
+            "Status of {target} (← →, Enter)"
+        ),
+        FormKind::Progress => tr!(
+            lang,
+            "Avancement de {target} (0-100)",
+            "Progress of {target} (0-100)"
+        ),
+        FormKind::Note => tr!(lang, "Note sur {target}", "Note on {target}"),
+        FormKind::Spend => tr!(
+            lang,
+            "Dépense sur {target} (devise du plan)",
+            "Spending on {target} (plan currency)"
+        ),
+        FormKind::Indicator => tr!(
+            lang,
+            "Valeur mesurée de {target} (aujourd'hui)",
+            "Measured value of {target} (today)"
+        ),
+    }
+}
+
+pub fn form_keys(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Entrée valider · Échap annuler",
+        Lang::En => "Enter save · Esc cancel",
+    }
+}
+
+pub fn bad_progress(lang: Lang) -> String {
+    tr!(
+        lang,
+        "un nombre entier de 0 à 100",
+        "a whole number from 0 to 100"
+    )
+}
+pub fn empty_note(lang: Lang) -> String {
+    tr!(lang, "la note est vide", "the note is empty")
+}
+pub fn bad_amount(lang: Lang) -> String {
+    tr!(
+        lang,
+        "un montant positif, par exemple 1 250 000",
+        "a positive amount, for example 1 250 000"
+    )
+}
+pub fn bad_value(lang: Lang) -> String {
+    tr!(
+        lang,
+        "un nombre, par exemple 42 ou 12,5",
+        "a number, for example 42 or 12.5"
+    )
+}
+
+pub fn loading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Chargement…",
+        Lang::En => "Loading…",
+    }
+}
+
+pub fn word(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
