@@ -1,0 +1,89 @@
+//! Terminal UI benchmark: loads a plan from a database, then times keystrokes (update + render
+//! into ratatui's TestBackend, 160x48) and prints the median and 99th percentile.
+//!
+//! cargo run --release --example tui_bench -- DATABASE [PLAN]
+
+use cnrm_engine::clock::Clock;
+use cnrm_engine::store::Store;
+use cnrm_engine::Lang;
+use cnrm_tui::ui::state::{update, Action, State};
+use cnrm_tui::ui::view;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::time::{Duration, Instant};
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(db) = args.next() else {
+        eprintln!("usage: tui_bench DATABASE [PLAN]");
+        return;
+    };
+    let plan = args.next();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let start = Instant::now();
+    let snapshot = rt
+        .block_on(async {
+            let store = Store::open(&db).await?;
+            store.snapshot(plan.as_deref(), &Clock::System).await
+        })
+        .unwrap_or_else(|e| panic!("{}", e.message(Lang::En)));
+    let tasks = snapshot.tasks.len();
+    let mut state = State::new(Lang::Fr);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    update(&mut state, Action::Loaded(Box::new(snapshot)));
+    terminal.draw(|f| view::draw(f, &state)).expect("draw");
+    let first = start.elapsed();
+
+    let keys: Vec<KeyCode> = std::iter::once(KeyCode::Char('2'))
+        .chain(std::iter::repeat_n(KeyCode::Down, 200))
+        .chain([KeyCode::PageDown; 50])
+        .chain([
+            KeyCode::Char('s'),
+            KeyCode::Char('s'),
+            KeyCode::Char('o'),
+            KeyCode::Char('o'),
+            KeyCode::Char('f'),
+            KeyCode::Char('x'),
+        ])
+        .chain([KeyCode::Char('/')])
+        .chain("kayes".chars().map(KeyCode::Char))
+        .chain([KeyCode::Backspace, KeyCode::Backspace, KeyCode::Esc])
+        .chain((1..=8).map(|n| KeyCode::Char(char::from(b'0' + n))))
+        .collect();
+    let mut times: Vec<Duration> = Vec::new();
+    for code in keys {
+        let t = Instant::now();
+        update(
+            &mut state,
+            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        );
+        terminal.draw(|f| view::draw(f, &state)).expect("draw");
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    println!(
+        "{tasks} tasks: loaded and first full frame in {:.0} ms; keystroke (update + render 160x48): p50 {:.2} ms, p99 {:.2} ms over {} keys; peak memory {:.0} MB",
+        first.as_secs_f64() * 1000.0,
+        pct(0.5).as_secs_f64() * 1000.0,
+        pct(0.99).as_secs_f64() * 1000.0,
+        times.len(),
+        peak_rss_mb()
+    );
+}
