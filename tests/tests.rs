@@ -6,6 +6,7 @@ mod common;
 mod plan_check;
 mod plan_schema;
 mod remind;
+mod report;
 mod store_cli;
 mod store_story;
 mod tui;

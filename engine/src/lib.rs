@@ -9,6 +9,7 @@ pub mod lang;
 pub mod mail;
 pub mod plan;
 pub mod remind;
+pub mod report;
 pub mod schedule;
 pub mod service;
 pub mod store;

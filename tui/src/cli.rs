@@ -70,6 +70,63 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Service de rappels selon les horaires cron des plans / the reminder service
     Daemon(DaemonArgs),
+    /// Rapport au comité de pilotage / steering-committee report
+    Report(ReportArgs),
+    /// Exporter les échéances / export deadlines
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Le plan (quand la base en contient plusieurs) / the plan
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    /// Période : T3 2025, S1 2026, 2025-09, 2025 (par défaut le trimestre en cours)
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// Début de la période (YYYY-MM-DD) / period start
+    #[arg(long, value_name = "D", requires = "to")]
+    pub from: Option<String>,
+    /// Fin de la période (YYYY-MM-DD) / period end
+    #[arg(long, value_name = "D", requires = "from")]
+    pub to: Option<String>,
+    /// Format / output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Table CSV : summary, priorities, funders, late, indicators
+    #[arg(long, value_parser = ["summary", "priorities", "funders", "late", "indicators"], default_value = "priorities")]
+    pub table: String,
+    /// Fichier de sortie (sinon la sortie standard) / output file
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Calendrier iCalendar des échéances et jalons / iCalendar of deadlines
+    Ics(IcsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IcsArgs {
+    /// Seulement les tâches de ce responsable / only this owner's tasks
+    #[arg(long, value_name = "ID")]
+    pub owner: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    /// Fichier de sortie / output file
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

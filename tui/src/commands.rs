@@ -80,6 +80,7 @@ impl Ctx {
             | StoreError::NoIndicator(_)
             | StoreError::Ambiguous(..)
             | StoreError::NeedPlan(_)
+            | StoreError::Empty
             | StoreError::Invalid(_) => EXIT_MISUSE,
             _ => EXIT_PROBLEM,
         }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod reminders;
+pub mod reports;
 pub mod strings;
 pub mod ui;
 
@@ -61,6 +62,8 @@ pub fn run() -> ExitCode {
         Some(Command::Remind(a)) => reminders::remind(g, a),
         Some(Command::Outbox(a)) => reminders::outbox(g, a),
         Some(Command::Daemon(a)) => reminders::daemon(g, a),
+        Some(Command::Report(a)) => reports::report(g, a),
+        Some(Command::Export(cli::ExportCommand::Ics(a))) => reports::ics(g, a),
     };
     ExitCode::from(code)
 }

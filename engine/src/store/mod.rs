@@ -55,6 +55,8 @@ pub enum StoreError {
     NeedPlan(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("no plan in the database")]
+    Empty,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -109,6 +111,11 @@ impl StoreError {
                 "several plans in the database ({ids}): add `--plan`"
             ),
             StoreError::Invalid(msg) => msg.clone(),
+            StoreError::Empty => tr!(
+                lang,
+                "aucun plan dans la base : appliquez-en un avec `cnrm plan apply FICHIER` ou `cnrm open FICHIER`",
+                "no plan in the database: apply one with `cnrm plan apply FILE` or `cnrm open FILE`"
+            ),
         }
     }
 }

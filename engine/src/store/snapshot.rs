@@ -36,7 +36,7 @@ impl Store {
     ) -> Result<Snapshot, StoreError> {
         let plans = self.plan_zones(plan).await?;
         let (plan_id, tz) = match plans.as_slice() {
-            [] => return Err(StoreError::NoPlan(plan.unwrap_or("?").to_string())),
+            [] => return Err(StoreError::Empty),
             [one] => one.clone(),
             many => {
                 return Err(StoreError::NeedPlan(
@@ -276,4 +276,38 @@ fn summarise(kind: &str, data: &serde_json::Value) -> String {
         _ => {}
     }
     parts.join(" · ")
+}
+
+impl Store {
+    /// For the report: deadline slips (count, total days) and the latest note of each task.
+    pub async fn report_extras(&self, plan_id: &str) -> Result<crate::report::Extras, StoreError> {
+        let mut extras = crate::report::Extras::default();
+        for r in sqlx::query("SELECT task_id, COUNT(*), CAST(COALESCE(SUM(days), 0) AS BIGINT) FROM deadline_slips WHERE plan_id = $1 GROUP BY task_id")
+            .bind(plan_id)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let count: i64 = r.try_get(1)?;
+            extras.slips.insert(r.try_get(0)?, (count as usize, r.try_get(2)?));
+        }
+        for r in sqlx::query("SELECT task_id, note FROM events WHERE plan_id = $1 AND task_id IS NOT NULL AND note IS NOT NULL ORDER BY id")
+            .bind(plan_id)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            extras.notes.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        Ok(extras)
+    }
+}
+
+impl Store {
+    /// The language a plan's reports and e-mails are written in.
+    pub async fn plan_language(&self, plan_id: &str) -> Result<crate::lang::Lang, StoreError> {
+        let r = sqlx::query("SELECT language FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(r.try_get::<String, _>(0)?.parse().unwrap_or_default())
+    }
 }
