@@ -344,11 +344,7 @@ pub fn build(s: &Snapshot, extras: &Extras, period: Period, lang: Lang) -> Repor
     }
 }
 
-/// `12 500 000 FCFA`.
-pub fn money(amount: f64, currency: &str) -> String {
-    let unit = if currency == "XOF" { "FCFA" } else { currency };
-    format!("{} {unit}", group_thousands(amount))
-}
+pub use crate::text::money;
 
 fn fr_date(d: &str) -> String {
     match d.split('-').collect::<Vec<_>>().as_slice() {

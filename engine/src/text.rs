@@ -41,6 +41,12 @@ pub fn group_thousands(amount: f64) -> String {
     }
 }
 
+/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it (XOF is FCFA).
+pub fn money(amount: f64, currency: &str) -> String {
+    let unit = if currency == "XOF" { "FCFA" } else { currency };
+    format!("{} {unit}", group_thousands(amount))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

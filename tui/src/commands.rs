@@ -678,10 +678,7 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
 
 // ---- task show / set / spend, indicator record ---------------------------------------------------
 
-fn money(amount: f64, currency: &str) -> String {
-    let unit = if currency == "XOF" { "FCFA" } else { currency };
-    format!("{} {unit}", group_thousands(amount))
-}
+use cnrm_engine::text::money;
 
 pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
     let ctx = match Ctx::from_global(g) {

@@ -6,7 +6,7 @@
 //! that an apply never touches, except to carry them along a `renamed_from`. Nothing is deleted:
 //! what disappears from the file is archived and comes back if its id does.
 
-use super::{add_event, alloc_ids, Backend, Store, StoreError};
+use super::{add_event, agg, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
 use crate::remind::{StoredCalendar, StoredPolicy};
@@ -392,33 +392,26 @@ async fn load_current(
     table: &Table,
     plan_id: &str,
 ) -> Result<HashMap<String, Current>, StoreError> {
-    // One aggregated value instead of one row per task (see `Store::tasks` for why): fields
-    // separated by U+001F, rows by U+001E.
+    // One aggregated value instead of one row per task (see `agg`).
     let mut fields = vec!["id", "def_hash", "CAST(archived AS TEXT)"];
     if table.name == "tasks" {
         fields.extend(["COALESCE(deadline, '')", "deadline_label"]);
     }
     let columns = fields.len();
-    let expr = fields.join(" || CAST($2 AS TEXT) || ");
     let sql = format!(
-        "SELECT string_agg({expr}, CAST($3 AS TEXT)) FROM {} WHERE plan_id = $1",
+        "SELECT {} FROM {} WHERE plan_id = $1",
+        agg::aggregate(&fields, None),
         table.name
     );
     let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
         .bind(plan_id)
-        .bind("\u{1f}")
-        .bind("\u{1e}")
+        .bind(agg::FIELD)
+        .bind(agg::ROW)
         .fetch_one(&mut **tx)
         .await?
         .try_get(0)?;
     let mut map = HashMap::default();
-    for line in all
-        .as_deref()
-        .unwrap_or("")
-        .split('\u{1e}')
-        .filter(|l| !l.is_empty())
-    {
-        let f: Vec<&str> = line.split('\u{1f}').collect();
+    for f in agg::rows(all.as_deref()) {
         if f.len() != columns {
             return Err(StoreError::Sql(format!("unreadable {} row", table.name)));
         }

@@ -6,6 +6,7 @@
 //! (an apply, a status change) run in a transaction that holds the database's write lock from its
 //! first statement: `BEGIN IMMEDIATE` on SQLite, an advisory lock on PostgreSQL.
 
+mod agg;
 mod apply;
 mod exec;
 mod outbox;

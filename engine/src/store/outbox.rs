@@ -7,7 +7,7 @@
 //! processes, one gets the row and the other finds it taken.
 
 use super::query::{parse_day, tz_of};
-use super::{alloc_ids, Store, StoreError};
+use super::{agg, alloc_ids, Store, StoreError};
 use crate::clock::Clock;
 use crate::lang::Lang;
 use crate::remind::{Recipient, RemindTask, StoredCalendar, StoredPolicy};
@@ -148,25 +148,19 @@ impl Store {
             "COALESCE(reminders, '')",
         ];
         let sql = format!(
-            "SELECT string_agg({}, CAST($2 AS TEXT) ORDER BY deadline, position) FROM tasks
+            "SELECT {} FROM tasks
              WHERE plan_id = $1 AND archived = 0 AND deadline IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked')",
-            fields.join(" || CAST($3 AS TEXT) || ")
+            agg::aggregate(&fields, Some("deadline, position"))
         );
         let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
             .bind(plan_id)
-            .bind("\u{1e}")
-            .bind("\u{1f}")
+            .bind(agg::FIELD)
+            .bind(agg::ROW)
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
         let mut tasks = Vec::new();
-        for line in all
-            .as_deref()
-            .unwrap_or("")
-            .split('\u{1e}')
-            .filter(|l| !l.is_empty())
-        {
-            let f: Vec<&str> = line.split('\u{1f}').collect();
+        for f in agg::rows(all.as_deref()) {
             if f.len() != fields.len() {
                 return Err(StoreError::Sql("unreadable task row".into()));
             }
@@ -231,24 +225,18 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
 
-        let marks: Option<String> = sqlx::query(
-            "SELECT string_agg(task_id || CAST($2 AS TEXT) || deadline || CAST($2 AS TEXT) || last, CAST($3 AS TEXT))
-             FROM (SELECT task_id, deadline, MAX(on_date) AS last FROM reminder_log WHERE plan_id = $1 GROUP BY task_id, deadline) m",
-        )
+        let marks: Option<String> = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM (SELECT task_id, deadline, MAX(on_date) AS last FROM reminder_log WHERE plan_id = $1 GROUP BY task_id, deadline) m",
+            agg::aggregate(&["task_id", "deadline", "last"], None)
+        )))
         .bind(plan_id)
-        .bind("\u{1f}")
-        .bind("\u{1e}")
+        .bind(agg::FIELD)
+        .bind(agg::ROW)
         .fetch_one(&self.pool)
         .await?
         .try_get(0)?;
         let mut handled = HashMap::default();
-        for line in marks
-            .as_deref()
-            .unwrap_or("")
-            .split('\u{1e}')
-            .filter(|l| !l.is_empty())
-        {
-            let f: Vec<&str> = line.split('\u{1f}').collect();
+        for f in agg::rows(marks.as_deref()) {
             if let (3, Some(deadline), Some(last)) = (
                 f.len(),
                 f.get(1).and_then(|d| parse_day(d)),

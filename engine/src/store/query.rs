@@ -3,7 +3,7 @@
 //! "Today" is computed per plan in the plan's time zone from the caller's clock, and the overdue
 //! and due-within filters run in SQL on the (plan, archived, status, deadline) index.
 
-use super::{Store, StoreError};
+use super::{agg, Store, StoreError};
 use crate::clock::Clock;
 use crate::text::fold;
 use crate::workflow::{days_late, is_overdue, Status};
@@ -110,19 +110,27 @@ pub(super) fn tz_of(name: &str) -> chrono_tz::Tz {
     name.parse().unwrap_or(chrono_tz::Africa::Bamako)
 }
 
+/// `ROW_COLUMNS` as text expressions for `agg::aggregate`.
+pub(super) fn row_fields() -> Vec<String> {
+    ROW_COLUMNS
+        .split(", ")
+        .map(|c| match c {
+            "deadline" => "COALESCE(deadline, '')".to_string(),
+            "progress" | "milestone" | "archived" => format!("CAST({c} AS TEXT)"),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
 pub(super) const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
 
-const FIELD_SEP: char = '\u{1f}';
-const ROW_SEP: char = '\u{1e}';
-
-/// One task from its aggregated text (the fields of `ROW_COLUMNS`, in order).
-pub(super) fn task_row_from_text(
-    line: &str,
+/// One task from its aggregated fields (those of `ROW_COLUMNS`, in order, then possibly more).
+pub(super) fn task_row_from_fields(
+    f: &[&str],
     plan: &str,
     today: NaiveDate,
 ) -> Result<TaskRow, StoreError> {
-    let f: Vec<&str> = line.split(FIELD_SEP).collect();
-    if f.len() != 11 {
+    if f.len() < 11 {
         return Err(StoreError::Sql(format!(
             "unreadable task row ({} fields)",
             f.len()
@@ -218,24 +226,15 @@ impl Store {
         let mut out = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
-            // sqlx hands rows one by one from its SQLite thread (a wake-up each); a list of 100,000
-            // tasks is therefore aggregated by the database into one text value: fields separated
-            // by U+001F, rows by U+001E (control characters YAML text cannot contain).
-            // `string_agg(x, sep ORDER BY ...)` is the same in PostgreSQL and SQLite >= 3.44.
-            let fields: Vec<String> = ROW_COLUMNS
-                .split(", ")
-                .map(|c| match c {
-                    "deadline" => "COALESCE(deadline, '')".to_string(),
-                    "progress" | "milestone" | "archived" => format!("CAST({c} AS TEXT)"),
-                    other => other.to_string(),
-                })
-                .collect();
             let mut sql = format!(
-                "SELECT string_agg({}, CAST($3 AS TEXT) ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position) FROM tasks WHERE plan_id = $1",
-                fields.join(" || CAST($2 AS TEXT) || ")
+                "SELECT {} FROM tasks WHERE plan_id = $1",
+                agg::aggregate(
+                    &row_fields(),
+                    Some("CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position")
+                )
             );
             let mut args: Vec<String> =
-                vec![plan.clone(), FIELD_SEP.to_string(), ROW_SEP.to_string()];
+                vec![plan.clone(), agg::FIELD.to_string(), agg::ROW.to_string()];
             let arg = |v: String, args: &mut Vec<String>| {
                 args.push(v);
                 format!("${}", args.len())
@@ -284,13 +283,8 @@ impl Store {
                 q = q.bind(a);
             }
             let all: Option<String> = q.fetch_one(&self.pool).await?.try_get(0)?;
-            for line in all
-                .as_deref()
-                .unwrap_or("")
-                .split(ROW_SEP)
-                .filter(|l| !l.is_empty())
-            {
-                out.push(task_row_from_text(line, &plan, today)?);
+            for f in agg::rows(all.as_deref()) {
+                out.push(task_row_from_fields(&f, &plan, today)?);
             }
         }
         Ok(out)

@@ -1,8 +1,8 @@
 //! Reading one plan whole for the secretariat's screens (and the report): tasks with their money,
 //! owners, indicators with their latest value, the outbox and recent history.
 
-use super::query::{tz_of, ROW_COLUMNS};
-use super::{Store, StoreError};
+use super::query::{row_fields, tz_of};
+use super::{agg, Store, StoreError};
 use crate::clock::Clock;
 use crate::figures::{HistoryItem, IndicatorInfo, OwnerInfo, PriorityInfo, Snapshot, TaskMoney};
 use rustc_hash::FxHashMap as HashMap;
@@ -87,14 +87,7 @@ impl Store {
             spent.insert(r.try_get(0)?, r.try_get(1)?);
         }
 
-        let mut fields: Vec<String> = ROW_COLUMNS
-            .split(", ")
-            .map(|c| match c {
-                "deadline" => "COALESCE(deadline, '')".to_string(),
-                "progress" | "milestone" | "archived" => format!("CAST({c} AS TEXT)"),
-                other => other.to_string(),
-            })
-            .collect();
+        let mut fields = row_fields();
         for c in [
             "budget_planned",
             "budget_secured",
@@ -105,26 +98,20 @@ impl Store {
         }
         fields.push("resources".into());
         let sql = format!(
-            "SELECT string_agg({}, CAST($3 AS TEXT) ORDER BY position) FROM tasks WHERE plan_id = $1 AND archived = 0",
-            fields.join(" || CAST($2 AS TEXT) || ")
+            "SELECT {} FROM tasks WHERE plan_id = $1 AND archived = 0",
+            agg::aggregate(&fields, Some("position"))
         );
         let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
             .bind(&plan_id)
-            .bind("\u{1f}")
-            .bind("\u{1e}")
+            .bind(agg::FIELD)
+            .bind(agg::ROW)
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
         let mut tasks = Vec::new();
-        for line in all
-            .as_deref()
-            .unwrap_or("")
-            .split('\u{1e}')
-            .filter(|l| !l.is_empty())
-        {
-            let (head, rest) = split_n(line, 11);
-            let row = super::query::task_row_from_text(head, &plan_id, today)?;
-            let f: Vec<&str> = rest.splitn(5, '\u{1f}').collect();
+        for all_fields in agg::rows(all.as_deref()) {
+            let row = super::query::task_row_from_fields(&all_fields, &plan_id, today)?;
+            let f = &all_fields[11..];
             let num = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
             let resources: serde_json::Value = f
                 .get(4)
@@ -224,20 +211,6 @@ impl Store {
             marker,
         })
     }
-}
-
-/// The first `n` fields of a row and the rest.
-fn split_n(line: &str, n: usize) -> (&str, &str) {
-    let mut count = 0;
-    for (i, c) in line.char_indices() {
-        if c == '\u{1f}' {
-            count += 1;
-            if count == n {
-                return (&line[..i], &line[i + c.len_utf8()..]);
-            }
-        }
-    }
-    (line, "")
 }
 
 /// A short, language-neutral summary of an event's data (statuses and numbers).

@@ -12,10 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Gauge, Paragraph, Row, Table, Tabs, Wrap};
 use ratatui::Frame;
 
-fn money(amount: f64, currency: &str) -> String {
-    let unit = if currency == "XOF" { "FCFA" } else { currency };
-    format!("{} {unit}", group_thousands(amount))
-}
+use cnrm_engine::text::money;
 
 fn french_date(d: &str) -> String {
     match d.split('-').collect::<Vec<_>>().as_slice() {
