@@ -446,11 +446,13 @@ fn kill_during_a_batch_then_rerun_delivers_everything_once() {
         per_address.values().all(|ids| ids.len() == 1),
         "one Message-ID per message: {per_address:?}"
     );
-    // SMTP cannot be exactly-once: a message the server stored in the instant between its reply
-    // and our record of it would be sent again, with the same Message-ID (which mail clients use
-    // to drop copies). Outside that instant, nothing is sent twice.
+    // SMTP cannot be exactly-once: a message whose content the server already had when the
+    // sender was killed is stored without the sender knowing, and sent again by the rerun with
+    // the same Message-ID (which mail clients use to drop copies). Only the messages in flight
+    // at the kill (at most 8 per process) can be affected; every other message arrives once.
     let repeated: Vec<_> = copies.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(repeated.len() <= 1, "{repeated:?}");
+    assert!(repeated.len() <= 8, "{repeated:?}");
+    assert!(copies.values().all(|n| *n <= 2), "{copies:?}");
 }
 
 #[test]

@@ -1,9 +1,8 @@
-//! A real SMTP server on 127.0.0.1 for the reminder tests (mailin-embedded, in a thread): it
-//! accepts every message and keeps what arrived, to be read back.
+//! A real SMTP server on 127.0.0.1 for the reminder tests: Python's standard `smtpd`, run as a
+//! separate process (`tests/smtp_server.py`); it accepts every message and keeps what arrived,
+//! to be read back.
 
-use mailin_embedded::{response, Handler, Response, Server, SslConfig};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -126,44 +125,10 @@ fn part(data: &str, content_type: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-#[derive(Clone)]
-struct Sink {
-    store: Arc<Mutex<Vec<Received>>>,
-    current: Vec<u8>,
-    to: Vec<String>,
-    delay: Duration,
-}
-
-impl Handler for Sink {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        // A slow server: the pause comes before the message is transferred, so a client killed
-        // meanwhile leaves an incomplete message, which the server drops (as real servers do).
-        std::thread::sleep(self.delay);
-        self.current.clear();
-        self.to = to.to_vec();
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        let data = String::from_utf8_lossy(&self.current).into_owned();
-        if let Ok(mut s) = self.store.lock() {
-            s.push(Received {
-                to: self.to.clone(),
-                data,
-            });
-        }
-        response::OK
-    }
-}
-
 pub struct SmtpServer {
     pub port: u16,
-    received: Arc<Mutex<Vec<Received>>>,
+    dir: tempfile::TempDir,
+    child: std::process::Child,
 }
 
 /// A free port on 127.0.0.1, for a server started later (SMTP down, then up).
@@ -179,35 +144,65 @@ impl SmtpServer {
         SmtpServer::start_on(free_port(), Duration::ZERO)
     }
 
-    /// Starts a server on `port`, taking `delay` to accept each message.
+    /// Starts the server (`tests/smtp_server.py`, Python's standard SMTP server) on `port`,
+    /// pausing `delay` before accepting each message's content.
     pub fn start_on(port: u16, delay: Duration) -> SmtpServer {
-        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP port");
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let sink = Sink {
-            store: received.clone(),
-            current: Vec::new(),
-            to: Vec::new(),
-            delay,
-        };
-        let mut server = Server::new(sink);
-        server
-            .with_name("test.cnrm")
-            .with_ssl(SslConfig::None)
-            .expect("no TLS")
-            .with_num_threads(16)
-            .with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        SmtpServer { port, received }
+        let dir = tempfile::tempdir().expect("dir");
+        let script = super::root().join("tests/smtp_server.py");
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .arg(delay.as_millis().to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs the test SMTP server");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the test SMTP server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        SmtpServer { port, dir, child }
     }
 
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Every message received so far, in order.
     pub fn received(&self) -> Vec<Received> {
-        self.received.lock().map(|r| r.clone()).unwrap_or_default()
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .filter_map(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .map(|v| Received {
+                to: v["to"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                data: v["data"]
+                    .as_str()
+                    .unwrap_or("")
+                    .replace("\r\n", "\n")
+                    .replace('\n', "\r\n"),
+            })
+            .collect()
     }
 
     /// Waits (at most `timeout`) until at least `n` messages arrived.
@@ -221,5 +216,12 @@ impl SmtpServer {
             std::thread::sleep(Duration::from_millis(50));
         }
         self.received()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
