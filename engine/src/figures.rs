@@ -139,7 +139,7 @@ pub struct Counts {
     pub done: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct PriorityFigures {
     pub id: String,
     pub title: String,
@@ -167,7 +167,7 @@ pub struct FunderFigures {
     pub pledged: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Dashboard {
     pub priorities: Vec<PriorityFigures>,
     pub total: PriorityFigures,

@@ -4,7 +4,7 @@
 //! effects (load, record a change, retry the outbox), which the worker thread runs against the
 //! store; their results come back as actions. Views only read this state.
 
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::figures::{self, Snapshot};
 use cnrm_engine::store::TaskDetail;
 use cnrm_engine::text::fold;
 use cnrm_engine::workflow::Status;
@@ -136,8 +136,19 @@ pub struct Filters {
     pub search: String,
 }
 
+/// The figures of the dashboard, owners, money and timeline screens, computed once per load
+/// (not per frame: a plan may have 100,000 tasks).
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub dashboard: figures::Dashboard,
+    pub owners: Vec<figures::OwnerFigures>,
+    pub funders: Vec<figures::FunderFigures>,
+    pub timeline: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
 pub struct State {
     pub lang: Lang,
+    pub figures: Figures,
     pub screen: Screen,
     pub data: Option<Snapshot>,
     /// Folded `id title owners` of each task, for accent-insensitive search.
@@ -166,6 +177,7 @@ impl State {
         State {
             lang,
             screen: Screen::Dashboard,
+            figures: Figures::default(),
             data: None,
             search_keys: Vec::new(),
             visible: Vec::new(),
@@ -269,6 +281,12 @@ impl State {
                 ))
             })
             .collect();
+        self.figures = Figures {
+            dashboard: figures::dashboard(&data),
+            owners: figures::owners(&data),
+            funders: figures::funders(&data),
+            timeline: figures::timeline(&data),
+        };
         self.data = Some(data);
         self.loading = false;
         self.refilter();

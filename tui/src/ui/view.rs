@@ -1,8 +1,9 @@
 //! Drawing: reads the state, draws, changes nothing. One function per screen.
 
+use super::state::Figures;
 use super::state::{Column, FormKind, Screen, State};
 use super::text::{self, word};
-use cnrm_engine::figures::{self, Snapshot};
+use cnrm_engine::figures::Snapshot;
 use cnrm_engine::text::group_thousands;
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -92,11 +93,11 @@ pub fn draw(f: &mut Frame, state: &State) {
     match &state.data {
         None => f.render_widget(Paragraph::new(text::loading(lang)), body),
         Some(d) => match state.screen {
-            Screen::Dashboard => dashboard(f, body, d, lang),
+            Screen::Dashboard => dashboard(f, body, d, &state.figures, lang),
             Screen::Tasks => tasks(f, body, d, state),
-            Screen::Owners => owners(f, body, d, lang),
-            Screen::Timeline => timeline(f, body, d, lang),
-            Screen::Money => funding(f, body, d, lang),
+            Screen::Owners => owners(f, body, d, &state.figures, lang),
+            Screen::Timeline => timeline(f, body, d, &state.figures, lang),
+            Screen::Money => funding(f, body, d, &state.figures, lang),
             Screen::Indicators => indicators(f, body, d, state),
             Screen::Outbox => outbox(f, body, d, state),
             Screen::History => history(f, body, d, lang),
@@ -134,8 +135,8 @@ pub fn draw(f: &mut Frame, state: &State) {
     }
 }
 
-fn dashboard(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
-    let dash = figures::dashboard(d);
+fn dashboard(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
+    let dash = &fig.dashboard;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let block = Block::new().borders(Borders::ALL).title(word(
@@ -475,9 +476,11 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-fn owners(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
-    let rows: Vec<Row> = figures::owners(d)
-        .into_iter()
+fn owners(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
+    let rows: Vec<Row> = fig
+        .owners
+        .iter()
+        .cloned()
         .map(|o| {
             let style = if o.overdue > 0 {
                 Style::new().fg(Color::Red)
@@ -524,8 +527,8 @@ fn owners(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
     );
 }
 
-fn timeline(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
-    let months = figures::timeline(d);
+fn timeline(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
+    let months = &fig.timeline;
     let today = d.today.format("%Y-%m").to_string();
     let mut lines = Vec::new();
     for (month, items) in months.iter() {
@@ -574,8 +577,8 @@ fn timeline(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
     );
 }
 
-fn funding(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
-    let dash = figures::dashboard(d);
+fn funding(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
+    let dash = &fig.dashboard;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let mut rows: Vec<Row> = dash
@@ -654,8 +657,10 @@ fn funding(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
             ))),
         top,
     );
-    let rows: Vec<Row> = figures::funders(d)
-        .into_iter()
+    let rows: Vec<Row> = fig
+        .funders
+        .iter()
+        .cloned()
         .map(|fu| {
             let name = if fu.funder.is_empty() {
                 word(lang, "à rechercher", "to be found").to_string()
