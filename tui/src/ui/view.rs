@@ -660,7 +660,6 @@ fn funding(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
     let rows: Vec<Row> = fig
         .funders
         .iter()
-        .cloned()
         .map(|fu| {
             let name = if fu.funder.is_empty() {
                 word(lang, "à rechercher", "to be found").to_string()
