@@ -97,9 +97,11 @@ impl Store {
             fields.push(format!("CAST({c} AS TEXT)"));
         }
         fields.push("resources".into());
+        fields.push("CAST(position AS TEXT)".into());
+        // Sorted here rather than by the aggregate: SQLite would buffer and sort every row's text.
         let sql = format!(
             "SELECT {} FROM tasks WHERE plan_id = $1 AND archived = 0",
-            agg::aggregate(&fields, Some("position"))
+            agg::aggregate(&fields, None)
         );
         let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
             .bind(&plan_id)
@@ -109,7 +111,9 @@ impl Store {
             .await?
             .try_get(0)?;
         let mut tasks = Vec::new();
+        let mut positions: Vec<i64> = Vec::new();
         for all_fields in agg::rows(all.as_deref()) {
+            positions.push(all_fields.last().and_then(|p| p.parse().ok()).unwrap_or(0));
             let row = super::query::task_row_from_fields(&all_fields, &plan_id, today)?;
             let f = &all_fields[11..];
             let num = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
@@ -143,6 +147,9 @@ impl Store {
                 funding,
             });
         }
+        let mut ordered: Vec<(i64, TaskMoney)> = positions.into_iter().zip(tasks).collect();
+        ordered.sort_by_key(|(p, _)| *p);
+        let tasks: Vec<TaskMoney> = ordered.into_iter().map(|(_, t)| t).collect();
 
         let mut latest: HashMap<String, (String, f64)> = HashMap::default();
         for r in sqlx::query("SELECT indicator_id, measured_on, value FROM indicator_values WHERE plan_id = $1 ORDER BY measured_on, id")
