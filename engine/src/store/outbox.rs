@@ -514,7 +514,11 @@ impl Store {
                 kind: r.try_get(1)?,
                 to: serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default(),
                 subject: r.try_get(3)?,
-                status: r.try_get(4)?,
+                // A message being sent is still pending for the contract (pending|sent|failed).
+                status: match r.try_get::<String, _>(4)? {
+                    s if s == "sending" => "pending".to_string(),
+                    s => s,
+                },
                 attempts: r.try_get(5)?,
                 last_error: r.try_get(6)?,
                 created_at: r.try_get(7)?,
@@ -522,8 +526,7 @@ impl Store {
                 plan: r.try_get(9)?,
                 next_attempt_at: r.try_get(10)?,
             };
-            if status.is_none_or(|s| s == row.status || (s == "pending" && row.status == "sending"))
-            {
+            if status.is_none_or(|s| s == row.status) {
                 out.push(row);
             }
         }
