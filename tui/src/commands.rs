@@ -526,39 +526,52 @@ fn clip(s: &str, width: usize) -> String {
 
 /// The `cnrm tasks` table: fits `width` (the title column gives way), overdue rows in red.
 pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String {
-    let paint = color();
-    let headers = strings::task_headers(lang);
-    let deadline_of = |r: &TaskRow| match &r.deadline {
+    let mut out = Vec::new();
+    let _ = write_task_table(&mut out, lang, rows, width);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The five first cells of a task's line (id, deadline, status, progress, owners).
+fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
+    let deadline = match &r.deadline {
         None => strings::continuous(lang).to_string(),
         Some(d) if r.deadline_label != *d => format!("{} ({})", r.deadline_label, d),
         Some(d) => d.clone(),
     };
-    let cells: Vec<[String; 5]> = rows
-        .iter()
-        .map(|r| {
-            let status = if r.overdue {
-                format!(
-                    "{} · {}",
-                    r.status.label(lang),
-                    strings::late_by(lang, r.days_late)
-                )
-            } else {
-                r.status.label(lang).to_string()
-            };
-            [
-                r.id.clone(),
-                deadline_of(r),
-                status,
-                r.progress.to_string(),
-                r.owners.join(", "),
-            ]
-        })
-        .collect();
+    let status = if r.overdue {
+        format!(
+            "{} · {}",
+            r.status.label(lang),
+            strings::late_by(lang, r.days_late)
+        )
+    } else {
+        r.status.label(lang).to_string()
+    };
+    [
+        r.id.clone(),
+        deadline,
+        status,
+        r.progress.to_string(),
+        r.owners.join(", "),
+    ]
+}
+
+/// Writes the `cnrm tasks` table line by line (a list of 100,000 tasks is never held as text):
+/// it fits `width` (the title column gives way), overdue rows in red.
+pub fn write_task_table(
+    out: &mut dyn Write,
+    lang: Lang,
+    rows: &[TaskRow],
+    width: Option<usize>,
+) -> std::io::Result<()> {
+    let paint = color();
+    let headers = strings::task_headers(lang);
     let mut w = [0usize; 5];
     for (i, h) in headers.iter().take(5).enumerate() {
         w[i] = h.chars().count();
     }
-    for c in &cells {
+    for r in rows {
+        let c = task_cells(lang, r);
         for i in 0..5 {
             w[i] = w[i].max(c[i].chars().count());
         }
@@ -569,7 +582,6 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
         Some(total) => total.saturating_sub(fixed).max(12),
         None => usize::MAX,
     };
-    let mut out = String::new();
     let head = format!(
         "{}  {}  {}  {:>w3$}  {}  {}",
         clip(headers[0], w[0]),
@@ -580,9 +592,13 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
         headers[5],
         w3 = w[3]
     );
-    out.push_str(&if paint { head.bold().to_string() } else { head });
-    out.push('\n');
-    for (r, c) in rows.iter().zip(&cells) {
+    writeln!(
+        out,
+        "{}",
+        if paint { head.bold().to_string() } else { head }
+    )?;
+    for r in rows {
+        let c = task_cells(lang, r);
         let title = if title_width == usize::MAX {
             r.title.clone()
         } else {
@@ -598,15 +614,14 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
             title,
             w3 = w[3]
         );
-        let line = line.trim_end().to_string();
-        out.push_str(&if paint && r.overdue {
-            line.red().to_string()
+        let line = line.trim_end();
+        if paint && r.overdue {
+            writeln!(out, "{}", line.red())?;
         } else {
-            line
-        });
-        out.push('\n');
+            writeln!(out, "{line}")?;
+        }
     }
-    out
+    Ok(())
 }
 
 pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
@@ -642,35 +657,44 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
             let rows = store.tasks(&filter, &ctx.clock).await?;
-            let mut stdout = std::io::stdout().lock();
-            let text = match format {
-                ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+            // Written as it is formatted, through a buffer: no second copy of a long list.
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = match format {
+                ListFormat::Json => serde_json::to_writer_pretty(&mut stdout, &rows)
+                    .map_err(std::io::Error::other)
+                    .and_then(|_| writeln!(stdout)),
                 ListFormat::Csv => {
-                    let mut out = String::from("id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late\n");
+                    let mut result = stdout.write_all(b"id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late\n");
                     for r in &rows {
-                        out.push_str(&csv_line(&[
-                            r.id.clone(),
-                            r.plan.clone(),
-                            r.priority.clone(),
-                            r.title.clone(),
-                            r.owners.join(" "),
-                            r.partners.join(" "),
-                            r.deadline.clone().unwrap_or_default(),
-                            r.deadline_label.clone(),
-                            r.status.to_string(),
-                            r.progress.to_string(),
-                            r.overdue.to_string(),
-                            r.days_late.to_string(),
-                        ]));
+                        if result.is_err() {
+                            break;
+                        }
+                        result = stdout.write_all(
+                            csv_line(&[
+                                r.id.clone(),
+                                r.plan.clone(),
+                                r.priority.clone(),
+                                r.title.clone(),
+                                r.owners.join(" "),
+                                r.partners.join(" "),
+                                r.deadline.clone().unwrap_or_default(),
+                                r.deadline_label.clone(),
+                                r.status.to_string(),
+                                r.progress.to_string(),
+                                r.overdue.to_string(),
+                                r.days_late.to_string(),
+                            ])
+                            .as_bytes(),
+                        );
                     }
-                    out
+                    result
                 }
                 ListFormat::Table if rows.is_empty() => {
-                    format!("{}\n", strings::no_tasks(ctx.lang))
+                    writeln!(stdout, "{}", strings::no_tasks(ctx.lang))
                 }
-                ListFormat::Table => task_table(ctx.lang, &rows, table_width()),
+                ListFormat::Table => write_task_table(&mut stdout, ctx.lang, &rows, table_width()),
             };
-            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
             Ok(EXIT_OK)
         })
     })
