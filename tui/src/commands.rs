@@ -527,7 +527,7 @@ fn clip(s: &str, width: usize) -> String {
 /// The `cnrm tasks` table: fits `width` (the title column gives way), overdue rows in red.
 pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String {
     let mut out = Vec::new();
-    let _ = write_task_table(&mut out, lang, rows, width);
+    let _ = write_task_table(&mut out, lang, || rows.iter().cloned(), width);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -558,10 +558,10 @@ fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
 
 /// Writes the `cnrm tasks` table line by line (a list of 100,000 tasks is never held as text):
 /// it fits `width` (the title column gives way), overdue rows in red.
-pub fn write_task_table(
+pub fn write_task_table<I: Iterator<Item = TaskRow>>(
     out: &mut dyn Write,
     lang: Lang,
-    rows: &[TaskRow],
+    rows: impl Fn() -> I,
     width: Option<usize>,
 ) -> std::io::Result<()> {
     let paint = color();
@@ -570,8 +570,8 @@ pub fn write_task_table(
     for (i, h) in headers.iter().take(5).enumerate() {
         w[i] = h.chars().count();
     }
-    for r in rows {
-        let c = task_cells(lang, r);
+    for r in rows() {
+        let c = task_cells(lang, &r);
         for i in 0..5 {
             w[i] = w[i].max(c[i].chars().count());
         }
@@ -597,8 +597,8 @@ pub fn write_task_table(
         "{}",
         if paint { head.bold().to_string() } else { head }
     )?;
-    for r in rows {
-        let c = task_cells(lang, r);
+    for r in rows() {
+        let c = task_cells(lang, &r);
         let title = if title_width == usize::MAX {
             r.title.clone()
         } else {
@@ -656,16 +656,32 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
     let format = args.format;
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
-            let rows = store.tasks(&filter, &ctx.clock).await?;
-            // Written as it is formatted, through a buffer: no second copy of a long list.
+            let list = store.task_list(&filter, &ctx.clock).await?;
+            if let Some(e) = list.rows().find_map(Result::err) {
+                return Err(e);
+            }
+            let rows = || list.rows().filter_map(Result::ok);
+            // Written as it is formatted, through a buffer: a long list is never held as text.
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             let _ = match format {
-                ListFormat::Json => serde_json::to_writer_pretty(&mut stdout, &rows)
-                    .map_err(std::io::Error::other)
-                    .and_then(|_| writeln!(stdout)),
+                ListFormat::Json => {
+                    let mut result = stdout.write_all(b"[");
+                    for (i, r) in rows().enumerate() {
+                        if result.is_err() {
+                            break;
+                        }
+                        result = stdout
+                            .write_all(if i == 0 { b"\n" } else { b",\n" })
+                            .and_then(|_| {
+                                serde_json::to_writer_pretty(&mut stdout, &r)
+                                    .map_err(std::io::Error::other)
+                            });
+                    }
+                    result.and_then(|_| stdout.write_all(b"\n]\n"))
+                }
                 ListFormat::Csv => {
                     let mut result = stdout.write_all(b"id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late\n");
-                    for r in &rows {
+                    for r in rows() {
                         if result.is_err() {
                             break;
                         }
@@ -689,10 +705,10 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
                     }
                     result
                 }
-                ListFormat::Table if rows.is_empty() => {
+                ListFormat::Table if list.is_empty() => {
                     writeln!(stdout, "{}", strings::no_tasks(ctx.lang))
                 }
-                ListFormat::Table => write_task_table(&mut stdout, ctx.lang, &rows, table_width()),
+                ListFormat::Table => write_task_table(&mut stdout, ctx.lang, rows, table_width()),
             };
             let _ = stdout.flush();
             Ok(EXIT_OK)

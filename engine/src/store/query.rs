@@ -25,6 +25,26 @@ pub struct TaskFilter {
     pub archived: bool,
 }
 
+/// The tasks of `Store::task_list`, as read: per plan, its "today" and the aggregated rows.
+pub struct TaskList {
+    parts: Vec<(String, NaiveDate, Option<String>)>,
+}
+
+impl TaskList {
+    /// The rows, built one at a time, in order.
+    pub fn rows(&self) -> impl Iterator<Item = Result<TaskRow, StoreError>> + '_ {
+        self.parts.iter().flat_map(|(plan, today, all)| {
+            agg::rows(all.as_deref()).map(move |f| task_row_from_fields(&f, plan, *today))
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts
+            .iter()
+            .all(|(_, _, all)| all.as_deref().is_none_or(str::is_empty))
+    }
+}
+
 /// One task as `cnrm tasks --format json` shows it (the contract's keys, and a few more).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskRow {
@@ -223,7 +243,17 @@ impl Store {
         filter: &TaskFilter,
         clock: &Clock,
     ) -> Result<Vec<TaskRow>, StoreError> {
-        let mut out = Vec::new();
+        self.task_list(filter, clock).await?.rows().collect()
+    }
+
+    /// `cnrm tasks` for long lists: the matching tasks as read (one text per plan), turned into
+    /// rows one at a time by `TaskList::rows`, so 100,000 tasks are never all held as rows.
+    pub async fn task_list(
+        &self,
+        filter: &TaskFilter,
+        clock: &Clock,
+    ) -> Result<TaskList, StoreError> {
+        let mut parts = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
             let mut sql = format!(
@@ -283,11 +313,9 @@ impl Store {
                 q = q.bind(a);
             }
             let all: Option<String> = q.fetch_one(&self.pool).await?.try_get(0)?;
-            for f in agg::rows(all.as_deref()) {
-                out.push(task_row_from_fields(&f, &plan, today)?);
-            }
+            parts.push((plan, today, all));
         }
-        Ok(out)
+        Ok(TaskList { parts })
     }
 
     /// Finds which plan holds task `id` (several plans may use the same ids).
