@@ -3,6 +3,10 @@
 //!
 //! cargo run --release --example tui_bench -- DATABASE [PLAN]
 
+// The same allocator as the `cnrm` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cnrm_engine::clock::Clock;
 use cnrm_engine::store::Store;
 use cnrm_engine::Lang;
