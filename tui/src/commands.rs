@@ -942,13 +942,8 @@ fn parse_day(lang: Lang, text: &Option<String>) -> Result<Option<chrono::NaiveDa
 }
 
 fn parse_number(lang: Lang, what: &str, text: &str, signed: bool) -> Result<f64, u8> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    let cleaned = cleaned.replace(',', ".");
-    match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() && (signed || v >= 0.0) => Ok(v),
+    match crate::ui::state::parse_number(text) {
+        Some(v) if signed || v >= 0.0 => Ok(v),
         _ => {
             eprintln!(
                 "{}: {}",
@@ -1010,12 +1005,7 @@ pub fn task_spend(g: &Global, args: &cli::TaskSpendArgs) -> u8 {
                 }
                 _ => money(amount_plan, &plan_currency),
             };
-            println!(
-                "{}",
-                strings::spent(ctx.lang, &id, &shown, "")
-                    .trim_end()
-                    .replace("  ", " ")
-            );
+            println!("{}", strings::spent(ctx.lang, &id, &shown));
             Ok(EXIT_OK)
         })
     })

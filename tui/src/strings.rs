@@ -165,11 +165,12 @@ pub fn task_set_done(lang: Lang, id: &str, from: &str, to: &str, progress: i64) 
     )
 }
 
-pub fn spent(lang: Lang, id: &str, amount: &str, currency: &str) -> String {
+/// `amount` carries its currency (`1 250 000 FCFA`).
+pub fn spent(lang: Lang, id: &str, amount: &str) -> String {
     tr!(
         lang,
-        "{id} : dépense de {amount} {currency} enregistrée",
-        "{id}: spending of {amount} {currency} recorded"
+        "{id} : dépense de {amount} enregistrée",
+        "{id}: spending of {amount} recorded"
     )
 }
 

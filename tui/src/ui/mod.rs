@@ -110,12 +110,7 @@ async fn run_effect(
                 )
                 .await;
             done(r.map(|(_, a, c)| {
-                let amount = cnrm_engine::text::group_thousands(a);
-                tr!(
-                    lang,
-                    "{task} : dépense de {amount} {c} enregistrée",
-                    "{task}: spending of {amount} {c} recorded"
-                )
+                crate::strings::spent(lang, &task, &cnrm_engine::text::money(a, &c))
             }))
         }
         Effect::RecordIndicator { id, value } => {
