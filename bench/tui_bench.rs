@@ -1,4 +1,4 @@
-//! Terminal UI benchmark: loads a plan from a database, then times keystrokes (update + render
+//! Terminal UI benchmark: draws the dashboard from the overview, loads the whole plan, then times keystrokes (update + render
 //! into ratatui's TestBackend, 160x48) and prints the median and 99th percentile.
 //!
 //! cargo run --release --example tui_bench -- DATABASE [PLAN]
@@ -41,16 +41,24 @@ fn main() {
         .build()
         .expect("runtime");
     let start = Instant::now();
-    let snapshot = rt
+    let mut state = State::new(Lang::Fr);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    // As `cnrm tui` does: the dashboard by SQL aggregates first, then the whole plan.
+    let (store, overview) = rt
         .block_on(async {
             let store = Store::open(&db).await?;
-            store.snapshot(plan.as_deref(), &Clock::System).await
+            let overview = store.overview(plan.as_deref(), &Clock::System).await?;
+            Ok::<_, cnrm_engine::store::StoreError>((store, overview))
         })
+        .unwrap_or_else(|e| panic!("{}", e.message(Lang::En)));
+    update(&mut state, Action::Previewed(Box::new(overview)));
+    terminal.draw(|f| view::draw(f, &state)).expect("draw");
+    let dashboard = start.elapsed();
+    let snapshot = rt
+        .block_on(store.snapshot(plan.as_deref(), &Clock::System))
         .unwrap_or_else(|e| panic!("{}", e.message(Lang::En)));
     let loaded = start.elapsed();
     let tasks = snapshot.tasks.len();
-    let mut state = State::new(Lang::Fr);
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
     update(&mut state, Action::Loaded(Box::new(snapshot)));
     terminal.draw(|f| view::draw(f, &state)).expect("draw");
     let first = start.elapsed();
@@ -84,7 +92,8 @@ fn main() {
     times.sort();
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
     println!(
-        "{tasks} tasks: read from the database in {:.0} ms, first full frame at {:.0} ms; keystroke (update + render 160x48): p50 {:.2} ms, p99 {:.2} ms over {} keys; peak memory {:.0} MB",
+        "{tasks} tasks: dashboard drawn at {:.0} ms (opened, overview read, rendered), whole plan read at {:.0} ms, every screen ready at {:.0} ms; keystroke (update + render 160x48): p50 {:.2} ms, p99 {:.2} ms over {} keys; peak memory {:.0} MB",
+        dashboard.as_secs_f64() * 1000.0,
         loaded.as_secs_f64() * 1000.0,
         first.as_secs_f64() * 1000.0,
         pct(0.5).as_secs_f64() * 1000.0,

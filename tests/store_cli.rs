@@ -153,6 +153,24 @@ fn filters_and_formats_of_tasks() {
     let overdue = list(&["--overdue"]);
     assert_eq!(overdue.len(), 11, "{overdue:?}");
     assert!(overdue.contains(&"axe-6.a2@2025-03-31".to_string()));
+    // `--count` says how many tasks the same filters list.
+    let count = |args: &[&str]| -> String {
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(["tasks", "--count"]).args(args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out.trim().to_string()
+    };
+    assert_eq!(count(&["--overdue"]), overdue.len().to_string());
+    assert_eq!(count(&[]), list(&[]).len().to_string());
+    assert_eq!(
+        count(&["--owner", "msds", "--priority", "axe-4"]),
+        list(&["--owner", "msds", "--priority", "axe-4"])
+            .len()
+            .to_string()
+    );
+    // Overdue tasks come by deadline (then plan order), as the full list shows them.
+    let all = list(&[]);
+    let in_list_order: Vec<&String> = all.iter().filter(|id| overdue.contains(id)).collect();
+    assert_eq!(overdue.iter().collect::<Vec<_>>(), in_list_order);
     assert!(list(&["--owner", "msds"])
         .iter()
         .all(|id| ["axe-2.a6", "axe-4.a1", "axe-4.a2", "axe-4.a3"].contains(&id.as_str())));

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod overview;
 mod plan_check;
 mod plan_schema;
 mod remind;

@@ -252,6 +252,82 @@ pub fn dashboard(s: &Snapshot) -> Dashboard {
     }
 }
 
+/// The tasks of one priority with one status, summed by the database (see `Overview`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub priority: String,
+    pub status: Status,
+    pub count: usize,
+    /// Tasks whose deadline is before today.
+    pub past: usize,
+    /// Tasks whose deadline is today or within the next 14 days.
+    pub soon: usize,
+    pub progress_sum: i64,
+    pub money: Money,
+}
+
+/// The dashboard, read by SQL aggregates before the whole plan: its figures and a snapshot that
+/// holds only the next deadlines' tasks (no indicators, outbox or history). The terminal UI
+/// draws it at once with 100,000 tasks, then the whole snapshot replaces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub snapshot: Snapshot,
+    pub dashboard: Dashboard,
+}
+
+/// `dashboard`'s figures from per-(priority, status) sums, by the same rules: overdue and due
+/// soon count active tasks only, progress is the mean over tasks neither cancelled nor suspended.
+/// `next` is the number of next-deadline tasks, in order, at the start of `s.tasks`.
+pub fn dashboard_of_groups(s: &Snapshot, groups: &[Group], next: usize) -> Dashboard {
+    let figures = |id: &str, title: &str, only: Option<&str>| {
+        let mut counts = Counts::default();
+        let mut money = Money::default();
+        let (mut sum, mut n) = (0i64, 0usize);
+        for g in groups
+            .iter()
+            .filter(|g| only.is_none_or(|p| g.priority == p))
+        {
+            counts.total += g.count;
+            *counts
+                .by_status
+                .entry(g.status.as_str().to_string())
+                .or_default() += g.count;
+            if g.status.is_active() {
+                counts.overdue += g.past;
+                counts.due_soon += g.soon;
+            }
+            if g.status == Status::Done {
+                counts.done += g.count;
+            }
+            if !matches!(g.status, Status::Cancelled | Status::Suspended) {
+                sum += g.progress_sum;
+                n += g.count;
+            }
+            money.planned += g.money.planned;
+            money.secured += g.money.secured;
+            money.pledged += g.money.pledged;
+            money.needed += g.money.needed;
+            money.spent += g.money.spent;
+        }
+        PriorityFigures {
+            id: id.to_string(),
+            title: title.to_string(),
+            progress: if n > 0 { sum as f64 / n as f64 } else { 0.0 },
+            counts,
+            money,
+        }
+    };
+    Dashboard {
+        priorities: s
+            .priorities
+            .iter()
+            .map(|p| figures(&p.id, &p.title, Some(&p.id)))
+            .collect(),
+        total: figures(&s.plan_id, &s.plan_title, None),
+        next_deadlines: (0..next).collect(),
+    }
+}
+
 /// Workload per owner (tasks they lead; a co-led task counts for each).
 pub fn owners(s: &Snapshot) -> Vec<OwnerFigures> {
     s.owners

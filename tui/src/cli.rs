@@ -287,6 +287,9 @@ pub struct TasksArgs {
     /// Format de sortie / output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// N'afficher que le nombre de tâches / print only how many tasks match
+    #[arg(long)]
+    pub count: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -654,12 +654,16 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
         archived: args.archived,
     };
     let format = args.format;
+    let count = args.count;
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
-            let list = store.task_list(&filter, &ctx.clock).await?;
-            if let Some(e) = list.rows().find_map(Result::err) {
-                return Err(e);
+            if count {
+                // A bare number (valid in every format), as `task count` prints it.
+                println!("{}", store.count_tasks(&filter, &ctx.clock).await?);
+                return Ok(EXIT_OK);
             }
+            let list = store.task_list(&filter, &ctx.clock).await?;
+            list.check()?;
             let rows = || list.rows().filter_map(Result::ok);
             // Written as it is formatted, through a buffer: a long list is never held as text.
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());

@@ -8,6 +8,10 @@
 
 pub(super) const FIELD: &str = "\u{1f}";
 pub(super) const ROW: &str = "\u{1e}";
+/// The same separators as characters: splitting on a `char` is a memchr, on a `&str` a much
+/// slower substring search.
+const FIELD_CHAR: char = '\u{1f}';
+const ROW_CHAR: char = '\u{1e}';
 
 /// `string_agg(f1 || $2 || f2 ..., $3 [ORDER BY order])`.
 pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> String {
@@ -25,9 +29,9 @@ pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> Str
 /// The rows of an aggregated value, each split into its fields.
 pub(super) fn rows(all: Option<&str>) -> impl Iterator<Item = Vec<&str>> {
     all.unwrap_or("")
-        .split(ROW)
+        .split(ROW_CHAR)
         .filter(|l| !l.is_empty())
-        .map(|l| l.split(FIELD).collect())
+        .map(|l| l.split(FIELD_CHAR).collect())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! "Today" is computed per plan in the plan's time zone from the caller's clock, and the overdue
 //! and due-within filters run in SQL on the (plan, archived, status, deadline) index.
 
-use super::{agg, Store, StoreError};
+use super::{agg, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::text::fold;
 use crate::workflow::{days_late, is_overdue, Status};
@@ -36,6 +36,17 @@ impl TaskList {
         self.parts.iter().flat_map(|(plan, today, all)| {
             agg::rows(all.as_deref()).map(move |f| task_row_from_fields(&f, plan, *today))
         })
+    }
+
+    /// Fails if a row is unreadable (too few fields), without building the rows: then
+    /// `rows().filter_map(Result::ok)` yields every row.
+    pub fn check(&self) -> Result<(), StoreError> {
+        for (_, _, all) in &self.parts {
+            if let Some(f) = agg::rows(all.as_deref()).find(|f| f.len() < ROW_FIELDS) {
+                return Err(unreadable(f.len()));
+            }
+        }
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -118,12 +129,27 @@ pub struct TaskDetail {
     pub history: Vec<HistoryEntry>,
 }
 
+/// A stored `YYYY-MM-DD` day (read for every listed task: no format string to interpret).
 pub(super) fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
+/// A stored JSON array of ids (`["dgme","oim"]`); ids without escapes are split directly.
 fn json_vec(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
+    let inner = s.strip_prefix("[\"").and_then(|r| r.strip_suffix("\"]"));
+    match inner {
+        Some(inner) if !inner.contains('\\') => inner.split("\",\"").map(str::to_string).collect(),
+        _ => serde_json::from_str(s).unwrap_or_default(),
+    }
 }
 
 pub(super) fn tz_of(name: &str) -> chrono_tz::Tz {
@@ -144,17 +170,21 @@ pub(super) fn row_fields() -> Vec<String> {
 
 pub(super) const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
 
+/// How many fields `ROW_COLUMNS` are.
+const ROW_FIELDS: usize = 11;
+
+fn unreadable(fields: usize) -> StoreError {
+    StoreError::Sql(format!("unreadable task row ({fields} fields)"))
+}
+
 /// One task from its aggregated fields (those of `ROW_COLUMNS`, in order, then possibly more).
 pub(super) fn task_row_from_fields(
     f: &[&str],
     plan: &str,
     today: NaiveDate,
 ) -> Result<TaskRow, StoreError> {
-    if f.len() < 11 {
-        return Err(StoreError::Sql(format!(
-            "unreadable task row ({} fields)",
-            f.len()
-        )));
+    if f.len() < ROW_FIELDS {
+        return Err(unreadable(f.len()));
     }
     let status: Status = f[7].parse().unwrap_or(Status::Todo);
     let deadline = (!f[5].is_empty()).then(|| f[5].to_string());
@@ -212,6 +242,56 @@ fn like_escape(text: &str) -> String {
     out
 }
 
+/// The SQL conditions of `filter` (each starting with ` AND `), appending their values to
+/// `args` (whose `$N` they use).
+fn where_clause(filter: &TaskFilter, today: NaiveDate, args: &mut Vec<String>) -> String {
+    let mut sql = String::new();
+    let mut arg = |v: String| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    if !filter.archived {
+        sql.push_str(" AND archived = 0");
+    }
+    if let Some(p) = &filter.priority {
+        let ph = arg(p.clone());
+        sql.push_str(&format!(" AND priority_id = {ph}"));
+    }
+    if let Some(o) = &filter.owner {
+        // `owners` holds a JSON array of ids; quoted, an id cannot match part of another.
+        let ph = arg(format!("%\"{}\"%", like_escape(o)));
+        sql.push_str(&format!(" AND owners LIKE {ph} ESCAPE '\\'"));
+    }
+    if !filter.statuses.is_empty() {
+        let list: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| arg(s.as_str().to_string()))
+            .collect();
+        sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
+    }
+    if filter.overdue {
+        let ph = arg(today.to_string());
+        sql.push_str(&format!(
+            " AND status IN {ACTIVE} AND deadline IS NOT NULL AND deadline < {ph}"
+        ));
+    }
+    if let Some(days) = filter.due_within {
+        let limit = today + chrono::Duration::days(i64::from(days));
+        let from = arg(today.to_string());
+        let to = arg(limit.to_string());
+        sql.push_str(&format!(
+            " AND status IN {ACTIVE} AND deadline >= {from} AND deadline <= {to}"
+        ));
+    }
+    if let Some(text) = &filter.search {
+        let pattern = format!("%{}%", like_escape(&fold(text)));
+        let ph = arg(pattern);
+        sql.push_str(&format!(" AND search_text LIKE {ph} ESCAPE '\\'"));
+    }
+    sql
+}
+
 const ACTIVE: &str = "('todo', 'in_progress', 'blocked')";
 
 impl Store {
@@ -256,58 +336,29 @@ impl Store {
         let mut parts = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
-            let mut sql = format!(
-                "SELECT {} FROM tasks WHERE plan_id = $1",
-                agg::aggregate(
-                    &row_fields(),
-                    Some("CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position")
-                )
-            );
             let mut args: Vec<String> =
                 vec![plan.clone(), agg::FIELD.to_string(), agg::ROW.to_string()];
-            let arg = |v: String, args: &mut Vec<String>| {
-                args.push(v);
-                format!("${}", args.len())
+            let conditions = where_clause(filter, today, &mut args);
+            // Overdue and due-within tasks all have a deadline: their order is the one of the
+            // `tasks_deadline` index.
+            let order = if filter.overdue || filter.due_within.is_some() {
+                "deadline, position"
+            } else {
+                "CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position"
             };
-            if !filter.archived {
-                sql.push_str(" AND archived = 0");
-            }
-            if let Some(p) = &filter.priority {
-                let ph = arg(p.clone(), &mut args);
-                sql.push_str(&format!(" AND priority_id = {ph}"));
-            }
-            if let Some(o) = &filter.owner {
-                // `owners` holds a JSON array of ids; quoted, an id cannot match part of another.
-                let ph = arg(format!("%\"{}\"%", like_escape(o)), &mut args);
-                sql.push_str(&format!(" AND owners LIKE {ph} ESCAPE '\\'"));
-            }
-            if !filter.statuses.is_empty() {
-                let list: Vec<String> = filter
-                    .statuses
-                    .iter()
-                    .map(|s| arg(s.as_str().to_string(), &mut args))
-                    .collect();
-                sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
-            }
-            if filter.overdue {
-                let ph = arg(today.to_string(), &mut args);
-                sql.push_str(&format!(
-                    " AND status IN {ACTIVE} AND deadline IS NOT NULL AND deadline < {ph}"
-                ));
-            }
-            if let Some(days) = filter.due_within {
-                let limit = today + chrono::Duration::days(i64::from(days));
-                let from = arg(today.to_string(), &mut args);
-                let to = arg(limit.to_string(), &mut args);
-                sql.push_str(&format!(
-                    " AND status IN {ACTIVE} AND deadline >= {from} AND deadline <= {to}"
-                ));
-            }
-            if let Some(text) = &filter.search {
-                let pattern = format!("%{}%", like_escape(&fold(text)));
-                let ph = arg(pattern, &mut args);
-                sql.push_str(&format!(" AND search_text LIKE {ph} ESCAPE '\\'"));
-            }
+            let sql = match self.backend {
+                // SQLite sorts the rows of an aggregate's ORDER BY even when an index already
+                // gives them in order; an ordered sub-query is kept in order (an aggregate query
+                // never flattens a sub-query with ORDER BY).
+                Backend::Sqlite => format!(
+                    "SELECT {} FROM (SELECT {ROW_COLUMNS} FROM tasks WHERE plan_id = $1{conditions} ORDER BY {order}) AS t",
+                    agg::aggregate(&row_fields(), None)
+                ),
+                Backend::Postgres => format!(
+                    "SELECT {} FROM tasks WHERE plan_id = $1{conditions}",
+                    agg::aggregate(&row_fields(), Some(order))
+                ),
+            };
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for a in args {
                 q = q.bind(a);
@@ -316,6 +367,23 @@ impl Store {
             parts.push((plan, today, all));
         }
         Ok(TaskList { parts })
+    }
+
+    /// `cnrm tasks --count`: how many tasks match every filter (read from the indexes alone when
+    /// the filters allow, as `--overdue` does).
+    pub async fn count_tasks(&self, filter: &TaskFilter, clock: &Clock) -> Result<i64, StoreError> {
+        let mut total = 0;
+        for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
+            let mut args: Vec<String> = vec![plan];
+            let conditions = where_clause(filter, clock.today(tz), &mut args);
+            let sql = format!("SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}");
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for a in args {
+                q = q.bind(a);
+            }
+            total += q.fetch_one(&self.pool).await?.try_get::<i64, _>(0)?;
+        }
+        Ok(total)
     }
 
     /// Finds which plan holds task `id` (several plans may use the same ids).
@@ -470,6 +538,27 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stored_id_lists_are_read() {
+        assert_eq!(super::json_vec(r#"["dgme","oim"]"#), ["dgme", "oim"]);
+        assert_eq!(super::json_vec(r#"["dgme"]"#), ["dgme"]);
+        assert!(super::json_vec("[]").is_empty());
+        assert_eq!(super::json_vec(r#"["a\"b", "c"]"#), ["a\"b", "c"]);
+    }
+
+    #[test]
+    fn stored_days_are_read() {
+        use chrono::NaiveDate;
+        assert_eq!(
+            super::parse_day("2025-09-30"),
+            NaiveDate::from_ymd_opt(2025, 9, 30)
+        );
+        assert_eq!(super::parse_day("2025-02-30"), None);
+        assert_eq!(super::parse_day("2025-9-30"), None);
+        assert_eq!(super::parse_day("2025-09-3x"), None);
+        assert_eq!(super::parse_day(""), None);
+    }
+
     #[test]
     fn like_wildcards_are_literal() {
         assert_eq!(super::like_escape("st_cnrm 100%"), "st\\_cnrm 100\\%");

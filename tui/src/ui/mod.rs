@@ -41,6 +41,11 @@ async fn run_effect(
         note,
     };
     match effect {
+        Effect::Preview => store
+            .overview(plan, &ctx.clock)
+            .await
+            .ok()
+            .map(|o| Action::Previewed(Box::new(o))),
         Effect::Load { force } => {
             let now = store.change_marker().await.unwrap_or_default();
             if !force && now == *marker {
@@ -214,6 +219,8 @@ pub fn run(ctx: Ctx, plan: Option<String>) -> u8 {
         }
     };
     let mut state = State::new(lang);
+    // The dashboard's figures first (milliseconds), then the whole plan.
+    let _ = effect_tx.send(Effect::Preview);
     let _ = effect_tx.send(Effect::Load { force: true });
     let mut last_refresh = Instant::now();
     let mut code = crate::EXIT_OK;

@@ -84,6 +84,8 @@ pub struct Form {
 /// What the worker must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Read the dashboard's figures by SQL aggregates (fast), before the first `Load`.
+    Preview,
     /// Reload the snapshot if anything changed (or always when `force`).
     Load {
         force: bool,
@@ -117,6 +119,8 @@ pub enum Effect {
 #[derive(Debug, Clone)]
 pub enum Action {
     Key(KeyEvent),
+    /// The dashboard's figures, before the whole plan (see `figures::Overview`).
+    Previewed(Box<figures::Overview>),
     Loaded(Box<Snapshot>),
     DetailLoaded(Box<TaskDetail>),
     /// A change was recorded (message for the status line), or failed (error).
@@ -169,6 +173,8 @@ pub struct State {
     pub help: bool,
     pub status_line: Option<(bool, String)>,
     pub loading: bool,
+    /// `data` is an overview (the dashboard only) while the whole plan loads.
+    pub partial: bool,
     pub quit: bool,
 }
 
@@ -195,6 +201,7 @@ impl State {
             help: false,
             status_line: None,
             loading: true,
+            partial: false,
             quit: false,
         }
     }
@@ -289,6 +296,7 @@ impl State {
         };
         self.data = Some(data);
         self.loading = false;
+        self.partial = false;
         self.refilter();
         // Keep the cursor on the same task across refreshes.
         if let (Some(id), Some(d)) = (selected_id, &self.data) {
@@ -312,6 +320,15 @@ impl State {
 /// Maps a key to what it means on the current screen.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
+        Action::Previewed(o) => {
+            // Only before the whole plan arrives: never replace complete data by a preview.
+            if state.data.is_none() {
+                state.figures.dashboard = o.dashboard;
+                state.data = Some(o.snapshot);
+                state.partial = true;
+            }
+            vec![]
+        }
         Action::Loaded(data) => {
             state.set_data(*data);
             vec![]

@@ -61,14 +61,14 @@ pub fn draw(f: &mut Frame, state: &State) {
     let lang = state.lang;
     let header = match &state.data {
         Some(d) => {
-            let late = d.tasks.iter().filter(|t| t.row.overdue).count();
+            let counts = &state.figures.dashboard.total.counts;
             format!(
                 " cnrm · {} · {} · {} {} · {} {}",
                 d.plan_title,
                 french_date(&d.today.to_string()),
-                d.tasks.len(),
+                counts.total,
                 word(lang, "tâches", "tasks"),
-                late,
+                counts.overdue,
                 word(lang, "en retard", "overdue")
             )
         }
@@ -92,6 +92,10 @@ pub fn draw(f: &mut Frame, state: &State) {
     );
     match &state.data {
         None => f.render_widget(Paragraph::new(text::loading(lang)), body),
+        // An overview holds the dashboard only; the other screens wait for the whole plan.
+        Some(_) if state.partial && state.screen != Screen::Dashboard => {
+            f.render_widget(Paragraph::new(text::loading(lang)), body)
+        }
         Some(d) => match state.screen {
             Screen::Dashboard => dashboard(f, body, d, &state.figures, lang),
             Screen::Tasks => tasks(f, body, d, state),
