@@ -11,7 +11,7 @@ pub(super) const ROW: &str = "\u{1e}";
 /// The same separators as characters: splitting on a `char` is a memchr, on a `&str` a much
 /// slower substring search.
 const FIELD_CHAR: char = '\u{1f}';
-const ROW_CHAR: char = '\u{1e}';
+pub(super) const ROW_CHAR: char = '\u{1e}';
 
 /// `string_agg(f1 || $2 || f2 ..., $3 [ORDER BY order])`.
 pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> String {
@@ -24,6 +24,11 @@ pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> Str
         Some(o) => format!("string_agg({joined}, CAST($3 AS TEXT) ORDER BY {o})"),
         None => format!("string_agg({joined}, CAST($3 AS TEXT))"),
     }
+}
+
+/// The fields of one aggregated row.
+pub(super) fn fields(row: &str) -> Vec<&str> {
+    row.split(FIELD_CHAR).collect()
 }
 
 /// The rows of an aggregated value, each split into its fields.

@@ -736,8 +736,37 @@ impl Store {
         progress: &dyn Fn(u64, u64),
     ) -> Result<ApplyReport, StoreError> {
         let sha = sha256_hex(source.as_bytes());
+        self.write_cache(true).await?;
+        let result = self
+            .apply_in_transaction(
+                plan,
+                source,
+                source_name,
+                actor,
+                message,
+                clock,
+                progress,
+                &sha,
+            )
+            .await;
+        self.write_cache(false).await?;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn apply_in_transaction(
+        &self,
+        plan: &Plan,
+        source: &str,
+        source_name: &str,
+        actor: &str,
+        message: Option<&str>,
+        clock: &Clock,
+        progress: &dyn Fn(u64, u64),
+        sha: &str,
+    ) -> Result<ApplyReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(computed) = compute(&mut tx, plan, &sha).await? else {
+        let Some(computed) = compute(&mut tx, plan, sha).await? else {
             tx.rollback().await?;
             return unchanged_report(self, plan).await;
         };
@@ -770,7 +799,7 @@ impl Store {
         .bind(serde_json::to_string(&plan.exchange_rates).unwrap_or_else(|_| "{}".into()))
         .bind(source)
         .bind(source_name)
-        .bind(&sha)
+        .bind(sha)
         .bind(revision)
         .bind(&at)
         .bind(serde_json::to_string(&StoredPolicy::from_policy(&plan.reminders)).unwrap_or_default())
@@ -854,7 +883,7 @@ impl Store {
             .bind(revision)
             .bind(actor)
             .bind(&at)
-            .bind(&sha)
+            .bind(sha)
             .bind(message)
             .bind(changes)
             .execute(&mut *tx)

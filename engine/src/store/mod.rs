@@ -21,7 +21,7 @@ pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskList, TaskRow};
 use crate::lang::Lang;
 use crate::tr;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, Executor, Row, Transaction};
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -213,7 +213,7 @@ impl Store {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute(
-                            "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;",
+                            "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -4000;",
                         )
                         .await?;
                     }
@@ -275,6 +275,18 @@ impl Store {
 
     pub async fn close(self) {
         self.pool.close().await;
+    }
+
+    /// SQLite's page cache: small for reading (a list reads each page once; 4 MB), large while
+    /// an apply writes (64 MB: pages written twice stay in memory instead of spilling).
+    async fn write_cache(&self, large: bool) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            let kib = if large { -64000 } else { -4000 };
+            sqlx::query(AssertSqlSafe(format!("PRAGMA cache_size = {kib}")))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A transaction holding the write lock from its start, so two writers never interleave.

@@ -27,34 +27,66 @@ pub struct TaskFilter {
 
 /// The tasks of `Store::task_list`, as read: per plan, its "today" and the aggregated rows.
 pub struct TaskList {
-    /// Per plan: its id, its today, and the row holding the aggregated text (borrowed from the
-    /// row rather than copied out of it: a list of 100,000 tasks is 13 MB of text).
-    parts: Vec<(String, NaiveDate, AnyRow)>,
+    parts: Vec<ListPart>,
+}
+
+/// One plan's part of a `TaskList`.
+struct ListPart {
+    plan: String,
+    today: NaiveDate,
+    /// The row holding the aggregated text, borrowed from the row rather than copied out of it
+    /// (a list of 100,000 tasks is 13 MB of text).
+    row: AnyRow,
+    /// Byte ranges of the tasks in that text, in list order.
+    spans: Vec<(u32, u32)>,
+}
+
+impl ListPart {
+    fn tasks(&self) -> impl Iterator<Item = Vec<&str>> + '_ {
+        let text = aggregated(&self.row).unwrap_or("");
+        self.spans
+            .iter()
+            .map(move |(a, b)| agg::fields(text.get(*a as usize..*b as usize).unwrap_or("")))
+    }
+}
+
+/// The list order, computed here rather than by the database: SQLite sorts an aggregate's
+/// rows with their whole text (13 MB for 100,000 tasks), where sorting byte ranges by (dated
+/// first, deadline, plan position) takes a few milliseconds. Fails on an unreadable row.
+fn list_order(text: &str) -> Result<Vec<(u32, u32)>, StoreError> {
+    let too_long = || StoreError::Sql("task list larger than 4 GB".into());
+    let mut keyed: Vec<(bool, &str, i64, u32, u32)> = Vec::new();
+    let mut start = 0usize;
+    for task in text.split(agg::ROW_CHAR) {
+        let end = start + task.len();
+        if !task.is_empty() {
+            let f = agg::fields(task);
+            if f.len() < ROW_FIELDS + 1 {
+                return Err(unreadable(f.len()));
+            }
+            let position = f[ROW_FIELDS].parse().unwrap_or(0);
+            let a = u32::try_from(start).map_err(|_| too_long())?;
+            let b = u32::try_from(end).map_err(|_| too_long())?;
+            keyed.push((f[5].is_empty(), f[5], position, a, b));
+        }
+        start = end + agg::ROW_CHAR.len_utf8();
+    }
+    keyed.sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+    Ok(keyed.into_iter().map(|k| (k.3, k.4)).collect())
 }
 
 impl TaskList {
-    /// The rows, built one at a time, in order.
+    /// The rows, built one at a time, in order. Every row was checked readable when the list was
+    /// read (see `list_order`), so `rows().filter_map(Result::ok)` loses none.
     pub fn rows(&self) -> impl Iterator<Item = Result<TaskRow, StoreError>> + '_ {
-        self.parts.iter().flat_map(|(plan, today, row)| {
-            agg::rows(aggregated(row)).map(move |f| task_row_from_fields(&f, plan, *today))
+        self.parts.iter().flat_map(|p| {
+            p.tasks()
+                .map(move |f| task_row_from_fields(&f, &p.plan, p.today))
         })
     }
 
-    /// Fails if a row is unreadable (too few fields), without building the rows: then
-    /// `rows().filter_map(Result::ok)` yields every row.
-    pub fn check(&self) -> Result<(), StoreError> {
-        for (_, _, row) in &self.parts {
-            if let Some(f) = agg::rows(aggregated(row)).find(|f| f.len() < ROW_FIELDS) {
-                return Err(unreadable(f.len()));
-            }
-        }
-        Ok(())
-    }
-
     pub fn is_empty(&self) -> bool {
-        self.parts
-            .iter()
-            .all(|(_, _, row)| aggregated(row).is_none_or(str::is_empty))
+        self.parts.iter().all(|p| p.spans.is_empty())
     }
 }
 
@@ -346,37 +378,31 @@ impl Store {
             let mut args: Vec<String> =
                 vec![plan.clone(), agg::FIELD.to_string(), agg::ROW.to_string()];
             let conditions = where_clause(filter, today, &mut args);
-            // Overdue and due-within tasks all have a deadline: their order is the one of the
-            // `tasks_deadline` index.
-            let order = if filter.overdue || filter.due_within.is_some() {
-                "deadline, position"
-            } else {
-                "CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position"
-            };
-            let sql = match self.backend {
-                // SQLite sorts the rows of an aggregate's ORDER BY even when an index already
-                // gives them in order; an ordered sub-query is kept in order (an aggregate query
-                // never flattens a sub-query with ORDER BY).
-                Backend::Sqlite => format!(
-                    "SELECT {} FROM (SELECT {ROW_COLUMNS} FROM tasks{} WHERE plan_id = $1{conditions} ORDER BY {order}) AS t",
-                    agg::aggregate(&row_fields(), None),
-                    // The statistics cannot tell how few tasks an owner's pattern matches: the
-                    // `tasks_owners` index finds them without reading every row.
-                    if filter.owner.is_some() { " INDEXED BY tasks_owners" } else { "" }
-                ),
-                Backend::Postgres => format!(
-                    "SELECT {} FROM tasks WHERE plan_id = $1{conditions}",
-                    agg::aggregate(&row_fields(), Some(order))
-                ),
-            };
+            let mut fields = row_fields();
+            fields.push("CAST(position AS TEXT)".into());
+            let sql = format!(
+                "SELECT {} FROM tasks{} WHERE plan_id = $1{conditions}",
+                agg::aggregate(&fields, None),
+                // The statistics cannot tell how few tasks an owner's pattern matches: on SQLite
+                // the `tasks_owners` index finds them without reading every row.
+                if filter.owner.is_some() && self.backend == Backend::Sqlite {
+                    " INDEXED BY tasks_owners"
+                } else {
+                    ""
+                }
+            );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for a in args {
                 q = q.bind(a);
             }
             let row = q.fetch_one(&self.pool).await?;
-            // Checked here, so `aggregated` never meets a value it cannot read.
-            row.try_get::<Option<&str>, _>(0)?;
-            parts.push((plan, today, row));
+            let spans = list_order(row.try_get::<Option<&str>, _>(0)?.unwrap_or(""))?;
+            parts.push(ListPart {
+                plan,
+                today,
+                row,
+                spans,
+            });
         }
         Ok(TaskList { parts })
     }
@@ -550,6 +576,39 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lists_are_ordered_by_deadline_then_plan_position_ongoing_last() {
+        // id, priority, title, owners, partners, deadline, label, status, progress, milestone,
+        // archived, position.
+        let task = |id: &str, deadline: &str, position: u32| {
+            format!("{id}\u{1f}p\u{1f}t\u{1f}[]\u{1f}[]\u{1f}{deadline}\u{1f}l\u{1f}todo\u{1f}0\u{1f}0\u{1f}0\u{1f}{position}")
+        };
+        let text = [
+            task("c", "", 1),
+            task("b", "2025-06-30", 5),
+            task("a", "2025-06-30", 2),
+            task("d", "", 0),
+            task("e", "2025-01-15", 9),
+        ]
+        .join("\u{1e}");
+        let order = super::list_order(&text).expect("readable");
+        let ids: Vec<&str> = order
+            .iter()
+            .map(|(a, b)| {
+                text[*a as usize..*b as usize]
+                    .split('\u{1f}')
+                    .next()
+                    .unwrap_or("")
+            })
+            .collect();
+        assert_eq!(ids, ["e", "a", "b", "d", "c"]);
+        assert!(
+            super::list_order("x\u{1f}y").is_err(),
+            "a short row is an error"
+        );
+        assert!(super::list_order("").expect("empty").is_empty());
+    }
+
     #[test]
     fn stored_id_lists_are_read() {
         assert_eq!(super::json_vec(r#"["dgme","oim"]"#), ["dgme", "oim"]);
