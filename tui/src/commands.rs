@@ -232,14 +232,8 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> u8 {
 }
 
 pub fn diff(g: &Global, args: &cli::DiffArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let bytes = match read_plan_file(&args.file, ctx.lang) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
+    let bytes = or_exit!(read_plan_file(&args.file, ctx.lang));
     let (format, path) = (args.format, args.file.clone());
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
@@ -341,14 +335,8 @@ async fn apply_and_report(
 }
 
 pub fn apply(g: &Global, args: &cli::ApplyArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let bytes = match read_plan_file(&args.file, ctx.lang) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
+    let bytes = or_exit!(read_plan_file(&args.file, ctx.lang));
     let json = args.format == CheckFormat::Json;
     let (message, path) = (args.message.clone(), args.file.clone());
     with_store(&ctx, move |store, ctx| {
@@ -375,14 +363,8 @@ fn interactive() -> bool {
 /// `cnrm open FILE`: applies, then opens the terminal UI on that plan; without a terminal
 /// (a pipe, a script), it prints where the plan stands instead.
 pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let bytes = match read_plan_file(&args.file, ctx.lang) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
+    let bytes = or_exit!(read_plan_file(&args.file, ctx.lang));
     let (message, path) = (args.message.clone(), args.file.clone());
     let ui = interactive();
     let applied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
@@ -452,10 +434,7 @@ async fn print_plans(store: &Store, ctx: &Ctx) -> Result<(), StoreError> {
 }
 
 pub fn plans(g: &Global, args: &cli::FormatArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let format = args.format;
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
@@ -514,16 +493,6 @@ fn table_width() -> Option<usize> {
         .map(|(w, _)| usize::from(w).max(40))
 }
 
-fn clip(s: &str, width: usize) -> String {
-    let count = s.chars().count();
-    if count <= width {
-        return format!("{s:width$}");
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// The `cnrm tasks` table: fits `width` (the title column gives way), overdue rows in red.
 pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String {
     let mut out = Vec::new();
@@ -531,29 +500,68 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The five first cells of a task's line (id, deadline, status, progress, owners).
-fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
-    let deadline = match &r.deadline {
-        None => strings::continuous(lang).to_string(),
-        Some(d) if r.deadline_label != *d => format!("{} ({})", r.deadline_label, d),
-        Some(d) => d.clone(),
-    };
-    let status = if r.overdue {
-        format!(
-            "{} · {}",
-            r.status.label(lang),
-            strings::late_by(lang, r.days_late)
-        )
+/// Pushes `s` into `out` fitted to `width` characters: padded, or cut with `…`.
+fn push_clipped(out: &mut String, s: &str, width: usize) {
+    let count = s.chars().count();
+    if count <= width {
+        out.push_str(s);
+        out.extend(std::iter::repeat_n(' ', width - count));
     } else {
-        r.status.label(lang).to_string()
-    };
-    [
-        r.id.clone(),
-        deadline,
-        status,
-        r.progress.to_string(),
-        r.owners.join(", "),
-    ]
+        out.extend(s.chars().take(width.saturating_sub(1)));
+        out.push('…');
+    }
+}
+
+/// The cells of a task's line that need composing (deadline, status, owners), written into
+/// buffers reused from line to line: a list of 100,000 tasks allocates nothing per line.
+#[derive(Default)]
+struct Cells {
+    deadline: String,
+    status: String,
+    owners: String,
+}
+
+impl Cells {
+    fn fill(&mut self, lang: Lang, r: &TaskRow) {
+        use std::fmt::Write as _;
+        self.deadline.clear();
+        match &r.deadline {
+            None => self.deadline.push_str(strings::continuous(lang)),
+            Some(d) if r.deadline_label != *d => {
+                let _ = write!(self.deadline, "{} ({})", r.deadline_label, d);
+            }
+            Some(d) => self.deadline.push_str(d),
+        }
+        self.status.clear();
+        self.status.push_str(r.status.label(lang));
+        if r.overdue {
+            let _ = write!(self.status, " · {}", strings::late_by(lang, r.days_late));
+        }
+        self.owners.clear();
+        for (i, o) in r.owners.iter().enumerate() {
+            if i > 0 {
+                self.owners.push_str(", ");
+            }
+            self.owners.push_str(o);
+        }
+    }
+
+    /// Character widths of the five first cells (id, deadline, status, progress, owners).
+    fn widths(&self, r: &TaskRow) -> [usize; 5] {
+        [
+            r.id.chars().count(),
+            self.deadline.chars().count(),
+            self.status.chars().count(),
+            if r.progress >= 100 {
+                3
+            } else if r.progress >= 10 {
+                2
+            } else {
+                1
+            },
+            self.owners.chars().count(),
+        ]
+    }
 }
 
 /// Writes the `cnrm tasks` table line by line (a list of 100,000 tasks is never held as text):
@@ -570,10 +578,11 @@ pub fn write_task_table<I: Iterator<Item = TaskRow>>(
     for (i, h) in headers.iter().take(5).enumerate() {
         w[i] = h.chars().count();
     }
+    let mut cells = Cells::default();
     for r in rows() {
-        let c = task_cells(lang, &r);
-        for i in 0..5 {
-            w[i] = w[i].max(c[i].chars().count());
+        cells.fill(lang, &r);
+        for (wi, ci) in w.iter_mut().zip(cells.widths(&r)) {
+            *wi = (*wi).max(ci);
         }
     }
     w[4] = w[4].min(28);
@@ -582,53 +591,72 @@ pub fn write_task_table<I: Iterator<Item = TaskRow>>(
         Some(total) => total.saturating_sub(fixed).max(12),
         None => usize::MAX,
     };
-    let head = format!(
-        "{}  {}  {}  {:>w3$}  {}  {}",
-        clip(headers[0], w[0]),
-        clip(headers[1], w[1]),
-        clip(headers[2], w[2]),
-        headers[3],
-        clip(headers[4], w[4]),
-        headers[5],
-        w3 = w[3]
-    );
-    writeln!(
-        out,
-        "{}",
-        if paint { head.bold().to_string() } else { head }
-    )?;
-    for r in rows() {
-        let c = task_cells(lang, &r);
-        let title = if title_width == usize::MAX {
-            r.title.clone()
-        } else {
-            clip(&r.title, title_width).trim_end().to_string()
-        };
-        let line = format!(
-            "{}  {}  {}  {:>w3$}  {}  {}",
-            clip(&c[0], w[0]),
-            clip(&c[1], w[1]),
-            clip(&c[2], w[2]),
-            c[3],
-            clip(&c[4], w[4]),
-            title,
-            w3 = w[3]
-        );
-        let line = line.trim_end();
-        if paint && r.overdue {
-            writeln!(out, "{}", line.red())?;
-        } else {
-            writeln!(out, "{line}")?;
+    let mut line = String::new();
+    let write_line = |line: &mut String,
+                      c: [&str; 5],
+                      title: &str,
+                      red: bool,
+                      out: &mut dyn Write|
+     -> std::io::Result<()> {
+        line.clear();
+        for (i, cell) in c.iter().enumerate() {
+            if i == 3 {
+                // Progress, right-aligned.
+                let n = cell.chars().count();
+                line.extend(std::iter::repeat_n(' ', w[3].saturating_sub(n)));
+                line.push_str(cell);
+            } else {
+                push_clipped(line, cell, w[i]);
+            }
+            line.push_str("  ");
         }
+        if title_width == usize::MAX {
+            line.push_str(title);
+        } else {
+            push_clipped(line, title, title_width);
+        }
+        let trimmed = line.trim_end();
+        if paint && red {
+            writeln!(out, "{}", trimmed.red())
+        } else {
+            writeln!(out, "{trimmed}")
+        }
+    };
+    let head = [headers[0], headers[1], headers[2], headers[3], headers[4]];
+    if paint {
+        // The header in bold: composed, then painted as one piece.
+        let mut plain = Vec::new();
+        write_line(&mut line, head, headers[5], false, &mut plain)?;
+        let text = String::from_utf8_lossy(&plain);
+        writeln!(out, "{}", text.trim_end().bold())?;
+    } else {
+        write_line(&mut line, head, headers[5], false, out)?;
+    }
+    let mut progress = String::new();
+    for r in rows() {
+        use std::fmt::Write as _;
+        cells.fill(lang, &r);
+        progress.clear();
+        let _ = write!(progress, "{}", r.progress);
+        write_line(
+            &mut line,
+            [
+                &r.id,
+                &cells.deadline,
+                &cells.status,
+                &progress,
+                &cells.owners,
+            ],
+            &r.title,
+            r.overdue,
+            out,
+        )?;
     }
     Ok(())
 }
 
 pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let due_within = match &args.due_within {
         None => None,
         Some(text) => match cnrm_engine::plan::values::parse_duration(text) {
@@ -724,10 +752,7 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
 use cnrm_engine::text::money;
 
 pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let (id, plan, format) = (args.id.clone(), args.plan.clone(), args.format);
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
@@ -898,10 +923,7 @@ pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
 }
 
 pub fn task_set(g: &Global, args: &cli::TaskSetArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let req = SetRequest {
         status: args.status,
         progress: args.progress,
@@ -959,10 +981,7 @@ fn parse_number(lang: Lang, what: &str, text: &str, signed: bool) -> Result<f64,
 }
 
 pub fn task_spend(g: &Global, args: &cli::TaskSpendArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let what = if ctx.lang == Lang::Fr {
         "montant"
     } else {
@@ -1015,10 +1034,7 @@ pub fn task_spend(g: &Global, args: &cli::TaskSpendArgs) -> u8 {
 }
 
 pub fn indicator_record(g: &Global, args: &cli::IndicatorRecordArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let what = if ctx.lang == Lang::Fr {
         "valeur"
     } else {

@@ -4,6 +4,17 @@
 //! output is French by default and English with `--lang en`; JSON keys are never translated.
 #![forbid(unsafe_code)]
 
+/// The value of a `Result<T, u8>`, or returns its exit code: the opening of every command
+/// (its context, its plan file).
+macro_rules! or_exit {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(code) => return code,
+        }
+    };
+}
+
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -84,10 +84,7 @@ fn print_scan(lang: Lang, r: &ScanReport, dry: bool) {
 }
 
 pub fn remind(g: &Global, args: &cli::RemindArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let config = match smtp(ctx.lang) {
         Ok(c) => c,
         Err(code) => return code,
@@ -164,10 +161,7 @@ fn report_sent(
 }
 
 pub fn outbox(g: &Global, args: &cli::OutboxArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     if let Some(OutboxAction::Retry { id }) = args.action {
         let config = match smtp(ctx.lang) {
             Ok(Some(c)) => c,
@@ -260,10 +254,7 @@ pub fn outbox(g: &Global, args: &cli::OutboxArgs) -> u8 {
 }
 
 pub fn daemon(g: &Global, args: &cli::DaemonArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     if let Some(n) = args.next {
         return with_store(&ctx, move |store, ctx| {
             Box::pin(async move {

@@ -38,10 +38,7 @@ fn write_out(lang: Lang, output: &Option<std::path::PathBuf>, text: &str) -> u8 
 }
 
 pub fn report(g: &Global, args: &ReportArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let lang_given = std::env::args().any(|a| a == "--lang" || a.starts_with("--lang="))
         || std::env::var_os("CNRM_LANG").is_some();
     let explicit = match (&args.period, &args.from, &args.to) {
@@ -117,10 +114,7 @@ pub fn report(g: &Global, args: &ReportArgs) -> u8 {
 }
 
 pub fn ics(g: &Global, args: &IcsArgs) -> u8 {
-    let ctx = match Ctx::from_global(g) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let ctx = or_exit!(Ctx::from_global(g));
     let (plan, owner, output) = (args.plan.clone(), args.owner.clone(), args.output.clone());
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
