@@ -401,6 +401,26 @@ fn two_applies_at_the_same_moment_are_serialised() {
     }
 }
 
+/// The indexes of `tasks` in a SQLite database (a first large apply drops and rebuilds them).
+fn sqlite_task_indexes(path: &str) -> Vec<String> {
+    use sqlx::Connection;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+                .await
+                .expect("open");
+            sqlx::query_scalar::<_, String>(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' ORDER BY name",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .expect("indexes")
+        })
+}
+
 #[test]
 fn kill_during_a_large_apply_leaves_the_previous_state() {
     for db in TestDb::all() {
@@ -421,6 +441,19 @@ fn kill_during_a_large_apply_leaves_the_previous_state() {
             0
         );
         let full = start.elapsed();
+        let all_indexes = [
+            "sqlite_autoindex_tasks_1",
+            "tasks_deadline",
+            "tasks_figures",
+            "tasks_owners",
+        ];
+        if scratch.label == "sqlite" {
+            assert_eq!(
+                sqlite_task_indexes(&scratch.url),
+                all_indexes,
+                "a first large apply rebuilds the indexes it dropped"
+            );
+        }
 
         let mut child = cnrm_db(&db, NOW)
             .args(["plan", "apply", &large])
@@ -439,6 +472,13 @@ fn kill_during_a_large_apply_leaves_the_previous_state() {
             "{}: the database opens after the kill: {err}",
             db.label
         );
+        if db.label == "sqlite" {
+            assert_eq!(
+                sqlite_task_indexes(&db.url),
+                all_indexes,
+                "killed with its indexes dropped, the apply rolls the drop back"
+            );
+        }
         let plan = &json(&out)[0];
         let (_, tasks, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
         let tasks = json(&tasks);

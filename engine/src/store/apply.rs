@@ -20,6 +20,10 @@ use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 /// Rows per multi-row INSERT: well under both databases' parameter limits.
 const BATCH: usize = 400;
 
+/// Task rows from which a first apply builds its indexes after the rows (see
+/// `drop_indexes_for_bulk`).
+const BULK_ROWS: usize = 20_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rename {
     pub from: String,
@@ -685,6 +689,44 @@ fn first_placeholder(backend: Backend) -> &'static str {
     }
 }
 
+/// On SQLite, when an apply writes more task rows than the table holds and at least
+/// `BULK_ROWS` of them (a first apply of a large plan), the secondary indexes of `tasks` are
+/// dropped inside the transaction and returned as their `CREATE INDEX` statements, run once the
+/// rows are in: building an index from sorted keys beats inserting 100,000 keys at random places
+/// (measured: 1.72 s of inserts become 0.78 s plus 0.40 s of index builds; no gain at 10,000).
+/// Readers (WAL) keep the last commit's indexes; a failure rolls the drop back. PostgreSQL keeps
+/// its indexes: dropping one there would lock readers out for the whole apply.
+async fn drop_indexes_for_bulk(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    writes: usize,
+) -> Result<Vec<String>, StoreError> {
+    if backend != Backend::Sqlite || writes < BULK_ROWS {
+        return Ok(Vec::new());
+    }
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM tasks")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+    if usize::try_from(existing).unwrap_or(usize::MAX) >= writes {
+        return Ok(Vec::new());
+    }
+    let indexes = sqlx::query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL ORDER BY name",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut rebuild = Vec::new();
+    for r in indexes {
+        let name: String = r.try_get(0)?;
+        rebuild.push(r.try_get::<String, _>(1)?);
+        sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(rebuild)
+}
+
 /// The SQL statements that move one id's state to another, per kind of definition.
 fn rename_statements(table: &str) -> &'static [&'static str] {
     match table {
@@ -846,10 +888,18 @@ impl Store {
                 }
             }
             let upserts: Vec<&DefRow> = tp.upserts.iter().map(|i| &rows[*i]).collect();
+            let rebuilt = if table.name == "tasks" {
+                drop_indexes_for_bulk(&mut tx, self.backend, upserts.len()).await?
+            } else {
+                Vec::new()
+            };
             for chunk in upserts.chunks(BATCH) {
                 upsert(&mut tx, self.backend, table, &plan.id, revision, chunk).await?;
                 done += chunk.len() as u64;
                 progress(done, total);
+            }
+            for sql in rebuilt {
+                sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
             }
             if table.name == "tasks" && !tp.slips.is_empty() {
                 let first = alloc_ids(&mut tx, "slip", tp.slips.len() as i64).await?;
