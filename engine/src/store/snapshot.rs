@@ -136,11 +136,12 @@ impl Store {
         Ok(tasks)
     }
 
-    /// The plan row, its active priorities and owners: what every screen's header needs.
-    async fn plan_head(
-        &self,
-        plan_id: &str,
-    ) -> Result<(sqlx::any::AnyRow, Vec<PriorityInfo>, Vec<OwnerInfo>), StoreError> {
+    /// The plan (the only one, or `plan`) as the screens' headers need it: its row, active
+    /// priorities and owners, today in its time zone and the change marker; tasks, indicators,
+    /// outbox and history empty, for the caller to fill.
+    async fn head(&self, plan: Option<&str>, clock: &Clock) -> Result<Snapshot, StoreError> {
+        let (plan_id, tz) = self.the_plan(plan).await?;
+        let plan_id = plan_id.as_str();
         let p = sqlx::query("SELECT title, currency, revision, timezone FROM plans WHERE id = $1")
             .bind(plan_id)
             .fetch_one(&self.pool)
@@ -166,7 +167,20 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok((p, priorities, owners))
+        Ok(Snapshot {
+            plan_id: plan_id.to_string(),
+            plan_title: p.try_get(0)?,
+            currency: p.try_get(1)?,
+            revision: p.try_get(2)?,
+            today: clock.today(tz),
+            priorities,
+            owners,
+            tasks: Vec::new(),
+            indicators: Vec::new(),
+            outbox: Vec::new(),
+            history: Vec::new(),
+            marker: self.change_marker().await?,
+        })
     }
 
     /// Everything about one plan (the only one, or `plan`), at the clock's today.
@@ -175,10 +189,8 @@ impl Store {
         plan: Option<&str>,
         clock: &Clock,
     ) -> Result<Snapshot, StoreError> {
-        let (plan_id, tz) = self.the_plan(plan).await?;
-        let marker = self.change_marker().await?;
-        let today = clock.today(tz);
-        let (p, priorities, owners) = self.plan_head(&plan_id).await?;
+        let mut snapshot = self.head(plan, clock).await?;
+        let (plan_id, today) = (snapshot.plan_id.clone(), snapshot.today);
         let spent = self.spent_per_task(&plan_id).await?;
         // Sorted here rather than by the aggregate: SQLite would buffer and sort every row's text.
         let mut ordered = self
@@ -246,20 +258,11 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Snapshot {
-            plan_id,
-            plan_title: p.try_get(0)?,
-            currency: p.try_get(1)?,
-            revision: p.try_get(2)?,
-            today,
-            priorities,
-            owners,
-            tasks,
-            indicators,
-            outbox,
-            history,
-            marker,
-        })
+        snapshot.tasks = tasks;
+        snapshot.indicators = indicators;
+        snapshot.outbox = outbox;
+        snapshot.history = history;
+        Ok(snapshot)
     }
 }
 
@@ -274,11 +277,9 @@ impl Store {
         plan: Option<&str>,
         clock: &Clock,
     ) -> Result<Overview, StoreError> {
-        let (plan_id, tz) = self.the_plan(plan).await?;
-        let marker = self.change_marker().await?;
-        let today = clock.today(tz);
+        let mut snapshot = self.head(plan, clock).await?;
+        let (plan_id, today) = (snapshot.plan_id.clone(), snapshot.today);
         let soon = today + chrono::Duration::days(14);
-        let (p, priorities, owners) = self.plan_head(&plan_id).await?;
         let mut spent: HashMap<(String, String), f64> = HashMap::default();
         for r in sqlx::query(
             "SELECT t.priority_id, t.status, SUM(s.amount_plan) FROM spendings s JOIN tasks t ON t.plan_id = s.plan_id AND t.id = s.task_id WHERE s.plan_id = $1 AND t.archived = 0 GROUP BY t.priority_id, t.status",
@@ -333,7 +334,7 @@ impl Store {
         let next = format!(
             "(SELECT * FROM tasks WHERE plan_id = $1 AND archived = 0 AND status IN ('todo', 'in_progress', 'blocked') AND deadline >= $4 ORDER BY deadline, position LIMIT {NEXT_DEADLINES}) AS t"
         );
-        let tasks: Vec<TaskMoney> = self
+        snapshot.tasks = self
             .task_money(
                 &plan_id,
                 today,
@@ -346,20 +347,6 @@ impl Store {
             .into_iter()
             .map(|(_, t)| t)
             .collect();
-        let snapshot = Snapshot {
-            plan_id,
-            plan_title: p.try_get(0)?,
-            currency: p.try_get(1)?,
-            revision: p.try_get(2)?,
-            today,
-            priorities,
-            owners,
-            tasks,
-            indicators: Vec::new(),
-            outbox: Vec::new(),
-            history: Vec::new(),
-            marker,
-        };
         let dashboard = dashboard_of_groups(&snapshot, &groups, snapshot.tasks.len());
         Ok(Overview {
             snapshot,
