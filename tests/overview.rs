@@ -9,7 +9,7 @@ use cnrm_engine::plan::check_source;
 use cnrm_engine::store::{SetRequest, Store};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
-use cnrm_tui::ui::state::{update, Action, State};
+use cnrm_tui::ui::state::{update, Action, Screen, State};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -136,6 +136,12 @@ async fn agree(db: &TestDb) {
         screen(&loaded),
         "{label}: dashboards differ"
     );
+    // Until the whole plan is there, the other screens say so instead of showing a part of it.
+    first.screen = Screen::Tasks;
+    assert!(screen(&first).contains("Chargement…"), "{label}");
+    loaded.screen = Screen::Tasks;
+    assert!(!screen(&loaded).contains("Chargement…"), "{label}");
+    first.screen = Screen::Dashboard;
     // The whole plan replaces the overview; a late overview never replaces the whole plan.
     update(&mut first, Action::Loaded(Box::new(snapshot.clone())));
     assert!(
