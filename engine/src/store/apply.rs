@@ -72,7 +72,7 @@ enum Val {
 }
 
 /// A row of one of the definition tables, as the file defines it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct DefRow {
     id: String,
     hash: String,
@@ -309,10 +309,45 @@ fn reminders_json(task: &Task) -> Option<String> {
     )
 }
 
+/// The task rows of a plan (occurrences expanded), in plan order. A large plan is computed in
+/// two halves on two threads (a first apply of 100,000 tasks spends 0.37 s here); the second
+/// half's positions start after the first half's occurrences.
 fn task_rows(plan: &Plan) -> Vec<DefRow> {
+    let tasks: Vec<(&str, &Task)> = plan
+        .priorities
+        .iter()
+        .flat_map(|p| p.tasks.iter().map(move |t| (p.id.as_str(), t)))
+        .collect();
+    if tasks.len() < 4_000 {
+        return task_rows_of(plan, &tasks, 0);
+    }
+    let (first, second) = tasks.split_at(tasks.len() / 2);
+    let offset: usize = first
+        .iter()
+        .map(|(_, t)| {
+            if t.repeat.is_none() {
+                1
+            } else {
+                t.occurrences(plan.end).len()
+            }
+        })
+        .sum();
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| task_rows_of(plan, second, offset));
+        let mut rows = task_rows_of(plan, first, 0);
+        match later.join() {
+            Ok(more) => rows.extend(more),
+            Err(_) => rows.extend(task_rows_of(plan, second, offset)),
+        }
+        rows
+    })
+}
+
+/// The rows of `tasks` (priority id, task), positions numbered from `first_position`.
+fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> Vec<DefRow> {
     let mut out = Vec::new();
-    for p in &plan.priorities {
-        for t in &p.tasks {
+    for (priority, t) in tasks {
+        {
             let (resources, budgets) = resources_json(t);
             let owners = json_list(&t.owners);
             let partners = json_list(&t.partners);
@@ -338,7 +373,7 @@ fn task_rows(plan: &Plan) -> Vec<DefRow> {
                     vec![
                         Val::Text(occ.id.clone()),
                         Val::Text(t.id.clone()),
-                        Val::Text(p.id.clone()),
+                        Val::Text(priority.to_string()),
                         Val::Text(t.title.clone()),
                         Val::OptText(t.description.clone()),
                         Val::Text(owners.clone()),
@@ -356,7 +391,7 @@ fn task_rows(plan: &Plan) -> Vec<DefRow> {
                         Val::Real(budgets[2]),
                         Val::Real(budgets[3]),
                         Val::Text(search.clone()),
-                        Val::Int(out.len() as i64),
+                        Val::Int((first_position + out.len()) as i64),
                     ],
                     renamed_from,
                 );
@@ -1002,4 +1037,44 @@ async fn unchanged_report_for(store: &Store, plan_id: &str) -> Result<ApplyRepor
         unchanged,
         ..ApplyReport::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_computed_on_two_threads_are_the_rows_computed_on_one() {
+        let mut src = String::from(
+            "version: 1\nplan:\n  id: p\n  title: P\n  period: { start: 2025-01-01, end: 2027-12-31 }\nowners:\n  - { id: st, name: ST, email: st@example.ml }\npriorities:\n",
+        );
+        for p in 0..3 {
+            src.push_str(&format!(
+                "  - id: axe-{p}\n    title: Axe {p}\n    tasks:\n"
+            ));
+            for i in 0..1_500 {
+                // Every seventh task recurs, so the halves hold different numbers of rows.
+                let when = if i % 7 == 0 {
+                    "deadline: 2025-03-31, repeat: quarterly".to_string()
+                } else {
+                    format!("deadline: T{} 2026", i % 4 + 1)
+                };
+                src.push_str(&format!(
+                    "      - {{ id: t{p}-{i}, title: Tâche {i}, owner: st, {when} }}\n"
+                ));
+            }
+        }
+        let checked = crate::plan::check_source(&src, "p.yaml", crate::Lang::Fr);
+        let plan = checked.plan.expect("valid plan");
+        let all: Vec<(&str, &Task)> = plan
+            .priorities
+            .iter()
+            .flat_map(|p| p.tasks.iter().map(move |t| (p.id.as_str(), t)))
+            .collect();
+        assert!(all.len() >= 4_000, "large enough for two threads");
+        let parallel = task_rows(&plan);
+        let sequential = task_rows_of(&plan, &all, 0);
+        assert!(parallel.len() > all.len(), "occurrences expanded");
+        assert_eq!(parallel, sequential);
+    }
 }
