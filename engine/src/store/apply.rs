@@ -649,17 +649,14 @@ fn placeholders(backend: Backend, first: usize, rows: usize, cols: usize) -> Str
     s
 }
 
-async fn upsert(
-    tx: &mut Transaction<'static, Any>,
+/// The multi-row upsert of `rows` into `table`, bound and ready to execute.
+fn upsert_query<'q>(
     backend: Backend,
     table: &Table,
-    plan_id: &str,
+    plan_id: &'q str,
     revision: i64,
-    rows: &[&DefRow],
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
+    rows: &[&'q DefRow],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
     let is_tasks = table.name == "tasks";
     let mut cols: Vec<&str> = vec!["plan_id"];
     cols.extend(table.columns.iter().copied());
@@ -691,7 +688,37 @@ async fn upsert(
             q = q.bind(revision);
         }
     }
-    q.execute(&mut **tx).await?;
+    q
+}
+
+/// Upserts `rows` in multi-row statements of `BATCH` rows; each statement is bound while the
+/// database executes the one before (the two run on different threads). `done(n)` after each.
+#[allow(clippy::too_many_arguments)]
+async fn upsert_all(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    table: &Table,
+    plan_id: &str,
+    revision: i64,
+    rows: &[&DefRow],
+    done: &mut dyn FnMut(usize),
+) -> Result<(), StoreError> {
+    let mut chunks = rows.chunks(BATCH);
+    let mut next = chunks
+        .next()
+        .map(|c| (c.len(), upsert_query(backend, table, plan_id, revision, c)));
+    while let Some((n, q)) = next.take() {
+        let build = async {
+            chunks
+                .next()
+                .map(|c| (c.len(), upsert_query(backend, table, plan_id, revision, c)))
+        };
+        // Polled in order: the statement goes to the database, then the next one is bound.
+        let (result, built) = futures_util::future::join(q.execute(&mut **tx), build).await;
+        result?;
+        done(n);
+        next = built;
+    }
     Ok(())
 }
 
@@ -929,11 +956,19 @@ impl Store {
             } else {
                 Vec::new()
             };
-            for chunk in upserts.chunks(BATCH) {
-                upsert(&mut tx, self.backend, table, &plan.id, revision, chunk).await?;
-                done += chunk.len() as u64;
-                progress(done, total);
-            }
+            upsert_all(
+                &mut tx,
+                self.backend,
+                table,
+                &plan.id,
+                revision,
+                &upserts,
+                &mut |n| {
+                    done += n as u64;
+                    progress(done, total);
+                },
+            )
+            .await?;
             for sql in rebuilt {
                 sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
             }
