@@ -502,31 +502,29 @@ fn owners(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
             .style(style)
         })
         .collect();
-    let header = Row::new(vec![
-        word(lang, "Organisation", "Organisation"),
-        word(lang, "Ouvertes", "Open"),
-        word(lang, "Retard", "Late"),
-        word(lang, "Faites", "Done"),
-        word(lang, "Budget prévu", "Planned budget"),
-        word(lang, "Dépensé", "Spent"),
-    ])
-    .style(Style::new().bold());
-    let widths = [
-        Constraint::Min(14),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(20),
-        Constraint::Length(18),
-    ];
     f.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(Block::new().borders(Borders::ALL).title(word(
+        boxed_table(
+            rows,
+            [
+                (
+                    word(lang, "Organisation", "Organisation"),
+                    Constraint::Min(14),
+                ),
+                (word(lang, "Ouvertes", "Open"), Constraint::Length(8)),
+                (word(lang, "Retard", "Late"), Constraint::Length(7)),
+                (word(lang, "Faites", "Done"), Constraint::Length(7)),
+                (
+                    word(lang, "Budget prévu", "Planned budget"),
+                    Constraint::Length(20),
+                ),
+                (word(lang, "Dépensé", "Spent"), Constraint::Length(18)),
+            ],
+            word(
                 lang,
                 " Charge par organisation ",
                 " Workload per organisation ",
-            ))),
+            ),
+        ),
         area,
     );
 }
@@ -628,37 +626,28 @@ fn funding(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
         ])
         .style(Style::new().bold()),
     );
-    let header = Row::new(vec![
-        word(lang, "Priorité", "Priority"),
-        word(lang, "Prévu", "Planned"),
-        word(lang, "Acquis", "Secured"),
-        word(lang, "Promis", "Pledged"),
-        word(lang, "À chercher", "Gap"),
-        word(lang, "Dépensé", "Spent"),
-        word(lang, "Acquis %", "Secured %"),
-    ])
-    .style(Style::new().bold());
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(13),
-        Constraint::Length(13),
-        Constraint::Length(13),
-        Constraint::Length(13),
-        Constraint::Length(12),
-        Constraint::Min(8),
-    ];
     let unit = if d.currency == "XOF" {
         "FCFA"
     } else {
         d.currency.as_str()
     };
     f.render_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .block(Block::new().borders(Borders::ALL).title(format!(
+        boxed_table(
+            rows,
+            [
+                (word(lang, "Priorité", "Priority"), Constraint::Length(8)),
+                (word(lang, "Prévu", "Planned"), Constraint::Length(13)),
+                (word(lang, "Acquis", "Secured"), Constraint::Length(13)),
+                (word(lang, "Promis", "Pledged"), Constraint::Length(13)),
+                (word(lang, "À chercher", "Gap"), Constraint::Length(13)),
+                (word(lang, "Dépensé", "Spent"), Constraint::Length(12)),
+                (word(lang, "Acquis %", "Secured %"), Constraint::Min(8)),
+            ],
+            format!(
                 " {} ({unit}) ",
                 word(lang, "Financement par priorité", "Funding by priority")
-            ))),
+            ),
+        ),
         top,
     );
     let rows: Vec<Row> = fig
@@ -688,24 +677,16 @@ fn funding(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
             .style(style)
         })
         .collect();
-    let header = Row::new(vec![
-        word(lang, "Bailleur", "Funder"),
-        word(lang, "Total", "Total"),
-        word(lang, "Acquis", "Secured"),
-        word(lang, "Promis", "Pledged"),
-    ])
-    .style(Style::new().bold());
-    let widths = [
-        Constraint::Min(14),
-        Constraint::Length(15),
-        Constraint::Length(15),
-        Constraint::Length(15),
-    ];
     f.render_widget(
-        Table::new(rows, widths).header(header).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(word(lang, " Par bailleur ", " By funder ")),
+        boxed_table(
+            rows,
+            [
+                (word(lang, "Bailleur", "Funder"), Constraint::Min(14)),
+                (word(lang, "Total", "Total"), Constraint::Length(15)),
+                (word(lang, "Acquis", "Secured"), Constraint::Length(15)),
+                (word(lang, "Promis", "Pledged"), Constraint::Length(15)),
+            ],
+            word(lang, " Par bailleur ", " By funder "),
         ),
         bottom,
     );
@@ -741,28 +722,21 @@ fn indicators(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
             .style(style)
         })
         .collect();
-    let header = Row::new(vec![
-        "ID",
-        word(lang, "Indicateur", "Indicator"),
-        word(lang, "Réf.", "Base"),
-        word(lang, "Cible", "Target"),
-        word(lang, "Dernière valeur", "Latest"),
-        word(lang, "Atteinte", "Achieved"),
-    ])
-    .style(Style::new().bold());
-    let widths = [
-        Constraint::Length(9),
-        Constraint::Min(16),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(18),
-        Constraint::Length(13),
-    ];
     f.render_widget(
-        Table::new(rows, widths).header(header).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(word(lang, " Indicateurs ", " Indicators ")),
+        boxed_table(
+            rows,
+            [
+                ("ID", Constraint::Length(9)),
+                (word(lang, "Indicateur", "Indicator"), Constraint::Min(16)),
+                (word(lang, "Réf.", "Base"), Constraint::Length(6)),
+                (word(lang, "Cible", "Target"), Constraint::Length(6)),
+                (
+                    word(lang, "Dernière valeur", "Latest"),
+                    Constraint::Length(18),
+                ),
+                (word(lang, "Atteinte", "Achieved"), Constraint::Length(13)),
+            ],
+            word(lang, " Indicateurs ", " Indicators "),
         ),
         area,
     );
@@ -795,26 +769,20 @@ fn outbox(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
             .style(style)
         })
         .collect();
-    let header = Row::new(vec![
-        "#",
-        word(lang, "État", "State"),
-        word(lang, "Destinataires", "To"),
-        word(lang, "Objet", "Subject"),
-        word(lang, "Dernière erreur", "Last error"),
-    ])
-    .style(Style::new().bold());
-    let widths = [
-        Constraint::Length(5),
-        Constraint::Length(10),
-        Constraint::Length(22),
-        Constraint::Min(20),
-        Constraint::Length(20),
-    ];
     f.render_widget(
-        Table::new(rows, widths).header(header).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(word(lang, " Boîte d'envoi ", " Outbox ")),
+        boxed_table(
+            rows,
+            [
+                ("#", Constraint::Length(5)),
+                (word(lang, "État", "State"), Constraint::Length(10)),
+                (word(lang, "Destinataires", "To"), Constraint::Length(22)),
+                (word(lang, "Objet", "Subject"), Constraint::Min(20)),
+                (
+                    word(lang, "Dernière erreur", "Last error"),
+                    Constraint::Length(20),
+                ),
+            ],
+            word(lang, " Boîte d'envoi ", " Outbox "),
         ),
         area,
     );
@@ -922,4 +890,16 @@ fn draw_help(f: &mut Frame, area: Rect, state: &State) {
         ),
         r,
     );
+}
+
+/// A table with a bold header row, in a bordered block with a title.
+/// Each column is its header and its width.
+fn boxed_table<'a, const N: usize>(
+    rows: Vec<Row<'a>>,
+    columns: [(&'a str, Constraint); N],
+    title: impl Into<Line<'a>>,
+) -> Table<'a> {
+    Table::new(rows, columns.map(|(_, w)| w))
+        .header(Row::new(columns.map(|(h, _)| h)).style(Style::new().bold()))
+        .block(Block::new().borders(Borders::ALL).title(title))
 }
