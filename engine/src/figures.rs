@@ -186,9 +186,7 @@ fn counts_add(c: &mut Counts, t: &TaskRow, today: NaiveDate) {
         c.done += 1;
     }
     let soon = t
-        .deadline
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .deadline_day()
         .is_some_and(|d| d >= today && (d - today).num_days() <= 14);
     if soon && t.status.is_active() {
         c.due_soon += 1;
@@ -385,12 +383,7 @@ pub fn funders(s: &Snapshot) -> Vec<FunderFigures> {
 pub fn timeline(s: &Snapshot) -> BTreeMap<String, Vec<usize>> {
     let mut by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, t) in s.tasks.iter().enumerate() {
-        let Some(d) = t
-            .row
-            .deadline
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        else {
+        let Some(d) = t.row.deadline_day() else {
             continue;
         };
         if t.row.status.is_active() || t.row.milestone {

@@ -986,12 +986,7 @@ pub fn ics(s: &Snapshot, owner: Option<&str>, stamp: &str) -> String {
     line("CALSCALE:GREGORIAN");
     line(&format!("X-WR-CALNAME:{}", text(&s.plan_title)));
     for t in &s.tasks {
-        let Some(day) = t
-            .row
-            .deadline
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        else {
+        let Some(day) = t.row.deadline_day() else {
             continue;
         };
         if owner.is_some_and(|o| !t.row.owners.iter().any(|x| x == o))

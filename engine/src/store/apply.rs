@@ -538,10 +538,7 @@ fn classify(
 }
 
 fn days_between(old: &Option<String>, new: &Option<String>) -> Option<i64> {
-    let parse = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    };
+    let parse = |s: &Option<String>| s.as_deref().and_then(super::query::parse_day);
     Some((parse(new)? - parse(old)?).num_days())
 }
 
@@ -841,40 +838,15 @@ impl Store {
         progress: &dyn Fn(u64, u64),
     ) -> Result<ApplyReport, StoreError> {
         let sha = sha256_hex(source.as_bytes());
-        self.write_cache(true).await?;
-        let result = self
-            .apply_in_transaction(
-                plan,
-                source,
-                source_name,
-                actor,
-                message,
-                clock,
-                progress,
-                &sha,
-            )
-            .await;
-        self.write_cache(false).await?;
-        result
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn apply_in_transaction(
-        &self,
-        plan: &Plan,
-        source: &str,
-        source_name: &str,
-        actor: &str,
-        message: Option<&str>,
-        clock: &Clock,
-        progress: &dyn Fn(u64, u64),
-        sha: &str,
-    ) -> Result<ApplyReport, StoreError> {
+        let sha = sha.as_str();
         let mut tx = self.begin_write().await?;
         let Some(computed) = compute(&mut tx, plan, sha).await? else {
             tx.rollback().await?;
             return unchanged_report(self, plan).await;
         };
+        // A large page cache while this apply writes (pages written twice stay in memory);
+        // back to the reading size once it has committed.
+        self.write_cache(&mut *tx, true).await?;
         let Computed {
             mut report,
             tables,
@@ -1024,6 +996,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.write_cache(&self.pool, false).await?;
         // The query planner's statistics follow the number of tasks: without them SQLite takes
         // `plan_id = ?` for a selective condition and reads a whole plan through an index, one
         // row lookup at a time, instead of scanning the table. Recorded work is already safe.

@@ -280,12 +280,17 @@ impl Store {
     }
 
     /// SQLite's page cache: small for reading (a list reads each page once; 4 MB), large while
-    /// an apply writes (64 MB: pages written twice stay in memory instead of spilling).
-    async fn write_cache(&self, large: bool) -> Result<(), StoreError> {
+    /// an apply writes (64 MB: pages written twice stay in memory instead of spilling). Set on
+    /// the pool's one connection, through `conn` (the open transaction, or the pool); an apply
+    /// that fails keeps the large cache until the store closes.
+    async fn write_cache<'c, E>(&self, conn: E, large: bool) -> Result<(), StoreError>
+    where
+        E: Executor<'c, Database = Any>,
+    {
         if self.backend == Backend::Sqlite {
             let kib = if large { -64000 } else { -4000 };
             sqlx::query(AssertSqlSafe(format!("PRAGMA cache_size = {kib}")))
-                .execute(&self.pool)
+                .execute(conn)
                 .await?;
         }
         Ok(())

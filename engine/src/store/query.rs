@@ -109,6 +109,13 @@ pub struct TaskRow {
     pub archived: bool,
 }
 
+impl TaskRow {
+    /// The deadline as a day (`None` for an ongoing task).
+    pub fn deadline_day(&self) -> Option<NaiveDate> {
+        self.deadline.as_deref().and_then(parse_day)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanInfo {
     pub id: String,
@@ -422,27 +429,17 @@ impl Store {
         if !(filter.overdue || filter.due_within.is_some()) {
             return Ok("");
         }
-        let only = TaskFilter {
-            plan: Some(plan.to_string()),
-            overdue: filter.overdue,
-            due_within: filter.due_within,
+        let plan_tasks = TaskFilter {
             archived: filter.archived,
             ..TaskFilter::default()
         };
-        let mut args = vec![plan.to_string()];
-        let conditions = where_clause(&only, today, &mut args);
-        let mut q = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}"
-        )));
-        for a in args {
-            q = q.bind(a);
-        }
-        let matched: i64 = q.fetch_one(&self.pool).await?.try_get(0)?;
-        let total: i64 = sqlx::query("SELECT COUNT(*) FROM tasks WHERE plan_id = $1")
-            .bind(plan)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+        let in_range = TaskFilter {
+            overdue: filter.overdue,
+            due_within: filter.due_within,
+            ..plan_tasks.clone()
+        };
+        let matched = self.count_in_plan(&in_range, plan, today).await?;
+        let total = self.count_in_plan(&plan_tasks, plan, today).await?;
         Ok(if matched * 5 > total {
             " NOT INDEXED"
         } else {
@@ -455,16 +452,26 @@ impl Store {
     pub async fn count_tasks(&self, filter: &TaskFilter, clock: &Clock) -> Result<i64, StoreError> {
         let mut total = 0;
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
-            let mut args: Vec<String> = vec![plan];
-            let conditions = where_clause(filter, clock.today(tz), &mut args);
-            let sql = format!("SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}");
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for a in args {
-                q = q.bind(a);
-            }
-            total += q.fetch_one(&self.pool).await?.try_get::<i64, _>(0)?;
+            total += self.count_in_plan(filter, &plan, clock.today(tz)).await?;
         }
         Ok(total)
+    }
+
+    /// How many tasks of `plan` match `filter` (its `plan` field aside), at `today`.
+    async fn count_in_plan(
+        &self,
+        filter: &TaskFilter,
+        plan: &str,
+        today: NaiveDate,
+    ) -> Result<i64, StoreError> {
+        let mut args: Vec<String> = vec![plan.to_string()];
+        let conditions = where_clause(filter, today, &mut args);
+        let sql = format!("SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}");
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for a in args {
+            q = q.bind(a);
+        }
+        Ok(q.fetch_one(&self.pool).await?.try_get(0)?)
     }
 
     /// Finds which plan holds task `id` (several plans may use the same ids).
