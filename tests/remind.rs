@@ -460,27 +460,11 @@ fn two_remind_processes_at_once_send_nothing_twice() {
     for db in TestDb::all() {
         let _dir = setup(&db, &many_owners(30, false));
         let smtp = SmtpServer::start_on(free_port(), Duration::from_millis(20));
-        let spawn = || {
-            cnrm_db(&db, "2025-09-30")
-                .env("CNRM_SMTP_URL", smtp.url())
-                .args(["remind"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        };
-        let (a, b) = (spawn(), spawn());
-        let (a, b) = (
-            a.wait_with_output().expect("a"),
-            b.wait_with_output().expect("b"),
-        );
-        assert!(
-            a.status.success() && b.status.success(),
-            "{}: {} {}",
-            db.label,
-            stderr(&a),
-            stderr(&b)
-        );
+        both_succeed(db.label, || {
+            let mut c = cnrm_db(&db, "2025-09-30");
+            c.env("CNRM_SMTP_URL", smtp.url()).args(["remind"]);
+            c
+        });
         let got = smtp.wait_for(30, Duration::from_secs(10));
         std::thread::sleep(Duration::from_millis(300));
         let got = if got.len() >= 30 {

@@ -360,26 +360,11 @@ fn two_applies_at_the_same_moment_are_serialised() {
     for db in TestDb::all() {
         let dir = tempfile::tempdir().expect("dir");
         let file = write_plan(dir.path(), "big.yaml", &big_plan(3_000, ""));
-        let spawn = || {
-            cnrm_db(&db, NOW)
-                .args(["plan", "apply", "--format", "json", &file])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        };
-        let (a, b) = (spawn(), spawn());
-        let (a, b) = (
-            a.wait_with_output().expect("a"),
-            b.wait_with_output().expect("b"),
-        );
-        assert!(
-            a.status.success() && b.status.success(),
-            "{}: {} / {}",
-            db.label,
-            stderr(&a),
-            stderr(&b)
-        );
+        let (a, b) = both_succeed(db.label, || {
+            let mut c = cnrm_db(&db, NOW);
+            c.args(["plan", "apply", "--format", "json", &file]);
+            c
+        });
         let revisions: Vec<serde_json::Value> = [&a, &b]
             .iter()
             .map(|o| json(&stdout(o))["revision"].clone())

@@ -49,6 +49,29 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// Starts two `cnrm` processes at the same moment (stdout and stderr captured), waits for both
+/// and asserts that both succeeded; returns their outputs.
+pub fn both_succeed(label: &str, mut command: impl FnMut() -> Command) -> (Output, Output) {
+    let spawn = |mut c: Command| {
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn(command()), spawn(command()));
+    let (a, b) = (
+        a.wait_with_output().expect("a"),
+        b.wait_with_output().expect("b"),
+    );
+    assert!(
+        a.status.success() && b.status.success(),
+        "{label}: {} / {}",
+        stderr(&a),
+        stderr(&b)
+    );
+    (a, b)
+}
+
 /// `cnrm plan check --format json` on a file: exit code and parsed diagnostics.
 pub fn check_json(path: &Path, lang: &str) -> (i32, Vec<serde_json::Value>) {
     let out = run(&[
