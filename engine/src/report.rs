@@ -578,6 +578,15 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A heading, then a table opened with its header row.
+fn html_table_head(h: &mut String, title: &str, heads: &[String]) {
+    h.push_str(&format!("<h2>{}</h2><table><tr>", esc(title)));
+    for head in heads {
+        h.push_str(&format!("<th>{}</th>", esc(head)));
+    }
+    h.push_str("</tr>\n");
+}
+
 fn html_bar(p: f64) -> String {
     format!(
         "<span class=\"bar\"><span style=\"width:{:.0}%\"></span></span>",
@@ -675,25 +684,22 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
     ));
     let unit = if c == "XOF" { "FCFA" } else { c.as_str() };
     let amount = |x: f64| group_thousands(x);
-    h.push_str(&format!(
-        "<h2>{} ({unit})</h2><table><tr>",
-        esc(&tr!(l, "Par priorité", "By priority"))
-    ));
-    for head in [
-        tr!(l, "Priorité", "Priority"),
-        tr!(l, "Avancement", "Progress"),
-        tr!(l, "Faites", "Done"),
-        tr!(l, "En retard", "Late"),
-        tr!(l, "À venir", "Upcoming"),
-        tr!(l, "Prévu", "Planned"),
-        tr!(l, "Acquis", "Secured"),
-        tr!(l, "Promis", "Pledged"),
-        tr!(l, "À rechercher", "Gap"),
-        tr!(l, "Dépensé", "Spent"),
-    ] {
-        h.push_str(&format!("<th>{}</th>", esc(&head)));
-    }
-    h.push_str("</tr>\n");
+    html_table_head(
+        &mut h,
+        &format!("{} ({unit})", tr!(l, "Par priorité", "By priority")),
+        &[
+            tr!(l, "Priorité", "Priority"),
+            tr!(l, "Avancement", "Progress"),
+            tr!(l, "Faites", "Done"),
+            tr!(l, "En retard", "Late"),
+            tr!(l, "À venir", "Upcoming"),
+            tr!(l, "Prévu", "Planned"),
+            tr!(l, "Acquis", "Secured"),
+            tr!(l, "Promis", "Pledged"),
+            tr!(l, "À rechercher", "Gap"),
+            tr!(l, "Dépensé", "Spent"),
+        ],
+    );
     for p in &r.priorities {
         h.push_str(&format!(
             "<tr><td>{} {}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
@@ -701,7 +707,18 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
             amount(p.money.planned), amount(p.money.secured), amount(p.money.pledged), amount(p.money.needed), amount(p.money.spent)
         ));
     }
-    h.push_str(&format!("</table>\n<h2>{} ({unit})</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n", esc(&tr!(l, "Par bailleur", "By funder")), esc(&tr!(l, "Bailleur", "Funder")), esc(&tr!(l, "Prévu", "Planned")), esc(&tr!(l, "Acquis", "Secured")), esc(&tr!(l, "Promis", "Pledged")), esc(&tr!(l, "Dépensé", "Spent"))));
+    h.push_str("</table>\n");
+    html_table_head(
+        &mut h,
+        &format!("{} ({unit})", tr!(l, "Par bailleur", "By funder")),
+        &[
+            tr!(l, "Bailleur", "Funder"),
+            tr!(l, "Prévu", "Planned"),
+            tr!(l, "Acquis", "Secured"),
+            tr!(l, "Promis", "Pledged"),
+            tr!(l, "Dépensé", "Spent"),
+        ],
+    );
     for f in &r.funders {
         h.push_str(&format!("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", esc(&f.name), amount(f.planned), amount(f.secured), amount(f.pledged), amount(f.spent)));
     }
@@ -710,23 +727,23 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
         esc(&tr!(l, "À rechercher", "Gap")),
         amount(r.gap)
     ));
-    h.push_str(&format!(
-        "<h2>{} ({})</h2><table><tr>",
-        esc(&tr!(l, "Tâches en retard", "Overdue tasks")),
-        r.late.len()
-    ));
-    for head in [
-        tr!(l, "Tâche", "Task"),
-        tr!(l, "Responsables", "Owners"),
-        tr!(l, "Échéance", "Deadline"),
-        tr!(l, "Retard", "Late"),
-        tr!(l, "Statut", "Status"),
-        tr!(l, "Reports", "Slips"),
-        tr!(l, "Dernière note", "Last note"),
-    ] {
-        h.push_str(&format!("<th>{}</th>", esc(&head)));
-    }
-    h.push_str("</tr>\n");
+    html_table_head(
+        &mut h,
+        &format!(
+            "{} ({})",
+            tr!(l, "Tâches en retard", "Overdue tasks"),
+            r.late.len()
+        ),
+        &[
+            tr!(l, "Tâche", "Task"),
+            tr!(l, "Responsables", "Owners"),
+            tr!(l, "Échéance", "Deadline"),
+            tr!(l, "Retard", "Late"),
+            tr!(l, "Statut", "Status"),
+            tr!(l, "Reports", "Slips"),
+            tr!(l, "Dernière note", "Last note"),
+        ],
+    );
     for t in &r.late {
         let slips = if t.slips == 0 {
             "—".to_string()
@@ -739,7 +756,18 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
             esc(t.status.label(l)), esc(&slips), esc(t.last_note.as_deref().unwrap_or("—"))
         ));
     }
-    h.push_str(&format!("</table>\n<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n", esc(&tr!(l, "Indicateurs", "Indicators")), esc(&tr!(l, "Indicateur", "Indicator")), esc(&tr!(l, "Référence", "Baseline")), esc(&tr!(l, "Cible", "Target")), esc(&tr!(l, "Dernière valeur", "Latest value")), esc(&tr!(l, "Atteinte", "Achieved"))));
+    h.push_str("</table>\n");
+    html_table_head(
+        &mut h,
+        &tr!(l, "Indicateurs", "Indicators"),
+        &[
+            tr!(l, "Indicateur", "Indicator"),
+            tr!(l, "Référence", "Baseline"),
+            tr!(l, "Cible", "Target"),
+            tr!(l, "Dernière valeur", "Latest value"),
+            tr!(l, "Atteinte", "Achieved"),
+        ],
+    );
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
     for i in &r.indicators {
         let latest = i
