@@ -430,7 +430,6 @@ fn kill_during_a_large_apply_leaves_the_previous_state() {
             "sqlite_autoindex_tasks_1",
             "tasks_deadline",
             "tasks_figures",
-            "tasks_owners",
         ];
         if scratch.label == "sqlite" {
             assert_eq!(

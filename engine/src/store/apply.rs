@@ -857,11 +857,11 @@ impl Store {
 
         // The plan row first: the other tables refer to it.
         sqlx::query(
-            "INSERT INTO plans (id, title, start_date, end_date, timezone, currency, language, secretariat, exchange_rates, source, source_name, sha256, revision, updated_at, policy, calendar)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            "INSERT INTO plans (id, title, start_date, end_date, timezone, currency, language, secretariat, exchange_rates, source_name, sha256, revision, updated_at, policy, calendar)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              ON CONFLICT (id) DO UPDATE SET title = excluded.title, start_date = excluded.start_date, end_date = excluded.end_date,
              timezone = excluded.timezone, currency = excluded.currency, language = excluded.language, secretariat = excluded.secretariat,
-             exchange_rates = excluded.exchange_rates, source = excluded.source, source_name = excluded.source_name,
+             exchange_rates = excluded.exchange_rates, source_name = excluded.source_name,
              sha256 = excluded.sha256, revision = excluded.revision, updated_at = excluded.updated_at,
              policy = excluded.policy, calendar = excluded.calendar",
         )
@@ -874,7 +874,6 @@ impl Store {
         .bind(plan.language.code())
         .bind(plan.secretariat.clone())
         .bind(serde_json::to_string(&plan.exchange_rates).unwrap_or_else(|_| "{}".into()))
-        .bind(source)
         .bind(source_name)
         .bind(sha)
         .bind(revision)

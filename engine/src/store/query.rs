@@ -409,11 +409,10 @@ impl Store {
     }
 
     /// How SQLite should read a list's rows, where its planner guesses wrong (PostgreSQL's
-    /// planner knows the data's distribution: nothing to say there). No statistic tells how few
-    /// tasks an owner's pattern matches: the `tasks_owners` index finds them without reading
-    /// every row. A deadline range (overdue, due within) is read through `tasks_deadline` only
-    /// when it holds under a fifth of the plan's tasks: one row lookup costs about five rows of
-    /// a plain scan, so a third of the plan overdue is read faster by scanning.
+    /// planner knows the data's distribution: nothing to say there). A deadline range (overdue,
+    /// due within) is read through `tasks_deadline` only when it holds under a fifth of the
+    /// plan's tasks: one row lookup costs about five rows of a plain scan, so a third of the plan
+    /// overdue is read faster by scanning.
     async fn sqlite_access(
         &self,
         filter: &TaskFilter,
@@ -423,8 +422,8 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return Ok("");
         }
-        if filter.owner.is_some() {
-            return Ok(" INDEXED BY tasks_owners");
+        if filter.owner.is_some() && filter.priority.is_none() {
+            return Ok(" NOT INDEXED");
         }
         if !(filter.overdue || filter.due_within.is_some()) {
             return Ok("");
