@@ -309,11 +309,13 @@ async fn apply_and_report(
                 Err(code) => return Ok((code, None)),
             };
             let progress = progress_bar();
-            store
+            let report = store
                 .apply(
                     &plan, &src, &file, &ctx.actor, message, &ctx.clock, &progress,
                 )
-                .await?
+                .await?;
+            cnrm_engine::drop_later((plan, src));
+            report
         }
     };
     let plan_id = Some(report.plan.clone());
