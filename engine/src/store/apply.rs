@@ -313,11 +313,7 @@ fn reminders_json(task: &Task) -> Option<String> {
 /// two halves on two threads (a first apply of 100,000 tasks spends 0.37 s here); the second
 /// half's positions start after the first half's occurrences.
 fn task_rows(plan: &Plan) -> Vec<DefRow> {
-    let tasks: Vec<(&str, &Task)> = plan
-        .priorities
-        .iter()
-        .flat_map(|p| p.tasks.iter().map(move |t| (p.id.as_str(), t)))
-        .collect();
+    let tasks = plan_tasks(plan);
     if tasks.len() < 4_000 {
         return task_rows_of(plan, &tasks, 0);
     }
@@ -341,6 +337,14 @@ fn task_rows(plan: &Plan) -> Vec<DefRow> {
         }
         rows
     })
+}
+
+/// Every task of the plan with its priority's id, in plan order.
+fn plan_tasks(plan: &Plan) -> Vec<(&str, &Task)> {
+    plan.priorities
+        .iter()
+        .flat_map(|p| p.tasks.iter().map(move |t| (p.id.as_str(), t)))
+        .collect()
 }
 
 /// The rows of `tasks` (priority id, task), positions numbered from `first_position`.
@@ -546,6 +550,8 @@ fn days_between(old: &Option<String>, new: &Option<String>) -> Option<i64> {
 struct Computed {
     report: ApplyReport,
     tables: Vec<(&'static Table, Vec<DefRow>, TablePlan)>,
+    /// A new plan's task rows, left to `NewTaskRows` (none in `tables`).
+    new_task_rows: usize,
     previous_revision: i64,
 }
 
@@ -573,11 +579,20 @@ async fn compute(
         ..ApplyReport::default()
     };
     let mut tables = Vec::new();
+    let new_plan = existing.is_none();
     for (table, rows) in [
         (&OWNERS, owner_rows(plan)),
         (&PRIORITIES, priority_rows(plan)),
         (&INDICATORS, indicator_rows(plan)),
-        (&TASKS, task_rows(plan)),
+        // A new plan's task rows are all added: made later, while the upserts write them.
+        (
+            &TASKS,
+            if new_plan {
+                Vec::new()
+            } else {
+                task_rows(plan)
+            },
+        ),
     ] {
         let current = if existing.is_some() {
             load_current(tx, table, &plan.id).await?
@@ -587,6 +602,15 @@ async fn compute(
         let table_plan = classify(&rows, current, &mut report);
         tables.push((table, rows, table_plan));
     }
+    let before = report.added.len();
+    if new_plan {
+        for (_, t) in plan_tasks(plan) {
+            report
+                .added
+                .extend(t.occurrences(plan.end).into_iter().map(|o| o.id));
+        }
+    }
+    let new_task_rows = report.added.len() - before;
     for (_, _, tp) in &tables {
         for (id, old, new, old_label, new_label) in &tp.slips {
             report.slips.push((
@@ -600,20 +624,21 @@ async fn compute(
     Ok(Some(Computed {
         report,
         tables,
+        new_task_rows,
         previous_revision,
     }))
 }
 
-fn bind_val<'q>(
-    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
-    v: &'q Val,
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+fn bind_val(
+    q: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments>,
+    v: Val,
+) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
     match v {
-        Val::Text(s) => q.bind(s.as_str()),
-        Val::OptText(s) => q.bind(s.as_deref()),
-        Val::Int(i) => q.bind(*i),
-        Val::Real(f) => q.bind(*f),
-        Val::OptReal(f) => q.bind(*f),
+        Val::Text(s) => q.bind(s),
+        Val::OptText(s) => q.bind(s),
+        Val::Int(i) => q.bind(i),
+        Val::Real(f) => q.bind(f),
+        Val::OptReal(f) => q.bind(f),
     }
 }
 
@@ -646,14 +671,15 @@ fn placeholders(backend: Backend, first: usize, rows: usize, cols: usize) -> Str
     s
 }
 
-/// The multi-row upsert of `rows` into `table`, bound and ready to execute.
-fn upsert_query<'q>(
+/// The multi-row upsert of `rows` into `table`, bound and ready to execute. The rows' values
+/// are moved into the statement, not copied.
+fn upsert_query(
     backend: Backend,
     table: &Table,
-    plan_id: &'q str,
+    plan_id: &str,
     revision: i64,
-    rows: &[&'q DefRow],
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    rows: Vec<DefRow>,
+) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
     let is_tasks = table.name == "tasks";
     let mut cols: Vec<&str> = vec!["plan_id"];
     cols.extend(table.columns.iter().copied());
@@ -676,11 +702,11 @@ fn upsert_query<'q>(
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for r in rows {
-        q = q.bind(plan_id);
-        for v in &r.values {
+        q = q.bind(plan_id.to_string());
+        for v in r.values {
             q = bind_val(q, v);
         }
-        q = q.bind(r.hash.as_str()).bind(0i64);
+        q = q.bind(r.hash).bind(0i64);
         if is_tasks {
             q = q.bind(revision);
         }
@@ -688,8 +714,9 @@ fn upsert_query<'q>(
     q
 }
 
-/// Upserts `rows` in multi-row statements of `BATCH` rows; each statement is bound while the
-/// database executes the one before (the two run on different threads). `done(n)` after each.
+/// Upserts the rows that `chunks` yields (at most `BATCH` each), one multi-row statement per
+/// chunk; each chunk is made and bound while the database executes the one before (the two run
+/// on different threads). `done(n)` after each.
 #[allow(clippy::too_many_arguments)]
 async fn upsert_all(
     tx: &mut Transaction<'static, Any>,
@@ -697,26 +724,64 @@ async fn upsert_all(
     table: &Table,
     plan_id: &str,
     revision: i64,
-    rows: &[&DefRow],
+    mut chunks: impl Iterator<Item = Vec<DefRow>>,
     done: &mut dyn FnMut(usize),
 ) -> Result<(), StoreError> {
-    let mut chunks = rows.chunks(BATCH);
-    let mut next = chunks
-        .next()
-        .map(|c| (c.len(), upsert_query(backend, table, plan_id, revision, c)));
+    let mut bound = |chunk: Vec<DefRow>| {
+        (
+            chunk.len(),
+            upsert_query(backend, table, plan_id, revision, chunk),
+        )
+    };
+    let mut next = chunks.next().map(&mut bound);
     while let Some((n, q)) = next.take() {
-        let build = async {
-            chunks
-                .next()
-                .map(|c| (c.len(), upsert_query(backend, table, plan_id, revision, c)))
-        };
-        // Polled in order: the statement goes to the database, then the next one is bound.
+        let build = async { chunks.next().map(&mut bound) };
+        // Polled in order: the statement goes to the database, then the next one is made.
         let (result, built) = futures_util::future::join(q.execute(&mut **tx), build).await;
         result?;
         done(n);
         next = built;
     }
     Ok(())
+}
+
+/// The task rows of a new plan, made `BATCH` at a time as the upserts ask for them (the same
+/// rows as [`task_rows`]): a first apply computes them while the database writes the previous
+/// ones, instead of all of them before the first write.
+struct NewTaskRows<'p> {
+    plan: &'p Plan,
+    tasks: Vec<(&'p str, &'p Task)>,
+    next_task: usize,
+    position: usize,
+    pending: std::collections::VecDeque<DefRow>,
+}
+
+impl<'p> NewTaskRows<'p> {
+    fn new(plan: &'p Plan) -> Self {
+        NewTaskRows {
+            plan,
+            tasks: plan_tasks(plan),
+            next_task: 0,
+            position: 0,
+            pending: Default::default(),
+        }
+    }
+}
+
+impl Iterator for NewTaskRows<'_> {
+    type Item = Vec<DefRow>;
+
+    fn next(&mut self) -> Option<Vec<DefRow>> {
+        while self.pending.len() < BATCH && self.next_task < self.tasks.len() {
+            let end = (self.next_task + 32).min(self.tasks.len());
+            let rows = task_rows_of(self.plan, &self.tasks[self.next_task..end], self.position);
+            self.position += rows.len();
+            self.next_task = end;
+            self.pending.extend(rows);
+        }
+        let n = self.pending.len().min(BATCH);
+        (n > 0).then(|| self.pending.drain(..n).collect())
+    }
 }
 
 async fn execute_in(
@@ -850,6 +915,7 @@ impl Store {
         let Computed {
             mut report,
             tables,
+            new_task_rows,
             previous_revision,
         } = computed;
         let revision = previous_revision + 1;
@@ -886,7 +952,8 @@ impl Store {
         let total: u64 = tables
             .iter()
             .map(|(_, _, tp)| (tp.upserts.len() + tp.archive.len()) as u64)
-            .sum();
+            .sum::<u64>()
+            + new_task_rows as u64;
         let mut done = 0u64;
         progress(0, total);
         for (table, rows, tp) in &tables {
@@ -921,11 +988,21 @@ impl Store {
                     .await?;
                 }
             }
-            let upserts: Vec<&DefRow> = tp.upserts.iter().map(|i| &rows[*i]).collect();
-            let rebuilt = if table.name == "tasks" {
-                drop_indexes_for_bulk(&mut tx, self.backend, upserts.len()).await?
+            let is_tasks = table.name == "tasks";
+            let rebuilt = if is_tasks {
+                let writes = tp.upserts.len() + new_task_rows;
+                drop_indexes_for_bulk(&mut tx, self.backend, writes).await?
             } else {
                 Vec::new()
+            };
+            let chunks: Box<dyn Iterator<Item = Vec<DefRow>>> = if is_tasks && new_task_rows > 0 {
+                Box::new(NewTaskRows::new(plan))
+            } else {
+                Box::new(
+                    tp.upserts
+                        .chunks(BATCH)
+                        .map(|c| c.iter().map(|i| rows[*i].clone()).collect()),
+                )
             };
             upsert_all(
                 &mut tx,
@@ -933,7 +1010,7 @@ impl Store {
                 table,
                 &plan.id,
                 revision,
-                &upserts,
+                chunks,
                 &mut |n| {
                     done += n as u64;
                     progress(done, total);
@@ -1085,5 +1162,9 @@ mod tests {
         let sequential = task_rows_of(&plan, &all, 0);
         assert!(parallel.len() > all.len(), "occurrences expanded");
         assert_eq!(parallel, sequential);
+        // A new plan's rows, made a statement at a time: the same rows, none over `BATCH`.
+        let chunks: Vec<Vec<DefRow>> = NewTaskRows::new(&plan).collect();
+        assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= BATCH));
+        assert_eq!(chunks.concat(), sequential);
     }
 }
