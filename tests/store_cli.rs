@@ -388,6 +388,14 @@ fn two_applies_at_the_same_moment_are_serialised() {
 
 /// The indexes of `tasks` in a SQLite database (a first large apply drops and rebuilds them).
 fn sqlite_task_indexes(path: &str) -> Vec<String> {
+    sqlite_strings(
+        path,
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' ORDER BY name",
+    )
+}
+
+/// The text column of every row `sql` returns from the SQLite file at `path`.
+fn sqlite_strings(path: &str, sql: &'static str) -> Vec<String> {
     use sqlx::Connection;
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -397,12 +405,10 @@ fn sqlite_task_indexes(path: &str) -> Vec<String> {
             let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
                 .await
                 .expect("open");
-            sqlx::query_scalar::<_, String>(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' ORDER BY name",
-            )
-            .fetch_all(&mut conn)
-            .await
-            .expect("indexes")
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&mut conn)
+                .await
+                .expect("query")
         })
 }
 
@@ -437,6 +443,15 @@ fn kill_during_a_large_apply_leaves_the_previous_state() {
                 all_indexes,
                 "a first large apply rebuilds the indexes it dropped"
             );
+            // The planner's statistics say what they are for: the plan's tasks are the whole
+            // table (a sampled ANALYZE wrote 1,001 rows per plan here).
+            let stat = sqlite_strings(
+                &scratch.url,
+                "SELECT stat FROM sqlite_stat1 WHERE idx = 'sqlite_autoindex_tasks_1'",
+            );
+            let tasks = stat[0].split(' ').next().expect("row count").to_string();
+            assert!(tasks.parse::<u64>().expect("count") >= 20_000, "{stat:?}");
+            assert_eq!(stat, [format!("{tasks} {tasks} 1")]);
         }
 
         let mut child = cnrm_db(&db, NOW)

@@ -1077,7 +1077,6 @@ impl Store {
         // The query planner's statistics follow the number of tasks: without them SQLite takes
         // `plan_id = ?` for a selective condition and reads a whole plan through an index, one
         // row lookup at a time, instead of scanning the table. Recorded work is already safe.
-        // (SQLite samples at most 1,000 rows per index: `analysis_limit`, set on open.)
         if !(report.added.is_empty() && report.archived.is_empty() && report.restored.is_empty()) {
             sqlx::query("ANALYZE tasks").execute(&self.pool).await?;
         }

@@ -215,7 +215,7 @@ impl Store {
                         // 8 KiB pages (a new file only; an existing one keeps its own): a first
                         // apply of 100,000 tasks measured 6 % faster than with 4 KiB.
                         conn.execute(
-                            "PRAGMA page_size = 8192; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -4000; PRAGMA analysis_limit = 1000;",
+                            "PRAGMA page_size = 8192; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -4000;",
                         )
                         .await?;
                     }
