@@ -361,6 +361,68 @@ fn percent(p: f64, lang: Lang) -> String {
 }
 
 /// Markdown, readable as plain text.
+/// The column headers of the report's tables (French, English), shared by the Markdown and
+/// HTML renderers.
+const PRIORITY_HEADS: &[(&str, &str)] = &[
+    ("Priorité", "Priority"),
+    ("Avancement", "Progress"),
+    ("Faites", "Done"),
+    ("En retard", "Late"),
+    ("À venir", "Upcoming"),
+    ("Prévu", "Planned"),
+    ("Acquis", "Secured"),
+    ("Promis", "Pledged"),
+    ("À rechercher", "Gap"),
+    ("Dépensé", "Spent"),
+];
+const FUNDER_HEADS: &[(&str, &str)] = &[
+    ("Bailleur", "Funder"),
+    ("Prévu", "Planned"),
+    ("Acquis", "Secured"),
+    ("Promis", "Pledged"),
+    ("Dépensé", "Spent"),
+];
+const LATE_HEADS: &[(&str, &str)] = &[
+    ("Tâche", "Task"),
+    ("Responsables", "Owners"),
+    ("Échéance", "Deadline"),
+    ("Retard", "Late"),
+    ("Statut", "Status"),
+    ("Reports", "Slips"),
+    ("Dernière note", "Last note"),
+];
+const INDICATOR_HEADS: &[(&str, &str)] = &[
+    ("Indicateur", "Indicator"),
+    ("Référence", "Baseline"),
+    ("Cible", "Target"),
+    ("Dernière valeur", "Latest value"),
+    ("Atteinte", "Achieved"),
+];
+
+/// The headers `pairs` in language `l`.
+fn heads(l: Lang, pairs: &[(&str, &str)]) -> Vec<String> {
+    pairs
+        .iter()
+        .map(|(fr, en)| match l {
+            Lang::Fr => fr.to_string(),
+            Lang::En => en.to_string(),
+        })
+        .collect()
+}
+
+/// A Markdown table's header row and alignment row (`---:` for the columns in `numeric`).
+fn md_table_head(out: &mut String, heads: &[String], numeric: &[usize]) {
+    out.push_str(&format!("| {} |\n|", heads.join(" | ")));
+    for i in 0..heads.len() {
+        out.push_str(if numeric.contains(&i) {
+            " ---: |"
+        } else {
+            " --- |"
+        });
+    }
+    out.push('\n');
+}
+
 pub fn markdown(r: &Report) -> String {
     let l = r.language;
     let c = &r.currency;
@@ -446,8 +508,11 @@ pub fn markdown(r: &Report) -> String {
     ));
 
     out.push_str(&format!("## {}\n\n", tr!(l, "Par priorité", "By priority")));
-    out.push_str(&tr!(l, "| Priorité | Avancement | Faites | En retard | À venir | Prévu | Acquis | Promis | À rechercher | Dépensé |\n", "| Priority | Progress | Done | Late | Upcoming | Planned | Secured | Pledged | Gap | Spent |\n"));
-    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    md_table_head(
+        &mut out,
+        &heads(l, PRIORITY_HEADS),
+        &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     for p in &r.priorities {
         out.push_str(&format!(
             "| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
@@ -465,12 +530,7 @@ pub fn markdown(r: &Report) -> String {
         ));
     }
     out.push_str(&format!("\n## {}\n\n", tr!(l, "Par bailleur", "By funder")));
-    out.push_str(&tr!(
-        l,
-        "| Bailleur | Prévu | Acquis | Promis | Dépensé |\n",
-        "| Funder | Planned | Secured | Pledged | Spent |\n"
-    ));
-    out.push_str("| --- | ---: | ---: | ---: | ---: |\n");
+    md_table_head(&mut out, &heads(l, FUNDER_HEADS), &[1, 2, 3, 4]);
     for f in &r.funders {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
@@ -495,12 +555,7 @@ pub fn markdown(r: &Report) -> String {
     if r.late.is_empty() {
         out.push_str(&format!("{}\n", tr!(l, "Aucune.", "None.")));
     } else {
-        out.push_str(&tr!(
-            l,
-            "| Tâche | Responsables | Échéance | Retard | Statut | Reports | Dernière note |\n",
-            "| Task | Owners | Deadline | Late | Status | Slips | Last note |\n"
-        ));
-        out.push_str("| --- | --- | --- | ---: | --- | --- | --- |\n");
+        md_table_head(&mut out, &heads(l, LATE_HEADS), &[3]);
         for t in &r.late {
             let slips = if t.slips == 0 {
                 "—".to_string()
@@ -523,12 +578,7 @@ pub fn markdown(r: &Report) -> String {
         }
     }
     out.push_str(&format!("\n## {}\n\n", tr!(l, "Indicateurs", "Indicators")));
-    out.push_str(&tr!(
-        l,
-        "| Indicateur | Référence | Cible | Dernière valeur | Atteinte |\n",
-        "| Indicator | Baseline | Target | Latest value | Achieved |\n"
-    ));
-    out.push_str("| --- | ---: | ---: | --- | ---: |\n");
+    md_table_head(&mut out, &heads(l, INDICATOR_HEADS), &[1, 2, 4]);
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
     for i in &r.indicators {
         let latest = i
@@ -687,18 +737,7 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
     html_table_head(
         &mut h,
         &format!("{} ({unit})", tr!(l, "Par priorité", "By priority")),
-        &[
-            tr!(l, "Priorité", "Priority"),
-            tr!(l, "Avancement", "Progress"),
-            tr!(l, "Faites", "Done"),
-            tr!(l, "En retard", "Late"),
-            tr!(l, "À venir", "Upcoming"),
-            tr!(l, "Prévu", "Planned"),
-            tr!(l, "Acquis", "Secured"),
-            tr!(l, "Promis", "Pledged"),
-            tr!(l, "À rechercher", "Gap"),
-            tr!(l, "Dépensé", "Spent"),
-        ],
+        &heads(l, PRIORITY_HEADS),
     );
     for p in &r.priorities {
         h.push_str(&format!(
@@ -711,13 +750,7 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
     html_table_head(
         &mut h,
         &format!("{} ({unit})", tr!(l, "Par bailleur", "By funder")),
-        &[
-            tr!(l, "Bailleur", "Funder"),
-            tr!(l, "Prévu", "Planned"),
-            tr!(l, "Acquis", "Secured"),
-            tr!(l, "Promis", "Pledged"),
-            tr!(l, "Dépensé", "Spent"),
-        ],
+        &heads(l, FUNDER_HEADS),
     );
     for f in &r.funders {
         h.push_str(&format!("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n", esc(&f.name), amount(f.planned), amount(f.secured), amount(f.pledged), amount(f.spent)));
@@ -734,15 +767,7 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
             tr!(l, "Tâches en retard", "Overdue tasks"),
             r.late.len()
         ),
-        &[
-            tr!(l, "Tâche", "Task"),
-            tr!(l, "Responsables", "Owners"),
-            tr!(l, "Échéance", "Deadline"),
-            tr!(l, "Retard", "Late"),
-            tr!(l, "Statut", "Status"),
-            tr!(l, "Reports", "Slips"),
-            tr!(l, "Dernière note", "Last note"),
-        ],
+        &heads(l, LATE_HEADS),
     );
     for t in &r.late {
         let slips = if t.slips == 0 {
@@ -760,13 +785,7 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
     html_table_head(
         &mut h,
         &tr!(l, "Indicateurs", "Indicators"),
-        &[
-            tr!(l, "Indicateur", "Indicator"),
-            tr!(l, "Référence", "Baseline"),
-            tr!(l, "Cible", "Target"),
-            tr!(l, "Dernière valeur", "Latest value"),
-            tr!(l, "Atteinte", "Achieved"),
-        ],
+        &heads(l, INDICATOR_HEADS),
     );
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
     for i in &r.indicators {
