@@ -351,57 +351,55 @@ fn plan_tasks(plan: &Plan) -> Vec<(&str, &Task)> {
 fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> Vec<DefRow> {
     let mut out = Vec::new();
     for (priority, t) in tasks {
-        {
-            let (resources, budgets) = resources_json(t);
-            let owners = json_list(&t.owners);
-            let partners = json_list(&t.partners);
-            let depends = json_list(&t.depends_on);
-            let reminders = reminders_json(t);
-            let search = fold(&format!(
-                "{} {} {} {}",
-                t.id,
-                t.title,
-                t.description.as_deref().unwrap_or(""),
-                t.owners.join(" ")
-            ));
-            for occ in t.occurrences(plan.end) {
-                let deadline = occ.deadline.map(|d| d.to_string());
-                let renamed_from =
-                    t.renamed_from
-                        .as_ref()
-                        .map(|old| match occ.id.split_once('@') {
-                            Some((_, date)) => format!("{old}@{date}"),
-                            None => old.clone(),
-                        });
-                let mut r = row(
-                    vec![
-                        Val::Text(occ.id.clone()),
-                        Val::Text(t.id.clone()),
-                        Val::Text(priority.to_string()),
-                        Val::Text(t.title.clone()),
-                        Val::OptText(t.description.clone()),
-                        Val::Text(owners.clone()),
-                        Val::Text(partners.clone()),
-                        Val::OptText(t.start.as_ref().map(|d| d.date.to_string())),
-                        Val::OptText(deadline.clone()),
-                        Val::Text(occ.deadline_label.clone()),
-                        Val::OptText(t.repeat.map(|r| r.as_str().to_string())),
-                        Val::Int(i64::from(t.milestone)),
-                        Val::Text(depends.clone()),
-                        Val::OptText(reminders.clone()),
-                        Val::Text(resources.clone()),
-                        Val::Real(budgets[0]),
-                        Val::Real(budgets[1]),
-                        Val::Real(budgets[2]),
-                        Val::Real(budgets[3]),
-                        Val::Text(search.clone()),
-                        Val::Int((first_position + out.len()) as i64),
-                    ],
-                    renamed_from,
-                );
-                r.deadline = Some((deadline, occ.deadline_label));
-                out.push(r);
-            }
+        let (resources, budgets) = resources_json(t);
+        let owners = json_list(&t.owners);
+        let partners = json_list(&t.partners);
+        let depends = json_list(&t.depends_on);
+        let reminders = reminders_json(t);
+        let search = fold(&format!(
+            "{} {} {} {}",
+            t.id,
+            t.title,
+            t.description.as_deref().unwrap_or(""),
+            t.owners.join(" ")
+        ));
+        for occ in t.occurrences(plan.end) {
+            let deadline = occ.deadline.map(|d| d.to_string());
+            let renamed_from = t
+                .renamed_from
+                .as_ref()
+                .map(|old| match occ.id.split_once('@') {
+                    Some((_, date)) => format!("{old}@{date}"),
+                    None => old.clone(),
+                });
+            let mut r = row(
+                vec![
+                    Val::Text(occ.id.clone()),
+                    Val::Text(t.id.clone()),
+                    Val::Text(priority.to_string()),
+                    Val::Text(t.title.clone()),
+                    Val::OptText(t.description.clone()),
+                    Val::Text(owners.clone()),
+                    Val::Text(partners.clone()),
+                    Val::OptText(t.start.as_ref().map(|d| d.date.to_string())),
+                    Val::OptText(deadline.clone()),
+                    Val::Text(occ.deadline_label.clone()),
+                    Val::OptText(t.repeat.map(|r| r.as_str().to_string())),
+                    Val::Int(i64::from(t.milestone)),
+                    Val::Text(depends.clone()),
+                    Val::OptText(reminders.clone()),
+                    Val::Text(resources.clone()),
+                    Val::Real(budgets[0]),
+                    Val::Real(budgets[1]),
+                    Val::Real(budgets[2]),
+                    Val::Real(budgets[3]),
+                    Val::Text(search.clone()),
+                    Val::Int((first_position + out.len()) as i64),
+                ],
+                renamed_from,
+            );
+            r.deadline = Some((deadline, occ.deadline_label));
+            out.push(r);
         }
     }
     out
@@ -1020,7 +1018,7 @@ impl Store {
             for sql in rebuilt {
                 sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
             }
-            if table.name == "tasks" && !tp.slips.is_empty() {
+            if is_tasks && !tp.slips.is_empty() {
                 let first = alloc_ids(&mut tx, "slip", tp.slips.len() as i64).await?;
                 for (k, (id, old, new, old_label, new_label)) in tp.slips.iter().enumerate() {
                     sqlx::query("INSERT INTO deadline_slips (id, plan_id, task_id, revision, old_deadline, new_deadline, old_label, new_label, days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
@@ -1151,11 +1149,7 @@ mod tests {
         }
         let checked = crate::plan::check_source(&src, "p.yaml", crate::Lang::Fr);
         let plan = checked.plan.expect("valid plan");
-        let all: Vec<(&str, &Task)> = plan
-            .priorities
-            .iter()
-            .flat_map(|p| p.tasks.iter().map(move |t| (p.id.as_str(), t)))
-            .collect();
+        let all = plan_tasks(&plan);
         assert!(all.len() >= 4_000, "large enough for two threads");
         let parallel = task_rows(&plan);
         let sequential = task_rows_of(&plan, &all, 0);
