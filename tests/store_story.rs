@@ -341,6 +341,53 @@ async fn story(db: &TestDb) {
         )
         .await
         .expect("tasks");
+    // The table's borrowed views of a list show what its rows hold, in the same order, in
+    // halves as in one piece.
+    let list = store
+        .task_list(
+            &TaskFilter {
+                archived: true,
+                ..TaskFilter::default()
+            },
+            &clock,
+        )
+        .await
+        .expect("list");
+    let half = list.len() / 2;
+    let views: Vec<_> = list
+        .views_between(0, half)
+        .chain(list.views_between(half, usize::MAX))
+        .collect();
+    assert_eq!(views.len(), all.len(), "{label}");
+    for (v, r) in views.iter().zip(&all) {
+        let mut owners = String::new();
+        v.push_owners(", ", &mut owners);
+        assert_eq!(
+            (
+                v.id,
+                v.title,
+                v.deadline,
+                v.deadline_label,
+                v.status,
+                v.progress
+            ),
+            (
+                r.id.as_str(),
+                r.title.as_str(),
+                r.deadline.as_deref(),
+                r.deadline_label.as_str(),
+                r.status,
+                r.progress
+            ),
+            "{label}"
+        );
+        assert_eq!(
+            (v.overdue, v.days_late),
+            (r.overdue, r.days_late),
+            "{label}"
+        );
+        assert_eq!(owners, r.owners.join(", "), "{label}");
+    }
     let a4 = all
         .iter()
         .find(|t| t.id == "a4")

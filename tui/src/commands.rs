@@ -9,7 +9,7 @@ use crate::cli::{self, CheckFormat, Global, ListFormat};
 use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
 use cnrm_engine::clock::Clock;
 use cnrm_engine::store::{
-    sha256_hex, ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow,
+    sha256_hex, ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow, TaskView,
 };
 use cnrm_engine::text::group_thousands;
 use cnrm_engine::workflow::Status;
@@ -504,7 +504,7 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
         |from, to| {
             rows[from.min(rows.len())..to.min(rows.len())]
                 .iter()
-                .cloned()
+                .map(TaskRow::view)
         },
         rows.len(),
         width,
@@ -534,12 +534,12 @@ struct Cells {
 }
 
 impl Cells {
-    fn fill(&mut self, lang: Lang, r: &TaskRow) {
+    fn fill(&mut self, lang: Lang, r: &TaskView<'_>) {
         use std::fmt::Write as _;
         self.deadline.clear();
-        match &r.deadline {
+        match r.deadline {
             None => self.deadline.push_str(strings::continuous(lang)),
-            Some(d) if r.deadline_label != *d => {
+            Some(d) if r.deadline_label != d => {
                 let _ = write!(self.deadline, "{} ({})", r.deadline_label, d);
             }
             Some(d) => self.deadline.push_str(d),
@@ -547,19 +547,15 @@ impl Cells {
         self.status.clear();
         self.status.push_str(r.status.label(lang));
         if r.overdue {
-            let _ = write!(self.status, " · {}", strings::late_by(lang, r.days_late));
+            self.status.push_str(" · ");
+            strings::push_late_by(&mut self.status, lang, r.days_late);
         }
         self.owners.clear();
-        for (i, o) in r.owners.iter().enumerate() {
-            if i > 0 {
-                self.owners.push_str(", ");
-            }
-            self.owners.push_str(o);
-        }
+        r.push_owners(", ", &mut self.owners);
     }
 
     /// Character widths of the five first cells (id, deadline, status, progress, owners).
-    fn widths(&self, r: &TaskRow) -> [usize; 5] {
+    fn widths(&self, r: &TaskView<'_>) -> [usize; 5] {
         [
             r.id.chars().count(),
             self.deadline.chars().count(),
@@ -577,7 +573,7 @@ impl Cells {
 }
 
 /// The widest cells (id, deadline, status, progress, owners) of `rows`.
-fn widest_cells(lang: Lang, rows: impl Iterator<Item = TaskRow>) -> [usize; 5] {
+fn widest_cells<'a>(lang: Lang, rows: impl Iterator<Item = TaskView<'a>>) -> [usize; 5] {
     let mut w = [0usize; 5];
     let mut cells = Cells::default();
     for r in rows {
@@ -592,7 +588,7 @@ fn widest_cells(lang: Lang, rows: impl Iterator<Item = TaskRow>) -> [usize; 5] {
 /// Writes the `cnrm tasks` table line by line (a list of 100,000 tasks is never held as text):
 /// it fits `width` (the title column gives way), overdue rows in red. `rows(from, to)` gives
 /// the rows `from..to` of the `count` rows, clamped.
-pub fn write_task_table<I: Iterator<Item = TaskRow>>(
+pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
     out: &mut dyn Write,
     lang: Lang,
     rows: impl Fn(usize, usize) -> I + Sync,
@@ -681,13 +677,13 @@ pub fn write_task_table<I: Iterator<Item = TaskRow>>(
         write_line(
             &mut line,
             [
-                &r.id,
+                r.id,
                 &cells.deadline,
                 &cells.status,
                 &progress,
                 &cells.owners,
             ],
-            &r.title,
+            r.title,
             r.overdue,
             out,
         )?;
@@ -782,7 +778,7 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
                 ListFormat::Table => write_task_table(
                     &mut stdout,
                     ctx.lang,
-                    |from, to| list.rows_between(from, to).filter_map(Result::ok),
+                    |from, to| list.views_between(from, to),
                     list.len(),
                     table_width(),
                 ),

@@ -203,7 +203,18 @@ pub fn task_headers(lang: Lang) -> [&'static str; 6] {
 }
 
 pub fn late_by(lang: Lang, days: i64) -> String {
-    tr!(lang, "{days} j de retard", "{days} d late")
+    let mut out = String::new();
+    push_late_by(&mut out, lang, days);
+    out
+}
+
+/// [`late_by`], written into `out` (a table line allocates nothing for it).
+pub fn push_late_by(out: &mut String, lang: Lang, days: i64) {
+    use std::fmt::Write as _;
+    let _ = match lang {
+        Lang::Fr => write!(out, "{days} j de retard"),
+        Lang::En => write!(out, "{days} d late"),
+    };
 }
 
 pub fn continuous(lang: Lang) -> &'static str {

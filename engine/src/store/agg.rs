@@ -10,19 +10,25 @@ pub(super) const FIELD: &str = "\u{1f}";
 pub(super) const ROW: &str = "\u{1e}";
 /// The same separators as characters: splitting on a `char` is a memchr, on a `&str` a much
 /// slower substring search.
-const FIELD_CHAR: char = '\u{1f}';
+pub(super) const FIELD_CHAR: char = '\u{1f}';
+/// The field separator as a byte (counting fields is a byte scan).
+pub(super) const FIELD_BYTE: u8 = 0x1f;
 pub(super) const ROW_CHAR: char = '\u{1e}';
 
-/// `string_agg(f1 || $2 || f2 ..., $3 [ORDER BY order])`.
+/// `string_agg(concat_ws($2, f1, f2, ...), $3 [ORDER BY order])`. Every field must be non-NULL
+/// (`COALESCE` a nullable column): `concat_ws` skips a NULL, which would shift the fields after
+/// it. One `concat_ws` builds a row in one piece, where `f1 || $2 || f2 ...` copied the growing
+/// row once per operator (reading 37,000 overdue tasks: 2.4 times as long).
 pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> String {
     let joined = fields
         .iter()
         .map(|f| f.as_ref())
         .collect::<Vec<_>>()
-        .join(" || CAST($2 AS TEXT) || ");
+        .join(", ");
+    let row = format!("concat_ws(CAST($2 AS TEXT), {joined})");
     match order {
-        Some(o) => format!("string_agg({joined}, CAST($3 AS TEXT) ORDER BY {o})"),
-        None => format!("string_agg({joined}, CAST($3 AS TEXT))"),
+        Some(o) => format!("string_agg({row}, CAST($3 AS TEXT) ORDER BY {o})"),
+        None => format!("string_agg({row}, CAST($3 AS TEXT))"),
     }
 }
 
@@ -49,7 +55,7 @@ mod tests {
         assert_eq!(super::rows(None).count(), 0);
         assert_eq!(
             super::aggregate(&["id", "title"], None),
-            "string_agg(id || CAST($2 AS TEXT) || title, CAST($3 AS TEXT))"
+            "string_agg(concat_ws(CAST($2 AS TEXT), id, title), CAST($3 AS TEXT))"
         );
     }
 }

@@ -50,6 +50,28 @@ impl ListPart {
             .iter()
             .map(move |(a, b)| agg::fields(text.get(*a as usize..*b as usize).unwrap_or("")))
     }
+
+    /// Its tasks `from..to` (clamped) as views of the text, in list order.
+    fn views(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> + '_ {
+        let text = aggregated(&self.row).unwrap_or("");
+        let to = to.min(self.spans.len());
+        self.spans[from.min(to)..to]
+            .iter()
+            .filter_map(move |(a, b)| {
+                let fields = leading_fields(text.get(*a as usize..*b as usize)?)?;
+                Some(task_view_from_fields(fields, self.today))
+            })
+    }
+}
+
+/// The first `ROW_FIELDS` fields of an aggregated row, without allocating (`None` if fewer).
+fn leading_fields(row: &str) -> Option<[&str; ROW_FIELDS]> {
+    let mut fields = [""; ROW_FIELDS];
+    let mut it = row.split(agg::FIELD_CHAR);
+    for f in fields.iter_mut() {
+        *f = it.next()?;
+    }
+    Some(fields)
 }
 
 /// The list order, computed here rather than by the database: SQLite sorts an aggregate's
@@ -62,14 +84,22 @@ fn list_order(text: &str) -> Result<Vec<(u32, u32)>, StoreError> {
     for task in text.split(agg::ROW_CHAR) {
         let end = start + task.len();
         if !task.is_empty() {
-            let f = agg::fields(task);
-            if f.len() < ROW_FIELDS + 1 {
-                return Err(unreadable(f.len()));
+            // Every row is checked here to have all its fields, so that reading it later
+            // cannot fail; the count is a byte scan, the deadline and position are found
+            // without splitting the whole row.
+            let count = task.bytes().filter(|b| *b == agg::FIELD_BYTE).count() + 1;
+            if count < ROW_FIELDS + 1 {
+                return Err(unreadable(count));
             }
-            let position = f[ROW_FIELDS].parse().unwrap_or(0);
+            let deadline = task.split(agg::FIELD_CHAR).nth(5).unwrap_or("");
+            let position = task
+                .rsplit(agg::FIELD_CHAR)
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
             let a = u32::try_from(start).map_err(|_| too_long())?;
             let b = u32::try_from(end).map_err(|_| too_long())?;
-            keyed.push((f[5].is_empty(), f[5], position, a, b));
+            keyed.push((deadline.is_empty(), deadline, position, a, b));
         }
         start = end + agg::ROW_CHAR.len_utf8();
     }
@@ -97,6 +127,17 @@ impl TaskList {
             first += p.spans.len();
             p.tasks(from.saturating_sub(start), to.saturating_sub(start))
                 .map(move |f| task_row_from_fields(&f, &p.plan, p.today))
+        })
+    }
+
+    /// The tasks `from..to` of the list as views (what a table shows, borrowed from the list:
+    /// nothing copied), in the order of [`TaskList::rows`].
+    pub fn views_between(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> {
+        let mut first = 0;
+        self.parts.iter().flat_map(move |p| {
+            let start = first;
+            first += p.spans.len();
+            p.views(from.saturating_sub(start), to.saturating_sub(start))
         })
     }
 
@@ -132,6 +173,71 @@ impl TaskRow {
     /// The deadline as a day (`None` for an ongoing task).
     pub fn deadline_day(&self) -> Option<NaiveDate> {
         self.deadline.as_deref().and_then(parse_day)
+    }
+
+    /// The row as a [`TaskView`].
+    pub fn view(&self) -> TaskView<'_> {
+        TaskView {
+            id: &self.id,
+            title: &self.title,
+            deadline: self.deadline.as_deref(),
+            deadline_label: &self.deadline_label,
+            status: self.status,
+            progress: self.progress,
+            overdue: self.overdue,
+            days_late: self.days_late,
+            owners: Owners::List(&self.owners),
+        }
+    }
+}
+
+/// What the table of `cnrm tasks` shows of a task, its text borrowed (from a `TaskList` as read,
+/// or from a `TaskRow`): a table of 100,000 tasks reads every task twice (widths, then lines)
+/// and copies none.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub deadline: Option<&'a str>,
+    pub deadline_label: &'a str,
+    pub status: Status,
+    pub progress: i64,
+    pub overdue: bool,
+    pub days_late: i64,
+    owners: Owners<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Owners<'a> {
+    /// As stored: a JSON array of ids.
+    Json(&'a str),
+    List(&'a [String]),
+}
+
+impl TaskView<'_> {
+    /// Pushes the owners' ids into `out`, separated by `sep`.
+    pub fn push_owners(&self, sep: &str, out: &mut String) {
+        let mut push = |i: usize, id: &str| {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(id);
+        };
+        match self.owners {
+            Owners::List(list) => list.iter().enumerate().for_each(|(i, o)| push(i, o)),
+            Owners::Json("[]") => {}
+            Owners::Json(json) => match plain_ids(json) {
+                Some(inner) => inner
+                    .split('"')
+                    .step_by(2)
+                    .enumerate()
+                    .for_each(|(i, o)| push(i, o)),
+                None => json_vec(json)
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, o)| push(i, o)),
+            },
+        }
     }
 }
 
@@ -203,16 +309,21 @@ pub(super) fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
+/// The inside of a stored JSON array of ids without escapes (`dgme","oim` of
+/// `["dgme","oim"]`), which splits directly; `None` for an empty array or one with escapes.
+fn plain_ids(s: &str) -> Option<&str> {
+    s.strip_prefix("[\"")
+        .and_then(|r| r.strip_suffix("\"]"))
+        .filter(|inner| !inner.contains('\\'))
+}
+
 /// A stored JSON array of ids (`["dgme","oim"]`); ids without escapes are split directly.
 fn json_vec(s: &str) -> Vec<String> {
-    let inner = s.strip_prefix("[\"").and_then(|r| r.strip_suffix("\"]"));
-    match inner {
-        // `a","b`: with no escapes, the items are every other piece between quotes (a split on
-        // a `char` is a memchr; on `","` a substring search set up for each list).
-        Some(inner) if !inner.contains('\\') => {
-            inner.split('"').step_by(2).map(str::to_string).collect()
-        }
-        _ => serde_json::from_str(s).unwrap_or_default(),
+    match plain_ids(s) {
+        // `a","b`: the items are every other piece between quotes (a split on a `char` is a
+        // memchr; on `","` a substring search set up for each list).
+        Some(inner) => inner.split('"').step_by(2).map(str::to_string).collect(),
+        None => serde_json::from_str(s).unwrap_or_default(),
     }
 }
 
@@ -274,6 +385,24 @@ pub(super) fn task_row_from_fields(
         milestone: f[9] == "1",
         archived: f[10] == "1",
     })
+}
+
+/// One task's view from its aggregated fields (those of `ROW_COLUMNS`, in order).
+fn task_view_from_fields(f: [&str; ROW_FIELDS], today: NaiveDate) -> TaskView<'_> {
+    let status: Status = f[7].parse().unwrap_or(Status::Todo);
+    let deadline = (!f[5].is_empty()).then_some(f[5]);
+    let due = deadline.and_then(parse_day);
+    TaskView {
+        id: f[0],
+        title: f[2],
+        deadline,
+        deadline_label: f[6],
+        status,
+        progress: f[8].parse().unwrap_or(0),
+        overdue: is_overdue(status, due, today),
+        days_late: days_late(status, due, today),
+        owners: Owners::Json(f[3]),
+    }
 }
 
 fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
@@ -687,6 +816,56 @@ mod tests {
         assert_eq!(super::json_vec(r#"["dgme"]"#), ["dgme"]);
         assert!(super::json_vec("[]").is_empty());
         assert_eq!(super::json_vec(r#"["a\"b", "c"]"#), ["a\"b", "c"]);
+    }
+
+    #[test]
+    fn a_view_joins_its_owners_as_stored_or_as_a_list() {
+        use chrono::NaiveDate;
+        let today = NaiveDate::from_ymd_opt(2025, 10, 1).expect("day");
+        let joined = |owners: &str| {
+            let fields = [
+                "a1",
+                "p",
+                "Titre",
+                owners,
+                "[]",
+                "2025-09-30",
+                "T3 2025",
+                "todo",
+                "40",
+                "0",
+                "0",
+            ];
+            let view = super::task_view_from_fields(fields, today);
+            assert!(view.overdue && view.days_late == 1 && view.progress == 40);
+            let mut out = String::new();
+            view.push_owners(", ", &mut out);
+            out
+        };
+        assert_eq!(joined(r#"["dgme","oim"]"#), "dgme, oim");
+        assert_eq!(joined("[]"), "");
+        assert_eq!(joined(r#"["a\"b", "c"]"#), "a\"b, c");
+        let listed = vec!["dgme".to_string(), "cigem".to_string()];
+        let row = super::TaskRow {
+            id: "a1".into(),
+            plan: "p".into(),
+            priority: "p".into(),
+            title: "t".into(),
+            owners: listed,
+            partners: Vec::new(),
+            deadline: None,
+            deadline_label: "continu".into(),
+            status: crate::workflow::Status::Done,
+            progress: 100,
+            overdue: false,
+            days_late: 0,
+            milestone: false,
+            archived: false,
+        };
+        let mut out = String::new();
+        row.view().push_owners(" ", &mut out);
+        assert_eq!(out, "dgme cigem");
+        assert_eq!(row.view().deadline, None);
     }
 
     #[test]
