@@ -12,7 +12,7 @@ forms and amounts, French titles) and writes them both as a cnrm plan and as a T
 file (`project` = priority, a `owner` UDA, `due` = the deadline's end of day). Every command is a
 fresh process of the release binary; the tables show medians over --runs runs, peak resident
 memory (GNU time's %M), and for shared operations the ratio Taskwarrior / cnrm (higher is better
-for cnrm). Taskwarrior is installed from Debian's packages if missing. SQLite is the database.
+for cnrm), the two tools' runs alternated so that the machine's changes of speed weigh on both. Taskwarrior is installed from Debian's packages if missing. SQLite is the database.
 """
 import argparse, datetime, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -130,6 +130,20 @@ def median_of(runs, fn):
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def paired(runs, cnrm_fn, tw_fn):
+    """Medians of both tools for one operation, their runs alternated (cnrm, Taskwarrior, cnrm,
+    ...) so that the VM's changes of speed weigh on both sides of the ratio alike. Without
+    Taskwarrior (`tw_fn` None), cnrm's alone."""
+    if tw_fn is None:
+        return median_of(runs, cnrm_fn), None
+    c, t = [], []
+    for i in range(runs):
+        c.append(cnrm_fn(i))
+        t.append(tw_fn(i))
+    summary = lambda rs: (statistics.median(r[0] for r in rs), max(r[1] for r in rs))
+    return summary(c), summary(t)
+
+
 class Taskwarrior:
     def __init__(self, workdir):
         self.data = os.path.join(workdir, "task-data")
@@ -191,7 +205,7 @@ def bench_size(n, runs, only, with_tw):
         with open(twjson) as f:
             return run_timed(tw.cmd("import"), tw.env, stdin=f)
 
-    print(row("apply a new plan / import", median_of(runs, fresh_apply), median_of(runs, tw_import) if tw else None))
+    print(row("apply a new plan / import", *paired(runs, fresh_apply, tw_import if tw else None)))
     print(row("re-apply unchanged", median_of(runs, lambda i: run_timed([BIN, "plan", "apply", plan], env))))
 
     # 1% of the tasks change their title; alternate between the two versions so each run changes 1%.
@@ -214,16 +228,14 @@ def bench_size(n, runs, only, with_tw):
         ("owner filter", [BIN, "tasks", "--owner", "dgme"], ["owner:dgme", "list"]),
     ]
     for name, c_args, t_args in ops:
-        c = median_of(runs, lambda i: run_timed(c_args, env))
-        t = median_of(runs, lambda i: run_timed(tw.cmd(*t_args), tw.env)) if tw else None
-        print(row(name, c, t))
+        t_fn = (lambda i: run_timed(tw.cmd(*t_args), tw.env)) if tw else None
+        print(row(name, *paired(runs, lambda i: run_timed(c_args, env), t_fn)))
     # A weekday, so the reminder scan works (a weekend or holiday scan does nothing).
     monday = TODAY - datetime.timedelta(days=TODAY.weekday())
     renv = dict(env, CNRM_NOW=monday.isoformat())
     print(row("remind --dry-run", median_of(runs, lambda i: run_timed([BIN, "remind", "--dry-run"], renv))))
-    c = median_of(runs, lambda i: run_timed([BIN, "task", "set", tasks[i * 7 + 1]["id"], "--status", "done"], env))
-    t = median_of(runs, lambda i: run_timed(tw.cmd(str(i * 7 + 2), "done"), tw.env)) if tw else None
-    print(row("mark one task done", c, t))
+    t_fn = (lambda i: run_timed(tw.cmd(str(i * 7 + 2), "done"), tw.env)) if tw else None
+    print(row("mark one task done", *paired(runs, lambda i: run_timed([BIN, "task", "set", tasks[i * 7 + 1]["id"], "--status", "done"], env), t_fn)))
     shutil.rmtree(work, ignore_errors=True)
 
 
