@@ -17,8 +17,8 @@ pub(super) const ROW_CHAR: char = '\u{1e}';
 
 /// `string_agg(concat_ws($2, f1, f2, ...), $3 [ORDER BY order])`. Every field must be non-NULL
 /// (`COALESCE` a nullable column): `concat_ws` skips a NULL, which would shift the fields after
-/// it. One `concat_ws` builds a row in one piece, where `f1 || $2 || f2 ...` copied the growing
-/// row once per operator (reading 37,000 overdue tasks: 2.4 times as long).
+/// it. One `concat_ws` builds a row in one piece, where `f1 || $2 || f2 ...` made a new copy of
+/// the growing row at every operator.
 pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> String {
     let joined = fields
         .iter()
