@@ -331,28 +331,14 @@ async fn story(db: &TestDb) {
         !visible.iter().any(|t| t.id == "a4"),
         "{label}: archived tasks are hidden"
     );
-    let all = store
-        .tasks(
-            &TaskFilter {
-                archived: true,
-                ..TaskFilter::default()
-            },
-            &clock,
-        )
-        .await
-        .expect("tasks");
+    let with_archived = TaskFilter {
+        archived: true,
+        ..TaskFilter::default()
+    };
+    let all = store.tasks(&with_archived, &clock).await.expect("tasks");
     // The table's borrowed views of a list show what its rows hold, in the same order, in
     // halves as in one piece.
-    let list = store
-        .task_list(
-            &TaskFilter {
-                archived: true,
-                ..TaskFilter::default()
-            },
-            &clock,
-        )
-        .await
-        .expect("list");
+    let list = store.task_list(&with_archived, &clock).await.expect("list");
     let half = list.len() / 2;
     let views: Vec<_> = list
         .views_between(0, half)

@@ -42,25 +42,13 @@ struct ListPart {
 }
 
 impl ListPart {
-    /// The fields of its tasks `from..to` (clamped), in list order.
-    fn tasks(&self, from: usize, to: usize) -> impl Iterator<Item = Vec<&str>> + '_ {
+    /// The text of its tasks `from..to` (clamped), in list order.
+    fn texts(&self, from: usize, to: usize) -> impl Iterator<Item = &str> + '_ {
         let text = aggregated(&self.row).unwrap_or("");
         let to = to.min(self.spans.len());
         self.spans[from.min(to)..to]
             .iter()
-            .map(move |(a, b)| agg::fields(text.get(*a as usize..*b as usize).unwrap_or("")))
-    }
-
-    /// Its tasks `from..to` (clamped) as views of the text, in list order.
-    fn views(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> + '_ {
-        let text = aggregated(&self.row).unwrap_or("");
-        let to = to.min(self.spans.len());
-        self.spans[from.min(to)..to]
-            .iter()
-            .filter_map(move |(a, b)| {
-                let fields = leading_fields(text.get(*a as usize..*b as usize)?)?;
-                Some(task_view_from_fields(fields, self.today))
-            })
+            .map(move |(a, b)| text.get(*a as usize..*b as usize).unwrap_or(""))
     }
 }
 
@@ -111,33 +99,26 @@ impl TaskList {
     /// The rows, built one at a time, in order. Every row was checked readable when the list was
     /// read (see `list_order`), so `rows().filter_map(Result::ok)` loses none.
     pub fn rows(&self) -> impl Iterator<Item = Result<TaskRow, StoreError>> + '_ {
-        self.rows_between(0, usize::MAX)
+        self.texts_between(0, usize::MAX)
+            .map(|(p, text)| task_row_from_fields(&agg::fields(text), &p.plan, p.today))
     }
 
-    /// The rows `from..to` of [`TaskList::rows`] (clamped to the list), so that two threads can
+    /// The tasks `from..to` of the list (clamped) as views (what a table shows, borrowed from
+    /// the list: nothing copied), in the order of [`TaskList::rows`], so that two threads can
     /// each read a part.
-    pub fn rows_between(
-        &self,
-        from: usize,
-        to: usize,
-    ) -> impl Iterator<Item = Result<TaskRow, StoreError>> + '_ {
-        let mut first = 0;
-        self.parts.iter().flat_map(move |p| {
-            let start = first;
-            first += p.spans.len();
-            p.tasks(from.saturating_sub(start), to.saturating_sub(start))
-                .map(move |f| task_row_from_fields(&f, &p.plan, p.today))
-        })
+    pub fn views_between(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> {
+        self.texts_between(from, to)
+            .filter_map(|(p, text)| Some(task_view_from_fields(leading_fields(text)?, p.today)))
     }
 
-    /// The tasks `from..to` of the list as views (what a table shows, borrowed from the list:
-    /// nothing copied), in the order of [`TaskList::rows`].
-    pub fn views_between(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> {
+    /// The text of the tasks `from..to` of the list (clamped), each with its plan's part.
+    fn texts_between(&self, from: usize, to: usize) -> impl Iterator<Item = (&ListPart, &str)> {
         let mut first = 0;
         self.parts.iter().flat_map(move |p| {
             let start = first;
             first += p.spans.len();
-            p.views(from.saturating_sub(start), to.saturating_sub(start))
+            p.texts(from.saturating_sub(start), to.saturating_sub(start))
+                .map(move |text| (p, text))
         })
     }
 
