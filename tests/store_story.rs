@@ -487,3 +487,117 @@ fn a_newer_database_is_refused_and_left_untouched() {
         });
     }
 }
+
+/// A task of [`long_plan`]: id, deadline (`None` for `continu`), owner.
+type LongTask = (String, Option<String>, &'static str);
+
+/// A plan of `n` tasks: deadlines spread over 2025 (every tenth task `continu`), owners
+/// alternating, titles with accents; task `i` is at plan position `i`.
+fn long_plan(n: usize) -> (String, Vec<LongTask>) {
+    let mut src = String::from(
+        "version: 1\nplan:\n  id: longue\n  title: Liste longue\n  period: { start: 2025-01-01, end: 2025-12-31 }\n  secretariat: st\ncalendar: { weekend: [] }\nowners:\n  - { id: st, name: Secrétariat, email: st@example.ml }\n  - { id: dgme, name: DGME, email: dgme@example.ml }\npriorities:\n  - id: axe-1\n    title: Axe\n    tasks:\n",
+    );
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let id = format!("t{i}");
+        let owner = if i % 3 == 0 { "dgme" } else { "st" };
+        let deadline =
+            (i % 10 != 0).then(|| format!("2025-{:02}-{:02}", 1 + (i * 7) % 12, 1 + (i * 11) % 28));
+        let due = deadline.as_deref().unwrap_or("continu");
+        src.push_str(&format!(
+            "      - {{ id: {id}, title: \"Tâche n° {i} : l'été\", owner: {owner}, deadline: {due} }}\n"
+        ));
+        tasks.push((id, deadline, owner));
+    }
+    (src, tasks)
+}
+
+async fn long_lists(db: &TestDb) {
+    let label = db.label;
+    let store = Store::open(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: open: {e}"));
+    let clock = Clock::parse("2025-08-01").expect("clock");
+    // Over the 4,096 rows from which SQLite reads a scanned list in two halves.
+    let (src, tasks) = long_plan(6_000);
+    let p = plan(&src);
+    store
+        .apply(&p, &src, "longue.yaml", "alice", None, &clock, &|_, _| {})
+        .await
+        .expect("apply");
+    // What each filter should list, in list order: by deadline (ongoing last), then position.
+    let expected = |keep: &dyn Fn(&Option<String>, &str) -> bool| -> Vec<String> {
+        let mut kept: Vec<(bool, Option<String>, usize, String)> = tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, d, o))| keep(d, o))
+            .map(|(i, (id, d, _))| (d.is_none(), d.clone(), i, id.clone()))
+            .collect();
+        kept.sort();
+        kept.into_iter().map(|k| k.3).collect()
+    };
+    let listed = |rows: Vec<cnrm_engine::store::TaskRow>| -> Vec<String> {
+        rows.into_iter().map(|r| r.id).collect()
+    };
+    let all = store
+        .tasks(&TaskFilter::default(), &clock)
+        .await
+        .expect("all");
+    assert!(
+        all.iter().all(|r| r.title.contains("l'été")),
+        "{label}: accents and apostrophes survive"
+    );
+    assert_eq!(
+        listed(all),
+        expected(&|_, _| true),
+        "{label}: every task once, in order"
+    );
+    // A third of the plan overdue: read by a scan (in halves on SQLite).
+    let overdue_filter = TaskFilter {
+        overdue: true,
+        ..TaskFilter::default()
+    };
+    let overdue = expected(&|d, _| d.as_deref().is_some_and(|d| d < "2025-08-01"));
+    assert!(overdue.len() * 5 > tasks.len(), "{label}: a scanned range");
+    let got = store.tasks(&overdue_filter, &clock).await.expect("overdue");
+    assert_eq!(listed(got), overdue, "{label}: overdue");
+    assert_eq!(
+        store
+            .count_tasks(&overdue_filter, &clock)
+            .await
+            .expect("count"),
+        overdue.len() as i64,
+        "{label}"
+    );
+    // A narrow range: read through the deadline index.
+    let soon = TaskFilter {
+        due_within: Some(3),
+        ..TaskFilter::default()
+    };
+    let got = store.tasks(&soon, &clock).await.expect("due within");
+    let want = expected(&|d, _| {
+        d.as_deref()
+            .is_some_and(|d| ("2025-08-01"..="2025-08-04").contains(&d))
+    });
+    assert!(!want.is_empty(), "{label}");
+    assert_eq!(listed(got), want, "{label}: due within");
+    // An owner: a scan of the whole table.
+    let dgme = TaskFilter {
+        owner: Some("dgme".into()),
+        ..TaskFilter::default()
+    };
+    let got = store.tasks(&dgme, &clock).await.expect("owner");
+    assert_eq!(listed(got), expected(&|_, o| o == "dgme"), "{label}: owner");
+    store.close().await;
+}
+
+#[test]
+fn long_lists_are_read_whole_and_in_order() {
+    for db in TestDb::all() {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(long_lists(&db));
+    }
+}

@@ -301,7 +301,9 @@ async fn apply_and_report(
     message: Option<&str>,
     json: bool,
 ) -> Result<(u8, Option<String>), StoreError> {
-    let report = match store.already_applied(&sha256_hex(&bytes)).await? {
+    // Hashed once: to recognise the file, then recorded with the revision.
+    let sha = sha256_hex(&bytes);
+    let report = match store.already_applied(&sha).await? {
         Some(report) => report,
         None => {
             let (plan, src, file) = match plan_from_bytes(bytes, path, ctx.lang) {
@@ -310,8 +312,8 @@ async fn apply_and_report(
             };
             let progress = progress_bar();
             let report = store
-                .apply(
-                    &plan, &src, &file, &ctx.actor, message, &ctx.clock, &progress,
+                .apply_hashed(
+                    &plan, &sha, &file, &ctx.actor, message, &ctx.clock, &progress,
                 )
                 .await?;
             cnrm_engine::drop_later((plan, src));
@@ -621,7 +623,6 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
         *wi = (*wi).max(ci);
     }
     w[4] = w[4].min(28);
-    let mut cells = Cells::default();
     let fixed: usize = w.iter().sum::<usize>() + 2 * 5;
     let title_width = match width {
         Some(total) => total.saturating_sub(fixed).max(12),
@@ -668,27 +669,45 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
     } else {
         write_line(&mut line, head, headers[5], false, out)?;
     }
-    let mut progress = String::new();
-    for r in rows(0, count) {
-        use std::fmt::Write as _;
-        cells.fill(lang, &r);
-        progress.clear();
-        let _ = write!(progress, "{}", r.progress);
-        write_line(
-            &mut line,
-            [
-                r.id,
-                &cells.deadline,
-                &cells.status,
-                &progress,
-                &cells.owners,
-            ],
-            r.title,
-            r.overdue,
-            out,
-        )?;
-    }
-    Ok(())
+    // The lines of a long list are made in two halves on two threads: the second half into a
+    // buffer, written once the first half is out.
+    let lines = |from: usize, to: usize, out: &mut dyn Write| -> std::io::Result<()> {
+        let (mut cells, mut line, mut progress) = (Cells::default(), String::new(), String::new());
+        for r in rows(from, to) {
+            use std::fmt::Write as _;
+            cells.fill(lang, &r);
+            progress.clear();
+            let _ = write!(progress, "{}", r.progress);
+            write_line(
+                &mut line,
+                [
+                    r.id,
+                    &cells.deadline,
+                    &cells.status,
+                    &progress,
+                    &cells.owners,
+                ],
+                r.title,
+                r.overdue,
+                out,
+            )?;
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let second = (half < count).then(|| {
+            scope.spawn(|| {
+                let mut buffer = Vec::new();
+                lines(half, count, &mut buffer).map(|_| buffer)
+            })
+        });
+        lines(0, half, out)?;
+        match second.map(|s| s.join()) {
+            None => Ok(()),
+            Some(Ok(buffer)) => out.write_all(&buffer?),
+            Some(Err(_)) => lines(half, count, out),
+        }
+    })
 }
 
 pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {

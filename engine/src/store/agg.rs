@@ -14,6 +14,8 @@ pub(super) const FIELD_CHAR: char = '\u{1f}';
 /// The field separator as a byte (counting fields is a byte scan).
 pub(super) const FIELD_BYTE: u8 = 0x1f;
 pub(super) const ROW_CHAR: char = '\u{1e}';
+/// The row separator as a byte.
+pub(super) const ROW_BYTE: u8 = 0x1e;
 
 /// `string_agg(concat_ws($2, f1, f2, ...), $3 [ORDER BY order])`. Every field must be non-NULL
 /// (`COALESCE` a nullable column): `concat_ws` skips a NULL, which would shift the fields after

@@ -901,14 +901,31 @@ impl Store {
         progress: &dyn Fn(u64, u64),
     ) -> Result<ApplyReport, StoreError> {
         let sha = sha256_hex(source.as_bytes());
-        let sha = sha.as_str();
+        self.apply_hashed(plan, &sha, source_name, actor, message, clock, progress)
+            .await
+    }
+
+    /// [`Store::apply`], given the SHA-256 of the plan's file (`sha256_hex`) instead of its text:
+    /// a caller that has hashed the file already (to recognise it unchanged) does not hash its
+    /// 26 MB again.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn apply_hashed(
+        &self,
+        plan: &Plan,
+        sha: &str,
+        source_name: &str,
+        actor: &str,
+        message: Option<&str>,
+        clock: &Clock,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<ApplyReport, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(computed) = compute(&mut tx, plan, sha).await? else {
             tx.rollback().await?;
             return unchanged_report(self, plan).await;
         };
         // A large page cache while this apply writes (pages written twice stay in memory);
-        // back to the reading size once it has committed.
+        // back to the reading size before it commits.
         self.write_cache(&mut *tx, true).await?;
         let Computed {
             mut report,
@@ -1069,9 +1086,11 @@ impl Store {
             &mut tx, &plan.id, None, "revision", actor, &at, &data, message,
         )
         .await?;
+        // The reading size again, on this transaction's connection (the pool may hold another):
+        // shrinking drops clean pages only; the commit then writes the dirty ones.
+        self.write_cache(&mut *tx, false).await?;
         tx.commit().await?;
         crate::drop_later(tables);
-        self.write_cache(&self.pool, false).await?;
         // The query planner's statistics follow the number of tasks: without them SQLite takes
         // `plan_id = ?` for a selective condition and reads a whole plan through an index, one
         // row lookup at a time, instead of scanning the table. Recorded work is already safe.

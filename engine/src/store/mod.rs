@@ -206,8 +206,10 @@ impl Store {
                 reason: e.to_string(),
             })?;
         }
+        // Two connections at most: a long list is read in two halves side by side (see
+        // `Store::sqlite_reading`); the second is opened only then.
         let pool = AnyPoolOptions::new()
-            .max_connections(1)
+            .max_connections(2)
             .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _| {
                 Box::pin(async move {

@@ -34,65 +34,163 @@ pub struct TaskList {
 struct ListPart {
     plan: String,
     today: NaiveDate,
-    /// The row holding the aggregated text, borrowed from the row rather than copied out of it
-    /// (a list of 100,000 tasks is 13 MB of text).
-    row: AnyRow,
-    /// Byte ranges of the tasks in that text, in list order.
-    spans: Vec<(u32, u32)>,
+    /// The rows holding the aggregated text (one, or two for a long list read in two halves),
+    /// borrowed from the rows rather than copied out of them (a list of 100,000 tasks is 13 MB
+    /// of text).
+    rows: Vec<AnyRow>,
+    /// The tasks in list order: which row's text, and their byte range in it.
+    spans: Vec<(u32, u32, u32)>,
 }
 
 impl ListPart {
     /// The text of its tasks `from..to` (clamped), in list order.
     fn texts(&self, from: usize, to: usize) -> impl Iterator<Item = &str> + '_ {
-        let text = aggregated(&self.row).unwrap_or("");
-        let to = to.min(self.spans.len());
-        self.spans[from.min(to)..to]
+        let texts: Vec<&str> = self
+            .rows
             .iter()
-            .map(move |(a, b)| text.get(*a as usize..*b as usize).unwrap_or(""))
+            .map(|r| aggregated(r).unwrap_or(""))
+            .collect();
+        let to = to.min(self.spans.len());
+        self.spans[from.min(to)..to].iter().map(move |(t, a, b)| {
+            texts
+                .get(*t as usize)
+                .and_then(|text| text.get(*a as usize..*b as usize))
+                .unwrap_or("")
+        })
     }
 }
 
 /// The first `ROW_FIELDS` fields of an aggregated row, without allocating (`None` if fewer).
 fn leading_fields(row: &str) -> Option<[&str; ROW_FIELDS]> {
     let mut fields = [""; ROW_FIELDS];
-    let mut it = row.split(agg::FIELD_CHAR);
+    // One byte search over the row (the separator is ASCII: every piece is on char boundaries).
+    let mut ends = memchr::memchr_iter(agg::FIELD_BYTE, row.as_bytes()).chain([row.len()]);
+    let mut start = 0;
     for f in fields.iter_mut() {
-        *f = it.next()?;
+        let end = ends.next()?;
+        *f = row.get(start..end)?;
+        start = end + 1;
     }
     Some(fields)
 }
 
 /// The list order, computed here rather than by the database: SQLite sorts an aggregate's
 /// rows with their whole text (13 MB for 100,000 tasks), where sorting byte ranges by (dated
-/// first, deadline, plan position) takes a few milliseconds. Fails on an unreadable row.
-fn list_order(text: &str) -> Result<Vec<(u32, u32)>, StoreError> {
-    let too_long = || StoreError::Sql("task list larger than 4 GB".into());
-    let mut keyed: Vec<(bool, &str, i64, u32, u32)> = Vec::new();
-    let mut start = 0usize;
-    for task in text.split(agg::ROW_CHAR) {
-        let end = start + task.len();
-        if !task.is_empty() {
-            // Every row is checked here to have all its fields, so that reading it later
-            // cannot fail; the count is a byte scan, the deadline and position are found
-            // without splitting the whole row.
-            let count = task.bytes().filter(|b| *b == agg::FIELD_BYTE).count() + 1;
-            if count < ROW_FIELDS + 1 {
-                return Err(unreadable(count));
-            }
-            let deadline = task.split(agg::FIELD_CHAR).nth(5).unwrap_or("");
-            let position = task
-                .rsplit(agg::FIELD_CHAR)
-                .next()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
-            let a = u32::try_from(start).map_err(|_| too_long())?;
-            let b = u32::try_from(end).map_err(|_| too_long())?;
-            keyed.push((deadline.is_empty(), deadline, position, a, b));
+/// first, deadline, plan position) takes a few milliseconds. `texts` are the list's texts (one,
+/// or two halves read side by side); a long list is read on two threads. Each task is given as
+/// (index of its text, byte range). Fails on an unreadable row.
+fn list_order<'t>(texts: &[&'t str]) -> Result<Vec<(u32, u32, u32)>, StoreError> {
+    if texts.iter().any(|t| u32::try_from(t.len()).is_err()) {
+        return Err(StoreError::Sql("task list larger than 4 GB".into()));
+    }
+    // The pieces read apart: each text, or the two halves of a long single text (cut after the
+    // first row separator past its middle, so that both hold whole rows).
+    let mut pieces: Vec<(u32, &'t str, usize, usize)> = Vec::new();
+    for (i, text) in (0u32..).zip(texts) {
+        let bytes = text.as_bytes();
+        let middle = (texts.len() == 1 && bytes.len() >= TWO_THREADS_BYTES)
+            .then(|| memchr::memchr(agg::ROW_BYTE, &bytes[bytes.len() / 2..]))
+            .flatten()
+            .map(|m| bytes.len() / 2 + m);
+        match middle {
+            Some(m) => pieces.extend([(i, *text, 0, m), (i, *text, m + 1, bytes.len())]),
+            None => pieces.push((i, *text, 0, bytes.len())),
         }
-        start = end + agg::ROW_CHAR.len_utf8();
+    }
+    let keys = |(i, text, from, to): (u32, &'t str, usize, usize)| row_keys(i, text, from, to);
+    let mut keyed = std::thread::scope(|scope| {
+        let later: Vec<_> = pieces[1.min(pieces.len())..]
+            .iter()
+            .map(|&piece| (piece, scope.spawn(move || keys(piece))))
+            .collect();
+        let mut keyed = match pieces.first() {
+            Some(&piece) => keys(piece)?,
+            None => Vec::new(),
+        };
+        for (piece, handle) in later {
+            keyed.extend(handle.join().unwrap_or_else(|_| keys(piece))?);
+        }
+        Ok::<_, StoreError>(keyed)
+    })?;
+    // A stored deadline is a `YYYY-MM-DD` day, whose order is its number's: the keys then
+    // compare as integers. Any other text (none is ever stored) sorts as text.
+    let packed: Option<Vec<(u128, u32, u32, u32)>> = keyed
+        .iter()
+        .map(|&(none, deadline, position, t, a, b)| {
+            let day = if none { 0 } else { day_number(deadline)? };
+            let key = (u128::from(none) << 96)
+                | (u128::from(day) << 64)
+                | u128::from(u64::try_from(position).ok()?);
+            Some((key, t, a, b))
+        })
+        .collect();
+    if let Some(mut packed) = packed {
+        packed.sort_unstable_by_key(|k| k.0);
+        return Ok(packed.into_iter().map(|k| (k.1, k.2, k.3)).collect());
     }
     keyed.sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
-    Ok(keyed.into_iter().map(|k| (k.3, k.4)).collect())
+    Ok(keyed.into_iter().map(|k| (k.3, k.4, k.5)).collect())
+}
+
+/// `YYYY-MM-DD` as the number `YYYYMMDD` (`None` for any other text).
+fn day_number(day: &str) -> Option<u32> {
+    let b = day.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    b.iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 4 && *i != 7)
+        .try_fold(0u32, |n, (_, c)| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+}
+
+/// Lists from this many bytes of text on are ordered on two threads (about 7,000 tasks).
+const TWO_THREADS_BYTES: usize = 1 << 20;
+
+/// A row's sort key (no deadline, deadline, position), its text's index and its byte range.
+type RowKey<'t> = (bool, &'t str, i64, u32, u32, u32);
+
+/// The sort key and byte range of every row in `text[from..to]` (`from` starts a row, `to` ends
+/// one; `text` is under 4 GB), `text` being the list's text number `index`. Every row is checked
+/// here to have all its fields, so that reading it later cannot fail; one byte search per row
+/// finds its field separators, among them those around the deadline (field 5) and before the
+/// position (the last field).
+fn row_keys(index: u32, text: &str, from: usize, to: usize) -> Result<Vec<RowKey<'_>>, StoreError> {
+    let bytes = text.as_bytes().get(from..to).unwrap_or_default();
+    let mut keyed = Vec::with_capacity(bytes.len() / 128);
+    let mut start = 0usize;
+    let ends = memchr::memchr_iter(agg::ROW_BYTE, bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        let row = &bytes[start..end];
+        let row_start = from + start;
+        start = end + 1;
+        if row.is_empty() {
+            continue;
+        }
+        let (mut count, mut deadline, mut last) = (1usize, (0, 0), 0usize);
+        for sep in memchr::memchr_iter(agg::FIELD_BYTE, row) {
+            match count {
+                5 => deadline.0 = sep + 1,
+                6 => deadline.1 = sep,
+                _ => {}
+            }
+            count += 1;
+            last = sep + 1;
+        }
+        if count < ROW_FIELDS + 1 {
+            return Err(unreadable(count));
+        }
+        // Separators are ASCII bytes: every range between two of them is on char boundaries.
+        let at = |a: usize, b: usize| text.get(row_start + a..row_start + b).unwrap_or("");
+        let deadline = at(deadline.0, deadline.1);
+        let position = at(last, row.len()).parse().unwrap_or(0);
+        // `text` is under 4 GB (checked by `list_order`).
+        let (a, b) = (row_start as u32, (row_start + row.len()) as u32);
+        keyed.push((deadline.is_empty(), deadline, position, index, a, b));
+    }
+    Ok(keyed)
 }
 
 impl TaskList {
@@ -331,6 +429,23 @@ fn aggregated(row: &AnyRow) -> Option<&str> {
     row.try_get::<Option<&str>, _>(0).ok().flatten()
 }
 
+/// How a list is read on SQLite: as the planner chooses, or by a scan of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Planner,
+    Scan,
+}
+
+/// How `Store::task_list` reads one plan's list on SQLite: the access, and the rowid where a
+/// long scan is cut in two halves.
+struct Reading {
+    access: Access,
+    middle: Option<i64>,
+}
+
+/// Lists scanning at least this many rows are read in two halves (see `Store::sqlite_reading`).
+const HALVES_ROWS: i64 = 4_096;
+
 /// How many fields `ROW_COLUMNS` are.
 const ROW_FIELDS: usize = 11;
 
@@ -520,21 +635,39 @@ impl Store {
             let conditions = where_clause(filter, today, &mut args);
             let mut fields = row_fields();
             fields.push("CAST(position AS TEXT)".into());
-            let sql = format!(
-                "SELECT {} FROM tasks{} WHERE plan_id = $1{conditions}",
-                agg::aggregate(&fields, None),
-                self.sqlite_access(filter, &plan, today).await?
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for a in args {
-                q = q.bind(a);
+            let Reading { access, middle } = self.sqlite_reading(filter, &plan, today).await?;
+            let halves = match middle {
+                None => vec![String::new()],
+                Some(middle) => vec![
+                    format!(" AND rowid < {middle}"),
+                    format!(" AND rowid >= {middle}"),
+                ],
+            };
+            let hint = match access {
+                Access::Scan => " NOT INDEXED",
+                Access::Planner => "",
+            };
+            let aggregate = agg::aggregate(&fields, None);
+            let reads = halves.iter().map(|half| {
+                let sql = format!(
+                    "SELECT {aggregate} FROM tasks{hint} WHERE plan_id = $1{conditions}{half}"
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for a in &args {
+                    q = q.bind(a.clone());
+                }
+                q.fetch_one(&self.pool)
+            });
+            let rows = futures_util::future::try_join_all(reads).await?;
+            let mut texts = Vec::with_capacity(rows.len());
+            for row in &rows {
+                texts.push(row.try_get::<Option<&str>, _>(0)?.unwrap_or(""));
             }
-            let row = q.fetch_one(&self.pool).await?;
-            let spans = list_order(row.try_get::<Option<&str>, _>(0)?.unwrap_or(""))?;
+            let spans = list_order(&texts)?;
             parts.push(ListPart {
                 plan,
                 today,
-                row,
+                rows,
                 spans,
             });
         }
@@ -542,41 +675,74 @@ impl Store {
     }
 
     /// How SQLite should read a list's rows, where its planner guesses wrong (PostgreSQL's
-    /// planner knows the data's distribution: nothing to say there). A deadline range (overdue,
-    /// due within) is read through `tasks_deadline` only when it holds under a fifth of the
-    /// plan's tasks: one row lookup costs about five rows of a plain scan, so a third of the plan
-    /// overdue is read faster by scanning.
-    async fn sqlite_access(
+    /// planner knows the data's distribution: nothing to say there), and whether in two halves.
+    ///
+    /// A deadline range (overdue, due within) is read through `tasks_deadline` only when it
+    /// holds under a fifth of the table's rows: one row lookup costs about five rows of a plain
+    /// scan, so a third of the plan overdue is read faster by scanning. The table's rows are
+    /// counted from its rowids (tasks are archived, never deleted: the rowids are dense), and
+    /// the range's rows only up to that fifth, from the index.
+    ///
+    /// A list read by a scan of enough rows is cut at its middle rowid: the two halves are read
+    /// side by side on two connections, each aggregated by its own SQLite thread.
+    async fn sqlite_reading(
         &self,
         filter: &TaskFilter,
         plan: &str,
         today: NaiveDate,
-    ) -> Result<&'static str, StoreError> {
+    ) -> Result<Reading, StoreError> {
+        let planner = Reading {
+            access: Access::Planner,
+            middle: None,
+        };
         if self.backend != Backend::Sqlite {
-            return Ok("");
+            return Ok(planner);
         }
-        if filter.owner.is_some() && filter.priority.is_none() {
-            return Ok(" NOT INDEXED");
-        }
-        if !(filter.overdue || filter.due_within.is_some()) {
-            return Ok("");
-        }
-        let plan_tasks = TaskFilter {
-            archived: filter.archived,
-            ..TaskFilter::default()
+        // Two subqueries: each is one b-tree descent (`MIN(rowid), MAX(rowid)` together scan).
+        let row =
+            sqlx::query("SELECT (SELECT MIN(rowid) FROM tasks), (SELECT MAX(rowid) FROM tasks)")
+                .fetch_one(&self.pool)
+                .await?;
+        let (Some(first), Some(last)) = (
+            row.try_get::<Option<i64>, _>(0)?,
+            row.try_get::<Option<i64>, _>(1)?,
+        ) else {
+            return Ok(planner);
         };
-        let in_range = TaskFilter {
-            overdue: filter.overdue,
-            due_within: filter.due_within,
-            ..plan_tasks.clone()
-        };
-        let matched = self.count_in_plan(&in_range, plan, today).await?;
-        let total = self.count_in_plan(&plan_tasks, plan, today).await?;
-        Ok(if matched * 5 > total {
-            " NOT INDEXED"
+        let rows = last.saturating_sub(first).saturating_add(1);
+        let ranged = filter.overdue || filter.due_within.is_some();
+        let access = if filter.owner.is_some() && filter.priority.is_none() {
+            Access::Scan
+        } else if ranged {
+            let in_range = TaskFilter {
+                overdue: filter.overdue,
+                due_within: filter.due_within,
+                archived: filter.archived,
+                ..TaskFilter::default()
+            };
+            let mut args: Vec<String> = vec![plan.to_string()];
+            let conditions = where_clause(&in_range, today, &mut args);
+            let cap = rows / 5 + 1;
+            let sql = format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE plan_id = $1{conditions} LIMIT {cap})"
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for a in args {
+                q = q.bind(a);
+            }
+            let matched: i64 = q.fetch_one(&self.pool).await?.try_get(0)?;
+            if matched >= cap {
+                Access::Scan
+            } else {
+                Access::Planner
+            }
         } else {
-            ""
-        })
+            Access::Planner
+        };
+        // Scanned: by the hint, or by the planner when no index serves the filters.
+        let scanned = access == Access::Scan || !(ranged || filter.priority.is_some());
+        let middle = (scanned && rows >= HALVES_ROWS).then(|| first + rows / 2);
+        Ok(Reading { access, middle })
     }
 
     /// `cnrm tasks --count`: how many tasks match every filter (read from the indexes alone when
@@ -758,37 +924,88 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    /// One aggregated task row: id, priority, title, owners, partners, deadline, label,
+    /// status, progress, milestone, archived, position.
+    fn task(id: &str, deadline: &str, position: u32) -> String {
+        format!("{id}\u{1f}p\u{1f}t\u{1f}[]\u{1f}[]\u{1f}{deadline}\u{1f}l\u{1f}todo\u{1f}0\u{1f}0\u{1f}0\u{1f}{position}")
+    }
+
+    /// The ids of `texts`' tasks in list order.
+    fn ordered_ids(texts: &[&str]) -> Vec<String> {
+        super::list_order(texts)
+            .expect("readable")
+            .iter()
+            .map(|(t, a, b)| {
+                texts[*t as usize][*a as usize..*b as usize]
+                    .split('\u{1f}')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    }
+
     #[test]
     fn lists_are_ordered_by_deadline_then_plan_position_ongoing_last() {
-        // id, priority, title, owners, partners, deadline, label, status, progress, milestone,
-        // archived, position.
-        let task = |id: &str, deadline: &str, position: u32| {
-            format!("{id}\u{1f}p\u{1f}t\u{1f}[]\u{1f}[]\u{1f}{deadline}\u{1f}l\u{1f}todo\u{1f}0\u{1f}0\u{1f}0\u{1f}{position}")
-        };
-        let text = [
+        let tasks = [
             task("c", "", 1),
             task("b", "2025-06-30", 5),
             task("a", "2025-06-30", 2),
             task("d", "", 0),
             task("e", "2025-01-15", 9),
-        ]
-        .join("\u{1e}");
-        let order = super::list_order(&text).expect("readable");
-        let ids: Vec<&str> = order
-            .iter()
-            .map(|(a, b)| {
-                text[*a as usize..*b as usize]
-                    .split('\u{1f}')
-                    .next()
-                    .unwrap_or("")
-            })
-            .collect();
-        assert_eq!(ids, ["e", "a", "b", "d", "c"]);
+        ];
+        let text = tasks.join("\u{1e}");
+        assert_eq!(ordered_ids(&[&text]), ["e", "a", "b", "d", "c"]);
+        // Read in two halves (two texts), the list keeps the same order.
+        let (first, second) = (tasks[..2].join("\u{1e}"), tasks[2..].join("\u{1e}"));
+        assert_eq!(ordered_ids(&[&first, &second]), ["e", "a", "b", "d", "c"]);
+        // A deadline that is not a day (never stored) sorts as text, the order unchanged.
+        let odd = [task("x", "2025-06-3O", 0), task("y", "2025-06-30", 1)].join("\u{1e}");
+        assert_eq!(ordered_ids(&[&odd]), ["y", "x"]);
         assert!(
-            super::list_order("x\u{1f}y").is_err(),
+            super::list_order(&["x\u{1f}y"]).is_err(),
             "a short row is an error"
         );
-        assert!(super::list_order("").expect("empty").is_empty());
+        assert!(
+            super::list_order(&[&text, "x\u{1f}y"]).is_err(),
+            "in either half"
+        );
+        assert!(super::list_order(&[""]).expect("empty").is_empty());
+        assert!(super::list_order(&[]).expect("nothing").is_empty());
+    }
+
+    #[test]
+    fn a_long_list_ordered_on_two_threads_is_ordered_as_on_one() {
+        // Over `TWO_THREADS_BYTES`: the text is cut in two pieces read on two threads.
+        let tasks: Vec<String> = (0..40_000u32)
+            .map(|i| {
+                let deadline = match i % 7 {
+                    0 => String::new(),
+                    k => format!("2025-{:02}-{:02}", k, 1 + (i * 13) % 28),
+                };
+                task(&format!("t{i}"), &deadline, (i * 7_919) % 40_000)
+            })
+            .collect();
+        let text = tasks.join("\u{1e}");
+        assert!(
+            text.len() >= super::TWO_THREADS_BYTES,
+            "long enough to be cut"
+        );
+        let mut expected: Vec<(bool, String, u32, String)> = (0..40_000u32)
+            .map(|i| {
+                let fields: Vec<&str> = tasks[i as usize].split('\u{1f}').collect();
+                let position = fields[11].parse().expect("position");
+                (
+                    fields[5].is_empty(),
+                    fields[5].to_string(),
+                    position,
+                    fields[0].to_string(),
+                )
+            })
+            .collect();
+        expected.sort();
+        let expected: Vec<String> = expected.into_iter().map(|e| e.3).collect();
+        assert_eq!(ordered_ids(&[&text]), expected);
     }
 
     #[test]
