@@ -669,8 +669,9 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
     } else {
         write_line(&mut line, head, headers[5], false, out)?;
     }
-    // The lines of a long list are made in two halves on two threads: the second half into a
-    // buffer, written once the first half is out.
+    // The lines of a long list are made on two threads, chunk by chunk: this thread writes the
+    // even chunks, the other makes the odd ones into buffers that this one writes in turn (at
+    // most two waiting: the text of a long list is never all held).
     let lines = |from: usize, to: usize, out: &mut dyn Write| -> std::io::Result<()> {
         let (mut cells, mut line, mut progress) = (Cells::default(), String::new(), String::new());
         for r in rows(from, to) {
@@ -694,21 +695,46 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
         }
         Ok(())
     };
+    if half == count {
+        return lines(0, count, out);
+    }
+    let chunks = count.div_ceil(LINES_CHUNK);
+    let chunk = |c: usize| (c * LINES_CHUNK, (c + 1) * LINES_CHUNK);
     std::thread::scope(|scope| {
-        let second = (half < count).then(|| {
-            scope.spawn(|| {
+        let (sender, made) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
+        scope.spawn(move || {
+            for c in (1..chunks).step_by(2) {
+                let (from, to) = chunk(c);
                 let mut buffer = Vec::new();
-                lines(half, count, &mut buffer).map(|_| buffer)
-            })
+                // A closed channel: this thread's writing has failed; stop.
+                if sender
+                    .send(lines(from, to, &mut buffer).map(|_| buffer))
+                    .is_err()
+                {
+                    return;
+                }
+            }
         });
-        lines(0, half, out)?;
-        match second.map(|s| s.join()) {
-            None => Ok(()),
-            Some(Ok(buffer)) => out.write_all(&buffer?),
-            Some(Err(_)) => lines(half, count, out),
+        for c in (0..chunks).step_by(2) {
+            let (from, to) = chunk(c);
+            lines(from, to, out)?;
+            if c + 1 < chunks {
+                match made.recv() {
+                    Ok(buffer) => out.write_all(&buffer?)?,
+                    // The other thread has stopped: its chunk is made here.
+                    Err(_) => {
+                        let (from, to) = chunk(c + 1);
+                        lines(from, to, out)?;
+                    }
+                }
+            }
         }
+        Ok(())
     })
 }
+
+/// Lines per chunk of a long `cnrm tasks` table (see `write_task_table`).
+const LINES_CHUNK: usize = 2_048;
 
 pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
     let ctx = or_exit!(Ctx::from_global(g));
@@ -1172,5 +1198,30 @@ mod tests {
         assert_eq!(deadline(lines[5_000]), "T3 2026");
         assert_eq!(deadline(lines[1]), "T3 2026");
         assert_eq!(deadline(lines[0]), "ÉCHÉANC", "{}", lines[0]);
+    }
+
+    #[test]
+    fn a_long_table_made_on_two_threads_keeps_every_line_in_order() {
+        // 9,000 rows: five chunks of lines, made alternately by the two threads.
+        let rows: Vec<TaskRow> = (0..9_000)
+            .map(|i| {
+                let mut r = row(format!("t{i:05}"));
+                r.title = format!("Tâche n° {i} : l'accueil");
+                r.overdue = i % 3 == 0;
+                r.days_late = i % 40;
+                r
+            })
+            .collect();
+        assert!(rows.len() > 4 * LINES_CHUNK);
+        let table = task_table(Lang::Fr, &rows, None);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 9_001);
+        for (i, line) in lines[1..].iter().enumerate() {
+            assert!(line.starts_with(&format!("t{i:05} ")), "line {i}: {line}");
+            assert!(
+                line.ends_with(&format!("Tâche n° {i} : l'accueil")),
+                "line {i}: {line}"
+            );
+        }
     }
 }

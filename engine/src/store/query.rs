@@ -97,39 +97,54 @@ fn list_order<'t>(texts: &[&'t str]) -> Result<Vec<(u32, u32, u32)>, StoreError>
             None => pieces.push((i, *text, 0, bytes.len())),
         }
     }
-    let keys = |(i, text, from, to): (u32, &'t str, usize, usize)| row_keys(i, text, from, to);
-    let mut keyed = std::thread::scope(|scope| {
-        let later: Vec<_> = pieces[1.min(pieces.len())..]
-            .iter()
-            .map(|&piece| (piece, scope.spawn(move || keys(piece))))
-            .collect();
-        let mut keyed = match pieces.first() {
-            Some(&piece) => keys(piece)?,
-            None => Vec::new(),
-        };
-        for (piece, handle) in later {
-            keyed.extend(handle.join().unwrap_or_else(|_| keys(piece))?);
-        }
-        Ok::<_, StoreError>(keyed)
-    })?;
     // A stored deadline is a `YYYY-MM-DD` day, whose order is its number's: the keys then
     // compare as integers. Any other text (none is ever stored) sorts as text.
-    let packed: Option<Vec<(u128, u32, u32, u32)>> = keyed
-        .iter()
-        .map(|&(none, deadline, position, t, a, b)| {
-            let day = if none { 0 } else { day_number(deadline)? };
-            let key = (u128::from(none) << 96)
-                | (u128::from(day) << 64)
-                | u128::from(u64::try_from(position).ok()?);
-            Some((key, t, a, b))
-        })
-        .collect();
+    let packed = keyed_pieces(&pieces, &|deadline: &str, position: i64| {
+        let day = if deadline.is_empty() {
+            1 << 32
+        } else {
+            u64::from(day_number(deadline)?)
+        };
+        Some((u128::from(day) << 64) | u128::from(u64::try_from(position).ok()?))
+    })?;
     if let Some(mut packed) = packed {
         packed.sort_unstable_by_key(|k| k.0);
         return Ok(packed.into_iter().map(|k| (k.1, k.2, k.3)).collect());
     }
-    keyed.sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
-    Ok(keyed.into_iter().map(|k| (k.3, k.4, k.5)).collect())
+    let as_text =
+        |deadline: &'t str, position: i64| Some((deadline.is_empty(), deadline, position));
+    let mut keyed = keyed_pieces(&pieces, &as_text)?.unwrap_or_default();
+    keyed.sort_unstable_by_key(|k| k.0);
+    Ok(keyed.into_iter().map(|k| (k.1, k.2, k.3)).collect())
+}
+
+/// The keys of every row of `pieces` (text index, text, byte range), `key(deadline, position)`
+/// making each; a piece after the first is read on a thread of its own. `None` when `key` cannot
+/// key some row.
+fn keyed_pieces<'t, K: Send>(
+    pieces: &[(u32, &'t str, usize, usize)],
+    key: &(dyn Fn(&'t str, i64) -> Option<K> + Sync),
+) -> Result<Option<Vec<Keyed<K>>>, StoreError> {
+    let keys =
+        |&(i, text, from, to): &(u32, &'t str, usize, usize)| row_keys(i, text, from, to, key);
+    std::thread::scope(|scope| {
+        let later: Vec<_> = pieces[1.min(pieces.len())..]
+            .iter()
+            .map(|piece| (piece, scope.spawn(move || keys(piece))))
+            .collect();
+        let mut keyed = match pieces.first() {
+            Some(piece) => keys(piece)?,
+            None => Some(Vec::new()),
+        };
+        for (piece, handle) in later {
+            let more = handle.join().unwrap_or_else(|_| keys(piece))?;
+            keyed = keyed.zip(more).map(|(mut all, more)| {
+                all.extend(more);
+                all
+            });
+        }
+        Ok(keyed)
+    })
 }
 
 /// `YYYY-MM-DD` as the number `YYYYMMDD` (`None` for any other text).
@@ -149,15 +164,22 @@ fn day_number(day: &str) -> Option<u32> {
 /// Lists from this many bytes of text on are ordered on two threads (about 7,000 tasks).
 const TWO_THREADS_BYTES: usize = 1 << 20;
 
-/// A row's sort key (no deadline, deadline, position), its text's index and its byte range.
-type RowKey<'t> = (bool, &'t str, i64, u32, u32, u32);
+/// A row's sort key, its text's index and its byte range in that text.
+type Keyed<K> = (K, u32, u32, u32);
 
 /// The sort key and byte range of every row in `text[from..to]` (`from` starts a row, `to` ends
-/// one; `text` is under 4 GB), `text` being the list's text number `index`. Every row is checked
-/// here to have all its fields, so that reading it later cannot fail; one byte search per row
-/// finds its field separators, among them those around the deadline (field 5) and before the
-/// position (the last field).
-fn row_keys(index: u32, text: &str, from: usize, to: usize) -> Result<Vec<RowKey<'_>>, StoreError> {
+/// one; `text` is under 4 GB), `text` being the list's text number `index`, `key(deadline,
+/// position)` making the key (`None` if it cannot: then `Ok(None)`). Every row is checked here to
+/// have all its fields, so that reading it later cannot fail; one byte search per row finds its
+/// field separators, among them those around the deadline (field 5) and before the position
+/// (the last field).
+fn row_keys<'t, K>(
+    index: u32,
+    text: &'t str,
+    from: usize,
+    to: usize,
+    key: &dyn Fn(&'t str, i64) -> Option<K>,
+) -> Result<Option<Vec<Keyed<K>>>, StoreError> {
     let bytes = text.as_bytes().get(from..to).unwrap_or_default();
     let mut keyed = Vec::with_capacity(bytes.len() / 128);
     let mut start = 0usize;
@@ -188,9 +210,12 @@ fn row_keys(index: u32, text: &str, from: usize, to: usize) -> Result<Vec<RowKey
         let position = at(last, row.len()).parse().unwrap_or(0);
         // `text` is under 4 GB (checked by `list_order`).
         let (a, b) = (row_start as u32, (row_start + row.len()) as u32);
-        keyed.push((deadline.is_empty(), deadline, position, index, a, b));
+        let Some(k) = key(deadline, position) else {
+            return Ok(None);
+        };
+        keyed.push((k, index, a, b));
     }
-    Ok(keyed)
+    Ok(Some(keyed))
 }
 
 impl TaskList {
