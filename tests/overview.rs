@@ -2,7 +2,7 @@
 //! against the figures computed from the whole snapshot, on SQLite and on PostgreSQL: the same
 //! counts, progress, money and next deadlines, and the same dashboard drawn on the screen.
 
-use crate::common::db::TestDb;
+use crate::common::db::{block_on, TestDb};
 use cnrm_engine::clock::Clock;
 use cnrm_engine::figures::{self, Money};
 use cnrm_engine::plan::check_source;
@@ -163,10 +163,6 @@ async fn agree(db: &TestDb) {
 #[test]
 fn overview_agrees_with_the_snapshot_on_sqlite_and_postgres() {
     for db in TestDb::all() {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(agree(&db));
+        block_on(agree(&db));
     }
 }

@@ -397,19 +397,15 @@ fn sqlite_task_indexes(path: &str) -> Vec<String> {
 /// The text column of every row `sql` returns from the SQLite file at `path`.
 fn sqlite_strings(path: &str, sql: &'static str) -> Vec<String> {
     use sqlx::Connection;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
-                .await
-                .expect("open");
-            sqlx::query_scalar::<_, String>(sql)
-                .fetch_all(&mut conn)
-                .await
-                .expect("query")
-        })
+    crate::common::db::block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+            .await
+            .expect("open");
+        sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(&mut conn)
+            .await
+            .expect("query")
+    })
 }
 
 #[test]

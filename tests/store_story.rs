@@ -3,7 +3,7 @@
 //! deadlines, a split task, a shorter period, a renamed organisation) and applied again, and
 //! nothing recorded is lost.
 
-use crate::common::db::TestDb;
+use crate::common::db::{block_on, TestDb};
 use cnrm_engine::clock::Clock;
 use cnrm_engine::plan::{check_source, Plan};
 use cnrm_engine::store::{ApplyReport, Rename, SetRequest, Store, TaskFilter};
@@ -453,28 +453,26 @@ async fn story(db: &TestDb) {
 #[test]
 fn store_story_on_sqlite_and_postgres() {
     for db in TestDb::all() {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(story(&db));
+        block_on(story(&db));
     }
 }
 
 #[test]
 fn a_newer_database_is_refused_and_left_untouched() {
     for db in TestDb::all() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
+        block_on(async {
             let store = Store::open(&db.url).await.expect("open");
             store.close().await;
             use sqlx::Connection;
             sqlx::any::install_default_drivers();
-            let url = if db.label == "sqlite" { format!("sqlite://{}", db.url) } else { db.url.clone() };
-            let mut conn = sqlx::AnyConnection::connect(&url).await.expect("raw connection");
+            let url = if db.label == "sqlite" {
+                format!("sqlite://{}", db.url)
+            } else {
+                db.url.clone()
+            };
+            let mut conn = sqlx::AnyConnection::connect(&url)
+                .await
+                .expect("raw connection");
             sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'from the future', TRUE, x'00', 0)")
                 .execute(&mut conn)
                 .await
@@ -483,7 +481,11 @@ fn a_newer_database_is_refused_and_left_untouched() {
             conn.close().await.ok();
             let err = Store::open(&db.url).await.err().expect("refused");
             let msg = err.message(Lang::Fr);
-            assert!(msg.contains("schéma plus récent") && msg.contains("n'a pas été modifiée"), "{}: {msg}", db.label);
+            assert!(
+                msg.contains("schéma plus récent") && msg.contains("n'a pas été modifiée"),
+                "{}: {msg}",
+                db.label
+            );
         });
     }
 }
@@ -594,10 +596,6 @@ async fn long_lists(db: &TestDb) {
 #[test]
 fn long_lists_are_read_whole_and_in_order() {
     for db in TestDb::all() {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(long_lists(&db));
+        block_on(long_lists(&db));
     }
 }

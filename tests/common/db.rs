@@ -35,7 +35,8 @@ async fn admin(sql: String) -> Result<(), sqlx::Error> {
     conn.close().await
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// Runs `f` to completion on a fresh single-threaded runtime (what a `cnrm` command uses).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
