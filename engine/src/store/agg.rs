@@ -10,11 +10,11 @@ pub(super) const FIELD: &str = "\u{1f}";
 pub(super) const ROW: &str = "\u{1e}";
 /// The same separators as characters: splitting on a `char` is a memchr, on a `&str` a much
 /// slower substring search.
-pub(super) const FIELD_CHAR: char = '\u{1f}';
-/// The field separator as a byte (counting fields is a byte scan).
+const FIELD_CHAR: char = '\u{1f}';
+const ROW_CHAR: char = '\u{1e}';
+/// The same separators as bytes, for `memchr` over a task list's text (ASCII: every piece
+/// between two of them is on char boundaries).
 pub(super) const FIELD_BYTE: u8 = 0x1f;
-pub(super) const ROW_CHAR: char = '\u{1e}';
-/// The row separator as a byte.
 pub(super) const ROW_BYTE: u8 = 0x1e;
 
 /// `string_agg(concat_ws($2, f1, f2, ...), $3 [ORDER BY order])`. Every field must be non-NULL

@@ -749,17 +749,10 @@ impl Store {
                 archived: filter.archived,
                 ..TaskFilter::default()
             };
-            let mut args: Vec<String> = vec![plan.to_string()];
-            let conditions = where_clause(&in_range, today, &mut args);
             let cap = rows / 5 + 1;
-            let sql = format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE plan_id = $1{conditions} LIMIT {cap})"
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for a in args {
-                q = q.bind(a);
-            }
-            let matched: i64 = q.fetch_one(&self.pool).await?.try_get(0)?;
+            let matched = self
+                .count_in_plan(&in_range, plan, today, Some(cap))
+                .await?;
             if matched >= cap {
                 Access::Scan
             } else {
@@ -779,21 +772,30 @@ impl Store {
     pub async fn count_tasks(&self, filter: &TaskFilter, clock: &Clock) -> Result<i64, StoreError> {
         let mut total = 0;
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
-            total += self.count_in_plan(filter, &plan, clock.today(tz)).await?;
+            total += self
+                .count_in_plan(filter, &plan, clock.today(tz), None)
+                .await?;
         }
         Ok(total)
     }
 
     /// How many tasks of `plan` match `filter` (its `plan` field aside), at `today`.
+    /// With `cap`, counting stops there (the result is at most `cap`).
     async fn count_in_plan(
         &self,
         filter: &TaskFilter,
         plan: &str,
         today: NaiveDate,
+        cap: Option<i64>,
     ) -> Result<i64, StoreError> {
         let mut args: Vec<String> = vec![plan.to_string()];
         let conditions = where_clause(filter, today, &mut args);
-        let sql = format!("SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}");
+        let sql = match cap {
+            None => format!("SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}"),
+            Some(cap) => format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE plan_id = $1{conditions} LIMIT {cap})"
+            ),
+        };
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for a in args {
             q = q.bind(a);
