@@ -1086,7 +1086,7 @@ impl Store {
             &mut tx, &plan.id, None, "revision", actor, &at, &data, message,
         )
         .await?;
-        // The reading size again, on this transaction's connection (the pool may hold another):
+        // The reading size again, on this transaction's connection (the one the pool lends):
         // shrinking drops clean pages only; the commit then writes the dirty ones.
         self.write_cache(&mut *tx, false).await?;
         tx.commit().await?;

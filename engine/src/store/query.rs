@@ -677,16 +677,20 @@ impl Store {
                 Access::Planner => "",
             };
             let aggregate = agg::aggregate(&fields, None);
-            let reads = halves.iter().map(|half| {
-                let sql = format!(
-                    "SELECT {aggregate} FROM tasks{hint} WHERE plan_id = $1{conditions}{half}"
-                );
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for a in &args {
-                    q = q.bind(a.clone());
-                }
-                q.fetch_one(&self.pool)
-            });
+            // The first half on the store's connection, the second on its side connection.
+            let reads = halves
+                .iter()
+                .zip([&self.pool, &self.side])
+                .map(|(half, pool)| {
+                    let sql = format!(
+                        "SELECT {aggregate} FROM tasks{hint} WHERE plan_id = $1{conditions}{half}"
+                    );
+                    let mut q = sqlx::query(AssertSqlSafe(sql));
+                    for a in &args {
+                        q = q.bind(a.clone());
+                    }
+                    q.fetch_one(pool)
+                });
             let rows = futures_util::future::try_join_all(reads).await?;
             let mut texts = Vec::with_capacity(rows.len());
             for row in &rows {
