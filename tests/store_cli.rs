@@ -505,6 +505,127 @@ fn kill_during_a_large_apply_leaves_the_previous_state() {
     }
 }
 
+/// Waits until `child`, applying a plan to the SQLite database `db`, has kept a rollback journal
+/// for 50 ms (its transaction: opening the file and the statistics after the commit have theirs
+/// for a few milliseconds); whether it still runs.
+fn in_journal(db: &TestDb, child: &mut std::process::Child) -> bool {
+    let journal = format!("{}-journal", db.url);
+    let (waited, mut since) = (Instant::now(), None);
+    while waited.elapsed() < std::time::Duration::from_secs(60)
+        && child.try_wait().ok().flatten().is_none()
+    {
+        if !std::path::Path::new(&journal).exists() {
+            since = None;
+        } else if since.get_or_insert_with(Instant::now).elapsed().as_millis() >= 50 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.try_wait().ok().flatten().is_none() && std::path::Path::new(&journal).exists()
+}
+
+/// A first apply of a large plan into a SQLite database without tasks is written through a
+/// rollback journal (`first_bulk_journal`): two of them at once, and one killed mid-way, leave a
+/// database in WAL mode holding exactly one whole plan or none, and no journal behind.
+#[test]
+fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
+    let dir = tempfile::tempdir().expect("dir");
+    let large = write_plan(dir.path(), "grand.yaml", &big_plan(20_000, " (première)"));
+    let mode = |db: &TestDb| sqlite_strings(&db.url, "PRAGMA journal_mode");
+    let journal_left = |db: &TestDb| std::path::Path::new(&format!("{}-journal", db.url)).exists();
+
+    // Two processes apply the same large plan to a new database at the same moment.
+    let db = TestDb::sqlite();
+    let start = Instant::now();
+    let (a, b) = both_succeed("sqlite", || {
+        let mut c = cnrm_db(&db, NOW);
+        c.args(["plan", "apply", "--format", "json", &large]);
+        c
+    });
+    let both = start.elapsed();
+    eprintln!("two first applies at once: {both:?}");
+    let revisions: Vec<serde_json::Value> = [&a, &b]
+        .iter()
+        .map(|o| json(&stdout(o))["revision"].clone())
+        .collect();
+    assert!(
+        revisions.contains(&serde_json::json!(1)) && revisions.contains(&serde_json::Value::Null),
+        "one applies, the other finds nothing to do: {revisions:?}"
+    );
+    assert_eq!(mode(&db), ["wal"], "back in WAL mode");
+    assert!(!journal_left(&db));
+    let (_, out, _) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+    assert_eq!(json(&out)[0]["tasks"], 20_000);
+    // Recorded state on top of it is kept by the next apply (a WAL one: the table has tasks).
+    assert_eq!(
+        exec(cnrm_db(&db, NOW).args(["task", "set", "t7", "--status", "done"])).0,
+        0
+    );
+    let (code, out, _) =
+        exec(cnrm_db(&db, NOW).args(["plan", "apply", "--format", "json", &large]));
+    assert_eq!(
+        (code, json(&out)["revision"].clone()),
+        (0, serde_json::Value::Null)
+    );
+    let (_, out, _) = exec(cnrm_db(&db, NOW).args(["task", "show", "t7", "--format", "json"]));
+    assert_eq!(json(&out)["status"], "done", "{out}");
+
+    // While it writes through its journal, another command waits for it, then reads.
+    let db = TestDb::sqlite();
+    let mut child = cnrm_db(&db, NOW)
+        .args(["plan", "apply", &large])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    assert!(
+        in_journal(&db, &mut child),
+        "the first large apply writes through a rollback journal"
+    );
+    let (code, out, err) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+    assert_eq!(code, 0, "a reader during the apply: {err}");
+    let seen = json(&out);
+    assert!(
+        seen == serde_json::json!([]) || seen[0]["tasks"] == 20_000,
+        "before or after the apply, never part of it: {seen}"
+    );
+    assert!(child.wait().expect("wait").success());
+    assert_eq!(mode(&db), ["wal"]);
+
+    // Killed while it writes through its journal: nothing of the plan, the journal rolled back
+    // at the next open, WAL again.
+    let db = TestDb::sqlite();
+    let mut child = cnrm_db(&db, NOW)
+        .args(["plan", "apply", &large])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let writing = in_journal(&db, &mut child);
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+    assert!(
+        writing,
+        "the apply was killed while writing through its journal"
+    );
+    assert!(journal_left(&db), "the killed apply left its journal");
+    let (code, out, err) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+    assert_eq!(code, 0, "the database opens after the kill: {err}");
+    assert_eq!(
+        json(&out),
+        serde_json::json!([]),
+        "nothing of the killed apply"
+    );
+    let (_, tasks, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
+    assert_eq!(json(&tasks), serde_json::json!([]));
+    assert_eq!(mode(&db), ["wal"]);
+    assert!(!journal_left(&db), "the next open rolled the journal back");
+    assert_eq!(exec(cnrm_db(&db, NOW).args(["plan", "apply", &large])).0, 0);
+    let (_, out, _) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
+    assert_eq!(json(&out)[0]["tasks"], 20_000);
+    assert_eq!(mode(&db), ["wal"]);
+}
+
 /// The `cnrm` binary is linked position-dependent (build.rs): a position-independent executable
 /// has its relocated pointers written at every start, about 0.9 ms of every command.
 #[test]

@@ -24,6 +24,10 @@ const BATCH: usize = 400;
 /// `drop_indexes_for_bulk`).
 const BULK_ROWS: usize = 20_000;
 
+/// Tasks from which a first apply into a database without tasks writes through a rollback
+/// journal (see `Store::first_bulk_journal`).
+const JOURNAL_TASKS: usize = 5_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rename {
     pub from: String,
@@ -910,6 +914,71 @@ impl Store {
     /// 26 MB again.
     #[allow(clippy::too_many_arguments)]
     pub async fn apply_hashed(
+        &self,
+        plan: &Plan,
+        sha: &str,
+        source_name: &str,
+        actor: &str,
+        message: Option<&str>,
+        clock: &Clock,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<ApplyReport, StoreError> {
+        let journal = self.first_bulk_journal(plan).await?;
+        let result = self
+            .apply_transaction(plan, sha, source_name, actor, message, clock, progress)
+            .await;
+        if journal {
+            // Back to WAL, whether the apply succeeded or not. Should another process have
+            // opened the file meanwhile, the switch waits for it or fails; the file then stays
+            // in rollback mode, as safe, until the next connection sets WAL (every connection
+            // does, see `Store::open`).
+            if let Err(e) = sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!(error = %e, "journal mode left as it was");
+            }
+        }
+        result
+    }
+
+    /// On SQLite, a first apply of a large plan (at least `JOURNAL_TASKS` tasks) into a database
+    /// that holds no task yet is written through a rollback journal instead of the WAL: the new
+    /// pages are written once into the file, where WAL wrote them into the log, copied them into
+    /// the file at the checkpoint and then deleted a log as large as the database (100,000
+    /// tasks: commit 180 → 75 ms, the log's deletion at close 23 ms; the whole apply 1.78 → 1.64
+    /// s, and at 10,000 tasks 183 → 172 ms, interleaved medians). The journal only holds
+    /// the few pages the database had, and a kill rolls them back like the WAL would. Readers
+    /// read the previous state meanwhile, as with WAL, but wait while the commit writes (a
+    /// rollback journal's commit excludes them): a new database has nothing worth reading yet.
+    /// Returns whether the mode was switched (SQLite refuses while another connection has the
+    /// file open: the apply then runs in WAL as usual).
+    async fn first_bulk_journal(&self, plan: &Plan) -> Result<bool, StoreError> {
+        let tasks: usize = plan.priorities.iter().map(|p| p.tasks.len()).sum();
+        if self.backend != Backend::Sqlite || tasks < JOURNAL_TASKS {
+            return Ok(false);
+        }
+        let any: i64 = sqlx::query("SELECT EXISTS (SELECT 1 FROM tasks)")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        if any != 0 {
+            return Ok(false);
+        }
+        // Another connection on the file: SQLite refuses at once, "database is locked".
+        match sqlx::query("PRAGMA journal_mode = DELETE")
+            .fetch_one(&self.pool)
+            .await
+        {
+            Ok(row) => Ok(row.try_get::<String, _>(0)?.eq_ignore_ascii_case("delete")),
+            Err(e) if super::is_busy(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The transaction of [`Store::apply_hashed`].
+    #[allow(clippy::too_many_arguments)]
+    async fn apply_transaction(
         &self,
         plan: &Plan,
         sha: &str,

@@ -200,6 +200,13 @@ fn sqlite_pragmas(file_len: Option<u64>) -> String {
     pragmas
 }
 
+/// Whether SQLite refused a statement because another connection holds the lock it needs.
+pub(super) fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "5" || code == "517")
+}
+
 /// An open database, migrated to the current schema.
 pub struct Store {
     pool: AnyPool,
