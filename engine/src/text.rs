@@ -47,8 +47,40 @@ pub fn money(amount: f64, currency: &str) -> String {
     format!("{} {unit}", group_thousands(amount))
 }
 
+/// How many characters `n` takes written in decimal (`-` included), as `format!("{n}")` writes
+/// it, counted without writing it.
+pub fn decimal_width(n: i64) -> usize {
+    let digits = n
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |l| l as usize + 1);
+    usize::from(n < 0) + digits
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimal_widths_are_those_written() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            101,
+            696,
+            1_000,
+            -1,
+            -10,
+            -100,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(super::decimal_width(n), n.to_string().len(), "{n}");
+        }
+    }
+
     use super::*;
 
     #[test]

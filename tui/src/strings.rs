@@ -211,10 +211,19 @@ pub fn late_by(lang: Lang, days: i64) -> String {
 /// [`late_by`], written into `out` (a table line allocates nothing for it).
 pub fn push_late_by(out: &mut String, lang: Lang, days: i64) {
     use std::fmt::Write as _;
-    let _ = match lang {
-        Lang::Fr => write!(out, "{days} j de retard"),
-        Lang::En => write!(out, "{days} d late"),
-    };
+    let _ = write!(out, "{days}{}", late_suffix(lang));
+}
+
+/// How many characters `push_late_by` pushes, counted without pushing them.
+pub fn late_by_width(lang: Lang, days: i64) -> usize {
+    cnrm_engine::text::decimal_width(days) + late_suffix(lang).chars().count()
+}
+
+fn late_suffix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => " j de retard",
+        Lang::En => " d late",
+    }
 }
 
 pub fn continuous(lang: Lang) -> &'static str {

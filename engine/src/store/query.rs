@@ -319,6 +319,24 @@ enum Owners<'a> {
 }
 
 impl TaskView<'_> {
+    /// How many characters `push_owners(sep, ..)` pushes, counted without pushing them.
+    pub fn owners_width(&self, sep: &str) -> usize {
+        let sep = sep.chars().count();
+        let joined = |(n, chars): (usize, usize), id: &str| (n + 1, chars + id.chars().count());
+        let (n, chars) = match self.owners {
+            Owners::List(list) => list.iter().map(String::as_str).fold((0, 0), joined),
+            Owners::Json("[]") => (0, 0),
+            Owners::Json(json) => match plain_ids(json) {
+                Some(inner) => inner.split('"').step_by(2).fold((0, 0), joined),
+                None => json_vec(json)
+                    .iter()
+                    .map(String::as_str)
+                    .fold((0, 0), joined),
+            },
+        };
+        chars + sep * n.saturating_sub(1)
+    }
+
     /// Pushes the owners' ids into `out`, separated by `sep`.
     pub fn push_owners(&self, sep: &str, out: &mut String) {
         let mut push = |i: usize, id: &str| {
@@ -1073,9 +1091,16 @@ mod tests {
             assert!(view.overdue && view.days_late == 1 && view.progress == 40);
             let mut out = String::new();
             view.push_owners(", ", &mut out);
+            // Its width counted without joining them is the joined text's.
+            assert_eq!(view.owners_width(", "), out.chars().count(), "{owners}");
             out
         };
         assert_eq!(joined(r#"["dgme","oim"]"#), "dgme, oim");
+        assert_eq!(joined(r#"["cellule-ponam"]"#), "cellule-ponam");
+        assert_eq!(
+            joined(r#"["société-civile","oim","état"]"#),
+            "société-civile, oim, état"
+        );
         assert_eq!(joined("[]"), "");
         assert_eq!(joined(r#"["a\"b", "c"]"#), "a\"b, c");
         let listed = vec!["dgme".to_string(), "cigem".to_string()];
@@ -1098,6 +1123,11 @@ mod tests {
         let mut out = String::new();
         row.view().push_owners(" ", &mut out);
         assert_eq!(out, "dgme cigem");
+        assert_eq!(row.view().owners_width(" "), 10);
+        assert_eq!(
+            row.view().owners_width(" · "),
+            "dgme · cigem".chars().count()
+        );
         assert_eq!(row.view().deadline, None);
     }
 
