@@ -505,34 +505,37 @@ fn kill_during_a_large_apply_leaves_the_previous_state() {
     }
 }
 
+/// The rollback journal of the SQLite database `db`, if there is one.
+fn journal_left(db: &TestDb) -> bool {
+    std::path::Path::new(&format!("{}-journal", db.url)).exists()
+}
+
 /// Waits until `child`, applying a plan to the SQLite database `db`, has kept a rollback journal
-/// for 50 ms (its transaction: opening the file and the statistics after the commit have theirs
-/// for a few milliseconds); whether it still runs.
+/// for 100 ms (its transaction's, some 400 ms here: opening the file and the statistics after
+/// the commit have theirs for a few milliseconds); whether it still runs.
 fn in_journal(db: &TestDb, child: &mut std::process::Child) -> bool {
-    let journal = format!("{}-journal", db.url);
     let (waited, mut since) = (Instant::now(), None);
     while waited.elapsed() < std::time::Duration::from_secs(60)
         && child.try_wait().ok().flatten().is_none()
     {
-        if !std::path::Path::new(&journal).exists() {
+        if !journal_left(db) {
             since = None;
-        } else if since.get_or_insert_with(Instant::now).elapsed().as_millis() >= 50 {
+        } else if since.get_or_insert_with(Instant::now).elapsed().as_millis() >= 100 {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    child.try_wait().ok().flatten().is_none() && std::path::Path::new(&journal).exists()
+    child.try_wait().ok().flatten().is_none() && journal_left(db)
 }
 
 /// A first apply of a large plan into a SQLite database without tasks is written through a
-/// rollback journal (`first_bulk_journal`): two of them at once, and one killed mid-way, leave a
-/// database in WAL mode holding exactly one whole plan or none, and no journal behind.
+/// rollback journal (`first_bulk_journal`): two of them at once, a reader meanwhile and one killed
+/// mid-way leave a database in WAL mode holding exactly one whole plan or none, and no journal.
 #[test]
 fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
     let dir = tempfile::tempdir().expect("dir");
     let large = write_plan(dir.path(), "grand.yaml", &big_plan(20_000, " (première)"));
     let mode = |db: &TestDb| sqlite_strings(&db.url, "PRAGMA journal_mode");
-    let journal_left = |db: &TestDb| std::path::Path::new(&format!("{}-journal", db.url)).exists();
 
     // Two processes apply the same large plan to a new database at the same moment.
     let db = TestDb::sqlite();
@@ -611,13 +614,14 @@ fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
     assert!(journal_left(&db), "the killed apply left its journal");
     let (code, out, err) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
     assert_eq!(code, 0, "the database opens after the kill: {err}");
-    assert_eq!(
-        json(&out),
-        serde_json::json!([]),
-        "nothing of the killed apply"
-    );
     let (_, tasks, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
-    assert_eq!(json(&tasks), serde_json::json!([]));
+    let count = json(&tasks).as_array().map(Vec::len);
+    if json(&out) == serde_json::json!([]) {
+        assert_eq!(count, Some(0), "nothing of the killed apply");
+    } else {
+        // A very slow machine: killed in the statistics after the commit, all of it is there.
+        assert_eq!(count, Some(20_000), "{out}");
+    }
     assert_eq!(mode(&db), ["wal"]);
     assert!(!journal_left(&db), "the next open rolled the journal back");
     assert_eq!(exec(cnrm_db(&db, NOW).args(["plan", "apply", &large])).0, 0);
