@@ -3,8 +3,18 @@
 /// Lower-cases and removes French (and common Latin) accents, so `echeance` finds `Échéance`.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(&mut out, s);
+    out
+}
+
+/// [`fold`] of `s`, pushed onto `out` (several pieces folded into one text without building
+/// their concatenation first).
+pub fn fold_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
+            // Most of a plan's text: one table lookup fewer per character than `to_lowercase`
+            // (a first apply of 100,000 tasks folds 7.5 MB of search text).
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             'à' | 'â' | 'ä' | 'á' | 'ã' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' => out.push('a'),
             'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => out.push('e'),
             'î' | 'ï' | 'í' | 'Î' | 'Ï' | 'Í' => out.push('i'),
@@ -19,7 +29,6 @@ pub fn fold(s: &str) -> String {
             c => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// `12 500 000`: an amount grouped by thousands the French way (narrow spaces are not used, so
@@ -82,6 +91,30 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn folding_ascii_quickly_folds_as_every_character_lowercased() {
+        let text =
+            "Former les AGENTS d'accueil de Kayes (Activité 17) — ÉTAT, Œuvre; ĞİŞ ß Σ ǅ 123 ~`!";
+        let slow: String = text
+            .chars()
+            .flat_map(|c| {
+                let mut one = String::new();
+                one.push(c);
+                if c.is_ascii() {
+                    vec![c.to_ascii_lowercase()]
+                } else {
+                    fold(&one).chars().collect()
+                }
+            })
+            .collect();
+        assert_eq!(fold(text), slow);
+        assert_eq!(fold("ABC xyz 09"), "abc xyz 09");
+        let mut out = String::from("x ");
+        fold_into(&mut out, "Échéance");
+        fold_into(&mut out, " À KAYES");
+        assert_eq!(out, "x echeance a kayes");
+    }
 
     #[test]
     fn folding_and_grouping() {

@@ -10,7 +10,7 @@ use super::{add_event, agg, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
 use crate::remind::{StoredCalendar, StoredPolicy};
-use crate::text::fold;
+use crate::text::fold_into;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use serde_json::json;
@@ -360,13 +360,24 @@ fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> 
         let partners = json_list(&t.partners);
         let depends = json_list(&t.depends_on);
         let reminders = reminders_json(t);
-        let search = fold(&format!(
-            "{} {} {} {}",
-            t.id,
-            t.title,
+        // `fold("{id} {title} {description} {owners joined by spaces}")`, folded piece by piece.
+        let mut search = String::with_capacity(
+            t.id.len() + t.title.len() + t.description.as_ref().map_or(0, String::len) + 32,
+        );
+        for piece in [
+            t.id.as_str(),
+            t.title.as_str(),
             t.description.as_deref().unwrap_or(""),
-            t.owners.join(" ")
-        ));
+        ] {
+            fold_into(&mut search, piece);
+            search.push(' ');
+        }
+        for (i, owner) in t.owners.iter().enumerate() {
+            if i > 0 {
+                search.push(' ');
+            }
+            fold_into(&mut search, owner);
+        }
         for occ in t.occurrences(plan.end) {
             let deadline = occ.deadline.map(|d| d.to_string());
             let renamed_from = t
@@ -750,21 +761,41 @@ async fn upsert_all(
 /// The task rows of a new plan, made `BATCH` at a time as the upserts ask for them (the same
 /// rows as [`task_rows`]): a first apply computes them while the database writes the previous
 /// ones, instead of all of them before the first write.
+///
+/// They come in the order of their tasks' ids, each with its position in the plan: the table's
+/// key `(plan_id, id)` then grows at its end, where rows in plan order (`a1`, `a2`, ... `a10`
+/// sorts between `a1` and `a2`) were inserted all over it (SQLite, 100,000 tasks: 270-300 ms of
+/// inserts became 143 ms in a C harness on the bundled SQLite; the whole apply's CPU time,
+/// three alternated runs, 2.26-2.40 s → 2.10-2.29 s). Nothing reads the rows in the order they
+/// were written: lists are ordered by deadline and position.
 struct NewTaskRows<'p> {
     plan: &'p Plan,
-    tasks: Vec<(&'p str, &'p Task)>,
+    /// The plan's tasks in id order, each with the position of its first row.
+    tasks: Vec<(&'p str, &'p Task, usize)>,
     next_task: usize,
-    position: usize,
     pending: std::collections::VecDeque<DefRow>,
 }
 
 impl<'p> NewTaskRows<'p> {
     fn new(plan: &'p Plan) -> Self {
+        let mut position = 0;
+        let mut tasks: Vec<(&str, &Task, usize)> = plan_tasks(plan)
+            .into_iter()
+            .map(|(priority, t)| {
+                let first = position;
+                position += if t.repeat.is_none() {
+                    1
+                } else {
+                    t.occurrences(plan.end).len()
+                };
+                (priority, t, first)
+            })
+            .collect();
+        tasks.sort_unstable_by(|a, b| a.1.id.cmp(&b.1.id));
         NewTaskRows {
             plan,
-            tasks: plan_tasks(plan),
+            tasks,
             next_task: 0,
-            position: 0,
             pending: Default::default(),
         }
     }
@@ -775,11 +806,10 @@ impl Iterator for NewTaskRows<'_> {
 
     fn next(&mut self) -> Option<Vec<DefRow>> {
         while self.pending.len() < BATCH && self.next_task < self.tasks.len() {
-            let end = (self.next_task + 32).min(self.tasks.len());
-            let rows = task_rows_of(self.plan, &self.tasks[self.next_task..end], self.position);
-            self.position += rows.len();
-            self.next_task = end;
-            self.pending.extend(rows);
+            let (priority, task, position) = self.tasks[self.next_task];
+            self.pending
+                .extend(task_rows_of(self.plan, &[(priority, task)], position));
+            self.next_task += 1;
         }
         let n = self.pending.len().min(BATCH);
         (n > 0).then(|| self.pending.drain(..n).collect())
@@ -1217,7 +1247,7 @@ mod tests {
     #[test]
     fn rows_computed_on_two_threads_are_the_rows_computed_on_one() {
         let mut src = String::from(
-            "version: 1\nplan:\n  id: p\n  title: P\n  period: { start: 2025-01-01, end: 2027-12-31 }\nowners:\n  - { id: st, name: ST, email: st@example.ml }\npriorities:\n",
+            "version: 1\nplan:\n  id: p\n  title: P\n  period: { start: 2025-01-01, end: 2027-12-31 }\nowners:\n  - { id: st, name: ST, email: st@example.ml }\n  - { id: dgme, name: DGME, email: dgme@example.ml }\npriorities:\n",
         );
         for p in 0..3 {
             src.push_str(&format!(
@@ -1230,8 +1260,14 @@ mod tests {
                 } else {
                     format!("deadline: T{} 2026", i % 4 + 1)
                 };
+                // Some co-led, some described (capitals and accents: the search text folds them).
+                let more = match i % 3 {
+                    0 => "owner: [st, dgme], description: \"Élaborer l'ÉTAT des lieux à Kayes\"",
+                    1 => "owner: st",
+                    _ => "owner: dgme, description: Former LES agents",
+                };
                 src.push_str(&format!(
-                    "      - {{ id: t{p}-{i}, title: Tâche {i}, owner: st, {when} }}\n"
+                    "      - {{ id: t{p}-{i}, title: Tâche {i}, {more}, {when} }}\n"
                 ));
             }
         }
@@ -1244,8 +1280,44 @@ mod tests {
         assert!(parallel.len() > all.len(), "occurrences expanded");
         assert_eq!(parallel, sequential);
         // A new plan's rows, made a statement at a time: the same rows, none over `BATCH`.
+        // In the order of their tasks' ids (a task's occurrences together), with their positions
+        // in the plan.
         let chunks: Vec<Vec<DefRow>> = NewTaskRows::new(&plan).collect();
         assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= BATCH));
-        assert_eq!(chunks.concat(), sequential);
+        let mut made = chunks.concat();
+        let base = |r: &DefRow| match &r.values[1] {
+            Val::Text(base) => base.clone(),
+            other => panic!("base id expected, found {other:?}"),
+        };
+        let bases: Vec<String> = made.iter().map(base).collect();
+        assert!(bases.windows(2).all(|w| w[0] <= w[1]), "in task id order");
+        assert_ne!(bases, sequential.iter().map(base).collect::<Vec<_>>());
+        let position = |r: &DefRow| match r.values[20] {
+            Val::Int(p) => p,
+            _ => panic!("position expected"),
+        };
+        made.sort_by_key(position);
+        assert_eq!(made, sequential);
+        // The search text is folded piece by piece as it was folded whole (the rows' hashes,
+        // and so what a re-apply finds changed, depend on it).
+        let expected: std::collections::HashMap<&str, String> = all
+            .iter()
+            .map(|(_, t)| {
+                let text = format!(
+                    "{} {} {} {}",
+                    t.id,
+                    t.title,
+                    t.description.as_deref().unwrap_or(""),
+                    t.owners.join(" ")
+                );
+                (t.id.as_str(), crate::text::fold(&text))
+            })
+            .collect();
+        for r in &sequential {
+            let Val::Text(search) = &r.values[19] else {
+                panic!("search text expected");
+            };
+            assert_eq!(Some(search), expected.get(base(r).as_str()), "{}", r.id);
+        }
     }
 }
