@@ -253,7 +253,8 @@ def bench_send(n_msgs):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    Sink(("127.0.0.1", port), None, decode_data=False)
+    # smtpd's listen queue of 5 can overflow under 8 connections at once (see tests/smtp_server.py).
+    Sink(("127.0.0.1", port), None, decode_data=False).listen(128)
     threading.Thread(target=lambda: asyncore.loop(timeout=0.05), daemon=True).start()
     work = tempfile.mkdtemp(prefix="cnrm-send-")
     plan = os.path.join(work, "send.yaml")

@@ -35,6 +35,10 @@ class Server(smtpd.SMTPServer):
         os.rename(path + ".tmp", path)
 
 
-Server(("127.0.0.1", port), None, decode_data=False, enable_SMTPUTF8=True)
+server = Server(("127.0.0.1", port), None, decode_data=False, enable_SMTPUTF8=True)
+# smtpd listens with a queue of 5: two `cnrm remind` opening 8 connections each while this one
+# thread sleeps in a slow DATA overflowed it, and a connection dropped from a full queue looks
+# established to its client, which then waited for a greeting that never came.
+server.listen(128)
 print("ready", flush=True)
 asyncore.loop(timeout=0.05)

@@ -292,7 +292,13 @@ pub struct SmtpConfig {
     pub url: String,
     pub from: String,
     password: Option<String>,
+    /// How long one message's exchange with the server may take (see [`send`]).
+    pub send_timeout: Duration,
 }
+
+/// [`SmtpConfig::send_timeout`] unless changed: far beyond a real server's pace, short enough
+/// that a server which never answers holds no scan for long.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl fmt::Debug for SmtpConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -338,6 +344,7 @@ impl SmtpConfig {
             url,
             from,
             password,
+            send_timeout: SEND_TIMEOUT,
         }))
     }
 
@@ -420,7 +427,11 @@ pub fn build(from: &str, m: &Outgoing, date: DateTime<Utc>) -> Result<Message, S
     b.multipart(body).map_err(|e| e.to_string())
 }
 
-/// Sends one message; the error (if any) is scrubbed of secrets.
+/// Sends one message; the error (if any) is scrubbed of secrets. The whole exchange is bounded
+/// by `config.send_timeout`: lettre's own timeout covers the connection, not a server that
+/// accepts it and then never answers (a listen queue that overflowed leaves exactly that), which
+/// held `cnrm remind` forever. A message that times out is marked failed and retried like any
+/// other failure.
 pub async fn send(
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     config: &SmtpConfig,
@@ -428,11 +439,14 @@ pub async fn send(
     date: DateTime<Utc>,
 ) -> Result<(), String> {
     let message = build(&config.from, m, date)?;
-    transport
-        .send(message)
-        .await
-        .map(|_| ())
-        .map_err(|e| config.scrub(&e.to_string()))
+    match tokio::time::timeout(config.send_timeout, transport.send(message)).await {
+        Ok(sent) => sent.map(|_| ()).map_err(|e| config.scrub(&e.to_string())),
+        Err(_) => Err(format!(
+            "le serveur SMTP n'a pas répondu en {} s (no answer from the SMTP server in {} s)",
+            config.send_timeout.as_secs(),
+            config.send_timeout.as_secs()
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -518,12 +532,62 @@ mod tests {
         assert!(raw.contains("text/calendar"));
     }
 
+    /// A server that takes the connection and never says a word (as when its listen queue
+    /// overflowed): the send fails after the timeout instead of waiting forever.
+    #[test]
+    fn a_server_that_never_answers_fails_the_send_after_the_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        // Accepts and holds the connections, silent, until the test ends.
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming().flatten() {
+                held.push(stream);
+            }
+        });
+        let config = SmtpConfig {
+            url: format!("smtp://127.0.0.1:{port}"),
+            from: "Secrétariat CNRM <cnrm@localhost>".into(),
+            password: None,
+            send_timeout: Duration::from_secs(1),
+        };
+        let m = Outgoing {
+            to: vec!["dgme@example.ml".into()],
+            cc: Vec::new(),
+            subject: "Rappel".into(),
+            text: "Échéance".into(),
+            html: "<p>Échéance</p>".into(),
+            ics: String::new(),
+            message_id: "<1.t@cnrm>".into(),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let start = std::time::Instant::now();
+        let result = runtime.block_on(async {
+            let transport = config.transport().expect("transport");
+            send(&transport, &config, &m, Utc::now()).await
+        });
+        let err = result.expect_err("no answer, no success");
+        assert!(
+            err.contains("le serveur SMTP n'a pas répondu en 1 s"),
+            "{err}"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
     #[test]
     fn secrets_are_scrubbed() {
         let c = SmtpConfig {
             url: "smtp://cnrm:hunter22@mail.example.ml:587".into(),
             from: "a@b.ml".into(),
             password: Some("filepass9".into()),
+            send_timeout: SEND_TIMEOUT,
         };
         assert_eq!(
             c.scrub("auth failed for cnrm:hunter22 and filepass9"),
