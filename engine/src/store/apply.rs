@@ -355,11 +355,11 @@ fn plan_tasks(plan: &Plan) -> Vec<(&str, &Task)> {
 fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> Vec<DefRow> {
     let mut out = Vec::new();
     for (priority, t) in tasks {
-        let (mut resources, budgets) = resources_json(t);
-        let mut owners = json_list(&t.owners);
-        let mut partners = json_list(&t.partners);
-        let mut depends = json_list(&t.depends_on);
-        let mut reminders = reminders_json(t);
+        let (resources, budgets) = resources_json(t);
+        let owners = json_list(&t.owners);
+        let partners = json_list(&t.partners);
+        let depends = json_list(&t.depends_on);
+        let reminders = reminders_json(t);
         // `fold("{id} {title} {description} {owners joined by spaces}")`, folded piece by piece.
         let mut search = String::with_capacity(
             t.id.len() + t.title.len() + t.description.as_ref().map_or(0, String::len) + 32,
@@ -378,19 +378,7 @@ fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> 
             }
             fold_into(&mut search, owner);
         }
-        let occurrences = t.occurrences(plan.end);
-        let last = occurrences.len().saturating_sub(1);
-        for (k, occ) in occurrences.into_iter().enumerate() {
-            // The task's texts are copied into each of its rows but the last, which takes them
-            // (most tasks have one row: a first apply of 100,000 copied six texts per row; its
-            // CPU time, medians of four alternated runs, 2.10 → 2.04 s).
-            let give = |s: &mut String| {
-                if k == last {
-                    std::mem::take(s)
-                } else {
-                    s.clone()
-                }
-            };
+        for occ in t.occurrences(plan.end) {
             let deadline = occ.deadline.map(|d| d.to_string());
             let renamed_from = t
                 .renamed_from
@@ -401,30 +389,26 @@ fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> 
                 });
             let mut r = row(
                 vec![
-                    Val::Text(occ.id),
+                    Val::Text(occ.id.clone()),
                     Val::Text(t.id.clone()),
                     Val::Text(priority.to_string()),
                     Val::Text(t.title.clone()),
                     Val::OptText(t.description.clone()),
-                    Val::Text(give(&mut owners)),
-                    Val::Text(give(&mut partners)),
+                    Val::Text(owners.clone()),
+                    Val::Text(partners.clone()),
                     Val::OptText(t.start.as_ref().map(|d| d.date.to_string())),
                     Val::OptText(deadline.clone()),
                     Val::Text(occ.deadline_label.clone()),
                     Val::OptText(t.repeat.map(|r| r.as_str().to_string())),
                     Val::Int(i64::from(t.milestone)),
-                    Val::Text(give(&mut depends)),
-                    Val::OptText(if k == last {
-                        reminders.take()
-                    } else {
-                        reminders.clone()
-                    }),
-                    Val::Text(give(&mut resources)),
+                    Val::Text(depends.clone()),
+                    Val::OptText(reminders.clone()),
+                    Val::Text(resources.clone()),
                     Val::Real(budgets[0]),
                     Val::Real(budgets[1]),
                     Val::Real(budgets[2]),
                     Val::Real(budgets[3]),
-                    Val::Text(give(&mut search)),
+                    Val::Text(search.clone()),
                     Val::Int((first_position + out.len()) as i64),
                 ],
                 renamed_from,
