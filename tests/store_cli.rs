@@ -510,10 +510,17 @@ fn journal_left(db: &TestDb) -> bool {
     std::path::Path::new(&format!("{}-journal", db.url)).exists()
 }
 
-/// Waits until `child`, applying a plan to the SQLite database `db`, has kept a rollback journal
-/// for 100 ms (its transaction's, some 400 ms here: opening the file and the statistics after
-/// the commit have theirs for a few milliseconds); whether it still runs.
-fn in_journal(db: &TestDb, child: &mut std::process::Child) -> bool {
+/// Starts `cnrm plan apply FILE` on the SQLite database `db` and waits until it has kept a
+/// rollback journal for 100 ms (its transaction's, some 400 ms here: opening the file and the
+/// statistics after the commit have theirs for a few milliseconds): the process, and whether it
+/// still runs in that journal.
+fn apply_in_journal(db: &TestDb, file: &str) -> (std::process::Child, bool) {
+    let mut child = cnrm_db(db, NOW)
+        .args(["plan", "apply", file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
     let (waited, mut since) = (Instant::now(), None);
     while waited.elapsed() < std::time::Duration::from_secs(60)
         && child.try_wait().ok().flatten().is_none()
@@ -525,7 +532,8 @@ fn in_journal(db: &TestDb, child: &mut std::process::Child) -> bool {
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    child.try_wait().ok().flatten().is_none() && journal_left(db)
+    let writing = child.try_wait().ok().flatten().is_none() && journal_left(db);
+    (child, writing)
 }
 
 /// A first apply of a large plan into a SQLite database without tasks is written through a
@@ -575,14 +583,9 @@ fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
 
     // While it writes through its journal, another command waits for it, then reads.
     let db = TestDb::sqlite();
-    let mut child = cnrm_db(&db, NOW)
-        .args(["plan", "apply", &large])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let (mut child, writing) = apply_in_journal(&db, &large);
     assert!(
-        in_journal(&db, &mut child),
+        writing,
         "the first large apply writes through a rollback journal"
     );
     let (code, out, err) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
@@ -598,13 +601,7 @@ fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
     // Killed while it writes through its journal: nothing of the plan, the journal rolled back
     // at the next open, WAL again.
     let db = TestDb::sqlite();
-    let mut child = cnrm_db(&db, NOW)
-        .args(["plan", "apply", &large])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let writing = in_journal(&db, &mut child);
+    let (mut child, writing) = apply_in_journal(&db, &large);
     let _ = child.kill(); // SIGKILL on Unix
     let _ = child.wait();
     assert!(

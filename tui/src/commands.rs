@@ -1194,17 +1194,7 @@ mod tests {
     #[test]
     fn cell_widths_are_those_of_the_cells_written() {
         let mut rows = Vec::new();
-        for (i, status) in [
-            Status::Todo,
-            Status::InProgress,
-            Status::Blocked,
-            Status::Suspended,
-            Status::Done,
-            Status::Cancelled,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (i, status) in Status::ALL.into_iter().enumerate() {
             for (j, days) in [0, 1, 9, 10, 99, 100, 696, 1_000].into_iter().enumerate() {
                 let mut r = row(format!("axe-{i}.é{j}"));
                 r.status = status;

@@ -107,15 +107,18 @@ fn list_order<'t>(texts: &[&'t str]) -> Result<Vec<(u32, u32, u32)>, StoreError>
         };
         Some((u128::from(day) << 64) | u128::from(u64::try_from(position).ok()?))
     })?;
-    if let Some(mut packed) = packed {
-        packed.sort_unstable_by_key(|k| k.0);
-        return Ok(packed.into_iter().map(|k| (k.1, k.2, k.3)).collect());
+    if let Some(packed) = packed {
+        return Ok(sorted(packed));
     }
     let as_text =
         |deadline: &'t str, position: i64| Some((deadline.is_empty(), deadline, position));
-    let mut keyed = keyed_pieces(&pieces, &as_text)?.unwrap_or_default();
-    keyed.sort_unstable_by_key(|k| k.0);
-    Ok(keyed.into_iter().map(|k| (k.1, k.2, k.3)).collect())
+    Ok(sorted(keyed_pieces(&pieces, &as_text)?.unwrap_or_default()))
+}
+
+/// The rows' places (text index, byte range) in the order of their keys.
+fn sorted<K: Ord>(mut keyed: Vec<Keyed<K>>) -> Vec<(u32, u32, u32)> {
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|k| (k.1, k.2, k.3)).collect()
 }
 
 /// The keys of every row of `pieces` (text index, text, byte range), `key(deadline, position)`
