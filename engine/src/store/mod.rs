@@ -183,6 +183,10 @@ fn normalise(url: &str) -> Result<(String, Backend, Option<PathBuf>), String> {
 /// `Store::open`).
 const MAP_BYTES: u64 = 24 << 20;
 
+/// SQLite's `tasks_deadline`: migration 3's columns (plan, archived, deadline, position, status),
+/// then every other column a task list reads (see `Store::sqlite_list_index`).
+const LIST_INDEX: &str = "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, id, priority_id, title, owners, partners, deadline_label, progress, milestone)";
+
 /// The settings of each SQLite connection, for a database file of `file_len` bytes (`None`: a
 /// new file).
 ///
@@ -285,7 +289,7 @@ impl Store {
         let mut attempt = 0;
         loop {
             match MIGRATOR.run(&self.pool).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => return self.sqlite_list_index().await,
                 Err(sqlx::migrate::MigrateError::VersionMissing(found)) => {
                     return Err(StoreError::Newer {
                         url: self.shown.clone(),
@@ -307,6 +311,48 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// On SQLite, `tasks_deadline` also holds what a task list shows (`LIST_INDEX`), so that an
+    /// overdue or due-within list is read from the index alone, in order, without reading the
+    /// task rows: at 100,000 tasks an overdue list of 37,000 is read in 28 ms instead of 44 by a
+    /// scan (C harness on the bundled SQLite). PostgreSQL keeps migration 3's narrow index: its
+    /// index entries are limited to about 2.7 KB, which a long title would exceed.
+    ///
+    /// Done here, after the migrations, since a migration is the same SQL for both databases:
+    /// one read of the schema on every open; the first open after an upgrade rebuilds the index
+    /// (0.2 s at 100,000 tasks), under the write lock, checking again once it holds it (two
+    /// processes opening at once rebuild it once).
+    async fn sqlite_list_index(&self) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let narrow = || {
+            sqlx::query(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'tasks_deadline' AND sql NOT LIKE '%title%'",
+            )
+        };
+        let count = |row: AnyRow| row.try_get::<i64, _>(0);
+        if count(narrow().fetch_one(&self.pool).await?)? == 0 {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if count(narrow().fetch_one(&mut *tx).await?)? == 1 {
+            sqlx::query("DROP INDEX tasks_deadline")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(LIST_INDEX).execute(&mut *tx).await?;
+            // The dropped index's statistics went with it.
+            let analyzed =
+                sqlx::query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if count(analyzed)? == 1 {
+                sqlx::query("ANALYZE tasks").execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
