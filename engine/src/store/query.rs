@@ -789,21 +789,19 @@ impl Store {
             ..TaskFilter::default()
         };
         if ranged && filter.search.is_none() {
-            let decide = async {
-                let matched = self
-                    .count_in_plan(&in_range, plan, today, Some(HALVES_ROWS))
-                    .await?;
-                if matched < HALVES_ROWS {
-                    return Ok::<_, StoreError>(None);
-                }
-                self.middle_deadline(&in_range, plan, today).await
-            };
-            let warm = async {
-                if rows >= HALVES_ROWS {
+            let matched = self
+                .count_in_plan(&in_range, plan, today, Some(HALVES_ROWS))
+                .await?;
+            let middle = if matched < HALVES_ROWS {
+                Ok(None)
+            } else {
+                // The side connection is opened meanwhile.
+                let warm = async {
                     let _ = self.side.acquire().await;
-                }
+                };
+                let middle = self.middle_deadline(&in_range, plan, today);
+                futures_util::future::join(middle, warm).await.0
             };
-            let (middle, ()) = futures_util::future::join(decide, warm).await;
             let halves = middle?.map(|day| {
                 [
                     format!(" AND deadline < '{day}'"),
