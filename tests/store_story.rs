@@ -337,15 +337,23 @@ async fn story(db: &TestDb) {
     };
     let all = store.tasks(&with_archived, &clock).await.expect("tasks");
     // The table's borrowed views of a list show what its rows hold, in the same order, in
-    // halves as in one piece.
+    // halves as in one piece; a list read for a table shows the same and has no whole rows.
     let list = store.task_list(&with_archived, &clock).await.expect("list");
+    let table = store
+        .table_list(&with_archived, &clock)
+        .await
+        .expect("table list");
+    assert!(table.rows().all(|r| r.is_err()), "{label}");
+    assert_eq!(table.len(), all.len(), "{label}");
     let half = list.len() / 2;
     let views: Vec<_> = list
         .views_between(0, half)
         .chain(list.views_between(half, usize::MAX))
+        .chain(table.views_between(0, half))
+        .chain(table.views_between(half, usize::MAX))
         .collect();
-    assert_eq!(views.len(), all.len(), "{label}");
-    for (v, r) in views.iter().zip(&all) {
+    assert_eq!(views.len(), 2 * all.len(), "{label}");
+    for (v, r) in views.iter().zip(all.iter().chain(&all)) {
         let mut owners = String::new();
         v.push_owners(", ", &mut owners);
         assert_eq!(

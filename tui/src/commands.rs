@@ -780,7 +780,12 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
                 println!("{}", store.count_tasks(&filter, &ctx.clock).await?);
                 return Ok(EXIT_OK);
             }
-            let list = store.task_list(&filter, &ctx.clock).await?;
+            // A table reads only what it shows.
+            let list = if format == ListFormat::Table {
+                store.table_list(&filter, &ctx.clock).await?
+            } else {
+                store.task_list(&filter, &ctx.clock).await?
+            };
             let rows = || list.rows().filter_map(Result::ok);
             // Written as it is formatted, through a buffer: a long list is never held as text.
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());

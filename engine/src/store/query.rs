@@ -25,10 +25,59 @@ pub struct TaskFilter {
     pub archived: bool,
 }
 
-/// The tasks of `Store::task_list`, as read: per plan, its "today" and the aggregated rows.
+/// The tasks of `Store::task_list` or `Store::table_list`, as read: per plan, its "today" and
+/// the aggregated rows.
 pub struct TaskList {
     parts: Vec<ListPart>,
+    fields: ListFields,
 }
+
+/// What a list reads of each task: everything a [`TaskRow`] holds, or only what the table of
+/// `cnrm tasks` shows (a third fewer fields for the database to join and for the table to split).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListFields {
+    All,
+    Table,
+}
+
+impl ListFields {
+    /// The aggregated fields, as text expressions; the plan position last.
+    fn expressions(self) -> Vec<String> {
+        let mut fields = match self {
+            ListFields::All => row_fields(),
+            ListFields::Table => TABLE_FIELDS.iter().map(|f| f.to_string()).collect(),
+        };
+        fields.push("CAST(position AS TEXT)".into());
+        fields
+    }
+
+    /// Where the deadline is among a row's fields.
+    fn deadline(self) -> usize {
+        match self {
+            ListFields::All => 5,
+            ListFields::Table => 3,
+        }
+    }
+
+    /// How many fields a row has (the position included).
+    fn count(self) -> usize {
+        match self {
+            ListFields::All => ROW_FIELDS + 1,
+            ListFields::Table => TABLE_FIELDS.len() + 1,
+        }
+    }
+}
+
+/// What the table shows: id, title, owners, deadline, label, status, progress.
+const TABLE_FIELDS: [&str; 7] = [
+    "id",
+    "title",
+    "owners",
+    "COALESCE(deadline, '')",
+    "deadline_label",
+    "status",
+    "CAST(progress AS TEXT)",
+];
 
 /// One plan's part of a `TaskList`.
 struct ListPart {
@@ -60,9 +109,9 @@ impl ListPart {
     }
 }
 
-/// The first `ROW_FIELDS` fields of an aggregated row, without allocating (`None` if fewer).
-fn leading_fields(row: &str) -> Option<[&str; ROW_FIELDS]> {
-    let mut fields = [""; ROW_FIELDS];
+/// The first `N` fields of an aggregated row, without allocating (`None` if fewer).
+fn leading_fields<const N: usize>(row: &str) -> Option<[&str; N]> {
+    let mut fields = [""; N];
     // One byte search over the row (the separator is ASCII: every piece is on char boundaries).
     let mut ends = memchr::memchr_iter(agg::FIELD_BYTE, row.as_bytes()).chain([row.len()]);
     let mut start = 0;
@@ -79,7 +128,10 @@ fn leading_fields(row: &str) -> Option<[&str; ROW_FIELDS]> {
 /// first, deadline, plan position) takes a few milliseconds. `texts` are the list's texts (one,
 /// or two halves read side by side); a long list is read on two threads. Each task is given as
 /// (index of its text, byte range). Fails on an unreadable row.
-fn list_order<'t>(texts: &[&'t str]) -> Result<Vec<(u32, u32, u32)>, StoreError> {
+fn list_order<'t>(
+    texts: &[&'t str],
+    fields: ListFields,
+) -> Result<Vec<(u32, u32, u32)>, StoreError> {
     if texts.iter().any(|t| u32::try_from(t.len()).is_err()) {
         return Err(StoreError::Sql("task list larger than 4 GB".into()));
     }
@@ -99,7 +151,7 @@ fn list_order<'t>(texts: &[&'t str]) -> Result<Vec<(u32, u32, u32)>, StoreError>
     }
     // A stored deadline is a `YYYY-MM-DD` day, whose order is its number's: the keys then
     // compare as integers. Any other text (none is ever stored) sorts as text.
-    let packed = keyed_pieces(&pieces, &|deadline: &str, position: i64| {
+    let packed = keyed_pieces(&pieces, fields, &|deadline: &str, position: i64| {
         let day = if deadline.is_empty() {
             1 << 32
         } else {
@@ -112,7 +164,9 @@ fn list_order<'t>(texts: &[&'t str]) -> Result<Vec<(u32, u32, u32)>, StoreError>
     }
     let as_text =
         |deadline: &'t str, position: i64| Some((deadline.is_empty(), deadline, position));
-    Ok(sorted(keyed_pieces(&pieces, &as_text)?.unwrap_or_default()))
+    Ok(sorted(
+        keyed_pieces(&pieces, fields, &as_text)?.unwrap_or_default(),
+    ))
 }
 
 /// The rows' places (text index, byte range) in the order of their keys.
@@ -126,10 +180,12 @@ fn sorted<K: Ord>(mut keyed: Vec<Keyed<K>>) -> Vec<(u32, u32, u32)> {
 /// key some row.
 fn keyed_pieces<'t, K: Send>(
     pieces: &[(u32, &'t str, usize, usize)],
+    fields: ListFields,
     key: &(dyn Fn(&'t str, i64) -> Option<K> + Sync),
 ) -> Result<Option<Vec<Keyed<K>>>, StoreError> {
-    let keys =
-        |&(i, text, from, to): &(u32, &'t str, usize, usize)| row_keys(i, text, from, to, key);
+    let keys = |&(i, text, from, to): &(u32, &'t str, usize, usize)| {
+        row_keys(i, text, from, to, fields, key)
+    };
     std::thread::scope(|scope| {
         let later: Vec<_> = pieces[1.min(pieces.len())..]
             .iter()
@@ -174,15 +230,17 @@ type Keyed<K> = (K, u32, u32, u32);
 /// one; `text` is under 4 GB), `text` being the list's text number `index`, `key(deadline,
 /// position)` making the key (`None` if it cannot: then `Ok(None)`). Every row is checked here to
 /// have all its fields, so that reading it later cannot fail; one byte search per row finds its
-/// field separators, among them those around the deadline (field 5) and before the position
-/// (the last field).
+/// field separators, among them those around the deadline (where `fields` puts it) and before
+/// the position (the last field).
 fn row_keys<'t, K>(
     index: u32,
     text: &'t str,
     from: usize,
     to: usize,
+    fields: ListFields,
     key: &dyn Fn(&'t str, i64) -> Option<K>,
 ) -> Result<Option<Vec<Keyed<K>>>, StoreError> {
+    let (before_deadline, after_deadline) = (fields.deadline(), fields.deadline() + 1);
     let bytes = text.as_bytes().get(from..to).unwrap_or_default();
     let mut keyed = Vec::with_capacity(bytes.len() / 128);
     let mut start = 0usize;
@@ -196,15 +254,15 @@ fn row_keys<'t, K>(
         }
         let (mut count, mut deadline, mut last) = (1usize, (0, 0), 0usize);
         for sep in memchr::memchr_iter(agg::FIELD_BYTE, row) {
-            match count {
-                5 => deadline.0 = sep + 1,
-                6 => deadline.1 = sep,
-                _ => {}
+            if count == before_deadline {
+                deadline.0 = sep + 1;
+            } else if count == after_deadline {
+                deadline.1 = sep;
             }
             count += 1;
             last = sep + 1;
         }
-        if count < ROW_FIELDS + 1 {
+        if count < fields.count() {
             return Err(unreadable(count));
         }
         // Separators are ASCII bytes: every range between two of them is on char boundaries.
@@ -224,17 +282,36 @@ fn row_keys<'t, K>(
 impl TaskList {
     /// The rows, built one at a time, in order. Every row was checked readable when the list was
     /// read (see `list_order`), so `rows().filter_map(Result::ok)` loses none.
+    /// Only a list read whole (`Store::task_list`) has rows; one read for a table
+    /// (`Store::table_list`) yields an error for each task.
     pub fn rows(&self) -> impl Iterator<Item = Result<TaskRow, StoreError>> + '_ {
-        self.texts_between(0, usize::MAX)
-            .map(|(p, text)| task_row_from_fields(&agg::fields(text), &p.plan, p.today))
+        let whole = self.fields == ListFields::All;
+        self.texts_between(0, usize::MAX).map(move |(p, text)| {
+            if !whole {
+                return Err(StoreError::Sql(
+                    "a task list read for a table has no whole rows".into(),
+                ));
+            }
+            task_row_from_fields(&agg::fields(text), &p.plan, p.today)
+        })
     }
 
     /// The tasks `from..to` of the list (clamped) as views (what a table shows, borrowed from
     /// the list: nothing copied), in the order of [`TaskList::rows`], so that two threads can
     /// each read a part.
     pub fn views_between(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> {
-        self.texts_between(from, to)
-            .filter_map(|(p, text)| Some(task_view_from_fields(leading_fields(text)?, p.today)))
+        let fields = self.fields;
+        self.texts_between(from, to).filter_map(move |(p, text)| {
+            // Id, title, owners, deadline, label, status and progress, wherever `fields` has them.
+            let f = match fields {
+                ListFields::All => {
+                    let f: [&str; ROW_FIELDS] = leading_fields(text)?;
+                    [f[0], f[2], f[3], f[5], f[6], f[7], f[8]]
+                }
+                ListFields::Table => leading_fields(text)?,
+            };
+            Some(task_view_from_fields(f, p.today))
+        })
     }
 
     /// The text of the tasks `from..to` of the list (clamped), each with its plan's part.
@@ -531,21 +608,22 @@ pub(super) fn task_row_from_fields(
     })
 }
 
-/// One task's view from its aggregated fields (those of `ROW_COLUMNS`, in order).
-fn task_view_from_fields(f: [&str; ROW_FIELDS], today: NaiveDate) -> TaskView<'_> {
-    let status: Status = f[7].parse().unwrap_or(Status::Todo);
-    let deadline = (!f[5].is_empty()).then_some(f[5]);
+/// One task's view from its id, title, owners, deadline, label, status and progress as
+/// aggregated (the fields of `TABLE_FIELDS`, in order).
+fn task_view_from_fields(f: [&str; 7], today: NaiveDate) -> TaskView<'_> {
+    let status: Status = f[5].parse().unwrap_or(Status::Todo);
+    let deadline = (!f[3].is_empty()).then_some(f[3]);
     let due = deadline.and_then(parse_day);
     TaskView {
         id: f[0],
-        title: f[2],
+        title: f[1],
         deadline,
-        deadline_label: f[6],
+        deadline_label: f[4],
         status,
-        progress: f[8].parse().unwrap_or(0),
+        progress: f[6].parse().unwrap_or(0),
         overdue: is_overdue(status, due, today),
         days_late: days_late(status, due, today),
-        owners: Owners::Json(f[3]),
+        owners: Owners::Json(f[2]),
     }
 }
 
@@ -679,10 +757,29 @@ impl Store {
         filter: &TaskFilter,
         clock: &Clock,
     ) -> Result<TaskList, StoreError> {
+        self.read_list(filter, clock, ListFields::All).await
+    }
+
+    /// `cnrm tasks` as a table: the list of [`Store::task_list`] with only what the table shows
+    /// (`TaskList::views_between`; it has no whole rows).
+    pub async fn table_list(
+        &self,
+        filter: &TaskFilter,
+        clock: &Clock,
+    ) -> Result<TaskList, StoreError> {
+        self.read_list(filter, clock, ListFields::Table).await
+    }
+
+    async fn read_list(
+        &self,
+        filter: &TaskFilter,
+        clock: &Clock,
+        fields: ListFields,
+    ) -> Result<TaskList, StoreError> {
         let mut parts = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
-            let (statements, args) = self.list_statements(filter, &plan, today).await?;
+            let (statements, args) = self.list_statements(filter, &plan, today, fields).await?;
             // The first half on the store's connection, the second on its side connection.
             let reads = statements
                 .into_iter()
@@ -699,7 +796,7 @@ impl Store {
             for row in &rows {
                 texts.push(row.try_get::<Option<&str>, _>(0)?.unwrap_or(""));
             }
-            let spans = list_order(&texts)?;
+            let spans = list_order(&texts, fields)?;
             parts.push(ListPart {
                 plan,
                 today,
@@ -707,7 +804,7 @@ impl Store {
                 spans,
             });
         }
-        Ok(TaskList { parts })
+        Ok(TaskList { parts, fields })
     }
 
     /// The statements reading `plan`'s part of a list (one, or two halves read side by side),
@@ -717,6 +814,7 @@ impl Store {
         filter: &TaskFilter,
         plan: &str,
         today: NaiveDate,
+        fields: ListFields,
     ) -> Result<(Vec<String>, Vec<String>), StoreError> {
         let mut args: Vec<String> = vec![
             plan.to_string(),
@@ -724,8 +822,7 @@ impl Store {
             agg::ROW.to_string(),
         ];
         let conditions = where_clause(filter, today, &mut args);
-        let mut fields = row_fields();
-        fields.push("CAST(position AS TEXT)".into());
+        let fields = fields.expressions();
         let Reading { access, halves } = self.sqlite_reading(filter, plan, today).await?;
         let hint = match access {
             Access::Scan => " NOT INDEXED",
@@ -1070,9 +1167,13 @@ mod tests {
         format!("{id}\u{1f}p\u{1f}t\u{1f}[]\u{1f}[]\u{1f}{deadline}\u{1f}l\u{1f}todo\u{1f}0\u{1f}0\u{1f}0\u{1f}{position}")
     }
 
-    /// The ids of `texts`' tasks in list order.
+    /// The ids of `texts`' tasks in list order (rows of all fields, as `task` makes them).
     fn ordered_ids(texts: &[&str]) -> Vec<String> {
-        super::list_order(texts)
+        ids_in_order(texts, super::ListFields::All)
+    }
+
+    fn ids_in_order(texts: &[&str], fields: super::ListFields) -> Vec<String> {
+        super::list_order(texts, fields)
             .expect("readable")
             .iter()
             .map(|(t, a, b)| {
@@ -1102,16 +1203,49 @@ mod tests {
         // A deadline that is not a day (never stored) sorts as text, the order unchanged.
         let odd = [task("x", "2025-06-3O", 0), task("y", "2025-06-30", 1)].join("\u{1e}");
         assert_eq!(ordered_ids(&[&odd]), ["y", "x"]);
+        let all = super::ListFields::All;
         assert!(
-            super::list_order(&["x\u{1f}y"]).is_err(),
+            super::list_order(&["x\u{1f}y"], all).is_err(),
             "a short row is an error"
         );
         assert!(
-            super::list_order(&[&text, "x\u{1f}y"]).is_err(),
+            super::list_order(&[&text, "x\u{1f}y"], all).is_err(),
             "in either half"
         );
-        assert!(super::list_order(&[""]).expect("empty").is_empty());
-        assert!(super::list_order(&[]).expect("nothing").is_empty());
+        assert!(super::list_order(&[""], all).expect("empty").is_empty());
+        assert!(super::list_order(&[], all).expect("nothing").is_empty());
+    }
+
+    #[test]
+    fn a_list_read_for_a_table_is_ordered_by_its_own_deadline_field() {
+        // id, title, owners, deadline, label, status, progress, position.
+        let row = |id: &str, deadline: &str, position: u32| {
+            format!("{id}\u{1f}t\u{1f}[]\u{1f}{deadline}\u{1f}l\u{1f}todo\u{1f}0\u{1f}{position}")
+        };
+        let table = super::ListFields::Table;
+        let text = [
+            row("c", "", 1),
+            row("b", "2025-06-30", 5),
+            row("a", "2025-06-30", 2),
+            row("e", "2025-01-15", 9),
+        ]
+        .join("\u{1e}");
+        assert_eq!(ids_in_order(&[&text], table), ["e", "a", "b", "c"]);
+        // A row of the whole layout's first fields only is too short for it, and the reverse.
+        assert!(super::list_order(
+            &["a\u{1f}t\u{1f}[]\u{1f}2025-01-01\u{1f}l\u{1f}todo\u{1f}0"],
+            table
+        )
+        .is_err());
+        assert!(super::list_order(&[&text], super::ListFields::All).is_err());
+        assert_eq!(table.expressions().len(), table.count());
+        let all = super::ListFields::All;
+        assert_eq!(all.expressions().len(), all.count());
+        assert_eq!(
+            table.expressions()[table.deadline()],
+            "COALESCE(deadline, '')"
+        );
+        assert_eq!(all.expressions()[all.deadline()], "COALESCE(deadline, '')");
     }
 
     #[test]
@@ -1161,19 +1295,7 @@ mod tests {
         use chrono::NaiveDate;
         let today = NaiveDate::from_ymd_opt(2025, 10, 1).expect("day");
         let joined = |owners: &str| {
-            let fields = [
-                "a1",
-                "p",
-                "Titre",
-                owners,
-                "[]",
-                "2025-09-30",
-                "T3 2025",
-                "todo",
-                "40",
-                "0",
-                "0",
-            ];
+            let fields = ["a1", "Titre", owners, "2025-09-30", "T3 2025", "todo", "40"];
             let view = super::task_view_from_fields(fields, today);
             assert!(view.overdue && view.days_late == 1 && view.progress == 40);
             let mut out = String::new();
@@ -1343,7 +1465,7 @@ mod sqlite_reading_tests {
             // 4,900 overdue tasks: two halves, cut at the day halfway between the first
             // deadline (1 January) and the last overdue one (30 November): 17 June.
             let (statements, args) = store
-                .list_statements(&overdue, "longue", today)
+                .list_statements(&overdue, "longue", today, ListFields::All)
                 .await
                 .expect("statements");
             assert_eq!(statements.len(), 2, "{statements:?}");
@@ -1357,7 +1479,12 @@ mod sqlite_reading_tests {
                 "{}",
                 statements[1]
             );
-            for sql in &statements {
+            let (table_statements, _) = store
+                .list_statements(&overdue, "longue", today, ListFields::Table)
+                .await
+                .expect("statements");
+            assert_eq!(table_statements.len(), 2);
+            for sql in statements.iter().chain(&table_statements) {
                 let plan = query_plan(&store, sql, &args).await;
                 assert!(
                     plan.iter()
@@ -1370,6 +1497,12 @@ mod sqlite_reading_tests {
             let got = store.tasks(&overdue, &clock).await.expect("overdue");
             assert!(got.iter().all(|r| r.overdue && r.title.ends_with("l'été")));
             assert_eq!(ids(got), want, "every overdue task once, in order");
+            let table = store.table_list(&overdue, &clock).await.expect("table");
+            let shown: Vec<&str> = table.views_between(0, usize::MAX).map(|v| v.id).collect();
+            assert_eq!(
+                shown, want,
+                "the table's list: the same tasks, in the same order"
+            );
 
             // A week ahead: one statement, from the index alone.
             let soon = TaskFilter {
@@ -1377,7 +1510,7 @@ mod sqlite_reading_tests {
                 ..TaskFilter::default()
             };
             let (statements, args) = store
-                .list_statements(&soon, "longue", today)
+                .list_statements(&soon, "longue", today, ListFields::Table)
                 .await
                 .expect("statements");
             assert_eq!(statements.len(), 1);
@@ -1411,7 +1544,7 @@ mod sqlite_reading_tests {
                 ..TaskFilter::default()
             };
             let (statements, _) = store
-                .list_statements(&searched, "longue", today)
+                .list_statements(&searched, "longue", today, ListFields::All)
                 .await
                 .expect("statements");
             assert!(
