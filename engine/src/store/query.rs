@@ -866,18 +866,6 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return Ok(planner);
         }
-        // Two subqueries: each is one b-tree descent (`MIN(rowid), MAX(rowid)` together scan).
-        let row =
-            sqlx::query("SELECT (SELECT MIN(rowid) FROM tasks), (SELECT MAX(rowid) FROM tasks)")
-                .fetch_one(&self.pool)
-                .await?;
-        let (Some(first), Some(last)) = (
-            row.try_get::<Option<i64>, _>(0)?,
-            row.try_get::<Option<i64>, _>(1)?,
-        ) else {
-            return Ok(planner);
-        };
-        let rows = last.saturating_sub(first).saturating_add(1);
         let ranged = filter.overdue || filter.due_within.is_some();
         let in_range = TaskFilter {
             overdue: filter.overdue,
@@ -910,6 +898,20 @@ impl Store {
                 halves,
             });
         }
+        // The table's size, for the choices below (a deadline range read from the index needs
+        // none). Two subqueries: each is one b-tree descent (`MIN(rowid), MAX(rowid)` together
+        // scan).
+        let row =
+            sqlx::query("SELECT (SELECT MIN(rowid) FROM tasks), (SELECT MAX(rowid) FROM tasks)")
+                .fetch_one(&self.pool)
+                .await?;
+        let (Some(first), Some(last)) = (
+            row.try_get::<Option<i64>, _>(0)?,
+            row.try_get::<Option<i64>, _>(1)?,
+        ) else {
+            return Ok(planner);
+        };
+        let rows = last.saturating_sub(first).saturating_add(1);
         let access = if filter.owner.is_some() && filter.priority.is_none() {
             Access::Scan
         } else if ranged {
