@@ -1386,6 +1386,18 @@ mod sqlite_reading_tests {
         (src, tasks)
     }
 
+    /// Applies the plan of [`plan_source`] to `store` at `clock`; its tasks (id, deadline).
+    async fn apply_long_plan(store: &Store, clock: &Clock) -> Vec<(String, Option<NaiveDate>)> {
+        let (src, tasks) = plan_source();
+        let checked = crate::plan::check_source(&src, "longue.yaml", crate::Lang::Fr);
+        let plan = checked.plan.expect("valid plan");
+        store
+            .apply(&plan, &src, "longue.yaml", "alice", None, clock, &|_, _| {})
+            .await
+            .expect("apply");
+        tasks
+    }
+
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -1425,26 +1437,12 @@ mod sqlite_reading_tests {
 
     #[test]
     fn deadline_ranges_are_read_from_the_index_alone_long_ones_in_halves_at_the_middle_day() {
-        let (src, tasks) = plan_source();
-        let checked = crate::plan::check_source(&src, "longue.yaml", crate::Lang::Fr);
-        let plan = checked.plan.expect("valid plan");
         let dir = tempfile::tempdir().expect("dir");
         let url = dir.path().join("cnrm.db").to_string_lossy().to_string();
         block_on(async {
             let store = Store::open(&url).await.expect("open");
             let clock = Clock::parse("2025-12-01").expect("clock");
-            store
-                .apply(
-                    &plan,
-                    &src,
-                    "longue.yaml",
-                    "alice",
-                    None,
-                    &clock,
-                    &|_, _| {},
-                )
-                .await
-                .expect("apply");
+            let tasks = apply_long_plan(&store, &clock).await;
             let today = NaiveDate::from_ymd_opt(2025, 12, 1).expect("day");
             let overdue = TaskFilter {
                 overdue: true,
@@ -1561,9 +1559,6 @@ mod sqlite_reading_tests {
 
     #[test]
     fn a_database_with_the_narrow_deadline_index_gets_the_list_index_at_its_next_open() {
-        let (src, _) = plan_source();
-        let checked = crate::plan::check_source(&src, "longue.yaml", crate::Lang::Fr);
-        let plan = checked.plan.expect("valid plan");
         let dir = tempfile::tempdir().expect("dir");
         let url = dir.path().join("cnrm.db").to_string_lossy().to_string();
         let definition = |store: &Store| {
@@ -1581,18 +1576,7 @@ mod sqlite_reading_tests {
             let store = Store::open(&url).await.expect("open");
             assert_eq!(definition(&store).await, LIST_INDEX);
             let clock = Clock::parse("2025-12-01").expect("clock");
-            store
-                .apply(
-                    &plan,
-                    &src,
-                    "longue.yaml",
-                    "alice",
-                    None,
-                    &clock,
-                    &|_, _| {},
-                )
-                .await
-                .expect("apply");
+            apply_long_plan(&store, &clock).await;
             let before = store
                 .tasks(
                     &TaskFilter {
