@@ -567,6 +567,16 @@ fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
     assert!(!journal_left(&db));
     let (_, out, _) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
     assert_eq!(json(&out)[0]["tasks"], 20_000);
+    // Its indexes, dropped for the rows and built after them by the sorter (on threads, in runs
+    // spilled to temporary files), are all there and whole.
+    assert_eq!(
+        sqlite_strings(
+            &db.url,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' ORDER BY name"
+        ),
+        ["sqlite_autoindex_tasks_1", "tasks_deadline", "tasks_figures"]
+    );
+    assert_eq!(sqlite_strings(&db.url, "PRAGMA integrity_check"), ["ok"]);
     // Recorded state on top of it is kept by the next apply (a WAL one: the table has tasks).
     assert_eq!(
         exec(cnrm_db(&db, NOW).args(["task", "set", "t7", "--status", "done"])).0,

@@ -1395,6 +1395,18 @@ mod sqlite_reading_tests {
             .apply(&plan, &src, "longue.yaml", "alice", None, clock, &|_, _| {})
             .await
             .expect("apply");
+        // A first apply of this size ran with its own settings (rollback journal, temporary
+        // store on file, sorter threads); the connection is given back with its own.
+        let setting = |sql: &'static str| async move {
+            let row = sqlx::query(sql).fetch_one(&store.pool).await.expect(sql);
+            match row.try_get::<i64, _>(0) {
+                Ok(n) => n.to_string(),
+                Err(_) => row.try_get::<String, _>(0).expect(sql),
+            }
+        };
+        assert_eq!(setting("PRAGMA journal_mode").await, "wal");
+        assert_eq!(setting("PRAGMA temp_store").await, "2", "in memory");
+        assert_eq!(setting("PRAGMA threads").await, "0");
         tasks
     }
 
