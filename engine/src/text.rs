@@ -58,6 +58,37 @@ pub fn money(amount: f64, currency: &str) -> String {
 
 /// How many characters `n` takes written in decimal (`-` included), as `format!("{n}")` writes
 /// it, counted without writing it.
+/// How many characters `s` holds: its length when it is ASCII (ids, days, most owners), which
+/// is checked a word at a time, where counting characters reads it byte by byte.
+pub fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Pushes `n` in decimal, as `{n}` formats it, without the formatting machinery.
+pub fn push_decimal(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for d in &digits[at..] {
+        out.push(char::from(*d));
+    }
+}
+
 pub fn decimal_width(n: i64) -> usize {
     let digits = n
         .unsigned_abs()
@@ -68,6 +99,36 @@ pub fn decimal_width(n: i64) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn characters_are_counted_and_decimals_pushed_as_formatted() {
+        for s in [
+            "",
+            "axe-2.a633",
+            "Évaluer",
+            "à faire · 3 j",
+            "日本",
+            "dgme, oim",
+        ] {
+            assert_eq!(super::char_count(s), s.chars().count(), "{s}");
+        }
+        for n in [
+            0,
+            7,
+            10,
+            99,
+            100,
+            2_147_483_648,
+            -1,
+            -45,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut out = String::from("x");
+            super::push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
+
     #[test]
     fn decimal_widths_are_those_written() {
         for n in [

@@ -514,12 +514,22 @@ pub fn task_table(lang: Lang, rows: &[TaskRow], width: Option<usize>) -> String 
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Pushes `n` spaces into `out`.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// Pushes `s` into `out` fitted to `width` characters: padded, or cut with `…`.
 fn push_clipped(out: &mut String, s: &str, width: usize) {
-    let count = s.chars().count();
+    let count = char_count(s);
     if count <= width {
         out.push_str(s);
-        out.extend(std::iter::repeat_n(' ', width - count));
+        push_spaces(out, width - count);
     } else {
         out.extend(s.chars().take(width.saturating_sub(1)));
         out.push('…');
@@ -537,12 +547,13 @@ struct Cells {
 
 impl Cells {
     fn fill(&mut self, lang: Lang, r: &TaskView<'_>) {
-        use std::fmt::Write as _;
         self.deadline.clear();
         match r.deadline {
             None => self.deadline.push_str(strings::continuous(lang)),
             Some(d) if r.deadline_label != d => {
-                let _ = write!(self.deadline, "{} ({})", r.deadline_label, d);
+                for piece in [r.deadline_label, " (", d, ")"] {
+                    self.deadline.push_str(piece);
+                }
             }
             Some(d) => self.deadline.push_str(d),
         }
@@ -563,21 +574,19 @@ impl Cells {
 /// when it composed the cells, 8-11 ms counting them; the same table).
 fn cell_widths(lang: Lang, r: &TaskView<'_>) -> [usize; 5] {
     let deadline = match r.deadline {
-        None => strings::continuous(lang).chars().count(),
+        None => char_count(strings::continuous(lang)),
         // `label (day)`
-        Some(d) if r.deadline_label != d => {
-            r.deadline_label.chars().count() + d.chars().count() + 3
-        }
-        Some(d) => d.chars().count(),
+        Some(d) if r.deadline_label != d => char_count(r.deadline_label) + char_count(d) + 3,
+        Some(d) => char_count(d),
     };
-    let mut status = r.status.label(lang).chars().count();
+    let mut status = char_count(r.status.label(lang));
     if r.overdue {
         // ` · ` then the delay.
         status += 3 + strings::late_by_width(lang, r.days_late);
     }
     let progress = cnrm_engine::text::decimal_width(r.progress);
     [
-        r.id.chars().count(),
+        char_count(r.id),
         deadline,
         status,
         progress,
@@ -648,8 +657,7 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
         for (i, cell) in c.iter().enumerate() {
             if i == 3 {
                 // Progress, right-aligned.
-                let n = cell.chars().count();
-                line.extend(std::iter::repeat_n(' ', w[3].saturating_sub(n)));
+                push_spaces(line, w[3].saturating_sub(char_count(cell)));
                 line.push_str(cell);
             } else {
                 push_clipped(line, cell, w[i]);
@@ -665,7 +673,9 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
         if paint && red {
             writeln!(out, "{}", trimmed.red())
         } else {
-            writeln!(out, "{trimmed}")
+            // Written as it is: `writeln!` would pass each line through the formatter.
+            out.write_all(trimmed.as_bytes())?;
+            out.write_all(b"\n")
         }
     };
     let head = [headers[0], headers[1], headers[2], headers[3], headers[4]];
@@ -684,10 +694,9 @@ pub fn write_task_table<'a, I: Iterator<Item = TaskView<'a>>>(
     let lines = |from: usize, to: usize, out: &mut dyn Write| -> std::io::Result<()> {
         let (mut cells, mut line, mut progress) = (Cells::default(), String::new(), String::new());
         for r in rows(from, to) {
-            use std::fmt::Write as _;
             cells.fill(lang, &r);
             progress.clear();
-            let _ = write!(progress, "{}", r.progress);
+            push_decimal(&mut progress, r.progress);
             write_line(
                 &mut line,
                 [
@@ -850,7 +859,7 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
 
 // ---- task show / set / spend, indicator record ---------------------------------------------------
 
-use cnrm_engine::text::money;
+use cnrm_engine::text::{char_count, money, push_decimal};
 
 pub fn task_show(g: &Global, args: &cli::TaskShowArgs) -> u8 {
     let ctx = or_exit!(Ctx::from_global(g));

@@ -210,13 +210,13 @@ pub fn late_by(lang: Lang, days: i64) -> String {
 
 /// [`late_by`], written into `out` (a table line allocates nothing for it).
 pub fn push_late_by(out: &mut String, lang: Lang, days: i64) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{days}{}", late_suffix(lang));
+    cnrm_engine::text::push_decimal(out, days);
+    out.push_str(late_suffix(lang));
 }
 
 /// How many characters `push_late_by` pushes, counted without pushing them.
 pub fn late_by_width(lang: Lang, days: i64) -> usize {
-    cnrm_engine::text::decimal_width(days) + late_suffix(lang).chars().count()
+    cnrm_engine::text::decimal_width(days) + cnrm_engine::text::char_count(late_suffix(lang))
 }
 
 fn late_suffix(lang: Lang) -> &'static str {

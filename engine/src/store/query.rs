@@ -5,7 +5,7 @@
 
 use super::{agg, Backend, Store, StoreError};
 use crate::clock::Clock;
-use crate::text::fold;
+use crate::text::{char_count, fold};
 use crate::workflow::{days_late, is_overdue, Status};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -401,8 +401,8 @@ enum Owners<'a> {
 impl TaskView<'_> {
     /// How many characters `push_owners(sep, ..)` pushes, counted without pushing them.
     pub fn owners_width(&self, sep: &str) -> usize {
-        let sep = sep.chars().count();
-        let joined = |(n, chars): (usize, usize), id: &str| (n + 1, chars + id.chars().count());
+        let sep = char_count(sep);
+        let joined = |(n, chars): (usize, usize), id: &str| (n + 1, chars + char_count(id));
         let (n, chars) = match self.owners {
             Owners::List(list) => list.iter().map(String::as_str).fold((0, 0), joined),
             Owners::Json("[]") => (0, 0),
