@@ -3,7 +3,7 @@
 //! "Today" is computed per plan in the plan's time zone from the caller's clock, and the overdue
 //! and due-within filters run in SQL on the (plan, archived, status, deadline) index.
 
-use super::{agg, Backend, Store, StoreError};
+use super::{agg, Backend, Store, StoreError, LIST_ROW};
 use crate::clock::Clock;
 use crate::text::{char_count, fold};
 use crate::workflow::{days_late, is_overdue, Status};
@@ -29,6 +29,7 @@ pub struct TaskFilter {
 /// the aggregated rows.
 pub struct TaskList {
     parts: Vec<ListPart>,
+    /// What the list was read for (whole rows, or a table).
     fields: ListFields,
 }
 
@@ -89,6 +90,9 @@ struct ListPart {
     rows: Vec<AnyRow>,
     /// The tasks in list order: which row's text, and their byte range in it.
     spans: Vec<(u32, u32, u32)>,
+    /// The fields its texts hold: those asked for, or all of them when read from SQLite's list
+    /// index (which holds whole rows).
+    fields: ListFields,
 }
 
 impl ListPart {
@@ -300,10 +304,10 @@ impl TaskList {
     /// the list: nothing copied), in the order of [`TaskList::rows`], so that two threads can
     /// each read a part.
     pub fn views_between(&self, from: usize, to: usize) -> impl Iterator<Item = TaskView<'_>> {
-        let fields = self.fields;
         self.texts_between(from, to).filter_map(move |(p, text)| {
-            // Id, title, owners, deadline, label, status and progress, wherever `fields` has them.
-            let f = match fields {
+            // Id, title, owners, deadline, label, status and progress, wherever its part's
+            // fields have them.
+            let f = match p.fields {
                 ListFields::All => {
                     let f: [&str; ROW_FIELDS] = leading_fields(text)?;
                     [f[0], f[2], f[3], f[5], f[6], f[7], f[8]]
@@ -761,7 +765,8 @@ impl Store {
     }
 
     /// `cnrm tasks` as a table: the list of [`Store::task_list`] with only what the table shows
-    /// (`TaskList::views_between`; it has no whole rows).
+    /// (`TaskList::views_between`; it has no whole rows). An overdue or due-within list on
+    /// SQLite is read as its list index holds it, all fields (see `Store::list_statements`).
     pub async fn table_list(
         &self,
         filter: &TaskFilter,
@@ -779,7 +784,8 @@ impl Store {
         let mut parts = Vec::new();
         for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
             let today = clock.today(tz);
-            let (statements, args) = self.list_statements(filter, &plan, today, fields).await?;
+            let (statements, args, read) =
+                self.list_statements(filter, &plan, today, fields).await?;
             // The first half on the store's connection, the second on its side connection.
             let reads = statements
                 .into_iter()
@@ -796,40 +802,51 @@ impl Store {
             for row in &rows {
                 texts.push(row.try_get::<Option<&str>, _>(0)?.unwrap_or(""));
             }
-            let spans = list_order(&texts, fields)?;
+            let spans = list_order(&texts, read)?;
             parts.push(ListPart {
                 plan,
                 today,
                 rows,
                 spans,
+                fields: read,
             });
         }
         Ok(TaskList { parts, fields })
     }
 
     /// The statements reading `plan`'s part of a list (one, or two halves read side by side),
-    /// and the arguments they all take; each returns one aggregated text (see `agg`).
+    /// the arguments they all take and the fields they read (`fields`, or all of them from
+    /// SQLite's list index); each returns one aggregated text (see `agg`).
     async fn list_statements(
         &self,
         filter: &TaskFilter,
         plan: &str,
         today: NaiveDate,
         fields: ListFields,
-    ) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    ) -> Result<(Vec<String>, Vec<String>, ListFields), StoreError> {
         let mut args: Vec<String> = vec![
             plan.to_string(),
             agg::FIELD.to_string(),
             agg::ROW.to_string(),
         ];
         let conditions = where_clause(filter, today, &mut args);
-        let fields = fields.expressions();
         let Reading { access, halves } = self.sqlite_reading(filter, plan, today).await?;
         let hint = match access {
             Access::Scan => " NOT INDEXED",
             Access::Deadlines => " INDEXED BY tasks_deadline",
             Access::Planner => "",
         };
-        let aggregate = agg::aggregate(&fields, None);
+        // From the list index, the rows as it holds them (all their fields, joined by the
+        // separator `$2` is bound to: `LIST_ROW` must be the indexed expression to the letter
+        // for SQLite to read it from the index rather than join the columns again).
+        let (aggregate, fields) = if access == Access::Deadlines {
+            (
+                format!("string_agg({LIST_ROW}, CAST($3 AS TEXT))"),
+                ListFields::All,
+            )
+        } else {
+            (agg::aggregate(&fields.expressions(), None), fields)
+        };
         let statement = |half: &str| {
             format!("SELECT {aggregate} FROM tasks{hint} WHERE plan_id = $1{conditions}{half}")
         };
@@ -837,7 +854,7 @@ impl Store {
             None => vec![statement("")],
             Some(halves) => halves.iter().map(|h| statement(h)).collect(),
         };
-        Ok((statements, args))
+        Ok((statements, args, fields))
     }
 
     /// How SQLite should read a list's rows, where its planner guesses wrong (PostgreSQL's
@@ -1366,7 +1383,7 @@ mod tests {
 #[cfg(test)]
 mod sqlite_reading_tests {
     use super::*;
-    use crate::store::LIST_INDEX;
+    use crate::store::{LIST_INDEX, LIST_ROW};
 
     /// 6,000 tasks, task `i` due on day `i % 365` of 2025 (every tenth `continu`).
     fn plan_source() -> (String, Vec<(String, Option<NaiveDate>)>) {
@@ -1432,19 +1449,22 @@ mod sqlite_reading_tests {
 
     #[test]
     fn the_sqlite_deadline_index_holds_every_column_a_list_reads() {
-        let columns = LIST_INDEX
-            .split_once('(')
-            .and_then(|(_, c)| c.strip_suffix(')'))
-            .expect("columns");
-        let indexed: Vec<&str> = columns.split(", ").collect();
-        // Migration 3's columns first, in its order: what the deadline questions walk.
+        // Migration 3's columns first, in its order (what the deadline questions walk), then
+        // the list row: every field a whole list reads, joined by the field separator.
         assert_eq!(
-            indexed[..5],
-            ["plan_id", "archived", "deadline", "position", "status"]
+            LIST_INDEX,
+            format!(
+                "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, {LIST_ROW})"
+            )
         );
-        for column in ROW_COLUMNS.split(", ") {
-            assert!(indexed.contains(&column), "{column} is not in {LIST_INDEX}");
-        }
+        assert_eq!(
+            LIST_ROW,
+            format!(
+                "concat_ws(char({}), {})",
+                u32::from(agg::FIELD_BYTE),
+                ListFields::All.expressions().join(", ")
+            )
+        );
     }
 
     #[test]
@@ -1476,11 +1496,12 @@ mod sqlite_reading_tests {
 
             // 4,900 overdue tasks: two halves, cut at the day halfway between the first
             // deadline (1 January) and the last overdue one (30 November): 17 June.
-            let (statements, args) = store
+            let (statements, args, read) = store
                 .list_statements(&overdue, "longue", today, ListFields::All)
                 .await
                 .expect("statements");
             assert_eq!(statements.len(), 2, "{statements:?}");
+            assert_eq!(read, ListFields::All);
             assert!(
                 statements[0].ends_with(" AND deadline < '2025-06-17'"),
                 "{}",
@@ -1491,12 +1512,15 @@ mod sqlite_reading_tests {
                 "{}",
                 statements[1]
             );
-            let (table_statements, _) = store
+            // Read for a table, the rows are read as the index holds them: whole.
+            let (table_statements, _, read) = store
                 .list_statements(&overdue, "longue", today, ListFields::Table)
                 .await
                 .expect("statements");
-            assert_eq!(table_statements.len(), 2);
+            assert_eq!(table_statements, statements);
+            assert_eq!(read, ListFields::All);
             for sql in statements.iter().chain(&table_statements) {
+                assert!(sql.contains(LIST_ROW), "the indexed expression: {sql}");
                 let plan = query_plan(&store, sql, &args).await;
                 assert!(
                     plan.iter()
@@ -1521,7 +1545,7 @@ mod sqlite_reading_tests {
                 due_within: Some(7),
                 ..TaskFilter::default()
             };
-            let (statements, args) = store
+            let (statements, args, _) = store
                 .list_statements(&soon, "longue", today, ListFields::Table)
                 .await
                 .expect("statements");
@@ -1555,10 +1579,11 @@ mod sqlite_reading_tests {
                 search: Some("ete".into()),
                 ..TaskFilter::default()
             };
-            let (statements, _) = store
-                .list_statements(&searched, "longue", today, ListFields::All)
+            let (statements, _, read) = store
+                .list_statements(&searched, "longue", today, ListFields::Table)
                 .await
                 .expect("statements");
+            assert_eq!(read, ListFields::Table, "read as asked");
             assert!(
                 statements.iter().all(|s| !s.contains("INDEXED BY")),
                 "{statements:?}"
@@ -1634,6 +1659,27 @@ mod sqlite_reading_tests {
             // Opened again: nothing more to do, the same index.
             let store = Store::open(&url).await.expect("third open");
             assert_eq!(definition(&store).await, LIST_INDEX);
+            // As the seventh session's cnrm left it: the columns of a list one by one.
+            for sql in [
+                "DROP INDEX tasks_deadline",
+                "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, id, priority_id, title, owners, partners, deadline_label, progress, milestone)",
+            ] {
+                sqlx::query(sql).execute(&store.pool).await.expect("old schema");
+            }
+            store.close().await;
+            let store = Store::open(&url).await.expect("fourth open");
+            assert_eq!(definition(&store).await, LIST_INDEX);
+            let again = store
+                .tasks(
+                    &TaskFilter {
+                        overdue: true,
+                        ..TaskFilter::default()
+                    },
+                    &clock,
+                )
+                .await
+                .expect("list");
+            assert_eq!(again, before);
             store.close().await;
         });
     }
