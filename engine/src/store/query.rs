@@ -836,9 +836,10 @@ impl Store {
             Access::Deadlines => " INDEXED BY tasks_deadline",
             Access::Planner => "",
         };
-        // From the list index, the rows as it holds them (all their fields, joined by the
-        // separator `$2` is bound to: `LIST_ROW` must be the indexed expression to the letter
-        // for SQLite to read it from the index rather than join the columns again).
+        // From the list index, the rows as it holds them: all their fields, joined by U+001F
+        // written as `char(31)` (the separator other statements bind as `$2`). `LIST_ROW` must
+        // be the indexed expression to the letter for SQLite to read it from the index rather
+        // than join the columns again.
         let (aggregate, fields) = if access == Access::Deadlines {
             (
                 format!("string_agg({LIST_ROW}, CAST($3 AS TEXT))"),
