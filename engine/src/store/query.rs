@@ -1726,32 +1726,38 @@ mod sqlite_reading_tests {
                     .expect("sql")
             }
         };
+        let overdue = TaskFilter {
+            overdue: true,
+            ..TaskFilter::default()
+        };
+        // Runs `statements` (an older cnrm's schema), closes, opens again.
+        async fn reopened_after(store: Store, url: &str, statements: &[&str]) -> Store {
+            for sql in statements {
+                sqlx::query(AssertSqlSafe(sql.to_string()))
+                    .execute(&store.pool)
+                    .await
+                    .expect("old schema");
+            }
+            store.close().await;
+            Store::open(url).await.expect("reopen")
+        }
         block_on(async {
             let store = Store::open(&url).await.expect("open");
             assert_eq!(definition(&store).await, LIST_INDEX);
             let clock = Clock::parse("2025-12-01").expect("clock");
             apply_long_plan(&store, &clock).await;
-            let before = store
-                .tasks(
-                    &TaskFilter {
-                        overdue: true,
-                        ..TaskFilter::default()
-                    },
-                    &clock,
-                )
-                .await
-                .expect("list");
+            let before = store.tasks(&overdue, &clock).await.expect("list");
             // As the previous cnrm left it: migration 3's index, analysed.
-            for sql in [
-                "DROP INDEX tasks_deadline",
-                "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status)",
-                "ANALYZE tasks",
-            ] {
-                sqlx::query(sql).execute(&store.pool).await.expect("old schema");
-            }
-            store.close().await;
-
-            let store = Store::open(&url).await.expect("reopen");
+            let store = reopened_after(
+                store,
+                &url,
+                &[
+                    "DROP INDEX tasks_deadline",
+                    "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status)",
+                    "ANALYZE tasks",
+                ],
+            )
+            .await;
             assert_eq!(definition(&store).await, LIST_INDEX);
             let stat: i64 =
                 sqlx::query("SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = 'tasks_deadline'")
@@ -1761,42 +1767,22 @@ mod sqlite_reading_tests {
                     .try_get(0)
                     .expect("count");
             assert_eq!(stat, 1, "the new index is analysed");
-            let after = store
-                .tasks(
-                    &TaskFilter {
-                        overdue: true,
-                        ..TaskFilter::default()
-                    },
-                    &clock,
-                )
-                .await
-                .expect("list");
-            assert_eq!(after, before);
-            store.close().await;
+            assert_eq!(store.tasks(&overdue, &clock).await.expect("list"), before);
             // Opened again: nothing more to do, the same index.
-            let store = Store::open(&url).await.expect("third open");
+            let store = reopened_after(store, &url, &[]).await;
             assert_eq!(definition(&store).await, LIST_INDEX);
             // As the seventh session's cnrm left it: the columns of a list one by one.
-            for sql in [
-                "DROP INDEX tasks_deadline",
-                "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, id, priority_id, title, owners, partners, deadline_label, progress, milestone)",
-            ] {
-                sqlx::query(sql).execute(&store.pool).await.expect("old schema");
-            }
-            store.close().await;
-            let store = Store::open(&url).await.expect("fourth open");
+            let store = reopened_after(
+                store,
+                &url,
+                &[
+                    "DROP INDEX tasks_deadline",
+                    "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, id, priority_id, title, owners, partners, deadline_label, progress, milestone)",
+                ],
+            )
+            .await;
             assert_eq!(definition(&store).await, LIST_INDEX);
-            let again = store
-                .tasks(
-                    &TaskFilter {
-                        overdue: true,
-                        ..TaskFilter::default()
-                    },
-                    &clock,
-                )
-                .await
-                .expect("list");
-            assert_eq!(again, before);
+            assert_eq!(store.tasks(&overdue, &clock).await.expect("list"), before);
             store.close().await;
         });
     }
