@@ -320,6 +320,26 @@ fn refusals_write_nothing_and_say_what_and_where() {
     assert_eq!(code, 1);
     assert!(out.contains("5 erreurs"), "{out}");
     assert!(err.contains("rien n'a été écrit"), "{err}");
+    let (code, out, _) =
+        exec(cnrm_db(&db, NOW).args(["plan", "diff", "tests/fixtures/five-mistakes.yaml"]));
+    assert_eq!((code, out.contains("5 erreurs")), (1, true), "{out}");
+    // A file in Latin-1, not UTF-8: one sentence, exit 2, for apply as for diff.
+    let dir = tempfile::tempdir().expect("dir");
+    let latin1 = dir.path().join("latin1.yaml");
+    std::fs::write(
+        &latin1,
+        b"version: 1\nplan: { id: p, title: \"\xe9ch\xe9ance\" }\n",
+    )
+    .expect("write");
+    for verb in ["apply", "diff"] {
+        let (code, _, err) =
+            exec(cnrm_db(&db, NOW).args(["plan", verb, &latin1.to_string_lossy()]));
+        assert_eq!(code, 2, "{verb}: {err}");
+        assert!(
+            err.contains("UTF-8") && err.lines().count() == 1,
+            "{verb}: {err}"
+        );
+    }
     let (_, plans, _) = exec(cnrm_db(&db, NOW).args(["plans", "--format", "json"]));
     assert_eq!(json(&plans), serde_json::json!([]));
 

@@ -3,13 +3,16 @@
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
 use cnrm_engine::plan::yaml::LineIndex;
-use cnrm_engine::plan::{check_source, Diagnostic, Severity};
+use cnrm_engine::plan::{check_source, check_source_until, Checked, Diagnostic, Severity};
+use cnrm_engine::store::sha256_hex;
 use cnrm_engine::Lang;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
 };
 use std::fmt;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// One diagnostic dressed for miette's code-frame renderer.
 struct Shown<'a> {
@@ -121,41 +124,168 @@ pub fn load_plan(
     plan_from_bytes(read_plan_file(path, lang)?, path, lang)
 }
 
-/// Checks a plan file's bytes as `load_plan` does.
-pub fn plan_from_bytes(
-    bytes: Vec<u8>,
-    path: &std::path::Path,
-    lang: Lang,
-) -> Result<(cnrm_engine::plan::Plan, String, String), u8> {
-    let file = path.display().to_string();
-    let src = String::from_utf8(bytes).map_err(|_| {
-        eprintln!(
-            "{}: {}",
-            strings::error_word(lang),
-            strings::not_utf8(lang, &file)
-        );
-        EXIT_MISUSE
-    })?;
-    let mut checked = check_source(&src, &file, lang);
-    let warnings = checked.warnings();
-    match checked.plan.take() {
-        Some(plan) => {
-            if warnings > 0 {
-                eprintln!("{}", strings::warnings_seen(lang, &file, warnings));
+/// A checked plan: the model, its source text and the file's name as shown.
+pub type Loaded = (cnrm_engine::plan::Plan, String, String);
+
+/// A plan file's check, not yet reported.
+struct Checking {
+    file: String,
+    /// `None`: the file is not UTF-8.
+    src: Option<String>,
+    checked: Option<Checked>,
+}
+
+fn check_bytes(bytes: Vec<u8>, file: String, lang: Lang, stop: Option<&AtomicBool>) -> Checking {
+    match String::from_utf8(bytes) {
+        Ok(src) => {
+            let checked = check_source_until(&src, &file, lang, stop);
+            Checking {
+                file,
+                src: Some(src),
+                checked: Some(checked),
             }
-            Ok((plan, src, file))
         }
-        None => {
-            let text = render_human(&src, &file, &checked.diagnostics, use_color());
-            print!("{text}");
-            println!(
-                "{}",
-                strings::check_summary(lang, &file, checked.errors(), checked.warnings())
+        Err(_) => Checking {
+            file,
+            src: None,
+            checked: None,
+        },
+    }
+}
+
+impl Checking {
+    /// The plan, or its errors printed (as `plan check` would) and the exit code; warnings are
+    /// summed up on stderr.
+    fn report(self, lang: Lang) -> Result<Loaded, u8> {
+        let Checking { file, src, checked } = self;
+        let (Some(src), Some(mut checked)) = (src, checked) else {
+            eprintln!(
+                "{}: {}",
+                strings::error_word(lang),
+                strings::not_utf8(lang, &file)
             );
-            eprintln!("{}", strings::nothing_written(lang));
-            Err(EXIT_PROBLEM)
+            return Err(EXIT_MISUSE);
+        };
+        let warnings = checked.warnings();
+        match checked.plan.take() {
+            Some(plan) => {
+                if warnings > 0 {
+                    eprintln!("{}", strings::warnings_seen(lang, &file, warnings));
+                }
+                Ok((plan, src, file))
+            }
+            None => {
+                let text = render_human(&src, &file, &checked.diagnostics, use_color());
+                print!("{text}");
+                println!(
+                    "{}",
+                    strings::check_summary(lang, &file, checked.errors(), checked.warnings())
+                );
+                eprintln!("{}", strings::nothing_written(lang));
+                Err(EXIT_PROBLEM)
+            }
         }
     }
+}
+
+/// Checks a plan file's bytes as `load_plan` does.
+pub fn plan_from_bytes(bytes: Vec<u8>, path: &std::path::Path, lang: Lang) -> Result<Loaded, u8> {
+    check_bytes(bytes, path.display().to_string(), lang, None).report(lang)
+}
+
+/// A plan file hashed, then checked, on a thread of its own while `apply`, `diff` and `open`
+/// open the database: the database is opened (and a new one made) meanwhile, instead of
+/// before. When the database already holds that file (its SHA-256, which comes first), the
+/// check is stopped: re-applying an unchanged file reads nothing more of it.
+pub struct BackgroundCheck {
+    lang: Lang,
+    inner: Background,
+}
+
+enum Background {
+    Thread {
+        sha: std::sync::mpsc::Receiver<String>,
+        stop: Arc<AtomicBool>,
+        thread: std::thread::JoinHandle<Checking>,
+    },
+    /// No thread could be started: hashed and checked on the caller's, when asked.
+    Here { bytes: Vec<u8>, file: String },
+}
+
+impl BackgroundCheck {
+    pub fn start(bytes: Vec<u8>, path: &std::path::Path, lang: Lang) -> BackgroundCheck {
+        let file = path.display().to_string();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, sha) = std::sync::mpsc::channel();
+        // The bytes and name move to the thread, and come back if it cannot be started.
+        let slot = Arc::new(std::sync::Mutex::new(Some((bytes, file))));
+        let (work, stopped) = (slot.clone(), stop.clone());
+        let spawned = std::thread::Builder::new()
+            .name("cnrm-check".into())
+            .spawn(move || {
+                let taken = work.lock().ok().and_then(|mut w| w.take());
+                let (bytes, file) = taken.unwrap_or_default();
+                let _ = tx.send(sha256_hex(&bytes));
+                check_bytes(bytes, file, lang, Some(&stopped))
+            });
+        let inner = match spawned {
+            Ok(thread) => Background::Thread { sha, stop, thread },
+            Err(_) => {
+                let (bytes, file) = slot
+                    .lock()
+                    .ok()
+                    .and_then(|mut w| w.take())
+                    .unwrap_or_default();
+                Background::Here { bytes, file }
+            }
+        };
+        BackgroundCheck { lang, inner }
+    }
+
+    /// The file's SHA-256 (lowercase hex).
+    pub fn sha(&self) -> Result<String, u8> {
+        match &self.inner {
+            Background::Thread { sha, .. } => sha.recv().map_err(|_| self.failed()),
+            Background::Here { bytes, .. } => Ok(sha256_hex(bytes)),
+        }
+    }
+
+    /// The check's outcome, reported as [`plan_from_bytes`] reports it.
+    pub fn finish(self) -> Result<Loaded, u8> {
+        let lang = self.lang;
+        match self.inner {
+            Background::Thread { thread, .. } => match thread.join() {
+                Ok(checking) => checking.report(lang),
+                Err(_) => Err(failed(lang)),
+            },
+            Background::Here { bytes, file } => check_bytes(bytes, file, lang, None).report(lang),
+        }
+    }
+
+    /// Stops the check, whose outcome is no longer wanted (it ends on its own thread).
+    pub fn stop(self) {
+        if let Background::Thread { stop, .. } = &self.inner {
+            stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn failed(&self) -> u8 {
+        failed(self.lang)
+    }
+}
+
+/// The check's thread ended without an outcome (it cannot, short of a bug): said, exit 1.
+fn failed(lang: Lang) -> u8 {
+    eprintln!(
+        "{}: {}",
+        strings::error_word(lang),
+        cnrm_engine::tr!(
+            lang,
+            "la vérification du plan s'est interrompue ; rien n'a été écrit",
+            "the plan check stopped unexpectedly; nothing was written"
+        )
+    );
+    EXIT_PROBLEM
 }
 
 pub fn run(args: &CheckArgs, lang: Lang) -> u8 {

@@ -4,12 +4,12 @@
 //! single-threaded tokio runtime, and prints the result for people (French by default) or as the
 //! contract's JSON. Errors become one sentence on stderr and an exit code.
 
-use crate::check::{plan_from_bytes, read_plan_file, use_color};
+use crate::check::{read_plan_file, use_color, BackgroundCheck};
 use crate::cli::{self, CheckFormat, Global, ListFormat};
 use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
 use cnrm_engine::clock::Clock;
 use cnrm_engine::store::{
-    sha256_hex, ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow, TaskView,
+    ApplyReport, SetRequest, Store, StoreError, TaskFilter, TaskRow, TaskView,
 };
 use cnrm_engine::text::group_thousands;
 use cnrm_engine::workflow::Status;
@@ -234,13 +234,21 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> u8 {
 pub fn diff(g: &Global, args: &cli::DiffArgs) -> u8 {
     let ctx = or_exit!(Ctx::from_global(g));
     let bytes = or_exit!(read_plan_file(&args.file, ctx.lang));
-    let (format, path) = (args.format, args.file.clone());
-    with_store(&ctx, move |store, ctx| {
+    let check = BackgroundCheck::start(bytes, &args.file, ctx.lang);
+    let format = args.format;
+    with_store(&ctx, move |store, _| {
         Box::pin(async move {
-            let report = match store.already_applied(&sha256_hex(&bytes)).await? {
-                Some(report) => report,
+            let sha = match check.sha() {
+                Ok(sha) => sha,
+                Err(code) => return Ok(code),
+            };
+            let report = match store.already_applied(&sha).await? {
+                Some(report) => {
+                    check.stop();
+                    report
+                }
                 None => {
-                    let (plan, src, _) = match plan_from_bytes(bytes, &path, ctx.lang) {
+                    let (plan, src, _) = match check.finish() {
                         Ok(x) => x,
                         Err(code) => return Ok(code),
                     };
@@ -296,17 +304,22 @@ fn progress_bar() -> impl Fn(u64, u64) {
 async fn apply_and_report(
     store: &Store,
     ctx: &Ctx,
-    bytes: Vec<u8>,
-    path: &std::path::Path,
+    check: BackgroundCheck,
     message: Option<&str>,
     json: bool,
 ) -> Result<(u8, Option<String>), StoreError> {
     // Hashed once: to recognise the file, then recorded with the revision.
-    let sha = sha256_hex(&bytes);
+    let sha = match check.sha() {
+        Ok(sha) => sha,
+        Err(code) => return Ok((code, None)),
+    };
     let report = match store.already_applied(&sha).await? {
-        Some(report) => report,
+        Some(report) => {
+            check.stop();
+            report
+        }
         None => {
-            let (plan, src, file) = match plan_from_bytes(bytes, path, ctx.lang) {
+            let (plan, src, file) = match check.finish() {
                 Ok(x) => x,
                 Err(code) => return Ok((code, None)),
             };
@@ -341,12 +354,12 @@ async fn apply_and_report(
 pub fn apply(g: &Global, args: &cli::ApplyArgs) -> u8 {
     let ctx = or_exit!(Ctx::from_global(g));
     let bytes = or_exit!(read_plan_file(&args.file, ctx.lang));
+    let check = BackgroundCheck::start(bytes, &args.file, ctx.lang);
     let json = args.format == CheckFormat::Json;
-    let (message, path) = (args.message.clone(), args.file.clone());
+    let message = args.message.clone();
     with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
-            let (code, _) =
-                apply_and_report(store, ctx, bytes, &path, message.as_deref(), json).await?;
+            let (code, _) = apply_and_report(store, ctx, check, message.as_deref(), json).await?;
             Ok(code)
         })
     })
@@ -369,14 +382,15 @@ fn interactive() -> bool {
 pub fn open(g: &Global, args: &cli::OpenArgs) -> u8 {
     let ctx = or_exit!(Ctx::from_global(g));
     let bytes = or_exit!(read_plan_file(&args.file, ctx.lang));
-    let (message, path) = (args.message.clone(), args.file.clone());
+    let check = BackgroundCheck::start(bytes, &args.file, ctx.lang);
+    let message = args.message.clone();
     let ui = interactive();
     let applied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
     let slot = applied.clone();
     let code = with_store(&ctx, move |store, ctx| {
         Box::pin(async move {
             let (code, plan_id) =
-                apply_and_report(store, ctx, bytes, &path, message.as_deref(), false).await?;
+                apply_and_report(store, ctx, check, message.as_deref(), false).await?;
             if code != EXIT_OK || ui {
                 *slot.borrow_mut() = plan_id;
                 return Ok(code);
