@@ -102,8 +102,6 @@ pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) ->
     out
 }
 
-/// Reads and checks one plan file for `apply`, `diff` and `open`. On errors, prints them (as
-/// `plan check` would) and returns the exit code; warnings are summed up on stderr.
 /// Reads a plan file's bytes; an unreadable file is reported (exit 2).
 pub fn read_plan_file(path: &std::path::Path, lang: Lang) -> Result<Vec<u8>, u8> {
     std::fs::read(path).map_err(|e| {
@@ -117,48 +115,30 @@ pub fn read_plan_file(path: &std::path::Path, lang: Lang) -> Result<Vec<u8>, u8>
     })
 }
 
-pub fn load_plan(
-    path: &std::path::Path,
-    lang: Lang,
-) -> Result<(cnrm_engine::plan::Plan, String, String), u8> {
-    plan_from_bytes(read_plan_file(path, lang)?, path, lang)
-}
-
 /// A checked plan: the model, its source text and the file's name as shown.
 pub type Loaded = (cnrm_engine::plan::Plan, String, String);
 
 /// A plan file's check, not yet reported.
 struct Checking {
     file: String,
-    /// `None`: the file is not UTF-8.
-    src: Option<String>,
-    checked: Option<Checked>,
+    /// The text and its check; `None`: the file is not UTF-8.
+    outcome: Option<(String, Checked)>,
 }
 
 fn check_bytes(bytes: Vec<u8>, file: String, lang: Lang, stop: Option<&AtomicBool>) -> Checking {
-    match String::from_utf8(bytes) {
-        Ok(src) => {
-            let checked = check_source_until(&src, &file, lang, stop);
-            Checking {
-                file,
-                src: Some(src),
-                checked: Some(checked),
-            }
-        }
-        Err(_) => Checking {
-            file,
-            src: None,
-            checked: None,
-        },
-    }
+    let outcome = String::from_utf8(bytes).ok().map(|src| {
+        let checked = check_source_until(&src, &file, lang, stop);
+        (src, checked)
+    });
+    Checking { file, outcome }
 }
 
 impl Checking {
     /// The plan, or its errors printed (as `plan check` would) and the exit code; warnings are
     /// summed up on stderr.
     fn report(self, lang: Lang) -> Result<Loaded, u8> {
-        let Checking { file, src, checked } = self;
-        let (Some(src), Some(mut checked)) = (src, checked) else {
+        let Checking { file, outcome } = self;
+        let Some((src, mut checked)) = outcome else {
             eprintln!(
                 "{}: {}",
                 strings::error_word(lang),
@@ -186,11 +166,6 @@ impl Checking {
             }
         }
     }
-}
-
-/// Checks a plan file's bytes as `load_plan` does.
-pub fn plan_from_bytes(bytes: Vec<u8>, path: &std::path::Path, lang: Lang) -> Result<Loaded, u8> {
-    check_bytes(bytes, path.display().to_string(), lang, None).report(lang)
 }
 
 /// A plan file hashed, then checked, on a thread of its own while `apply`, `diff` and `open`
@@ -245,12 +220,13 @@ impl BackgroundCheck {
     /// The file's SHA-256 (lowercase hex).
     pub fn sha(&self) -> Result<String, u8> {
         match &self.inner {
-            Background::Thread { sha, .. } => sha.recv().map_err(|_| self.failed()),
+            Background::Thread { sha, .. } => sha.recv().map_err(|_| failed(self.lang)),
             Background::Here { bytes, .. } => Ok(sha256_hex(bytes)),
         }
     }
 
-    /// The check's outcome, reported as [`plan_from_bytes`] reports it.
+    /// The check's outcome: the plan, or its errors printed (as `plan check` would) and the
+    /// exit code; warnings are summed up on stderr.
     pub fn finish(self) -> Result<Loaded, u8> {
         let lang = self.lang;
         match self.inner {
@@ -267,10 +243,6 @@ impl BackgroundCheck {
         if let Background::Thread { stop, .. } = &self.inner {
             stop.store(true, Ordering::Relaxed);
         }
-    }
-
-    fn failed(&self) -> u8 {
-        failed(self.lang)
     }
 }
 

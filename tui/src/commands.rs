@@ -4,7 +4,7 @@
 //! single-threaded tokio runtime, and prints the result for people (French by default) or as the
 //! contract's JSON. Errors become one sentence on stderr and an exit code.
 
-use crate::check::{read_plan_file, use_color, BackgroundCheck};
+use crate::check::{read_plan_file, use_color, BackgroundCheck, Loaded};
 use crate::cli::{self, CheckFormat, Global, ListFormat};
 use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
 use cnrm_engine::clock::Clock;
@@ -238,22 +238,10 @@ pub fn diff(g: &Global, args: &cli::DiffArgs) -> u8 {
     let format = args.format;
     with_store(&ctx, move |store, _| {
         Box::pin(async move {
-            let sha = match check.sha() {
-                Ok(sha) => sha,
-                Err(code) => return Ok(code),
-            };
-            let report = match store.already_applied(&sha).await? {
-                Some(report) => {
-                    check.stop();
-                    report
-                }
-                None => {
-                    let (plan, src, _) = match check.finish() {
-                        Ok(x) => x,
-                        Err(code) => return Ok(code),
-                    };
-                    store.diff(&plan, &src).await?
-                }
+            let report = match plan_file(store, check).await? {
+                PlanFile::Held(report) => report,
+                PlanFile::Checked(loaded, _) => store.diff(&loaded.0, &loaded.1).await?,
+                PlanFile::Refused(code) => return Ok(code),
             };
             if format == CheckFormat::Json {
                 return Ok(print_json(&report));
@@ -299,6 +287,35 @@ fn progress_bar() -> impl Fn(u64, u64) {
     }
 }
 
+/// What a plan file is to the database: the file it last applied (the report of applying it
+/// again; the check is stopped), or the checked plan with the file's SHA-256, or a refusal
+/// already said (its exit code).
+enum PlanFile {
+    Held(ApplyReport),
+    /// Boxed: the plan's model is large.
+    Checked(Box<Loaded>, String),
+    Refused(u8),
+}
+
+/// Waits for `check`'s hash, asks the database whether it holds that file, then stops the
+/// check or waits for it. The file is hashed once: to recognise it, then to record it.
+async fn plan_file(store: &Store, check: BackgroundCheck) -> Result<PlanFile, StoreError> {
+    let sha = match check.sha() {
+        Ok(sha) => sha,
+        Err(code) => return Ok(PlanFile::Refused(code)),
+    };
+    Ok(match store.already_applied(&sha).await? {
+        Some(report) => {
+            check.stop();
+            PlanFile::Held(report)
+        }
+        None => match check.finish() {
+            Ok(loaded) => PlanFile::Checked(Box::new(loaded), sha),
+            Err(code) => PlanFile::Refused(code),
+        },
+    })
+}
+
 /// Applies a plan file: a file identical to the one last applied is recognised by its SHA-256
 /// without being parsed again; anything else is checked, then applied.
 async fn apply_and_report(
@@ -308,21 +325,11 @@ async fn apply_and_report(
     message: Option<&str>,
     json: bool,
 ) -> Result<(u8, Option<String>), StoreError> {
-    // Hashed once: to recognise the file, then recorded with the revision.
-    let sha = match check.sha() {
-        Ok(sha) => sha,
-        Err(code) => return Ok((code, None)),
-    };
-    let report = match store.already_applied(&sha).await? {
-        Some(report) => {
-            check.stop();
-            report
-        }
-        None => {
-            let (plan, src, file) = match check.finish() {
-                Ok(x) => x,
-                Err(code) => return Ok((code, None)),
-            };
+    let report = match plan_file(store, check).await? {
+        PlanFile::Held(report) => report,
+        PlanFile::Refused(code) => return Ok((code, None)),
+        PlanFile::Checked(loaded, sha) => {
+            let (plan, src, file) = *loaded;
             let progress = progress_bar();
             let report = store
                 .apply_hashed(
