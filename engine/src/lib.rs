@@ -8,6 +8,7 @@ pub mod figures;
 pub mod lang;
 pub mod mail;
 pub mod plan;
+pub mod records;
 pub mod remind;
 pub mod report;
 pub mod schedule;

@@ -5,10 +5,11 @@
 
 use super::{agg, Backend, Store, StoreError, LIST_ROW};
 use crate::clock::Clock;
+pub(crate) use crate::records::parse_day;
+pub use crate::records::{HistoryEntry, PlanInfo, Slip, TaskDetail, TaskRow};
 use crate::text::{char_count, fold};
 use crate::workflow::{days_late, is_overdue, Status};
 use chrono::NaiveDate;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -338,31 +339,7 @@ impl TaskList {
     }
 }
 
-/// One task as `cnrm tasks --format json` shows it (the contract's keys, and a few more).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TaskRow {
-    pub id: String,
-    pub plan: String,
-    pub priority: String,
-    pub title: String,
-    pub owners: Vec<String>,
-    pub partners: Vec<String>,
-    pub deadline: Option<String>,
-    pub deadline_label: String,
-    pub status: Status,
-    pub progress: i64,
-    pub overdue: bool,
-    pub days_late: i64,
-    pub milestone: bool,
-    pub archived: bool,
-}
-
 impl TaskRow {
-    /// The deadline as a day (`None` for an ongoing task).
-    pub fn deadline_day(&self) -> Option<NaiveDate> {
-        self.deadline.as_deref().and_then(parse_day)
-    }
-
     /// The row as a [`TaskView`].
     pub fn view(&self) -> TaskView<'_> {
         TaskView {
@@ -445,74 +422,6 @@ impl TaskView<'_> {
             },
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PlanInfo {
-    pub id: String,
-    pub title: String,
-    pub revision: i64,
-    pub updated_at: String,
-    pub source: String,
-    pub timezone: String,
-    pub currency: String,
-    pub language: String,
-    pub tasks: i64,
-    pub open: i64,
-    pub overdue: i64,
-    pub last_actor: Option<String>,
-    pub last_message: Option<String>,
-}
-
-/// One entry of a task's history.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryEntry {
-    pub at: String,
-    pub actor: String,
-    pub kind: String,
-    pub data: serde_json::Value,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Slip {
-    pub revision: i64,
-    pub from: String,
-    pub to: String,
-    pub days: Option<i64>,
-}
-
-/// `cnrm task show`: the task, its definition details and everything recorded about it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TaskDetail {
-    #[serde(flatten)]
-    pub row: TaskRow,
-    pub description: Option<String>,
-    pub start: Option<String>,
-    pub depends_on: Vec<String>,
-    pub resources: serde_json::Value,
-    pub currency: String,
-    pub budget_planned: f64,
-    pub budget_secured: f64,
-    pub budget_pledged: f64,
-    pub budget_needed: f64,
-    pub spent: f64,
-    pub slips: Vec<Slip>,
-    pub history: Vec<HistoryEntry>,
-}
-
-/// A stored `YYYY-MM-DD` day (read for every listed task: no format string to interpret).
-pub(super) fn parse_day(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// The inside of a stored JSON array of ids without escapes (`dgme","oim` of
