@@ -18,13 +18,3 @@ pub mod text;
 pub mod workflow;
 
 pub use lang::Lang;
-
-/// Frees `value` on a thread of its own: a large plan's model and rows are millions of small
-/// allocations (0.1 s to free at 100,000 tasks), freed while the command reports and closes the
-/// database; a command that has finished exits without waiting for it.
-pub fn drop_later<T: Send + 'static>(value: T) {
-    // If no thread can be started, the closure (and the value) is dropped here.
-    let _ = std::thread::Builder::new()
-        .name("cnrm-free".into())
-        .spawn(move || drop(value));
-}

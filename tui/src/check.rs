@@ -3,7 +3,7 @@
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::{strings, EXIT_MISUSE, EXIT_OK, EXIT_PROBLEM};
 use cnrm_engine::plan::yaml::LineIndex;
-use cnrm_engine::plan::{check_source, check_source_until, Checked, Diagnostic, Severity};
+use cnrm_engine::plan::{check_source, Checked, Diagnostic, Severity};
 use cnrm_engine::store::sha256_hex;
 use cnrm_engine::Lang;
 use miette::{
@@ -127,7 +127,8 @@ struct Checking {
 
 fn check_bytes(bytes: Vec<u8>, file: String, lang: Lang, stop: Option<&AtomicBool>) -> Checking {
     let outcome = String::from_utf8(bytes).ok().map(|src| {
-        let checked = check_source_until(&src, &file, lang, stop);
+        let _ = stop;
+        let checked = check_source(&src, &file, lang);
         (src, checked)
     });
     Checking { file, outcome }

@@ -336,7 +336,7 @@ async fn apply_and_report(
                     &plan, &sha, &file, &ctx.actor, message, &ctx.clock, &progress,
                 )
                 .await?;
-            cnrm_engine::drop_later((plan, src));
+            drop((plan, src));
             report
         }
     };
@@ -810,13 +810,8 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
                 println!("{}", store.count_tasks(&filter, &ctx.clock).await?);
                 return Ok(EXIT_OK);
             }
-            // A table reads only what it shows.
-            let list = if format == ListFormat::Table {
-                store.table_list(&filter, &ctx.clock).await?
-            } else {
-                store.task_list(&filter, &ctx.clock).await?
-            };
-            let rows = || list.rows().filter_map(Result::ok);
+            let list = store.tasks(&filter, &ctx.clock).await?;
+            let rows = || list.iter();
             // Written as it is formatted, through a buffer: a long list is never held as text.
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             let _ = match format {
@@ -867,7 +862,11 @@ pub fn tasks(g: &Global, args: &cli::TasksArgs) -> u8 {
                 ListFormat::Table => write_task_table(
                     &mut stdout,
                     ctx.lang,
-                    |from, to| list.views_between(from, to),
+                    |from, to| {
+                        list[from.min(list.len())..to.min(list.len())]
+                            .iter()
+                            .map(|r| r.view())
+                    },
                     list.len(),
                     table_width(),
                 ),

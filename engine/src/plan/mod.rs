@@ -12,4 +12,4 @@ pub mod yaml;
 
 pub use diag::{Code, Diagnostic, Severity};
 pub use model::Plan;
-pub use validate::{check_source, check_source_until, Checked};
+pub use validate::{check_source, Checked};

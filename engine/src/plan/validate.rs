@@ -272,18 +272,6 @@ struct Validator<'f> {
 
 /// Checks a plan file's text. `file` is only used to label diagnostics.
 pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
-    check_source_until(src, file, lang, None)
-}
-
-/// [`check_source`], abandoned once `stop` is set: the reading ends where it is and the result,
-/// which the caller no longer wants, says nothing about the file (a command checks a plan file
-/// while it opens the database, and stops when the database already holds that file).
-pub fn check_source_until(
-    src: &str,
-    file: &str,
-    lang: Lang,
-    stop: Option<&std::sync::atomic::AtomicBool>,
-) -> Checked {
     let mut v = Validator {
         lang,
         file,
@@ -299,20 +287,16 @@ pub fn check_source_until(
         dated: Vec::new(),
         currencies: Vec::new(),
     };
-    let parsed = crate::plan::yaml::parse_streaming(
-        src,
-        &mut |priority, node| {
-            if v.streamed.len() <= priority {
-                v.streamed.resize_with(priority + 1, Vec::new);
-                v.streamed_items.resize(priority + 1, 0);
-            }
-            v.streamed_items[priority] += 1;
-            if let Some(task) = v.task(&node) {
-                v.streamed[priority].push(task);
-            }
-        },
-        stop,
-    );
+    let parsed = crate::plan::yaml::parse_streaming(src, &mut |priority, node| {
+        if v.streamed.len() <= priority {
+            v.streamed.resize_with(priority + 1, Vec::new);
+            v.streamed_items.resize(priority + 1, 0);
+        }
+        v.streamed_items[priority] += 1;
+        if let Some(task) = v.task(&node) {
+            v.streamed[priority].push(task);
+        }
+    });
     let root = match parsed {
         Ok(root) => root,
         Err(e) => {

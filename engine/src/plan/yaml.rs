@@ -9,7 +9,6 @@
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A 1-based line and column (in characters), as editors and compilers show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,7 +99,7 @@ enum Frame<'a> {
 /// An empty document yields a null scalar. Duplicate keys in one mapping are a syntax error (YAML
 /// forbids them, and silently keeping one of the two would lose what the author wrote).
 pub fn parse(src: &str) -> Result<Node<'_>, SyntaxError> {
-    parse_streaming(src, &mut |_, _| {}, None)
+    parse_streaming(src, &mut |_, _| {})
 }
 
 /// True when the frames are exactly: root mapping at `priorities`, its list, a priority mapping
@@ -123,66 +122,10 @@ fn at_task_item(stack: &[Frame<'_>]) -> Option<usize> {
 pub fn parse_streaming<'a>(
     src: &'a str,
     on_task: &mut dyn FnMut(usize, Node<'a>),
-    stop: Option<&AtomicBool>,
 ) -> Result<Node<'a>, SyntaxError> {
-    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    parse_in(src, on_task, two_cores && src.len() >= PIPELINE_BYTES, stop)
+    let mut parser = Parser::new_from_str(src);
+    build(&mut || parser.next_event(), on_task)
 }
-
-/// [`parse_streaming`], with the scanning on a thread of its own when `pipelined`. Once `stop`
-/// is set, the events end where they are (the caller has no more use for the tree).
-fn parse_in<'a>(
-    src: &'a str,
-    on_task: &mut dyn FnMut(usize, Node<'a>),
-    pipelined: bool,
-    stop: Option<&AtomicBool>,
-) -> Result<Node<'a>, SyntaxError> {
-    let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
-    if !pipelined {
-        let mut parser = Parser::new_from_str(src);
-        let mut next = || if stopped() { None } else { parser.next_event() };
-        return build(&mut next, on_task);
-    }
-    // Scanning the text into events is a little over half the work (1.3 of 2.3 s of CPU at
-    // 100,000 tasks), the tree and the validator the rest: a large file has the two run side by
-    // side, the events passed over in batches.
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ParseItem<'a>>>(16);
-        scope.spawn(move || {
-            let mut parser = Parser::new_from_str(src);
-            let mut batch = Vec::with_capacity(EVENT_BATCH);
-            while let Some(item) = parser.next_event() {
-                let last = matches!(item, Err(_) | Ok((Event::StreamEnd, _)));
-                batch.push(item);
-                if last || batch.len() == EVENT_BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(EVENT_BATCH));
-                    // A closed channel: the tree is complete or has failed; stop scanning.
-                    if sender.send(full).is_err() || last {
-                        return;
-                    }
-                }
-            }
-            let _ = sender.send(batch);
-        });
-        let mut current = Vec::new().into_iter();
-        // Owns the receiver: once the tree is built it is dropped, which stops the scanner.
-        let mut next = move || loop {
-            if let Some(item) = current.next() {
-                return Some(item);
-            }
-            if stopped() {
-                return None;
-            }
-            current = receiver.recv().ok()?.into_iter();
-        };
-        build(&mut next, on_task)
-    })
-}
-
-/// Files from this size on are scanned on a second thread (see [`parse_streaming`]).
-const PIPELINE_BYTES: usize = 256 * 1024;
-/// Events per hand-over between the scanning thread and the tree builder.
-const EVENT_BATCH: usize = 1024;
 
 type ParseItem<'a> = Result<(Event<'a>, Span), saphyr_parser::ScanError>;
 
@@ -433,87 +376,6 @@ mod tests {
             prev = name;
         }
         assert!(parse(&bomb).is_err());
-    }
-
-    /// A plan-shaped document of `tasks` task items, over `PIPELINE_BYTES` from about 3,000.
-    fn large_plan(tasks: usize) -> String {
-        let mut src =
-            String::from("version: 1\nplan: { id: p, title: \"Plan d'essai\" }\npriorities:\n");
-        for p in 0..3 {
-            src.push_str(&format!(
-                "  - id: axe-{p}\n    title: Axe {p}\n    tasks:\n"
-            ));
-            for t in 0..tasks / 3 {
-                src.push_str(&format!(
-                    "      - id: axe-{p}.t{t}\n        title: \"Tâche n° {t} : l'atelier\"\n        owner: dgme\n        partners: [oim, 'anpe']\n        deadline: T3 2025\n        note: &n{p}x{t} |\n          ligne\n        again: *n{p}x{t}\n"
-                ));
-            }
-        }
-        src
-    }
-
-    /// Parses `src` with the scanner on its own thread or not: the tree, with task items in
-    /// their place, or the error.
-    fn parsed(
-        src: &str,
-        pipelined: bool,
-    ) -> Result<(Node<'_>, Vec<(usize, Node<'_>)>), SyntaxError> {
-        let mut tasks = Vec::new();
-        let root = parse_in(src, &mut |p, node| tasks.push((p, node)), pipelined, None)?;
-        Ok((root, tasks))
-    }
-
-    #[test]
-    fn scanning_on_a_second_thread_builds_the_same_tree() {
-        let src = large_plan(6_000);
-        assert!(src.len() > PIPELINE_BYTES);
-        let alone = parsed(&src, false).expect("valid");
-        let pipelined = parsed(&src, true).expect("valid");
-        assert_eq!(alone.1.len(), 6_000);
-        assert_eq!(alone, pipelined);
-        let last = &pipelined.1[5_999].1;
-        assert_eq!(last.pos.line as usize, src.lines().count() - 7);
-    }
-
-    #[test]
-    fn scanning_on_a_second_thread_reports_the_same_errors() {
-        let src = large_plan(6_000);
-        // Near the end, then at the start (the scanner is then stopped, not waited for).
-        let late = format!("{src}      - id: [unclosed\n");
-        let early = format!("version: [1\n{src}");
-        let dup = src.replacen(
-            "    title: Axe 2\n",
-            "    title: Axe 2\n    title: encore\n",
-            1,
-        );
-        for bad in [late, early, dup] {
-            let alone = parsed(&bad, false).expect_err("invalid");
-            assert_eq!(parsed(&bad, true).expect_err("invalid"), alone);
-        }
-    }
-
-    /// A stopped parse ends at once with the events it had, whether the scanner runs beside it
-    /// or not; an unset stop changes nothing.
-    #[test]
-    fn a_stopped_parse_ends_where_it_is() {
-        let src = large_plan(6_000);
-        for pipelined in [false, true] {
-            let stop = AtomicBool::new(false);
-            let mut tasks = 0;
-            let root =
-                parse_in(&src, &mut |_, _| tasks += 1, pipelined, Some(&stop)).expect("valid");
-            assert_eq!((tasks, matches!(root.kind, Kind::Map(_))), (6_000, true));
-
-            stop.store(true, Ordering::Relaxed);
-            let mut tasks = 0;
-            let root =
-                parse_in(&src, &mut |_, _| tasks += 1, pipelined, Some(&stop)).expect("ends");
-            assert!(
-                tasks < 6_000,
-                "{tasks} tasks read after the stop (pipelined: {pipelined})"
-            );
-            assert!(root.is_null(), "{:?}", root.kind_name());
-        }
     }
 
     #[test]

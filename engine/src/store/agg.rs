@@ -8,14 +8,8 @@
 
 pub(super) const FIELD: &str = "\u{1f}";
 pub(super) const ROW: &str = "\u{1e}";
-/// The same separators as characters: splitting on a `char` is a memchr, on a `&str` a much
-/// slower substring search.
 const FIELD_CHAR: char = '\u{1f}';
 const ROW_CHAR: char = '\u{1e}';
-/// The same separators as bytes, for `memchr` over a task list's text (ASCII: every piece
-/// between two of them is on char boundaries).
-pub(super) const FIELD_BYTE: u8 = 0x1f;
-pub(super) const ROW_BYTE: u8 = 0x1e;
 
 /// `string_agg(concat_ws($2, f1, f2, ...), $3 [ORDER BY order])`. Every field must be non-NULL
 /// (`COALESCE` a nullable column): `concat_ws` skips a NULL, which would shift the fields after
@@ -32,11 +26,6 @@ pub(super) fn aggregate<S: AsRef<str>>(fields: &[S], order: Option<&str>) -> Str
         Some(o) => format!("string_agg({row}, CAST($3 AS TEXT) ORDER BY {o})"),
         None => format!("string_agg({row}, CAST($3 AS TEXT))"),
     }
-}
-
-/// The fields of one aggregated row.
-pub(super) fn fields(row: &str) -> Vec<&str> {
-    row.split(FIELD_CHAR).collect()
 }
 
 /// The rows of an aggregated value, each split into its fields.

@@ -6,7 +6,7 @@
 //! that an apply never touches, except to carry them along a `renamed_from`. Nothing is deleted:
 //! what disappears from the file is archived and comes back if its id does.
 
-use super::{add_event, agg, alloc_ids, Backend, Store, StoreError};
+use super::{add_event, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
 use crate::remind::{StoredCalendar, StoredPolicy};
@@ -19,15 +19,6 @@ use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 /// Rows per multi-row INSERT: well under both databases' parameter limits.
 const BATCH: usize = 400;
-
-/// Task rows from which a first apply builds its indexes after the rows (see
-/// `drop_indexes_for_bulk`): as many as make a first apply write through a rollback journal,
-/// whose index builds are sorted on two threads.
-const BULK_ROWS: usize = JOURNAL_TASKS;
-
-/// Tasks from which a first apply into a database without tasks writes through a rollback
-/// journal (see `Store::first_bulk_journal`).
-const JOURNAL_TASKS: usize = 5_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rename {
@@ -314,34 +305,9 @@ fn reminders_json(task: &Task) -> Option<String> {
     )
 }
 
-/// The task rows of a plan (occurrences expanded), in plan order. A large plan is computed in
-/// two halves on two threads (a first apply of 100,000 tasks spends 0.37 s here); the second
-/// half's positions start after the first half's occurrences.
+/// The task rows of a plan (occurrences expanded), in plan order.
 fn task_rows(plan: &Plan) -> Vec<DefRow> {
-    let tasks = plan_tasks(plan);
-    if tasks.len() < 4_000 {
-        return task_rows_of(plan, &tasks, 0);
-    }
-    let (first, second) = tasks.split_at(tasks.len() / 2);
-    let offset: usize = first
-        .iter()
-        .map(|(_, t)| {
-            if t.repeat.is_none() {
-                1
-            } else {
-                t.occurrences(plan.end).len()
-            }
-        })
-        .sum();
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| task_rows_of(plan, second, offset));
-        let mut rows = task_rows_of(plan, first, 0);
-        match later.join() {
-            Ok(more) => rows.extend(more),
-            Err(_) => rows.extend(task_rows_of(plan, second, offset)),
-        }
-        rows
-    })
+    task_rows_of(plan, &plan_tasks(plan), 0)
 }
 
 /// Every task of the plan with its priority's id, in plan order.
@@ -449,36 +415,26 @@ async fn load_current(
     table: &Table,
     plan_id: &str,
 ) -> Result<HashMap<String, Current>, StoreError> {
-    // One aggregated value instead of one row per task (see `agg`).
-    let mut fields = vec!["id", "def_hash", "CAST(archived AS TEXT)"];
-    if table.name == "tasks" {
-        fields.extend(["COALESCE(deadline, '')", "deadline_label"]);
-    }
-    let columns = fields.len();
-    let sql = format!(
-        "SELECT {} FROM {} WHERE plan_id = $1",
-        agg::aggregate(&fields, None),
-        table.name
-    );
-    let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
+    let tasks = table.name == "tasks";
+    let columns = if tasks {
+        "id, def_hash, archived, deadline, deadline_label"
+    } else {
+        "id, def_hash, archived"
+    };
+    let sql = format!("SELECT {columns} FROM {} WHERE plan_id = $1", table.name);
+    let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(plan_id)
-        .bind(agg::FIELD)
-        .bind(agg::ROW)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
+        .fetch_all(&mut **tx)
+        .await?;
     let mut map = HashMap::default();
-    for f in agg::rows(all.as_deref()) {
-        if f.len() != columns {
-            return Err(StoreError::Sql(format!("unreadable {} row", table.name)));
-        }
+    for r in rows {
         let current = Current {
-            hash: f[1].to_string(),
-            archived: f[2] == "1",
-            deadline: f.get(3).filter(|d| !d.is_empty()).map(|d| d.to_string()),
-            label: f.get(4).map(|l| l.to_string()).unwrap_or_default(),
+            hash: r.try_get(1)?,
+            archived: r.try_get::<i64, _>(2)? != 0,
+            deadline: if tasks { r.try_get(3)? } else { None },
+            label: if tasks { r.try_get(4)? } else { String::new() },
         };
-        map.insert(f[0].to_string(), current);
+        map.insert(r.try_get(0)?, current);
     }
     Ok(map)
 }
@@ -564,8 +520,6 @@ fn days_between(old: &Option<String>, new: &Option<String>) -> Option<i64> {
 struct Computed {
     report: ApplyReport,
     tables: Vec<(&'static Table, Vec<DefRow>, TablePlan)>,
-    /// A new plan's task rows, left to `NewTaskRows` (none in `tables`).
-    new_task_rows: usize,
     previous_revision: i64,
 }
 
@@ -593,20 +547,11 @@ async fn compute(
         ..ApplyReport::default()
     };
     let mut tables = Vec::new();
-    let new_plan = existing.is_none();
     for (table, rows) in [
         (&OWNERS, owner_rows(plan)),
         (&PRIORITIES, priority_rows(plan)),
         (&INDICATORS, indicator_rows(plan)),
-        // A new plan's task rows are all added: made later, while the upserts write them.
-        (
-            &TASKS,
-            if new_plan {
-                Vec::new()
-            } else {
-                task_rows(plan)
-            },
-        ),
+        (&TASKS, task_rows(plan)),
     ] {
         let current = if existing.is_some() {
             load_current(tx, table, &plan.id).await?
@@ -616,15 +561,6 @@ async fn compute(
         let table_plan = classify(&rows, current, &mut report);
         tables.push((table, rows, table_plan));
     }
-    let before = report.added.len();
-    if new_plan {
-        for (_, t) in plan_tasks(plan) {
-            report
-                .added
-                .extend(t.occurrences(plan.end).into_iter().map(|o| o.id));
-        }
-    }
-    let new_task_rows = report.added.len() - before;
     for (_, _, tp) in &tables {
         for (id, old, new, old_label, new_label) in &tp.slips {
             report.slips.push((
@@ -638,7 +574,6 @@ async fn compute(
     Ok(Some(Computed {
         report,
         tables,
-        new_task_rows,
         previous_revision,
     }))
 }
@@ -728,93 +663,26 @@ fn upsert_query(
     q
 }
 
-/// Upserts the rows that `chunks` yields (at most `BATCH` each), one multi-row statement per
-/// chunk; each chunk is made and bound while the database executes the one before (the two run
-/// on different threads). `done(n)` after each.
-#[allow(clippy::too_many_arguments)]
+/// Upserts `rows` into `table`, one multi-row statement per `BATCH` rows; `done(n)` after each.
 async fn upsert_all(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     table: &Table,
     plan_id: &str,
     revision: i64,
-    mut chunks: impl Iterator<Item = Vec<DefRow>>,
+    rows: Vec<DefRow>,
     done: &mut dyn FnMut(usize),
 ) -> Result<(), StoreError> {
-    let mut bound = |chunk: Vec<DefRow>| {
-        (
-            chunk.len(),
-            upsert_query(backend, table, plan_id, revision, chunk),
-        )
-    };
-    let mut next = chunks.next().map(&mut bound);
-    while let Some((n, q)) = next.take() {
-        let build = async { chunks.next().map(&mut bound) };
-        // Polled in order: the statement goes to the database, then the next one is made.
-        let (result, built) = futures_util::future::join(q.execute(&mut **tx), build).await;
-        result?;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<DefRow> = rows.by_ref().take(BATCH).collect();
+        let n = chunk.len();
+        upsert_query(backend, table, plan_id, revision, chunk)
+            .execute(&mut **tx)
+            .await?;
         done(n);
-        next = built;
     }
     Ok(())
-}
-
-/// The task rows of a new plan, made `BATCH` at a time as the upserts ask for them (the same
-/// rows as [`task_rows`]): a first apply computes them while the database writes the previous
-/// ones, instead of all of them before the first write.
-///
-/// They come in the order of their tasks' ids, each with its position in the plan: the table's
-/// key `(plan_id, id)` then grows at its end, where rows in plan order (`a1`, `a2`, ... `a10`
-/// sorts between `a1` and `a2`) were inserted all over it (SQLite, 100,000 tasks: 270-300 ms of
-/// inserts became 143 ms in a C harness on the bundled SQLite; the whole apply's CPU time,
-/// three alternated runs, 2.26-2.40 s → 2.10-2.29 s). Nothing reads the rows in the order they
-/// were written: lists are ordered by deadline and position.
-struct NewTaskRows<'p> {
-    plan: &'p Plan,
-    /// The plan's tasks in id order, each with the position of its first row.
-    tasks: Vec<(&'p str, &'p Task, usize)>,
-    next_task: usize,
-    pending: std::collections::VecDeque<DefRow>,
-}
-
-impl<'p> NewTaskRows<'p> {
-    fn new(plan: &'p Plan) -> Self {
-        let mut position = 0;
-        let mut tasks: Vec<(&str, &Task, usize)> = plan_tasks(plan)
-            .into_iter()
-            .map(|(priority, t)| {
-                let first = position;
-                position += if t.repeat.is_none() {
-                    1
-                } else {
-                    t.occurrences(plan.end).len()
-                };
-                (priority, t, first)
-            })
-            .collect();
-        tasks.sort_unstable_by(|a, b| a.1.id.cmp(&b.1.id));
-        NewTaskRows {
-            plan,
-            tasks,
-            next_task: 0,
-            pending: Default::default(),
-        }
-    }
-}
-
-impl Iterator for NewTaskRows<'_> {
-    type Item = Vec<DefRow>;
-
-    fn next(&mut self) -> Option<Vec<DefRow>> {
-        while self.pending.len() < BATCH && self.next_task < self.tasks.len() {
-            let (priority, task, position) = self.tasks[self.next_task];
-            self.pending
-                .extend(task_rows_of(self.plan, &[(priority, task)], position));
-            self.next_task += 1;
-        }
-        let n = self.pending.len().min(BATCH);
-        (n > 0).then(|| self.pending.drain(..n).collect())
-    }
 }
 
 async fn execute_in(
@@ -844,46 +712,6 @@ fn first_placeholder(backend: Backend) -> &'static str {
         Backend::Sqlite => "?",
         Backend::Postgres => "$1",
     }
-}
-
-/// On SQLite, when an apply writes more task rows than the table holds and at least
-/// `BULK_ROWS` of them (a first apply of a large plan), the secondary indexes of `tasks` are
-/// dropped inside the transaction and returned as their `CREATE INDEX` statements, run once the
-/// rows are in: building an index from sorted keys beats inserting 100,000 keys at random places
-/// (measured at 100,000 tasks: 1.72 s of inserts become 0.78 s plus 0.40 s of index builds;
-/// at 10,000 tasks, since the builds are sorted on two threads, the whole apply 420 → 370 ms,
-/// at 6,000 240 → 226 ms, medians of 9 interleaved runs; no difference at 3,000 and below).
-/// Readers (WAL) keep the last commit's indexes; a failure rolls the drop back. PostgreSQL keeps
-/// its indexes: dropping one there would lock readers out for the whole apply.
-async fn drop_indexes_for_bulk(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    writes: usize,
-) -> Result<Vec<String>, StoreError> {
-    if backend != Backend::Sqlite || writes < BULK_ROWS {
-        return Ok(Vec::new());
-    }
-    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM tasks")
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
-    if usize::try_from(existing).unwrap_or(usize::MAX) >= writes {
-        return Ok(Vec::new());
-    }
-    let indexes = sqlx::query(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL ORDER BY name",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut rebuild = Vec::new();
-    for r in indexes {
-        let name: String = r.try_get(0)?;
-        rebuild.push(r.try_get::<String, _>(1)?);
-        sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(rebuild)
 }
 
 /// The SQL statements that move one id's state to another, per kind of definition.
@@ -955,104 +783,14 @@ impl Store {
         clock: &Clock,
         progress: &dyn Fn(u64, u64),
     ) -> Result<ApplyReport, StoreError> {
-        let journal = self.first_bulk_journal(plan).await?;
-        if journal {
-            // Its indexes are built after its rows (see `drop_indexes_for_bulk`) by SQLite's
-            // sorter, on two threads in runs spilled to temporary files: with the temporary
-            // store in memory it sorts each index whole on one thread (100,000 tasks: 370 ms of
-            // index builds became 285 ms, alternated runs). Set before the transaction: SQLite
-            // refuses to change it inside one. Should it refuse here, the indexes are built as
-            // before, only slower.
-            if let Err(e) = sqlx::query("PRAGMA temp_store = FILE; PRAGMA threads = 2")
-                .execute(&self.pool)
-                .await
-            {
-                tracing::warn!(error = %e, "index builds on one thread");
-            }
-        }
-        let result = self
-            .apply_transaction(plan, sha, source_name, actor, message, clock, progress)
-            .await;
-        if journal {
-            // Back to the connection's settings (see `Store::open`).
-            if let Err(e) = sqlx::query("PRAGMA temp_store = MEMORY; PRAGMA threads = 0")
-                .execute(&self.pool)
-                .await
-            {
-                tracing::warn!(error = %e, "temporary store left on file");
-            }
-            // Back to WAL, whether the apply succeeded or not. Should another process have
-            // opened the file meanwhile, the switch waits for it or fails; the file then stays
-            // in rollback mode, as safe, until the next connection sets WAL (every connection
-            // does, see `Store::open`).
-            if let Err(e) = sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&self.pool)
-                .await
-            {
-                tracing::warn!(error = %e, "journal mode left as it was");
-            }
-        }
-        result
-    }
-
-    /// On SQLite, a first apply of a large plan (at least `JOURNAL_TASKS` tasks) into a database
-    /// that holds no task yet is written through a rollback journal instead of the WAL: the new
-    /// pages are written once into the file, where WAL wrote them into the log, copied them into
-    /// the file at the checkpoint and then deleted a log as large as the database (100,000
-    /// tasks: commit 180 → 75 ms, the log's deletion at close 23 ms; the whole apply 1.78 → 1.64
-    /// s, and at 10,000 tasks 183 → 172 ms, interleaved medians). The journal only holds
-    /// the few pages the database had, and a kill rolls them back like the WAL would. Readers
-    /// read the previous state meanwhile, as with WAL, but wait while the commit writes (a
-    /// rollback journal's commit excludes them): a new database has nothing worth reading yet.
-    /// Returns whether the mode was switched (SQLite refuses while another connection has the
-    /// file open: the apply then runs in WAL as usual).
-    async fn first_bulk_journal(&self, plan: &Plan) -> Result<bool, StoreError> {
-        let tasks: usize = plan.priorities.iter().map(|p| p.tasks.len()).sum();
-        if self.backend != Backend::Sqlite || tasks < JOURNAL_TASKS {
-            return Ok(false);
-        }
-        let any: i64 = sqlx::query("SELECT EXISTS (SELECT 1 FROM tasks)")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
-        if any != 0 {
-            return Ok(false);
-        }
-        // Another connection on the file: SQLite refuses at once, "database is locked".
-        match sqlx::query("PRAGMA journal_mode = DELETE")
-            .fetch_one(&self.pool)
-            .await
-        {
-            Ok(row) => Ok(row.try_get::<String, _>(0)?.eq_ignore_ascii_case("delete")),
-            Err(e) if super::is_busy(&e) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// The transaction of [`Store::apply_hashed`].
-    #[allow(clippy::too_many_arguments)]
-    async fn apply_transaction(
-        &self,
-        plan: &Plan,
-        sha: &str,
-        source_name: &str,
-        actor: &str,
-        message: Option<&str>,
-        clock: &Clock,
-        progress: &dyn Fn(u64, u64),
-    ) -> Result<ApplyReport, StoreError> {
         let mut tx = self.begin_write().await?;
         let Some(computed) = compute(&mut tx, plan, sha).await? else {
             tx.rollback().await?;
             return unchanged_report(self, plan).await;
         };
-        // A large page cache while this apply writes (pages written twice stay in memory);
-        // back to the reading size before it commits.
-        self.write_cache(&mut *tx, true).await?;
         let Computed {
             mut report,
             tables,
-            new_task_rows,
             previous_revision,
         } = computed;
         let revision = previous_revision + 1;
@@ -1089,8 +827,7 @@ impl Store {
         let total: u64 = tables
             .iter()
             .map(|(_, _, tp)| (tp.upserts.len() + tp.archive.len()) as u64)
-            .sum::<u64>()
-            + new_task_rows as u64;
+            .sum::<u64>();
         let mut done = 0u64;
         progress(0, total);
         for (table, rows, tp) in &tables {
@@ -1126,47 +863,20 @@ impl Store {
                 }
             }
             let is_tasks = table.name == "tasks";
-            let rebuilt = if is_tasks {
-                let writes = tp.upserts.len() + new_task_rows;
-                drop_indexes_for_bulk(&mut tx, self.backend, writes).await?
-            } else {
-                Vec::new()
-            };
-            let chunks: Box<dyn Iterator<Item = Vec<DefRow>>> = if is_tasks && new_task_rows > 0 {
-                Box::new(NewTaskRows::new(plan))
-            } else {
-                Box::new(
-                    tp.upserts
-                        .chunks(BATCH)
-                        .map(|c| c.iter().map(|i| rows[*i].clone()).collect()),
-                )
-            };
+            let upserts = tp.upserts.iter().map(|i| rows[*i].clone()).collect();
             upsert_all(
                 &mut tx,
                 self.backend,
                 table,
                 &plan.id,
                 revision,
-                chunks,
+                upserts,
                 &mut |n| {
                     done += n as u64;
                     progress(done, total);
                 },
             )
             .await?;
-            if !rebuilt.is_empty() {
-                // The sorter's runs are as large as the page cache: 2 MB runs, sorted on the
-                // threads set by `apply_hashed` (with the 64 MB write cache, each index was one
-                // run sorted on one thread). Pages beyond the smaller cache are written to the
-                // file before the commit instead of at it; a failure still rolls them back.
-                sqlx::query("PRAGMA cache_size = -2000")
-                    .execute(&mut *tx)
-                    .await?;
-                for sql in rebuilt {
-                    sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
-                }
-                self.write_cache(&mut *tx, true).await?;
-            }
             if is_tasks && !tp.slips.is_empty() {
                 let first = alloc_ids(&mut tx, "slip", tp.slips.len() as i64).await?;
                 for (k, (id, old, new, old_label, new_label)) in tp.slips.iter().enumerate() {
@@ -1218,11 +928,7 @@ impl Store {
             &mut tx, &plan.id, None, "revision", actor, &at, &data, message,
         )
         .await?;
-        // The reading size again, on this transaction's connection (the one the pool lends):
-        // shrinking drops clean pages only; the commit then writes the dirty ones.
-        self.write_cache(&mut *tx, false).await?;
         tx.commit().await?;
-        crate::drop_later(tables);
         // The query planner's statistics follow the number of tasks: without them SQLite takes
         // `plan_id = ?` for a selective condition and reads a whole plan through an index, one
         // row lookup at a time, instead of scanning the table. Recorded work is already safe.
@@ -1278,7 +984,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_computed_on_two_threads_are_the_rows_computed_on_one() {
+    fn task_rows_hold_every_occurrence_with_its_tasks_texts() {
         let mut src = String::from(
             "version: 1\nplan:\n  id: p\n  title: P\n  period: { start: 2025-01-01, end: 2027-12-31 }\nowners:\n  - { id: st, name: ST, email: st@example.ml }\n  - { id: dgme, name: DGME, email: dgme@example.ml }\npriorities:\n",
         );
@@ -1287,7 +993,7 @@ mod tests {
                 "  - id: axe-{p}\n    title: Axe {p}\n    tasks:\n"
             ));
             for i in 0..1_500 {
-                // Every seventh task recurs, so the halves hold different numbers of rows.
+                // Every seventh task recurs.
                 let when = if i % 7 == 0 {
                     "deadline: 2025-03-31, repeat: quarterly".to_string()
                 } else {
@@ -1307,30 +1013,23 @@ mod tests {
         let checked = crate::plan::check_source(&src, "p.yaml", crate::Lang::Fr);
         let plan = checked.plan.expect("valid plan");
         let all = plan_tasks(&plan);
-        assert!(all.len() >= 4_000, "large enough for two threads");
-        let parallel = task_rows(&plan);
-        let sequential = task_rows_of(&plan, &all, 0);
-        assert!(parallel.len() > all.len(), "occurrences expanded");
-        assert_eq!(parallel, sequential);
-        // A new plan's rows, made a statement at a time: the same rows, none over `BATCH`.
-        // In the order of their tasks' ids (a task's occurrences together), with their positions
-        // in the plan.
-        let chunks: Vec<Vec<DefRow>> = NewTaskRows::new(&plan).collect();
-        assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= BATCH));
-        let mut made = chunks.concat();
+        let sequential = task_rows(&plan);
+        assert!(sequential.len() > all.len(), "occurrences expanded");
         let base = |r: &DefRow| match &r.values[1] {
             Val::Text(base) => base.clone(),
             other => panic!("base id expected, found {other:?}"),
         };
-        let bases: Vec<String> = made.iter().map(base).collect();
-        assert!(bases.windows(2).all(|w| w[0] <= w[1]), "in task id order");
-        assert_ne!(bases, sequential.iter().map(base).collect::<Vec<_>>());
-        let position = |r: &DefRow| match r.values[20] {
-            Val::Int(p) => p,
-            _ => panic!("position expected"),
-        };
-        made.sort_by_key(position);
-        assert_eq!(made, sequential);
+        let positions: Vec<i64> = sequential
+            .iter()
+            .map(|r| match r.values[20] {
+                Val::Int(p) => p,
+                _ => panic!("position expected"),
+            })
+            .collect();
+        assert!(
+            positions.iter().copied().eq(0..positions.len() as i64),
+            "in plan order"
+        );
         // The search text is folded piece by piece as it was folded whole (the rows' hashes,
         // and so what a re-apply finds changed, depend on it).
         let expected: std::collections::HashMap<&str, String> = all

@@ -16,12 +16,12 @@ mod snapshot;
 pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
-pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskList, TaskRow, TaskView};
+pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow, TaskView};
 
 use crate::lang::Lang;
 use crate::tr;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -179,72 +179,16 @@ fn normalise(url: &str) -> Result<(String, Backend, Option<PathBuf>), String> {
     ))
 }
 
-/// SQLite databases up to this size are read through a memory map of this size (see
-/// `Store::open`).
-const MAP_BYTES: u64 = 24 << 20;
-
-/// A task as SQLite's list index holds it: the text of one aggregated list row with every field a
-/// whole list reads (`ROW_COLUMNS`, then the position), separated by U+001F (`agg::FIELD`).
-macro_rules! list_row {
-    () => {
-        "concat_ws(char(31), id, priority_id, title, owners, partners, COALESCE(deadline, ''), deadline_label, status, CAST(progress AS TEXT), CAST(milestone AS TEXT), CAST(archived AS TEXT), CAST(position AS TEXT))"
-    };
-}
-
-/// The expression of `LIST_INDEX` that a list reads (see `Store::list_statements`): SQLite takes
-/// its value from the index when a query's expression is the indexed one.
-pub(super) const LIST_ROW: &str = list_row!();
-
-/// SQLite's `tasks_deadline`: migration 3's columns (plan, archived, deadline, position, status),
-/// then each task's list row made once, when the index is written (see
-/// `Store::sqlite_list_index`).
-const LIST_INDEX: &str = concat!(
-    "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, ",
-    list_row!(),
-    ")"
-);
-
-/// The settings of each SQLite connection, for a database file of `file_len` bytes (`None`: a
-/// new file).
-///
-/// A small database is read through a memory map: its pages are read where the operating
-/// system caches them, not copied into SQLite's cache first (10,000 tasks: `cnrm tasks
-/// --overdue` a fifth faster). A large one is read through SQLite's 4 MB cache: mapped pages
-/// count as the process's resident memory, and a list of 100,000 tasks would hold the whole
-/// 60 MB file. 8 KiB pages (a new file only; an existing one keeps its own): a first apply of
-/// 100,000 tasks measured 6 % faster than with 4 KiB.
-fn sqlite_pragmas(file_len: Option<u64>) -> String {
-    let mut pragmas = String::from("PRAGMA page_size = 8192; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -4000;");
-    if maps_file(file_len) {
-        pragmas.push_str(&format!(" PRAGMA mmap_size = {MAP_BYTES};"));
-    }
-    pragmas
-}
-
-/// Whether every read of a database file of `file_len` bytes (`None`: a new file) goes through a
-/// memory map (see `sqlite_pragmas`).
-fn maps_file(file_len: Option<u64>) -> bool {
-    file_len.is_none_or(|len| len <= MAP_BYTES)
-}
-
-/// Whether SQLite refused a statement because another connection holds the lock it needs.
-pub(super) fn is_busy(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .is_some_and(|code| code == "5" || code == "517")
-}
-
 /// An open database, migrated to the current schema.
 pub struct Store {
     pool: AnyPool,
-    /// The second connection of a list read in two halves, opened at its first use.
-    side: AnyPool,
     backend: Backend,
     shown: String,
-    /// SQLite: whether its connections read the file through a memory map (a small file);
-    /// a large one is mapped only while a list is read from its list index.
-    maps_file: bool,
 }
+
+/// The settings of each SQLite connection: readers never wait for a writer (WAL), a writer
+/// waits its turn for up to a minute, foreign keys are enforced.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl Store {
     /// Opens (creating a SQLite file and its folder if needed) and migrates. A database whose
@@ -266,46 +210,32 @@ impl Store {
                 reason: e.to_string(),
             })?;
         }
-        let file_len = file
-            .as_ref()
-            .and_then(|f| std::fs::metadata(f).ok())
-            .map(|m| m.len());
-        let pragmas: std::sync::Arc<str> = sqlite_pragmas(file_len).into();
-        // One connection serves every statement of a command, one after the other; a second
-        // one is opened only to read the second half of a long list side by side with the first
-        // (`Store::sqlite_reading`). A pool of two opened its second connection for a statement
-        // that followed another before the first's connection was back (about 1 ms, on every
-        // command).
-        let options = || {
-            let pragmas = pragmas.clone();
-            AnyPoolOptions::new()
-                .max_connections(1)
-                // A SQLite connection has no server to lose: no round trip to test it before
-                // each statement. PostgreSQL's are tested (a server may have dropped one).
-                .test_before_acquire(backend == Backend::Postgres)
-                .acquire_timeout(Duration::from_secs(5))
-                .after_connect(move |conn, _| {
-                    let pragmas = pragmas.clone();
-                    Box::pin(async move {
-                        if backend == Backend::Sqlite {
-                            conn.execute(AssertSqlSafe(pragmas.to_string())).await?;
-                        }
-                        Ok(())
-                    })
+        // One connection: a command's statements run one after the other.
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            // A SQLite connection has no server to lose; PostgreSQL's are tested (a server may
+            // have dropped one).
+            .test_before_acquire(backend == Backend::Postgres)
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // PRAGMAs are SQLite's; PostgreSQL needs no setting per connection.
+                    if backend == Backend::Sqlite {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Ok(())
                 })
-        };
-        let open_error = |e: sqlx::Error| StoreError::Open {
-            url: shown.clone(),
-            reason: redact(&e.to_string()),
-        };
-        let pool = options().connect(&sqlx_url).await.map_err(open_error)?;
-        let side = options().connect_lazy(&sqlx_url).map_err(open_error)?;
+            })
+            .connect(&sqlx_url)
+            .await
+            .map_err(|e| StoreError::Open {
+                url: shown.clone(),
+                reason: redact(&e.to_string()),
+            })?;
         let store = Store {
             pool,
-            side,
             backend,
             shown,
-            maps_file: maps_file(file_len),
         };
         store.migrate().await?;
         Ok(store)
@@ -316,7 +246,7 @@ impl Store {
         let mut attempt = 0;
         loop {
             match MIGRATOR.run(&self.pool).await {
-                Ok(()) => return self.sqlite_list_index().await,
+                Ok(()) => return Ok(()),
                 Err(sqlx::migrate::MigrateError::VersionMissing(found)) => {
                     return Err(StoreError::Newer {
                         url: self.shown.clone(),
@@ -340,54 +270,6 @@ impl Store {
         }
     }
 
-    /// On SQLite, `tasks_deadline` also holds what a task list shows (`LIST_INDEX`), so that an
-    /// overdue or due-within list is read from the index alone, in order, without reading the
-    /// task rows: at 100,000 tasks an overdue list of 37,000 is read in 28 ms instead of 44 by a
-    /// scan (C harness on the bundled SQLite). It holds each task's list row as one text made
-    /// when the index is written (`LIST_ROW`), not its columns one by one: a list then appends
-    /// each row as it is stored instead of reading eight or twelve columns and joining them
-    /// (the whole overdue list read in 96 M instructions instead of 236 M, C harness), for an
-    /// index 2.3 MB larger at 100,000 tasks. PostgreSQL keeps migration 3's narrow index: its
-    /// index entries are limited to about 2.7 KB, which a long title would exceed.
-    ///
-    /// Done here, after the migrations, since a migration is the same SQL for both databases:
-    /// one read of the schema on every open; the first open after an upgrade rebuilds the index
-    /// (0.2 s at 100,000 tasks), under the write lock, checking again once it holds it (two
-    /// processes opening at once rebuild it once).
-    async fn sqlite_list_index(&self) -> Result<(), StoreError> {
-        if self.backend != Backend::Sqlite {
-            return Ok(());
-        }
-        // Migration 3's narrow index, or an earlier list index.
-        let narrow = || {
-            sqlx::query(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'tasks_deadline' AND sql <> $1",
-            )
-            .bind(LIST_INDEX)
-        };
-        let count = |row: AnyRow| row.try_get::<i64, _>(0);
-        if count(narrow().fetch_one(&self.pool).await?)? == 0 {
-            return Ok(());
-        }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        if count(narrow().fetch_one(&mut *tx).await?)? == 1 {
-            sqlx::query("DROP INDEX tasks_deadline")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(LIST_INDEX).execute(&mut *tx).await?;
-            // The dropped index's statistics went with it.
-            let analyzed =
-                sqlx::query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if count(analyzed)? == 1 {
-                sqlx::query("ANALYZE tasks").execute(&mut *tx).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -398,30 +280,14 @@ impl Store {
     }
 
     pub async fn close(self) {
-        self.side.close().await;
         self.pool.close().await;
-    }
-
-    /// SQLite's page cache: small for reading (a list reads each page once; 4 MB), large while
-    /// an apply writes (64 MB: pages written twice stay in memory instead of spilling). Set on
-    /// the pool's one connection, through `conn` (the open transaction, or the pool); an apply
-    /// that fails keeps the large cache until the store closes.
-    async fn write_cache<'c, E>(&self, conn: E, large: bool) -> Result<(), StoreError>
-    where
-        E: Executor<'c, Database = Any>,
-    {
-        if self.backend == Backend::Sqlite {
-            let kib = if large { -64000 } else { -4000 };
-            sqlx::query(AssertSqlSafe(format!("PRAGMA cache_size = {kib}")))
-                .execute(conn)
-                .await?;
-        }
-        Ok(())
     }
 
     /// A transaction holding the write lock from its start, so two writers never interleave.
     async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
         match self.backend {
+            // SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL locks rows, not the
+            // database, so one advisory lock stands for it.
             Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
@@ -482,17 +348,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_small_databases_are_read_through_a_memory_map() {
-        let map = format!("PRAGMA mmap_size = {MAP_BYTES};");
-        assert!(sqlite_pragmas(None).contains(&map), "a new file");
-        assert!(sqlite_pragmas(Some(6 << 20)).contains(&map));
-        assert!(sqlite_pragmas(Some(MAP_BYTES)).contains(&map));
-        let large = sqlite_pragmas(Some(MAP_BYTES + 1));
-        assert!(!large.contains("mmap_size"), "{large}");
-        assert!(large.contains("journal_mode = WAL") && large.contains("cache_size = -4000"));
-    }
-
-    #[test]
     fn passwords_are_redacted() {
         assert_eq!(
             redact("postgres://cnrm:s3cret@db.example.ml/cnrm"),
@@ -520,5 +375,44 @@ mod tests {
             Ok(Backend::Postgres)
         );
         assert!(normalise("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn the_list_index_of_earlier_versions_is_replaced_by_the_migrations_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = dir.path().join("cnrm.db").to_string_lossy().to_string();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let definition = |store: &Store| {
+                let pool = store.pool.clone();
+                async move {
+                    sqlx::query("SELECT sql FROM sqlite_master WHERE name = 'tasks_deadline'")
+                        .fetch_one(&pool)
+                        .await
+                        .expect("index")
+                        .try_get::<String, _>(0)
+                        .expect("sql")
+                }
+            };
+            let plain =
+                "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status)";
+            let store = Store::open(&url).await.expect("open");
+            assert_eq!(definition(&store).await, plain);
+            // As the previous version left it: an index on an expression, migration 5 not run.
+            for sql in [
+                "DROP INDEX tasks_deadline",
+                "CREATE INDEX tasks_deadline ON tasks (plan_id, archived, deadline, position, status, concat_ws(char(31), id, title))",
+                "DELETE FROM _sqlx_migrations WHERE version = 20261202000005",
+            ] {
+                sqlx::query(sql).execute(&store.pool).await.expect(sql);
+            }
+            store.close().await;
+            let store = Store::open(&url).await.expect("reopen");
+            assert_eq!(definition(&store).await, plain);
+            store.close().await;
+        });
     }
 }
