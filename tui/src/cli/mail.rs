@@ -35,15 +35,12 @@ fn kind_label(lang: Lang, k: MessageKind) -> &'static str {
 
 fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> std::io::Result<()> {
     for plan in &r.resting {
-        writeln!(
-            out,
-            "{}",
-            tr!(
-                lang,
-                "plan {plan} : jour non ouvré (week-end ou férié), aucun rappel aujourd'hui",
-                "plan {plan}: non-working day (weekend or holiday), no reminders today"
-            )
-        )?;
+        let line = tr!(
+            lang,
+            "plan {plan} : jour non ouvré (week-end ou férié), aucun rappel aujourd'hui",
+            "plan {plan}: non-working day (weekend or holiday), no reminders today"
+        );
+        writeln!(out, "{line}")?;
     }
     let n = r.messages.len();
     let head = if dry {
@@ -61,27 +58,18 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
     };
     writeln!(out, "{head}")?;
     for m in &r.messages {
-        let tasks = m.tasks.join(", ");
-        writeln!(
-            out,
-            "  {} → {} : {}",
-            kind_label(lang, m.kind),
-            m.to.join(", "),
-            tasks
-        )?;
-        println!("    « {} »", m.subject);
+        let (kind, to) = (kind_label(lang, m.kind), m.to.join(", "));
+        writeln!(out, "  {kind} → {to} : {}", m.tasks.join(", "))?;
+        writeln!(out, "    « {} »", m.subject)?;
     }
     if r.superseded > 0 {
         let s = r.superseded;
-        writeln!(
-            out,
-            "{}",
-            tr!(
-                lang,
-                "{s} rappel(s) plus ancien(s) remplacé(s) par le plus récent (jamais envoyés en retard)",
-                "{s} older reminder(s) superseded by the latest (never sent late)"
-            )
-        )?;
+        let line = tr!(
+            lang,
+            "{s} rappel(s) plus ancien(s) remplacé(s) par le plus récent (jamais envoyés en retard)",
+            "{s} older reminder(s) superseded by the latest (never sent late)"
+        );
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use cnrm_engine::plan::yaml::LineIndex;
 use cnrm_engine::plan::{check_source, Diagnostic, Plan, Severity};
 use cnrm_engine::store::{sha256_hex, ApplyReport, Store, TaskFilter};
 use cnrm_engine::Lang;
-use crossterm::style::Stylize;
+use crossterm::style::{Color, Stylize};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
 };
@@ -247,59 +247,11 @@ fn id_list(lang: Lang, ids: &[String]) -> String {
 pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
     let paint = use_color();
     let mut out = format!("{header}\n");
-    let mut line =
-        |sym: &str, kind: &str, n: usize, detail: String, colour: fn(String) -> String| {
-            if n == 0 {
-                return;
-            }
-            let text = format!(
-                "  {sym} {} : {detail}",
-                strings::change_label(lang, kind, n)
-            );
-            let text = if lang == Lang::En {
-                text.replacen(" : ", ": ", 1)
-            } else {
-                text
-            };
-            out.push_str(&if paint { colour(text) } else { text });
-            out.push('\n');
-        };
-    line("+", "added", r.added.len(), id_list(lang, &r.added), |t| {
-        t.green().to_string()
-    });
-    line(
-        "~",
-        "changed",
-        r.changed.len(),
-        id_list(lang, &r.changed),
-        |t| t.yellow().to_string(),
-    );
-    line(
-        "-",
-        "archived",
-        r.archived.len(),
-        id_list(lang, &r.archived),
-        |t| t.red().to_string(),
-    );
-    line(
-        "↺",
-        "restored",
-        r.restored.len(),
-        id_list(lang, &r.restored),
-        |t| t.cyan().to_string(),
-    );
     let renames: Vec<String> = r
         .renamed
         .iter()
         .map(|x| format!("{} → {}", x.from, x.to))
         .collect();
-    line(
-        "→",
-        "renamed",
-        r.renamed.len(),
-        id_list(lang, &renames),
-        |t| t.cyan().to_string(),
-    );
     let slips: Vec<String> = r
         .slips
         .iter()
@@ -308,9 +260,28 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
             None => format!("{id} {from} → {to}"),
         })
         .collect();
-    line("⏱", "slipped", slips.len(), id_list(lang, &slips), |t| {
-        t.magenta().to_string()
-    });
+    let kinds = [
+        ("+", "added", &r.added, Color::Green),
+        ("~", "changed", &r.changed, Color::Yellow),
+        ("-", "archived", &r.archived, Color::Red),
+        ("↺", "restored", &r.restored, Color::Cyan),
+        ("→", "renamed", &renames, Color::Cyan),
+        ("⏱", "slipped", &slips, Color::Magenta),
+    ];
+    let colon = if lang == Lang::En { ":" } else { " :" };
+    for (sym, kind, ids, colour) in kinds {
+        if ids.is_empty() {
+            continue;
+        }
+        let label = strings::change_label(lang, kind, ids.len());
+        let text = format!("  {sym} {label}{colon} {}", id_list(lang, ids));
+        out.push_str(&if paint {
+            text.with(colour).to_string()
+        } else {
+            text
+        });
+        out.push('\n');
+    }
     out.push_str(&format!(
         "  = {}\n",
         strings::change_label(lang, "unchanged", r.unchanged)

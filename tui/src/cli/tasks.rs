@@ -80,7 +80,7 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
         if args.format == CheckFormat::Json {
             output::json(&mut out, &d)?;
         } else {
-            out.write_all(detail_text(ctx.lang, &d).as_bytes())?;
+            write_detail(&mut out, ctx.lang, &d)?;
         }
         Ok(())
     })?;
@@ -88,16 +88,10 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
 }
 
 /// A task for people: its fields, description, deadline moves and history.
-fn detail_text(lang: Lang, d: &TaskDetail) -> String {
+fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Result<()> {
     let t = &d.row;
-    let mut out = format!("{} — {}\n", t.id, t.title);
-    let label = |fr: &str, en: &str| {
-        if lang == Lang::Fr {
-            fr.to_string()
-        } else {
-            en.to_string()
-        }
-    };
+    writeln!(out, "{} — {}", t.id, t.title)?;
+    let label = |fr: &'static str, en: &'static str| if lang == Lang::Fr { fr } else { en };
     let status = if t.overdue {
         format!(
             "{} ({})",
@@ -112,7 +106,7 @@ fn detail_text(lang: Lang, d: &TaskDetail) -> String {
         Some(day) if *day != t.deadline_label => format!("{} ({day})", t.deadline_label),
         Some(day) => day.clone(),
     };
-    let rows: Vec<(String, String)> = vec![
+    let rows = [
         (
             label("Plan", "Plan"),
             format!("{} · {}", t.plan, t.priority),
@@ -161,45 +155,41 @@ fn detail_text(lang: Lang, d: &TaskDetail) -> String {
         ),
     ];
     for (k, v) in rows {
-        out.push_str(&format!("  {k:<13} {v}\n"));
+        writeln!(out, "  {k:<13} {v}")?;
     }
     if let Some(desc) = &d.description {
-        out.push_str(&format!("\n  {}\n", desc.trim().replace('\n', "\n  ")));
+        writeln!(out, "\n  {}", desc.trim().replace('\n', "\n  "))?;
     }
     if !d.slips.is_empty() {
-        out.push_str(&format!(
-            "\n{}\n",
-            label("Échéance déplacée :", "Deadline moved:")
-        ));
+        writeln!(out, "\n{}", label("Échéance déplacée :", "Deadline moved:"))?;
         for s in &d.slips {
             let days = s
                 .days
                 .map(|x| format!(" ({})", strings::days_signed(lang, x)))
                 .unwrap_or_default();
-            out.push_str(&format!(
-                "  {} {} : {} → {}{days}\n",
+            writeln!(
+                out,
+                "  {} {} : {} → {}{days}",
                 label("révision", "revision"),
                 s.revision,
                 s.from,
                 s.to
-            ));
+            )?;
         }
-        out.push_str(&format!(
-            "  {}\n",
+        writeln!(
+            out,
+            "  {}",
             cnrm_engine::tr!(
                 lang,
                 "{} report(s) au total",
                 "{} move(s) in all",
                 d.slips.len()
             )
-        ));
+        )?;
     }
-    out.push_str(&format!("\n{}\n", label("Historique :", "History:")));
+    writeln!(out, "\n{}", label("Historique :", "History:"))?;
     if d.history.is_empty() {
-        out.push_str(&format!(
-            "  {}\n",
-            label("rien d'enregistré", "nothing recorded")
-        ));
+        writeln!(out, "  {}", label("rien d'enregistré", "nothing recorded"))?;
     }
     for h in &d.history {
         let mut what = h.kind.clone();
@@ -235,16 +225,16 @@ fn detail_text(lang: Lang, d: &TaskDetail) -> String {
             );
         }
         if h.kind == "note" {
-            what = label("note", "note");
+            what = label("note", "note").to_string();
         }
         let note = h
             .note
             .as_ref()
             .map(|n| format!(" — « {n} »"))
             .unwrap_or_default();
-        out.push_str(&format!("  {} {}: {what}{note}\n", h.at, h.actor));
+        writeln!(out, "  {} {}: {what}{note}", h.at, h.actor)?;
     }
-    out
+    Ok(())
 }
 
 pub fn set(ctx: &Ctx, args: &TaskSetArgs) -> Result<(), CliError> {

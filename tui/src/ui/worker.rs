@@ -23,10 +23,9 @@ async fn run_effect(
     let done = |r: Result<String, cnrm_engine::store::StoreError>| {
         Some(Action::Done(r.map_err(|e| e.message(lang))))
     };
-    let set = |status, progress, note| SetRequest {
-        status,
-        progress,
-        note,
+    let set = async |task: &str, req: SetRequest| {
+        let r = store.set_task(task, plan, &req, &ctx.actor, &ctx.clock, lang);
+        r.await
     };
     match effect {
         Effect::Preview => store
@@ -52,48 +51,29 @@ async fn run_effect(
             Err(e) => Some(Action::Done(Err(e.message(lang)))),
         },
         Effect::SetStatus { task, status } => {
-            let r = store
-                .set_task(
-                    &task,
-                    plan,
-                    &set(Some(status), None, None),
-                    &ctx.actor,
-                    &ctx.clock,
-                    lang,
-                )
-                .await;
-            done(r.map(|r| {
-                format!(
-                    "{task} : {} → {}",
-                    r.old_status.label(lang),
-                    r.status.label(lang)
-                )
+            let req = SetRequest {
+                status: Some(status),
+                ..SetRequest::default()
+            };
+            done(set(&task, req).await.map(|r| {
+                let (from, to) = (r.old_status.label(lang), r.status.label(lang));
+                format!("{task} : {from} → {to}")
             }))
         }
         Effect::SetProgress { task, progress } => {
-            let r = store
-                .set_task(
-                    &task,
-                    plan,
-                    &set(None, Some(progress), None),
-                    &ctx.actor,
-                    &ctx.clock,
-                    lang,
-                )
-                .await;
+            let req = SetRequest {
+                progress: Some(progress),
+                ..SetRequest::default()
+            };
+            let r = set(&task, req).await;
             done(r.map(|r| format!("{task} : {} → {} %", r.old_progress, r.progress)))
         }
         Effect::Note { task, note } => {
-            let r = store
-                .set_task(
-                    &task,
-                    plan,
-                    &set(None, None, Some(note)),
-                    &ctx.actor,
-                    &ctx.clock,
-                    lang,
-                )
-                .await;
+            let req = SetRequest {
+                note: Some(note),
+                ..SetRequest::default()
+            };
+            let r = set(&task, req).await;
             done(r.map(|_| tr!(lang, "{task} : note enregistrée", "{task}: note recorded")))
         }
         Effect::Spend { task, amount } => {
