@@ -22,7 +22,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-// ---- plan check ----------------------------------------------------------------------------------
+// ---- plan check, schema ------------------------------------------------------------------------
 
 /// One diagnostic dressed for miette's code-frame renderer.
 struct Shown<'a> {
@@ -334,8 +334,8 @@ fn progress_bar() -> impl Fn(u64, u64) {
     }
 }
 
-/// Applies a plan file, its bytes read from `path` (or recognises it applied already), and reports the change;
-/// gives the plan's id.
+/// Applies a plan file, its bytes read from `path` (or recognises it applied already), and
+/// reports the change; gives the plan's id.
 async fn apply_file(
     store: &Store,
     ctx: &Ctx,
