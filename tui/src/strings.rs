@@ -203,27 +203,7 @@ pub fn task_headers(lang: Lang) -> [&'static str; 6] {
 }
 
 pub fn late_by(lang: Lang, days: i64) -> String {
-    let mut out = String::new();
-    push_late_by(&mut out, lang, days);
-    out
-}
-
-/// [`late_by`], written into `out` (a table line allocates nothing for it).
-pub fn push_late_by(out: &mut String, lang: Lang, days: i64) {
-    cnrm_engine::text::push_decimal(out, days);
-    out.push_str(late_suffix(lang));
-}
-
-/// How many characters `push_late_by` pushes, counted without pushing them.
-pub fn late_by_width(lang: Lang, days: i64) -> usize {
-    cnrm_engine::text::decimal_width(days) + cnrm_engine::text::char_count(late_suffix(lang))
-}
-
-fn late_suffix(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => " j de retard",
-        Lang::En => " d late",
-    }
+    tr!(lang, "{days} j de retard", "{days} d late")
 }
 
 pub fn continuous(lang: Lang) -> &'static str {

@@ -4,6 +4,7 @@
 //! effects (load, record a change, retry the outbox), which the worker thread runs against the
 //! store; their results come back as actions. Views only read this state.
 
+use crate::context::parse_number;
 use cnrm_engine::figures::{self, Snapshot};
 use cnrm_engine::store::TaskDetail;
 use cnrm_engine::text::fold;
@@ -78,7 +79,16 @@ pub struct Form {
     pub target: String,
     pub input: String,
     pub choice: usize,
-    pub error: Option<String>,
+    pub error: Option<FormError>,
+}
+
+/// Why a form refused its input (the sentence is `text::form_error`'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormError {
+    Progress,
+    EmptyNote,
+    Amount,
+    Value,
 }
 
 /// What the worker must do.
@@ -555,21 +565,7 @@ fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
-/// Parses a number as people type it: `12 500`, `12_500`, `1500,5`.
-pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    cleaned
-        .replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-}
-
 fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let lang = state.lang;
     let Some(form) = state.form.as_mut() else {
         return vec![];
     };
@@ -608,26 +604,26 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         task: target,
                         progress: p,
                     }),
-                    _ => Err(super::text::bad_progress(lang)),
+                    _ => Err(FormError::Progress),
                 },
                 FormKind::Note if !text.is_empty() => Ok(Effect::Note {
                     task: target,
                     note: text,
                 }),
-                FormKind::Note => Err(super::text::empty_note(lang)),
+                FormKind::Note => Err(FormError::EmptyNote),
                 FormKind::Spend => match parse_number(&text) {
                     Some(a) if a > 0.0 => Ok(Effect::Spend {
                         task: target,
                         amount: a,
                     }),
-                    _ => Err(super::text::bad_amount(lang)),
+                    _ => Err(FormError::Amount),
                 },
                 FormKind::Indicator => match parse_number(&text) {
                     Some(v) => Ok(Effect::RecordIndicator {
                         id: target,
                         value: v,
                     }),
-                    None => Err(super::text::bad_value(lang)),
+                    None => Err(FormError::Value),
                 },
             };
             match effect {
@@ -635,8 +631,8 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.form = None;
                     vec![e]
                 }
-                Err(msg) => {
-                    form.error = Some(msg);
+                Err(why) => {
+                    form.error = Some(why);
                     vec![]
                 }
             }

@@ -313,8 +313,8 @@ fn forms_validate_and_ask_for_one_effect() {
     assert!(s
         .form
         .as_ref()
-        .and_then(|f| f.error.clone())
-        .is_some_and(|e| e.contains("0 à 100")));
+        .and_then(|f| f.error)
+        .is_some_and(|e| super::text::form_error(Lang::Fr, e).contains("0 à 100")));
     for _ in 0..3 {
         update(&mut s, key(KeyCode::Backspace));
     }

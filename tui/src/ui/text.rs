@@ -1,6 +1,7 @@
-//! Every label of the terminal UI, in French and English.
+//! Every label of the terminal UI, in French and English. Views ask for them; `state` never
+//! does (it records a `FormError`, whose sentence is here).
 
-use super::state::{Column, FormKind, Screen};
+use super::state::{Column, FormError, FormKind, Screen};
 use cnrm_engine::{tr, Lang};
 
 pub fn screen(lang: Lang, s: Screen) -> &'static str {
@@ -147,29 +148,25 @@ pub fn form_keys(lang: Lang) -> &'static str {
     }
 }
 
-pub fn bad_progress(lang: Lang) -> String {
-    tr!(
-        lang,
-        "un nombre entier de 0 à 100",
-        "a whole number from 0 to 100"
-    )
-}
-pub fn empty_note(lang: Lang) -> String {
-    tr!(lang, "la note est vide", "the note is empty")
-}
-pub fn bad_amount(lang: Lang) -> String {
-    tr!(
-        lang,
-        "un montant positif, par exemple 1 250 000",
-        "a positive amount, for example 1 250 000"
-    )
-}
-pub fn bad_value(lang: Lang) -> String {
-    tr!(
-        lang,
-        "un nombre, par exemple 42 ou 12,5",
-        "a number, for example 42 or 12.5"
-    )
+pub fn form_error(lang: Lang, why: FormError) -> String {
+    match why {
+        FormError::Progress => tr!(
+            lang,
+            "un nombre entier de 0 à 100",
+            "a whole number from 0 to 100"
+        ),
+        FormError::EmptyNote => tr!(lang, "la note est vide", "the note is empty"),
+        FormError::Amount => tr!(
+            lang,
+            "un montant positif, par exemple 1 250 000",
+            "a positive amount, for example 1 250 000"
+        ),
+        FormError::Value => tr!(
+            lang,
+            "un nombre, par exemple 42 ou 12,5",
+            "a number, for example 42 or 12.5"
+        ),
+    }
 }
 
 pub fn loading(lang: Lang) -> &'static str {

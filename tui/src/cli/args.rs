@@ -1,9 +1,10 @@
-//! The command line, as `../shared/spec/cli.md` defines it: names, options and environment
-//! variables are a contract that scripts rely on.
+//! The arguments as the user typed them, as `../shared/spec/cli.md` defines them: names, options
+//! and environment variables are a contract that scripts rely on. The global options are
+//! `context::Global`.
 
+use crate::context::Global;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cnrm_engine::workflow::Status;
-use cnrm_engine::Lang;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -18,27 +19,6 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// Options every command takes.
-#[derive(Debug, Args, Clone)]
-pub struct Global {
-    /// Base de données : chemin SQLite, sqlite://… ou postgres://… / database URL
-    #[arg(long, global = true, env = "CNRM_DATABASE_URL", value_name = "URL")]
-    pub db: Option<String>,
-    /// Langue des messages : fr ou en / language of human output
-    #[arg(long, global = true, env = "CNRM_LANG", default_value = "fr", value_parser = parse_lang)]
-    pub lang: Lang,
-    /// Qui agit (enregistré dans l'historique) / who is acting
-    #[arg(long = "as", global = true, env = "CNRM_ACTOR", value_name = "NAME")]
-    pub actor: Option<String>,
-    /// Date courante simulée, YYYY-MM-DD ou RFC 3339 / pretend the current time is TIME
-    #[arg(long, global = true, env = "CNRM_NOW", value_name = "TIME")]
-    pub now: Option<String>,
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    s.parse()
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {

@@ -1,0 +1,275 @@
+//! `cnrm remind`, `cnrm outbox` and `cnrm daemon`: the reminder service from the command line.
+
+use super::args::{CheckFormat, DaemonArgs, ListFormat, OutboxAction, OutboxArgs, RemindArgs};
+use super::output::{self, csv_line};
+use super::{with_store, CliError};
+use crate::context::Ctx;
+use cnrm_engine::mail::SmtpConfig;
+use cnrm_engine::remind::MessageKind;
+use cnrm_engine::service::{self, ScanReport};
+use cnrm_engine::{tr, Lang};
+use std::io::Write;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// Who claims outbox rows: this host and process.
+fn me() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "cnrm".into());
+    format!("{host}:{}", std::process::id())
+}
+
+fn smtp(lang: Lang) -> Result<Option<SmtpConfig>, CliError> {
+    SmtpConfig::from_env(lang).map_err(CliError::Misuse)
+}
+
+fn kind_label(lang: Lang, k: MessageKind) -> &'static str {
+    match (k, lang) {
+        (MessageKind::Reminder, Lang::Fr) => "rappel",
+        (MessageKind::Escalation, Lang::Fr) => "escalade",
+        (MessageKind::Digest, Lang::Fr) => "récapitulatif",
+        (MessageKind::Reminder, Lang::En) => "reminder",
+        (MessageKind::Escalation, Lang::En) => "escalation",
+        (MessageKind::Digest, Lang::En) => "digest",
+    }
+}
+
+fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> std::io::Result<()> {
+    for plan in &r.resting {
+        let line = tr!(
+            lang,
+            "plan {plan} : jour non ouvré (week-end ou férié), aucun rappel aujourd'hui",
+            "plan {plan}: non-working day (weekend or holiday), no reminders today"
+        );
+        writeln!(out, "{line}")?;
+    }
+    let n = r.messages.len();
+    let head = if dry {
+        tr!(
+            lang,
+            "{n} message(s) seraient envoyés (rien n'est écrit) :",
+            "{n} message(s) would be sent (nothing is written):"
+        )
+    } else {
+        tr!(
+            lang,
+            "{n} message(s) mis dans la boîte d'envoi :",
+            "{n} message(s) queued in the outbox:"
+        )
+    };
+    writeln!(out, "{head}")?;
+    for m in &r.messages {
+        let (kind, to) = (kind_label(lang, m.kind), m.to.join(", "));
+        writeln!(out, "  {kind} → {to} : {}", m.tasks.join(", "))?;
+        writeln!(out, "    « {} »", m.subject)?;
+    }
+    if r.superseded > 0 {
+        let s = r.superseded;
+        let line = tr!(
+            lang,
+            "{s} rappel(s) plus ancien(s) remplacé(s) par le plus récent (jamais envoyés en retard)",
+            "{s} older reminder(s) superseded by the latest (never sent late)"
+        );
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
+    let config = smtp(ctx.lang)?;
+    let (dry, json) = (args.dry_run, args.format == CheckFormat::Json);
+    let mut out = output::stdout();
+    with_store(ctx, async |store| {
+        let domain = service::message_domain(config.as_ref());
+        let plan = args.plan.as_deref();
+        let report = service::scan(store, &ctx.clock, plan, args.digest, dry, &domain).await?;
+        if json {
+            output::json(&mut out, &report)?;
+        } else {
+            print_scan(&mut out, ctx.lang, &report, dry)?;
+        }
+        out.flush()?;
+        if dry {
+            return Ok(());
+        }
+        let Some(cfg) = config else {
+            let pending = store.outbox(Some("pending")).await?.len();
+            return Err(CliError::Problem(tr!(
+                ctx.lang,
+                "CNRM_SMTP_URL n'est pas défini : {pending} message(s) attendent dans la boîte d'envoi",
+                "CNRM_SMTP_URL is not set: {pending} message(s) wait in the outbox"
+            )));
+        };
+        let stop = AtomicBool::new(false);
+        let sent = service::send_due(store, &cfg, &ctx.clock, &me(), None, &stop).await?;
+        report_sent(&mut out, ctx.lang, &sent, json)
+    })
+}
+
+/// What a sending pass did; a message that failed is an error (exit 1).
+fn report_sent(
+    out: &mut impl Write,
+    lang: Lang,
+    r: &service::SendReport,
+    json: bool,
+) -> Result<(), CliError> {
+    let (sent, failed) = (r.sent, r.failed);
+    let line = tr!(
+        lang,
+        "envoyés : {sent}, en échec : {failed}",
+        "sent: {sent}, failed: {failed}"
+    );
+    if json {
+        eprintln!("{line}");
+    } else {
+        writeln!(out, "{line}")?;
+        out.flush()?;
+    }
+    if failed > 0 {
+        let why = r.last_error.clone().unwrap_or_default();
+        return Err(CliError::Problem(tr!(
+            lang,
+            "{failed} envoi(s) en échec, réessayés plus tard (voir `cnrm outbox --status failed`) : {why}",
+            "{failed} message(s) failed and will be retried (see `cnrm outbox --status failed`): {why}"
+        )));
+    }
+    Ok(())
+}
+
+pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
+    let mut out = output::stdout();
+    if let Some(OutboxAction::Retry { id }) = args.action {
+        let Some(config) = smtp(ctx.lang)? else {
+            return Err(CliError::Misuse(tr!(
+                ctx.lang,
+                "CNRM_SMTP_URL n'est pas défini : rien ne peut être envoyé",
+                "CNRM_SMTP_URL is not set: nothing can be sent"
+            )));
+        };
+        return with_store(ctx, async |store| {
+            store.retry_now(id, &ctx.clock).await?;
+            let stop = AtomicBool::new(false);
+            let sent = service::send_due(store, &config, &ctx.clock, &me(), id, &stop).await?;
+            report_sent(&mut out, ctx.lang, &sent, false)
+        });
+    }
+    let rows = with_store(ctx, async |store| {
+        Ok(store.outbox(args.status.as_deref()).await?)
+    })?;
+    match args.format {
+        ListFormat::Json => output::json(&mut out, &rows)?,
+        ListFormat::Csv => {
+            out.write_all(b"id,kind,to,subject,status,attempts,last_error,created_at,sent_at\n")?;
+            for r in &rows {
+                let line = csv_line(&[
+                    r.id.to_string(),
+                    r.kind.clone(),
+                    r.to.join(" "),
+                    r.subject.clone(),
+                    r.status.clone(),
+                    r.attempts.to_string(),
+                    r.last_error.clone().unwrap_or_default(),
+                    r.created_at.clone(),
+                    r.sent_at.clone().unwrap_or_default(),
+                ]);
+                out.write_all(line.as_bytes())?;
+            }
+        }
+        ListFormat::Table => {
+            if rows.is_empty() {
+                let empty = tr!(ctx.lang, "boîte d'envoi vide", "the outbox is empty");
+                writeln!(out, "{empty}")?;
+            }
+            for r in &rows {
+                let status = match (r.status.as_str(), ctx.lang) {
+                    ("sent", Lang::Fr) => "envoyé",
+                    ("failed", Lang::Fr) => "en échec",
+                    ("pending" | "sending", Lang::Fr) => "en attente",
+                    (s, _) => s,
+                };
+                let to = r.to.join(", ");
+                writeln!(
+                    out,
+                    "#{:<5} {status:<10} {:<13} {} → {to}",
+                    r.id, r.kind, r.created_at
+                )?;
+                writeln!(out, "       « {} »", r.subject)?;
+                if let Some(e) = &r.last_error {
+                    let last = tr!(ctx.lang, "dernière erreur", "last error");
+                    writeln!(out, "       {last} ({}) : {e}", r.attempts)?;
+                }
+            }
+        }
+    }
+    Ok(out.flush()?)
+}
+
+pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
+    if let Some(n) = args.next {
+        let mut out = output::stdout();
+        with_store(ctx, async |store| {
+            for plan in store.plan_ids(None).await? {
+                let (policy, tz) = store.plan_policy(&plan).await?;
+                match service::next_times(&policy, tz, ctx.clock.now(), n) {
+                    Ok((scans, digests)) => {
+                        for t in scans {
+                            writeln!(out, "{plan} scan {}", t.to_rfc3339())?;
+                        }
+                        for t in digests {
+                            writeln!(out, "{plan} digest {}", t.to_rfc3339())?;
+                        }
+                    }
+                    Err(e) => {
+                        out.flush()?;
+                        eprintln!("{plan}: {e}");
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        return Ok(out.flush()?);
+    }
+    let config = smtp(ctx.lang)?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CNRM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    if config.is_none() {
+        tracing::warn!("CNRM_SMTP_URL is not set: messages are queued in the outbox, not sent");
+    }
+    with_store(ctx, async |store| {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let flag = stop.clone();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = tx.send(true);
+        });
+        service::daemon(store, config.as_ref(), &me(), ctx.lang, &stop, rx).await?;
+        Ok(())
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,106 @@
+//! `cnrm report` and `cnrm export ics`.
+
+use super::args::{IcsArgs, ReportArgs, ReportFormat};
+use super::{with_store, CliError};
+use crate::context::{parse_day, Ctx};
+use cnrm_engine::report::{self, Period};
+use cnrm_engine::store::StoreError;
+use cnrm_engine::{tr, Lang};
+use std::io::Write;
+use std::path::Path;
+
+/// `text` on stdout, or in `output`: written next to it then renamed, so a reader never sees
+/// half a report.
+fn write_out(lang: Lang, output: Option<&Path>, text: &str) -> Result<(), CliError> {
+    let Some(path) = output else {
+        let mut out = super::output::stdout();
+        out.write_all(text.as_bytes())?;
+        return Ok(out.flush()?);
+    };
+    let tmp = path.with_extension("cnrm-tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            CliError::Problem(tr!(
+                lang,
+                "impossible d'écrire `{}` : {e}",
+                "cannot write `{}`: {e}",
+                path.display()
+            ))
+        })
+}
+
+/// The period `--period`, or `--from`/`--to`, asked for; none: the current quarter.
+fn period(lang: Lang, args: &ReportArgs) -> Result<Option<Period>, CliError> {
+    match (&args.period, &args.from, &args.to) {
+        (Some(p), _, _) => Period::parse(p).map(Some).ok_or_else(|| {
+            CliError::Misuse(tr!(
+                lang,
+                "période `{p}` illisible : T3 2025, S1 2026, 2025-09 ou 2025",
+                "unreadable period `{p}`: T3 2025, S1 2026, 2025-09 or 2025"
+            ))
+        }),
+        (None, Some(from), Some(to)) => match (parse_day(from), parse_day(to)) {
+            (Some(f), Some(t)) if f <= t => Ok(Some(Period {
+                from: f,
+                to: t,
+                label: format!("{f} – {t}"),
+            })),
+            _ => Err(CliError::Misuse(tr!(
+                lang,
+                "--from/--to : deux dates YYYY-MM-DD, la première avant la seconde",
+                "--from/--to: two YYYY-MM-DD dates, the first before the second"
+            ))),
+        },
+        _ => Ok(None),
+    }
+}
+
+pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
+    let lang_given = std::env::args().any(|a| a == "--lang" || a.starts_with("--lang="))
+        || std::env::var_os("CNRM_LANG").is_some();
+    let explicit = period(ctx.lang, args)?;
+    let text = with_store(ctx, async |store| {
+        let snapshot = store.snapshot(args.plan.as_deref(), &ctx.clock).await?;
+        // In the plan's language unless --lang (or CNRM_LANG) says otherwise.
+        let lang = if lang_given {
+            ctx.lang
+        } else {
+            store
+                .plan_language(&snapshot.plan_id)
+                .await
+                .unwrap_or(ctx.lang)
+        };
+        let extras = store.report_extras(&snapshot.plan_id).await?;
+        let period = explicit.unwrap_or_else(|| Period::quarter_of(snapshot.today, lang));
+        let r = report::build(&snapshot, &extras, period, lang);
+        Ok(match args.format {
+            ReportFormat::Md => report::markdown(&r),
+            ReportFormat::Html => report::html(&r),
+            ReportFormat::Json => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
+            ReportFormat::Csv => report::csv(&r, &args.table).unwrap_or_default(),
+        })
+    })?;
+    write_out(ctx.lang, args.output.as_deref(), &text)
+}
+
+pub fn ics(ctx: &Ctx, args: &IcsArgs) -> Result<(), CliError> {
+    let text = with_store(ctx, async |store| {
+        let snapshot = store.snapshot(args.plan.as_deref(), &ctx.clock).await?;
+        if let Some(o) = &args.owner {
+            if !snapshot.owners.iter().any(|x| &x.id == o) {
+                return Err(StoreError::Invalid(tr!(
+                    ctx.lang,
+                    "responsable `{o}` inconnu dans le plan `{}`",
+                    "unknown owner `{o}` in plan `{}`",
+                    snapshot.plan_id
+                ))
+                .into());
+            }
+        }
+        let stamp = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
+        Ok(report::ics(&snapshot, args.owner.as_deref(), &stamp))
+    })?;
+    write_out(ctx.lang, args.output.as_deref(), &text)
+}

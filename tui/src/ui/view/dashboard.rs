@@ -1,0 +1,145 @@
+//! Screen 1, the dashboard: execution by priority, the whole plan's figures, next deadlines.
+
+use super::widgets::{clip, french_date};
+use crate::ui::state::Figures;
+use crate::ui::text::word;
+use cnrm_engine::figures::Snapshot;
+use cnrm_engine::text::money;
+use cnrm_engine::workflow::Status;
+use cnrm_engine::Lang;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
+    let dash = &fig.dashboard;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let block = Block::new().borders(Borders::ALL).title(word(
+        lang,
+        " Exécution physique par priorité ",
+        " Physical execution by priority ",
+    ));
+    let inner = block.inner(left);
+    f.render_widget(block, left);
+    let rows =
+        Layout::vertical(vec![Constraint::Length(2); dash.priorities.len().max(1)]).split(inner);
+    for (p, r) in dash.priorities.iter().zip(rows.iter()) {
+        let label = format!(
+            "{} {} · {}/{} {} · {} {}",
+            p.id,
+            clip(&p.title, 24),
+            p.counts.done,
+            p.counts.total,
+            word(lang, "faites", "done"),
+            p.counts.overdue,
+            word(lang, "en retard", "late")
+        );
+        let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(*r);
+        f.render_widget(Paragraph::new(clip(&label, l1.width as usize)), l1);
+        let color = if p.counts.overdue > 0 {
+            Color::Red
+        } else {
+            Color::Green
+        };
+        f.render_widget(
+            Gauge::default()
+                .gauge_style(Style::new().fg(color))
+                .ratio((p.progress / 100.0).clamp(0.0, 1.0))
+                .label(format!("{:.0} %", p.progress)),
+            l2,
+        );
+    }
+    let t = &dash.total;
+    let c = &t.counts;
+    let status_count = |s: Status| c.by_status.get(s.as_str()).copied().unwrap_or(0);
+    let mut lines = vec![
+        Line::from(
+            format!(
+                "{} : {:.0} %",
+                word(lang, "Avancement moyen", "Mean progress"),
+                t.progress
+            )
+            .bold(),
+        ),
+        Line::from(format!(
+            "{} {} · {} {} · {} {}",
+            status_count(Status::Todo),
+            Status::Todo.label(lang),
+            status_count(Status::InProgress),
+            Status::InProgress.label(lang),
+            status_count(Status::Done),
+            Status::Done.label(lang)
+        )),
+        Line::from(format!(
+            "{} {} · {} {} · {} {}",
+            status_count(Status::Blocked),
+            Status::Blocked.label(lang),
+            status_count(Status::Suspended),
+            Status::Suspended.label(lang),
+            status_count(Status::Cancelled),
+            Status::Cancelled.label(lang)
+        )),
+        Line::from(vec![
+            Span::styled(
+                format!("{} {}", c.overdue, word(lang, "en retard", "overdue")),
+                Style::new().fg(Color::Red).bold(),
+            ),
+            Span::raw(format!(
+                " · {} {}",
+                c.due_soon,
+                word(lang, "à échéance sous 14 j", "due within 14 days")
+            )),
+        ]),
+        Line::from(""),
+        Line::from(
+            format!(
+                "{} ({:.0} %)",
+                word(lang, "Exécution financière", "Financial execution"),
+                t.money.execution()
+            )
+            .bold(),
+        ),
+        Line::from(format!(
+            "{} {}",
+            word(lang, "prévu     ", "planned   "),
+            money(t.money.planned, &d.currency)
+        )),
+        Line::from(format!(
+            "{} {}",
+            word(lang, "acquis    ", "secured   "),
+            money(t.money.secured, &d.currency)
+        )),
+        Line::from(format!(
+            "{} {}",
+            word(lang, "à chercher", "gap       "),
+            money(t.money.needed, &d.currency)
+        )),
+        Line::from(format!(
+            "{} {}",
+            word(lang, "dépensé   ", "spent     "),
+            money(t.money.spent, &d.currency)
+        )),
+        Line::from(""),
+        Line::from(word(lang, "Prochaines échéances", "Next deadlines").bold()),
+    ];
+    for i in &dash.next_deadlines {
+        let task = &d.tasks[*i].row;
+        lines.push(Line::from(format!(
+            "{} {} {}",
+            french_date(task.deadline.as_deref().unwrap_or("")),
+            task.id,
+            task.title
+        )));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(word(
+            lang,
+            " Ensemble du plan ",
+            " Whole plan ",
+        ))),
+        right,
+    );
+}

@@ -1,0 +1,174 @@
+//! The worker: a thread with its own tokio runtime and the store, which runs the effects `update`
+//! asks for, in order, and sends their results back as actions; the screen never waits on the
+//! database.
+
+use super::state::{Action, Effect};
+use crate::context::Ctx;
+use cnrm_engine::mail::SmtpConfig;
+use cnrm_engine::service;
+use cnrm_engine::store::{SetRequest, Store};
+use cnrm_engine::tr;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc;
+
+/// Runs one effect against the store; the result comes back as an action.
+async fn run_effect(
+    store: &Store,
+    ctx: &Ctx,
+    plan: Option<&str>,
+    effect: Effect,
+    marker: &mut String,
+) -> Option<Action> {
+    let lang = ctx.lang;
+    let done = |r: Result<String, cnrm_engine::store::StoreError>| {
+        Some(Action::Done(r.map_err(|e| e.message(lang))))
+    };
+    let set = async |task: &str, req: SetRequest| {
+        let r = store.set_task(task, plan, &req, &ctx.actor, &ctx.clock, lang);
+        r.await
+    };
+    match effect {
+        Effect::Preview => store
+            .overview(plan, &ctx.clock)
+            .await
+            .ok()
+            .map(|o| Action::Previewed(Box::new(o))),
+        Effect::Load { force } => {
+            let now = store.change_marker().await.unwrap_or_default();
+            if !force && now == *marker {
+                return None;
+            }
+            match store.snapshot(plan, &ctx.clock).await {
+                Ok(s) => {
+                    *marker = s.marker.clone();
+                    Some(Action::Loaded(Box::new(s)))
+                }
+                Err(e) => Some(Action::Done(Err(e.message(lang)))),
+            }
+        }
+        Effect::Detail(id) => match store.task_detail(&id, plan, &ctx.clock).await {
+            Ok(d) => Some(Action::DetailLoaded(Box::new(d))),
+            Err(e) => Some(Action::Done(Err(e.message(lang)))),
+        },
+        Effect::SetStatus { task, status } => {
+            let req = SetRequest {
+                status: Some(status),
+                ..SetRequest::default()
+            };
+            done(set(&task, req).await.map(|r| {
+                let (from, to) = (r.old_status.label(lang), r.status.label(lang));
+                format!("{task} : {from} → {to}")
+            }))
+        }
+        Effect::SetProgress { task, progress } => {
+            let req = SetRequest {
+                progress: Some(progress),
+                ..SetRequest::default()
+            };
+            let r = set(&task, req).await;
+            done(r.map(|r| format!("{task} : {} → {} %", r.old_progress, r.progress)))
+        }
+        Effect::Note { task, note } => {
+            let req = SetRequest {
+                note: Some(note),
+                ..SetRequest::default()
+            };
+            let r = set(&task, req).await;
+            done(r.map(|_| tr!(lang, "{task} : note enregistrée", "{task}: note recorded")))
+        }
+        Effect::Spend { task, amount } => {
+            let r = store
+                .spend(
+                    &task, plan, amount, None, None, None, &ctx.actor, &ctx.clock, lang,
+                )
+                .await;
+            done(r.map(|(_, a, c)| {
+                crate::strings::spent(lang, &task, &cnrm_engine::text::money(a, &c))
+            }))
+        }
+        Effect::RecordIndicator { id, value } => {
+            let r = store
+                .record_indicator(&id, plan, value, None, None, &ctx.actor, &ctx.clock)
+                .await;
+            done(r.map(|_| {
+                tr!(
+                    lang,
+                    "{id} : valeur {value} enregistrée",
+                    "{id}: value {value} recorded"
+                )
+            }))
+        }
+        Effect::RetryOutbox(id) => {
+            let config = match SmtpConfig::from_env(lang) {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    return Some(Action::Done(Err(tr!(
+                        lang,
+                        "CNRM_SMTP_URL n'est pas défini : rien ne peut être envoyé",
+                        "CNRM_SMTP_URL is not set: nothing can be sent"
+                    ))))
+                }
+                Err(e) => return Some(Action::Done(Err(e))),
+            };
+            if let Err(e) = store.retry_now(id, &ctx.clock).await {
+                return Some(Action::Done(Err(e.message(lang))));
+            }
+            let stop = AtomicBool::new(false);
+            let me = format!("tui:{}", std::process::id());
+            let r = service::send_due(store, &config, &ctx.clock, &me, id, &stop).await;
+            done(r.map(|r| {
+                tr!(
+                    lang,
+                    "envoyés : {}, en échec : {}",
+                    "sent: {}, failed: {}",
+                    r.sent,
+                    r.failed
+                )
+            }))
+        }
+        Effect::Quit => None,
+    }
+}
+
+/// The worker: owns the store, runs effects in order, sends back actions.
+pub fn run(
+    ctx: Ctx,
+    plan: Option<String>,
+    effects: mpsc::Receiver<Effect>,
+    actions: mpsc::Sender<Action>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = actions.send(Action::Done(Err(e.to_string())));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let store = match Store::open(&ctx.db).await {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = actions.send(Action::Done(Err(e.message(ctx.lang))));
+                return;
+            }
+        };
+        let mut marker = String::new();
+        while let Ok(effect) = effects.recv() {
+            if effect == Effect::Quit {
+                break;
+            }
+            // Coalesce queued refreshes: only the last one matters.
+            if let Some(action) =
+                run_effect(&store, &ctx, plan.as_deref(), effect, &mut marker).await
+            {
+                if actions.send(action).is_err() {
+                    break;
+                }
+            }
+        }
+        store.close().await;
+    });
+}
