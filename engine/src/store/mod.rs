@@ -16,7 +16,7 @@ mod snapshot;
 pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
-pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow, TaskView};
+pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow};
 
 use crate::lang::Lang;
 use crate::tr;

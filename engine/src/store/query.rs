@@ -27,51 +27,6 @@ pub struct TaskFilter {
     pub archived: bool,
 }
 
-/// What the table of `cnrm tasks` shows of a task, borrowed from a [`TaskRow`].
-#[derive(Debug, Clone, Copy)]
-pub struct TaskView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub deadline: Option<&'a str>,
-    pub deadline_label: &'a str,
-    pub status: Status,
-    pub progress: i64,
-    pub overdue: bool,
-    pub days_late: i64,
-    owners: &'a [String],
-}
-
-impl TaskRow {
-    /// The row as a [`TaskView`].
-    pub fn view(&self) -> TaskView<'_> {
-        TaskView {
-            id: &self.id,
-            title: &self.title,
-            deadline: self.deadline.as_deref(),
-            deadline_label: &self.deadline_label,
-            status: self.status,
-            progress: self.progress,
-            overdue: self.overdue,
-            days_late: self.days_late,
-            owners: &self.owners,
-        }
-    }
-}
-
-impl TaskView<'_> {
-    /// How many characters `push_owners(sep, ..)` pushes.
-    pub fn owners_width(&self, sep: &str) -> usize {
-        let mut out = String::new();
-        self.push_owners(sep, &mut out);
-        out.chars().count()
-    }
-
-    /// Pushes the owners' ids into `out`, separated by `sep`.
-    pub fn push_owners(&self, sep: &str, out: &mut String) {
-        out.push_str(&self.owners.join(sep));
-    }
-}
-
 /// A stored JSON array of ids (`["dgme","oim"]`).
 fn json_vec(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
