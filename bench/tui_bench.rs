@@ -50,13 +50,13 @@ fn main() {
             let overview = store.overview(plan.as_deref(), &Clock::System).await?;
             Ok::<_, cnrm_engine::store::StoreError>((store, overview))
         })
-        .unwrap_or_else(|e| panic!("{}", e.message(Lang::En)));
+        .unwrap_or_else(|e| panic!("{}", e));
     update(&mut state, Action::Previewed(Box::new(overview)));
     terminal.draw(|f| view::draw(f, &state)).expect("draw");
     let dashboard = start.elapsed();
     let snapshot = rt
         .block_on(store.snapshot(plan.as_deref(), &Clock::System))
-        .unwrap_or_else(|e| panic!("{}", e.message(Lang::En)));
+        .unwrap_or_else(|e| panic!("{}", e));
     let loaded = start.elapsed();
     let tasks = snapshot.tasks.len();
     update(&mut state, Action::Loaded(Box::new(snapshot)));

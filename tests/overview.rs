@@ -69,7 +69,7 @@ async fn agree(db: &TestDb) {
     ];
     for (id, status, progress) in changes {
         store
-            .set_task(id, None, &set(status, progress), "st", &clock, Lang::Fr)
+            .set_task(id, None, &set(status, progress), "st", &clock)
             .await
             .unwrap_or_else(|e| panic!("{label}: set {id}: {e}"));
     }
@@ -79,7 +79,7 @@ async fn agree(db: &TestDb) {
         ("axe-3.a2", 7e6),
     ] {
         store
-            .spend(id, None, amount, None, None, None, "st", &clock, Lang::Fr)
+            .spend(id, None, amount, None, None, None, "st", &clock)
             .await
             .unwrap_or_else(|e| panic!("{label}: spend {id}: {e}"));
     }

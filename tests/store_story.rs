@@ -142,7 +142,6 @@ async fn story(db: &TestDb) {
             &set(Some(Status::InProgress), Some(40), Some(note)),
             "bob",
             &clock,
-            Lang::Fr,
         )
         .await
         .expect("set a1");
@@ -157,7 +156,6 @@ async fn story(db: &TestDb) {
             ),
             "bob",
             &clock,
-            Lang::Fr,
         )
         .await
         .expect("set a3");
@@ -168,7 +166,6 @@ async fn story(db: &TestDb) {
             &set(Some(Status::Done), None, None),
             "bob",
             &clock,
-            Lang::Fr,
         )
         .await
         .expect("set a4");
@@ -180,7 +177,6 @@ async fn story(db: &TestDb) {
             &set(Some(Status::Done), None, None),
             "bob",
             &clock,
-            Lang::Fr,
         )
         .await
         .expect("set occurrence");
@@ -194,7 +190,6 @@ async fn story(db: &TestDb) {
             Some("Acompte"),
             "bob",
             &clock,
-            Lang::Fr,
         )
         .await
         .expect("spend");
@@ -354,7 +349,6 @@ async fn story(db: &TestDb) {
             &set(Some(Status::Todo), None, None),
             "bob",
             &clock,
-            Lang::Fr,
         )
         .await;
     assert!(err.is_err(), "{label}: archived tasks are read-only");
@@ -448,7 +442,7 @@ fn a_newer_database_is_refused_and_left_untouched() {
                 .expect("pretend a newer cnrm migrated it");
             conn.close().await.ok();
             let err = Store::open(&db.url).await.err().expect("refused");
-            let msg = err.message(Lang::Fr);
+            let msg = cnrm_tui::strings::store_error(Lang::Fr, &err);
             assert!(
                 msg.contains("schéma plus récent") && msg.contains("n'a pas été modifiée"),
                 "{}: {msg}",

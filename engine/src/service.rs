@@ -380,7 +380,7 @@ pub async fn daemon(
                     superseded = r.superseded,
                     "scan"
                 ),
-                Err(e) => tracing::warn!(plan, error = %e.message(lang), "scan failed"),
+                Err(e) => tracing::warn!(plan, error = %e, "scan failed"),
             }
         }
         if let Some(cfg) = smtp {
@@ -389,7 +389,7 @@ pub async fn daemon(
                     tracing::info!(sent = r.sent, failed = r.failed, "outbox")
                 }
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e.message(lang), "outbox failed"),
+                Err(e) => tracing::warn!(error = %e, "outbox failed"),
             }
         }
         if *shutdown.borrow() {

@@ -212,3 +212,104 @@ pub fn continuous(lang: Lang) -> &'static str {
         Lang::En => "ongoing",
     }
 }
+
+/// The one sentence a user reads for a database error, in their language.
+pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
+    use cnrm_engine::store::{redact, StoreError as E};
+    let cannot_open = |url: &str, reason: &str| {
+        tr!(
+            lang,
+            "impossible d'ouvrir la base de données {url} : {reason}",
+            "cannot open the database {url}: {reason}"
+        )
+    };
+    match e {
+        E::Url { url } => cannot_open(url, &format!("`{url}` (sqlite://FILE, FILE or postgres://…)")),
+        E::Folder { url, source } => cannot_open(url, &source.to_string()),
+        E::Connect { url, source } => cannot_open(url, &redact(&source.to_string())),
+        E::Migrate { url, source } => cannot_open(url, &redact(&source.to_string())),
+        E::Newer { url, found, known } => tr!(
+            lang,
+            "la base {url} a un schéma plus récent ({found}) que ce cnrm ({known}) : mettez cnrm à jour ; la base n'a pas été modifiée",
+            "the database {url} has a newer schema ({found}) than this cnrm ({known}): upgrade cnrm; the database was left untouched"
+        ),
+        E::Database(source) => {
+            let e = redact(&source.to_string());
+            tr!(lang, "erreur de la base de données : {e}", "database error: {e}")
+        }
+        E::Corrupt(what) => tr!(
+            lang,
+            "donnée illisible dans la base ({what}) : réappliquez le plan",
+            "unreadable data in the database ({what}): apply the plan again"
+        ),
+        E::NoTask(id) => tr!(
+            lang,
+            "aucune tâche `{id}` dans la base (voir `cnrm tasks`)",
+            "no task `{id}` in the database (see `cnrm tasks`)"
+        ),
+        E::Ambiguous { id, plans } => tr!(
+            lang,
+            "la tâche `{id}` existe dans plusieurs plans ({plans}) : précisez `--plan`",
+            "task `{id}` exists in several plans ({plans}): add `--plan`"
+        ),
+        E::NoPlan(id) => tr!(
+            lang,
+            "aucun plan `{id}` dans la base (voir `cnrm plans`)",
+            "no plan `{id}` in the database (see `cnrm plans`)"
+        ),
+        E::NoIndicator(id) => tr!(
+            lang,
+            "aucun indicateur `{id}` dans la base",
+            "no indicator `{id}` in the database"
+        ),
+        E::Archived(id) => tr!(
+            lang,
+            "la tâche `{id}` est archivée (retirée du plan) : rien n'a été enregistré",
+            "task `{id}` is archived (removed from the plan): nothing was recorded"
+        ),
+        E::NeedPlan(ids) => tr!(
+            lang,
+            "plusieurs plans dans la base ({ids}) : précisez `--plan`",
+            "several plans in the database ({ids}): add `--plan`"
+        ),
+        E::Empty => tr!(
+            lang,
+            "aucun plan dans la base : appliquez-en un avec `cnrm plan apply FICHIER` ou `cnrm open FICHIER`",
+            "no plan in the database: apply one with `cnrm plan apply FILE` or `cnrm open FILE`"
+        ),
+        E::BadProgress(p) => tr!(
+            lang,
+            "avancement invalide {p} : un pourcentage de 0 à 100 est attendu",
+            "invalid progress {p}: a percentage from 0 to 100 is expected"
+        ),
+        E::NothingToRecord => tr!(
+            lang,
+            "rien à enregistrer : donnez --status, --progress ou --note",
+            "nothing to record: give --status, --progress or --note"
+        ),
+        E::BadAmount(amount) => tr!(
+            lang,
+            "montant invalide {amount} : un nombre positif est attendu",
+            "invalid amount {amount}: a positive number is expected"
+        ),
+        E::UnknownCurrency {
+            currency,
+            plan,
+            plan_currency,
+        } => tr!(
+            lang,
+            "devise `{currency}` inconnue pour le plan `{plan}` (devise {plan_currency}, EUR, ou une devise de `exchange_rates`)",
+            "unknown currency `{currency}` for plan `{plan}` ({plan_currency}, EUR, or a currency of `exchange_rates`)"
+        ),
+        E::NoPolicy(plan) => tr!(
+            lang,
+            "le plan `{plan}` n'a pas de politique de rappels enregistrée : réappliquez-le",
+            "plan `{plan}` has no recorded reminder policy: apply it again"
+        ),
+        E::NoMessage(id) => tr!(
+            lang,
+            "aucun message n° {id} dans la boîte d'envoi (voir `cnrm outbox`)",
+            "no message #{id} in the outbox (see `cnrm outbox`)"
+        ),
+    }
+}

@@ -6,9 +6,7 @@
 use super::query::tz_of;
 use super::{add_event, alloc_ids, Store, StoreError};
 use crate::clock::Clock;
-use crate::lang::Lang;
 use crate::plan::model::rate;
-use crate::tr;
 use crate::workflow::Status;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -42,24 +40,15 @@ impl Store {
         req: &SetRequest,
         actor: &str,
         clock: &Clock,
-        lang: Lang,
     ) -> Result<SetResult, StoreError> {
         if let Some(p) = req.progress.filter(|p| !(0..=100).contains(p)) {
-            return Err(StoreError::Invalid(tr!(
-                lang,
-                "avancement invalide {p} : un pourcentage de 0 à 100 est attendu",
-                "invalid progress {p}: a percentage from 0 to 100 is expected"
-            )));
+            return Err(StoreError::BadProgress(p));
         }
         if req.status.is_none()
             && req.progress.is_none()
             && req.note.as_deref().is_none_or(|n| n.trim().is_empty())
         {
-            return Err(StoreError::Invalid(tr!(
-                lang,
-                "rien à enregistrer : donnez --status, --progress ou --note",
-                "nothing to record: give --status, --progress or --note"
-            )));
+            return Err(StoreError::NothingToRecord);
         }
         let plan_id = self.locate_task(id, plan).await?;
         let mut tx = self.begin_write().await?;
@@ -137,14 +126,9 @@ impl Store {
         note: Option<&str>,
         actor: &str,
         clock: &Clock,
-        lang: Lang,
     ) -> Result<(String, f64, String), StoreError> {
         if !amount.is_finite() || amount < 0.0 {
-            return Err(StoreError::Invalid(tr!(
-                lang,
-                "montant invalide {amount} : un nombre positif est attendu",
-                "invalid amount {amount}: a positive number is expected"
-            )));
+            return Err(StoreError::BadAmount(amount));
         }
         let plan_id = self.locate_task(id, plan).await?;
         let p = sqlx::query("SELECT currency, exchange_rates, timezone FROM plans WHERE id = $1")
@@ -159,11 +143,11 @@ impl Store {
             .map(|c| c.trim().to_uppercase())
             .unwrap_or_else(|| plan_currency.clone());
         let Some(r) = rate(&plan_currency, &currency, &rates) else {
-            return Err(StoreError::Invalid(tr!(
-                lang,
-                "devise `{currency}` inconnue pour le plan `{plan_id}` (devise {plan_currency}, EUR, ou une devise de `exchange_rates`)",
-                "unknown currency `{currency}` for plan `{plan_id}` ({plan_currency}, EUR, or a currency of `exchange_rates`)"
-            )));
+            return Err(StoreError::UnknownCurrency {
+                currency,
+                plan: plan_id,
+                plan_currency,
+            });
         };
         let day = date.unwrap_or_else(|| clock.today(tz));
         let amount_plan = amount * r;
@@ -235,7 +219,10 @@ impl Store {
             [one] => one.clone(),
             many => {
                 let ids: Vec<&str> = many.iter().map(|(p, _)| p.as_str()).collect();
-                return Err(StoreError::Ambiguous(id.to_string(), ids.join(", ")));
+                return Err(StoreError::Ambiguous {
+                    id: id.to_string(),
+                    plans: ids.join(", "),
+                });
             }
         };
         let day = date.unwrap_or_else(|| clock.today(tz_of(&tz)));

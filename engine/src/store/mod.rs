@@ -18,8 +18,6 @@ pub use exec::{SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
 pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow};
 
-use crate::lang::Lang;
-use crate::tr;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::path::PathBuf;
@@ -34,18 +32,33 @@ pub enum Backend {
 }
 
 /// What can go wrong with the database, with enough to say what and where in one sentence.
+/// The sentence itself, in the user's language, is made at the edge (the command line, the
+/// terminal UI); `Display` is the English line for logs. URLs are kept with their password
+/// replaced by `***`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open database {url}: {reason}")]
-    Open { url: String, reason: String },
+    #[error("`{url}` is neither a SQLite path nor a postgres:// URL")]
+    Url { url: String },
+    #[error("cannot create the folder of database {url}: {source}")]
+    Folder { url: String, source: std::io::Error },
+    #[error("cannot open database {url}: {}", redact(&.source.to_string()))]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot migrate database {url}: {}", redact(&.source.to_string()))]
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
     #[error("database {url} has schema version {found}, newer than this cnrm ({known})")]
     Newer { url: String, found: i64, known: i64 },
-    #[error("database error: {0}")]
-    Sql(String),
+    #[error("database error: {}", redact(&.0.to_string()))]
+    Database(#[from] sqlx::Error),
+    /// A stored value this version cannot read (what, where).
+    #[error("unreadable stored data: {0}")]
+    Corrupt(String),
     #[error("no task `{0}`")]
     NoTask(String),
-    #[error("task `{0}` is in several plans: {1}")]
-    Ambiguous(String, String),
+    #[error("task `{id}` is in several plans: {plans}")]
+    Ambiguous { id: String, plans: String },
     #[error("no plan `{0}`")]
     NoPlan(String),
     #[error("no indicator `{0}`")]
@@ -54,71 +67,25 @@ pub enum StoreError {
     Archived(String),
     #[error("several plans in the database: {0}")]
     NeedPlan(String),
-    #[error("{0}")]
-    Invalid(String),
     #[error("no plan in the database")]
     Empty,
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> StoreError {
-        StoreError::Sql(redact(&e.to_string()))
-    }
-}
-
-impl StoreError {
-    /// The one sentence a user reads, in their language.
-    pub fn message(&self, lang: Lang) -> String {
-        match self {
-            StoreError::Open { url, reason } => tr!(
-                lang,
-                "impossible d'ouvrir la base de données {url} : {reason}",
-                "cannot open the database {url}: {reason}"
-            ),
-            StoreError::Newer { url, found, known } => tr!(
-                lang,
-                "la base {url} a un schéma plus récent ({found}) que ce cnrm ({known}) : mettez cnrm à jour ; la base n'a pas été modifiée",
-                "the database {url} has a newer schema ({found}) than this cnrm ({known}): upgrade cnrm; the database was left untouched"
-            ),
-            StoreError::Sql(e) => tr!(lang, "erreur de la base de données : {e}", "database error: {e}"),
-            StoreError::NoTask(id) => tr!(
-                lang,
-                "aucune tâche `{id}` dans la base (voir `cnrm tasks`)",
-                "no task `{id}` in the database (see `cnrm tasks`)"
-            ),
-            StoreError::Ambiguous(id, plans) => tr!(
-                lang,
-                "la tâche `{id}` existe dans plusieurs plans ({plans}) : précisez `--plan`",
-                "task `{id}` exists in several plans ({plans}): add `--plan`"
-            ),
-            StoreError::NoPlan(id) => tr!(
-                lang,
-                "aucun plan `{id}` dans la base (voir `cnrm plans`)",
-                "no plan `{id}` in the database (see `cnrm plans`)"
-            ),
-            StoreError::NoIndicator(id) => tr!(
-                lang,
-                "aucun indicateur `{id}` dans la base",
-                "no indicator `{id}` in the database"
-            ),
-            StoreError::Archived(id) => tr!(
-                lang,
-                "la tâche `{id}` est archivée (retirée du plan) : rien n'a été enregistré",
-                "task `{id}` is archived (removed from the plan): nothing was recorded"
-            ),
-            StoreError::NeedPlan(ids) => tr!(
-                lang,
-                "plusieurs plans dans la base ({ids}) : précisez `--plan`",
-                "several plans in the database ({ids}): add `--plan`"
-            ),
-            StoreError::Invalid(msg) => msg.clone(),
-            StoreError::Empty => tr!(
-                lang,
-                "aucun plan dans la base : appliquez-en un avec `cnrm plan apply FICHIER` ou `cnrm open FICHIER`",
-                "no plan in the database: apply one with `cnrm plan apply FILE` or `cnrm open FILE`"
-            ),
-        }
-    }
+    #[error("invalid progress {0}")]
+    BadProgress(i64),
+    #[error("nothing to record")]
+    NothingToRecord,
+    #[error("invalid amount {0}")]
+    BadAmount(f64),
+    #[error("unknown currency `{currency}` for plan `{plan}`")]
+    UnknownCurrency {
+        currency: String,
+        plan: String,
+        plan_currency: String,
+    },
+    /// A plan applied by a cnrm that did not record reminder policies.
+    #[error("plan `{0}` has no recorded reminder policy")]
+    NoPolicy(String),
+    #[error("no outbox message #{0}")]
+    NoMessage(i64),
 }
 
 /// Removes a password from anything that may quote a URL (`postgres://user:secret@host`).
@@ -159,9 +126,9 @@ pub fn default_path() -> PathBuf {
 
 /// Turns `--db` into a URL sqlx reads: a bare path or `sqlite://path` becomes a SQLite URL that
 /// creates the file; `postgres://` passes through.
-fn normalise(url: &str) -> Result<(String, Backend, Option<PathBuf>), String> {
+fn normalise(url: &str) -> Option<(String, Backend, Option<PathBuf>)> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok((url.to_string(), Backend::Postgres, None));
+        return Some((url.to_string(), Backend::Postgres, None));
     }
     let path = url
         .strip_prefix("sqlite://")
@@ -169,10 +136,10 @@ fn normalise(url: &str) -> Result<(String, Backend, Option<PathBuf>), String> {
         .unwrap_or(url);
     let path = path.split('?').next().unwrap_or(path);
     if path.is_empty() || url.contains("://") && !url.starts_with("sqlite://") {
-        return Err(format!("`{url}` (sqlite://FILE, FILE or postgres://…)"));
+        return None;
     }
     let file = PathBuf::from(path);
-    Ok((
+    Some((
         format!("sqlite://{path}?mode=rwc"),
         Backend::Sqlite,
         Some(file),
@@ -196,18 +163,16 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let shown = redact(url);
-        let (sqlx_url, backend, file) = normalise(url).map_err(|reason| StoreError::Open {
-            url: shown.clone(),
-            reason,
-        })?;
+        let (sqlx_url, backend, file) =
+            normalise(url).ok_or_else(|| StoreError::Url { url: shown.clone() })?;
         if let Some(parent) = file
             .as_ref()
             .and_then(|f| f.parent())
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
                 url: shown.clone(),
-                reason: e.to_string(),
+                source,
             })?;
         }
         // One connection: a command's statements run one after the other.
@@ -228,9 +193,9 @@ impl Store {
             })
             .connect(&sqlx_url)
             .await
-            .map_err(|e| StoreError::Open {
+            .map_err(|source| StoreError::Connect {
                 url: shown.clone(),
-                reason: redact(&e.to_string()),
+                source,
             })?;
         let store = Store {
             pool,
@@ -260,10 +225,10 @@ impl Store {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
                 }
-                Err(e) => {
-                    return Err(StoreError::Open {
+                Err(source) => {
+                    return Err(StoreError::Migrate {
                         url: self.shown.clone(),
-                        reason: redact(&e.to_string()),
+                        source,
                     })
                 }
             }
@@ -367,14 +332,17 @@ mod tests {
     fn urls_are_normalised() {
         assert_eq!(
             normalise("/tmp/a.db").map(|x| x.0),
-            Ok("sqlite:///tmp/a.db?mode=rwc".to_string())
+            Some("sqlite:///tmp/a.db?mode=rwc".to_string())
         );
-        assert_eq!(normalise("sqlite://x.db").map(|x| x.1), Ok(Backend::Sqlite));
+        assert_eq!(
+            normalise("sqlite://x.db").map(|x| x.1),
+            Some(Backend::Sqlite)
+        );
         assert_eq!(
             normalise("postgres://h/db").map(|x| x.1),
-            Ok(Backend::Postgres)
+            Some(Backend::Postgres)
         );
-        assert!(normalise("mysql://h/db").is_err());
+        assert!(normalise("mysql://h/db").is_none());
     }
 
     #[test]

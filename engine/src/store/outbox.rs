@@ -108,11 +108,8 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::NoPlan(plan_id.to_string()))?;
-        let policy = serde_json::from_str(&p.try_get::<String, _>(0)?).map_err(|_| {
-            StoreError::Invalid(format!(
-                "plan `{plan_id}`: re-apply it to record its reminder policy"
-            ))
-        })?;
+        let policy = serde_json::from_str(&p.try_get::<String, _>(0)?)
+            .map_err(|_| StoreError::NoPolicy(plan_id.to_string()))?;
         Ok((policy, tz_of(&p.try_get::<String, _>(1)?)))
     }
 
@@ -125,12 +122,8 @@ impl Store {
             .ok_or_else(|| StoreError::NoPlan(plan_id.to_string()))?;
         let timezone = tz_of(&p.try_get::<String, _>(1)?);
         let language: Lang = p.try_get::<String, _>(2)?.parse().unwrap_or_default();
-        let policy: StoredPolicy =
-            serde_json::from_str(&p.try_get::<String, _>(4)?).map_err(|_| {
-                StoreError::Invalid(format!(
-                    "plan `{plan_id}`: re-apply it to record its reminder policy"
-                ))
-            })?;
+        let policy: StoredPolicy = serde_json::from_str(&p.try_get::<String, _>(4)?)
+            .map_err(|_| StoreError::NoPolicy(plan_id.to_string()))?;
         let calendar: StoredCalendar =
             serde_json::from_str(&p.try_get::<String, _>(5)?).unwrap_or_default();
         let today = clock.today(timezone);
@@ -162,7 +155,7 @@ impl Store {
         let mut tasks = Vec::new();
         for f in agg::rows(all.as_deref()) {
             if f.len() != fields.len() {
-                return Err(StoreError::Sql("unreadable task row".into()));
+                return Err(StoreError::Corrupt("outbox task row".into()));
             }
             let Some(deadline) = parse_day(f[3]) else {
                 continue;
@@ -482,7 +475,7 @@ impl Store {
                     .fetch_optional(&self.pool)
                     .await?;
                 if exists.is_none() {
-                    return Err(StoreError::Invalid(format!("outbox: #{id}")));
+                    return Err(StoreError::NoMessage(id));
                 }
                 sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status IN ('failed', 'pending')")
                     .bind(&now)

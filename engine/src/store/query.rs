@@ -53,7 +53,7 @@ pub(super) const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, 
 const ROW_FIELDS: usize = 11;
 
 fn unreadable(fields: usize) -> StoreError {
-    StoreError::Sql(format!("unreadable task row ({fields} fields)"))
+    StoreError::Corrupt(format!("task row of {fields} fields"))
 }
 
 /// One task from its aggregated fields (those of `ROW_COLUMNS`, in order, then possibly more).
@@ -259,7 +259,10 @@ impl Store {
             None => match plans.as_slice() {
                 [] => Err(StoreError::NoTask(id.to_string())),
                 [one] => Ok(one.clone()),
-                many => Err(StoreError::Ambiguous(id.to_string(), many.join(", "))),
+                many => Err(StoreError::Ambiguous {
+                    id: id.to_string(),
+                    plans: many.join(", "),
+                }),
             },
         }
     }

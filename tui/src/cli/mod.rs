@@ -68,13 +68,18 @@ impl CliError {
                     StoreError::NoTask(_)
                     | StoreError::NoPlan(_)
                     | StoreError::NoIndicator(_)
-                    | StoreError::Ambiguous(..)
+                    | StoreError::Ambiguous { .. }
                     | StoreError::NeedPlan(_)
                     | StoreError::Empty
-                    | StoreError::Invalid(_) => MISUSE,
+                    | StoreError::Url { .. }
+                    | StoreError::BadProgress(_)
+                    | StoreError::NothingToRecord
+                    | StoreError::BadAmount(_)
+                    | StoreError::UnknownCurrency { .. }
+                    | StoreError::NoMessage(_) => MISUSE,
                     _ => PROBLEM,
                 };
-                (code, e.message(lang))
+                (code, strings::store_error(lang, e))
             }
         };
         eprintln!("{word}: {text}");

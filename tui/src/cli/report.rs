@@ -4,7 +4,6 @@ use super::args::{IcsArgs, ReportArgs, ReportFormat};
 use super::{with_store, CliError};
 use crate::context::{parse_day, Ctx};
 use cnrm_engine::report::{self, Period};
-use cnrm_engine::store::StoreError;
 use cnrm_engine::{tr, Lang};
 use std::io::Write;
 use std::path::Path;
@@ -90,13 +89,12 @@ pub fn ics(ctx: &Ctx, args: &IcsArgs) -> Result<(), CliError> {
         let snapshot = store.snapshot(args.plan.as_deref(), &ctx.clock).await?;
         if let Some(o) = &args.owner {
             if !snapshot.owners.iter().any(|x| &x.id == o) {
-                return Err(StoreError::Invalid(tr!(
+                return Err(CliError::Misuse(tr!(
                     ctx.lang,
                     "responsable `{o}` inconnu dans le plan `{}`",
                     "unknown owner `{o}` in plan `{}`",
                     snapshot.plan_id
-                ))
-                .into());
+                )));
             }
         }
         let stamp = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();

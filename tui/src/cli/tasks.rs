@@ -246,14 +246,7 @@ pub fn set(ctx: &Ctx, args: &TaskSetArgs) -> Result<(), CliError> {
     let mut out = output::stdout();
     with_store(ctx, async |store| {
         let r = store
-            .set_task(
-                &args.id,
-                args.plan.as_deref(),
-                &req,
-                &ctx.actor,
-                &ctx.clock,
-                ctx.lang,
-            )
+            .set_task(&args.id, args.plan.as_deref(), &req, &ctx.actor, &ctx.clock)
             .await?;
         let (from, to) = (r.old_status.label(ctx.lang), r.status.label(ctx.lang));
         let line = strings::task_set_done(ctx.lang, &args.id, from, to, r.progress);
@@ -296,7 +289,6 @@ pub fn spend(ctx: &Ctx, args: &TaskSpendArgs) -> Result<(), CliError> {
                 args.note.as_deref(),
                 &ctx.actor,
                 &ctx.clock,
-                ctx.lang,
             )
             .await?;
         let shown = match currency {

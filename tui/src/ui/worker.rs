@@ -21,10 +21,12 @@ async fn run_effect(
 ) -> Option<Action> {
     let lang = ctx.lang;
     let done = |r: Result<String, cnrm_engine::store::StoreError>| {
-        Some(Action::Done(r.map_err(|e| e.message(lang))))
+        Some(Action::Done(
+            r.map_err(|e| crate::strings::store_error(lang, &e)),
+        ))
     };
     let set = async |task: &str, req: SetRequest| {
-        let r = store.set_task(task, plan, &req, &ctx.actor, &ctx.clock, lang);
+        let r = store.set_task(task, plan, &req, &ctx.actor, &ctx.clock);
         r.await
     };
     match effect {
@@ -43,12 +45,12 @@ async fn run_effect(
                     *marker = s.marker.clone();
                     Some(Action::Loaded(Box::new(s)))
                 }
-                Err(e) => Some(Action::Done(Err(e.message(lang)))),
+                Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
             }
         }
         Effect::Detail(id) => match store.task_detail(&id, plan, &ctx.clock).await {
             Ok(d) => Some(Action::DetailLoaded(Box::new(d))),
-            Err(e) => Some(Action::Done(Err(e.message(lang)))),
+            Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
         },
         Effect::SetStatus { task, status } => {
             let req = SetRequest {
@@ -79,7 +81,7 @@ async fn run_effect(
         Effect::Spend { task, amount } => {
             let r = store
                 .spend(
-                    &task, plan, amount, None, None, None, &ctx.actor, &ctx.clock, lang,
+                    &task, plan, amount, None, None, None, &ctx.actor, &ctx.clock,
                 )
                 .await;
             done(r.map(|(_, a, c)| {
@@ -111,7 +113,7 @@ async fn run_effect(
                 Err(e) => return Some(Action::Done(Err(e))),
             };
             if let Err(e) = store.retry_now(id, &ctx.clock).await {
-                return Some(Action::Done(Err(e.message(lang))));
+                return Some(Action::Done(Err(crate::strings::store_error(lang, &e))));
             }
             let stop = AtomicBool::new(false);
             let me = format!("tui:{}", std::process::id());
@@ -151,7 +153,7 @@ pub fn run(
         let store = match Store::open(&ctx.db).await {
             Ok(s) => s,
             Err(e) => {
-                let _ = actions.send(Action::Done(Err(e.message(ctx.lang))));
+                let _ = actions.send(Action::Done(Err(crate::strings::store_error(ctx.lang, &e))));
                 return;
             }
         };
