@@ -560,7 +560,7 @@ fn task_view_from_fields(f: [&str; 7], today: NaiveDate) -> TaskView<'_> {
     }
 }
 
-fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
+pub(super) fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
     let deadline: Option<String> = r.try_get(5)?;
     let status: String = r.try_get(7)?;
     let status: Status = status.parse().unwrap_or(Status::Todo);
