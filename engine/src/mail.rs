@@ -7,7 +7,8 @@
 //! and every error is passed through `store::redact` and scrubbed of it).
 
 use crate::lang::Lang;
-use crate::remind::{MessageKind, Occasion, PlannedMessage, RemindTask};
+use crate::records::{Outgoing, RemindTask};
+use crate::remind::{MessageKind, Occasion, PlannedMessage};
 use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::header::ContentType;
@@ -384,18 +385,6 @@ impl SmtpConfig {
         }
         Ok(builder.timeout(Some(Duration::from_secs(20))).build())
     }
-}
-
-/// A message as stored in the outbox, ready to send.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    pub to: Vec<String>,
-    pub cc: Vec<String>,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub ics: String,
-    pub message_id: String,
 }
 
 /// Builds the MIME message: text and HTML alternatives, and the .ics as an attachment.

@@ -5,22 +5,15 @@
 //! notes, and renders Markdown, self-contained HTML, CSV and JSON. Pure: the store hands in a
 //! `Snapshot` and the extras.
 
-use crate::figures::{self, IndicatorInfo, Money, Snapshot};
+use crate::figures;
 use crate::lang::Lang;
+use crate::records::{Extras, IndicatorInfo, Money, Snapshot, TaskMoney};
 use crate::text::group_thousands;
 use crate::tr;
 use crate::workflow::Status;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-
-/// What the store knows beyond the snapshot: per task, deadline slips (count, days) and the
-/// latest note.
-#[derive(Debug, Clone, Default)]
-pub struct Extras {
-    pub slips: HashMap<String, (usize, i64)>,
-    pub notes: HashMap<String, String>,
-}
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Period {
@@ -180,7 +173,7 @@ pub fn build(s: &Snapshot, extras: &Extras, period: Period, lang: Lang) -> Repor
             d >= period.from.to_string().as_str() && d <= period.to.to_string().as_str()
         })
     };
-    let due: Vec<&figures::TaskMoney> = s
+    let due: Vec<&TaskMoney> = s
         .tasks
         .iter()
         .filter(|t| in_period(&t.row.deadline) && t.row.status != Status::Cancelled)
@@ -293,7 +286,7 @@ pub fn build(s: &Snapshot, extras: &Extras, period: Period, lang: Lang) -> Repor
     let next_quarter_end = crate::plan::values::add_months(s.today, 3, false)
         .unwrap_or(s.today)
         .to_string();
-    let milestone = |t: &figures::TaskMoney| Milestone {
+    let milestone = |t: &TaskMoney| Milestone {
         id: t.row.id.clone(),
         title: t.row.title.clone(),
         deadline: t.row.deadline.clone().unwrap_or_default(),

@@ -3,7 +3,7 @@
 use super::state::Figures;
 use super::state::{Column, FormKind, Screen, State};
 use super::text::{self, word};
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::records::Snapshot;
 use cnrm_engine::text::group_thousands;
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
