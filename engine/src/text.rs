@@ -1,4 +1,5 @@
-//! Text helpers shared by the store, the CLI and the terminal UI.
+//! Text helpers shared by the store, the reports, the e-mails, the CLI and the terminal UI: one
+//! of each, so that every output folds, groups, escapes and writes dates the same way.
 
 /// Lower-cases and removes French (and common Latin) accents, so `echeance` finds `Échéance`.
 pub fn fold(s: &str) -> String {
@@ -50,14 +51,57 @@ pub fn group_thousands(amount: f64) -> String {
     }
 }
 
-/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it (XOF is FCFA).
+/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it.
 pub fn money(amount: f64, currency: &str) -> String {
-    let unit = if currency == "XOF" { "FCFA" } else { currency };
-    format!("{} {unit}", group_thousands(amount))
+    format!("{} {}", group_thousands(amount), unit(currency))
 }
 
-/// How many characters `n` takes written in decimal (`-` included), as `format!("{n}")` writes
-/// it, counted without writing it.
+/// A currency as the secretariat writes it: XOF is FCFA.
+pub fn unit(currency: &str) -> &str {
+    if currency == "XOF" {
+        "FCFA"
+    } else {
+        currency
+    }
+}
+
+/// `30/09/2025` for a stored `2025-09-30`, as Malian administrations write dates; any other
+/// text as it is.
+pub fn french_date(day: &str) -> String {
+    match day.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => day.to_string(),
+    }
+}
+
+/// Text for HTML content or a quoted attribute.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV record, its line end included.
+pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
 /// How many characters `s` holds: its length when it is ASCII (ids, days, most owners), which
 /// is checked a word at a time, where counting characters reads it byte by byte.
 pub fn char_count(s: &str) -> usize {
@@ -89,6 +133,8 @@ pub fn push_decimal(out: &mut String, n: i64) {
     }
 }
 
+/// How many characters `n` takes written in decimal (`-` included), as `format!("{n}")` writes
+/// it, counted without writing it.
 pub fn decimal_width(n: i64) -> usize {
     let digits = n
         .unsigned_abs()
@@ -175,6 +221,20 @@ mod tests {
         fold_into(&mut out, "Échéance");
         fold_into(&mut out, " À KAYES");
         assert_eq!(out, "x echeance a kayes");
+    }
+
+    #[test]
+    fn dates_html_and_csv() {
+        assert_eq!(french_date("2025-09-30"), "30/09/2025");
+        assert_eq!(french_date("continu"), "continu");
+        assert_eq!(
+            html_escape(r#"<a href="x">R&D</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;"
+        );
+        assert_eq!(
+            csv_line(&["a", "b,c", "say \"hi\"", "two\nlines", "cr\r", ""]),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",\n"
+        );
     }
 
     #[test]
