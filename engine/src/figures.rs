@@ -1,62 +1,19 @@
-//! The figures the secretariat follows (and, later, the steering-committee report): physical and
+//! The figures the secretariat follows and the steering-committee report shows: physical and
 //! financial execution per priority, workload per owner, money per funder, the timeline.
 //!
 //! Pure: computed from a `Snapshot` the store reads, so the terminal UI and the report can never
 //! disagree. Progress of a priority is the mean progress of its tasks that are neither cancelled
 //! nor suspended (the spec's rule); money is in the plan currency.
 
-use crate::store::{OutboxRow, TaskRow};
+use crate::records::{Counts, IndicatorInfo, PriorityFigures, Snapshot, TaskRow};
 use crate::workflow::Status;
+
+// The records the figures are made of, also under the names the terminal UI uses.
+pub use crate::records::{Dashboard, Money, Overview, TaskMoney};
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// One task with its money.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TaskMoney {
-    #[serde(flatten)]
-    pub row: TaskRow,
-    pub planned: f64,
-    pub secured: f64,
-    pub pledged: f64,
-    pub needed: f64,
-    pub spent: f64,
-    /// (funder or empty for the gap, status, amount in plan currency).
-    pub funding: Vec<(String, String, f64)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PriorityInfo {
-    pub id: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OwnerInfo {
-    pub id: String,
-    pub name: String,
-    pub short: Option<String>,
-    pub emails: Vec<String>,
-}
-
-impl OwnerInfo {
-    pub fn display(&self) -> &str {
-        self.short.as_deref().unwrap_or(&self.name)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IndicatorInfo {
-    pub id: String,
-    pub priority: String,
-    pub title: String,
-    pub unit: Option<String>,
-    pub baseline: Option<f64>,
-    pub target: Option<f64>,
-    pub due: Option<String>,
-    /// Latest measured value and its date.
-    pub latest: Option<(String, f64)>,
-}
 
 impl IndicatorInfo {
     /// Achievement from baseline to target, 0-100 (can exceed 100), when measurable.
@@ -73,53 +30,7 @@ impl IndicatorInfo {
     }
 }
 
-/// One history line: a revision or a recorded change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistoryItem {
-    pub at: String,
-    pub actor: String,
-    pub kind: String,
-    pub task: Option<String>,
-    pub summary: String,
-    pub note: Option<String>,
-}
-
-/// Everything the secretariat's screens show, for one plan, at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Snapshot {
-    pub plan_id: String,
-    pub plan_title: String,
-    pub currency: String,
-    pub revision: i64,
-    pub today: NaiveDate,
-    pub priorities: Vec<PriorityInfo>,
-    pub owners: Vec<OwnerInfo>,
-    pub tasks: Vec<TaskMoney>,
-    pub indicators: Vec<IndicatorInfo>,
-    pub outbox: Vec<OutboxRow>,
-    pub history: Vec<HistoryItem>,
-    /// Changes whenever anything recorded changes (for cheap refreshes).
-    pub marker: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Money {
-    pub planned: f64,
-    pub secured: f64,
-    pub pledged: f64,
-    pub needed: f64,
-    pub spent: f64,
-}
-
 impl Money {
-    fn add(&mut self, t: &TaskMoney) {
-        self.planned += t.planned;
-        self.secured += t.secured;
-        self.pledged += t.pledged;
-        self.needed += t.needed;
-        self.spent += t.spent;
-    }
-
     /// Financial execution: spent / planned, in percent.
     pub fn execution(&self) -> f64 {
         if self.planned > 0.0 {
@@ -130,23 +41,12 @@ impl Money {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Counts {
-    pub total: usize,
-    pub by_status: BTreeMap<String, usize>,
-    pub overdue: usize,
-    pub due_soon: usize,
-    pub done: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct PriorityFigures {
-    pub id: String,
-    pub title: String,
-    /// Mean progress of tasks neither cancelled nor suspended.
-    pub progress: f64,
-    pub counts: Counts,
-    pub money: Money,
+fn add_money(m: &mut Money, t: &TaskMoney) {
+    m.planned += t.planned;
+    m.secured += t.secured;
+    m.pledged += t.pledged;
+    m.needed += t.needed;
+    m.spent += t.spent;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -165,13 +65,6 @@ pub struct FunderFigures {
     pub planned: f64,
     pub secured: f64,
     pub pledged: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct Dashboard {
-    pub priorities: Vec<PriorityFigures>,
-    pub total: PriorityFigures,
-    pub next_deadlines: Vec<usize>,
 }
 
 fn counts_add(c: &mut Counts, t: &TaskRow, today: NaiveDate) {
@@ -204,7 +97,7 @@ fn figures_of<'a>(
     let mut money = Money::default();
     for t in tasks {
         counts_add(&mut counts, &t.row, today);
-        money.add(t);
+        add_money(&mut money, t);
         if !matches!(t.row.status, Status::Cancelled | Status::Suspended) {
             sum += t.row.progress as f64;
             n += 1;
@@ -250,82 +143,6 @@ pub fn dashboard(s: &Snapshot) -> Dashboard {
     }
 }
 
-/// The tasks of one priority with one status, summed by the database (see `Overview`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Group {
-    pub priority: String,
-    pub status: Status,
-    pub count: usize,
-    /// Tasks whose deadline is before today.
-    pub past: usize,
-    /// Tasks whose deadline is today or within the next 14 days.
-    pub soon: usize,
-    pub progress_sum: i64,
-    pub money: Money,
-}
-
-/// The dashboard, read by SQL aggregates before the whole plan: its figures and a snapshot that
-/// holds only the next deadlines' tasks (no indicators, outbox or history). The terminal UI
-/// draws it at once with 100,000 tasks, then the whole snapshot replaces it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Overview {
-    pub snapshot: Snapshot,
-    pub dashboard: Dashboard,
-}
-
-/// `dashboard`'s figures from per-(priority, status) sums, by the same rules: overdue and due
-/// soon count active tasks only, progress is the mean over tasks neither cancelled nor suspended.
-/// `next` is the number of next-deadline tasks, in order, at the start of `s.tasks`.
-pub fn dashboard_of_groups(s: &Snapshot, groups: &[Group], next: usize) -> Dashboard {
-    let figures = |id: &str, title: &str, only: Option<&str>| {
-        let mut counts = Counts::default();
-        let mut money = Money::default();
-        let (mut sum, mut n) = (0i64, 0usize);
-        for g in groups
-            .iter()
-            .filter(|g| only.is_none_or(|p| g.priority == p))
-        {
-            counts.total += g.count;
-            *counts
-                .by_status
-                .entry(g.status.as_str().to_string())
-                .or_default() += g.count;
-            if g.status.is_active() {
-                counts.overdue += g.past;
-                counts.due_soon += g.soon;
-            }
-            if g.status == Status::Done {
-                counts.done += g.count;
-            }
-            if !matches!(g.status, Status::Cancelled | Status::Suspended) {
-                sum += g.progress_sum;
-                n += g.count;
-            }
-            money.planned += g.money.planned;
-            money.secured += g.money.secured;
-            money.pledged += g.money.pledged;
-            money.needed += g.money.needed;
-            money.spent += g.money.spent;
-        }
-        PriorityFigures {
-            id: id.to_string(),
-            title: title.to_string(),
-            progress: if n > 0 { sum as f64 / n as f64 } else { 0.0 },
-            counts,
-            money,
-        }
-    };
-    Dashboard {
-        priorities: s
-            .priorities
-            .iter()
-            .map(|p| figures(&p.id, &p.title, Some(&p.id)))
-            .collect(),
-        total: figures(&s.plan_id, &s.plan_title, None),
-        next_deadlines: (0..next).collect(),
-    }
-}
-
 /// Workload per owner (tasks they lead; a co-led task counts for each).
 pub fn owners(s: &Snapshot) -> Vec<OwnerFigures> {
     s.owners
@@ -346,7 +163,7 @@ pub fn owners(s: &Snapshot) -> Vec<OwnerFigures> {
                     f.open += 1;
                 }
                 f.overdue += usize::from(t.row.overdue);
-                f.money.add(t);
+                add_money(&mut f.money, t);
             }
             f
         })
@@ -398,6 +215,7 @@ pub fn timeline(s: &Snapshot) -> BTreeMap<String, Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::{OwnerInfo, PriorityInfo};
 
     fn task(
         id: &str,

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod config;
 pub mod figures;
+pub mod ical;
 pub mod lang;
 pub mod mail;
 pub mod plan;

@@ -4,10 +4,13 @@
 //! Rendering is pure and happens when a message is queued, so the outbox holds exactly what will
 //! be sent, and a retry sends the same bytes with the same Message-ID. Sending builds the MIME
 //! message from the outbox row. The SMTP password never leaves `SmtpConfig` (its Debug hides it,
-//! and every error is passed through `store::redact` and scrubbed of it).
+//! and every error is passed through `text::redact` and scrubbed of it).
 
+use crate::ical::Calendar;
 use crate::lang::Lang;
-use crate::remind::{MessageKind, Occasion, PlannedMessage, RemindTask};
+use crate::records::{Outgoing, RemindTask};
+use crate::remind::{MessageKind, Occasion, PlannedMessage};
+use crate::text::{french_date, html_escape};
 use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::header::ContentType;
@@ -23,39 +26,6 @@ pub struct Rendered {
     pub text: String,
     pub html: String,
     pub ics: String,
-}
-
-/// `30/09/2025`, as Malian administrations write dates.
-pub fn french_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn ics_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
-}
-
-/// Folds an iCalendar content line at 75 octets (RFC 5545), never inside a UTF-8 character.
-fn ics_line(out: &mut String, line: &str) {
-    let mut count = 0;
-    for c in line.chars() {
-        if count + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            count = 1;
-        }
-        out.push(c);
-        count += c.len_utf8();
-    }
-    out.push_str("\r\n");
 }
 
 /// Days left or late, in words.
@@ -147,11 +117,8 @@ pub fn render(
         tr!(lang, "Bonjour,", "Hello,"),
         html_escape(&intro)
     );
-    let mut ics = String::new();
-    ics_line(&mut ics, "BEGIN:VCALENDAR");
-    ics_line(&mut ics, "VERSION:2.0");
-    ics_line(&mut ics, "PRODID:-//CNRM//cnrm//FR");
-    ics_line(&mut ics, "METHOD:PUBLISH");
+    let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut ics = Calendar::new(plan_id, &stamp, &["METHOD:PUBLISH"]);
     // French puts a space before the colon, English does not.
     let colon = match lang {
         Lang::Fr => " : ",
@@ -167,7 +134,7 @@ pub fn render(
             .join(", ");
         let due = format!(
             "{} ({}) — {}",
-            french_date(t.deadline),
+            french_date(&t.deadline.to_string()),
             t.deadline_label,
             when(lang, t.deadline, today)
         );
@@ -233,40 +200,14 @@ pub fn render(
             tr!(lang, "Responsables", "Owners"),
             html_escape(&owners)
         ));
-        ics_line(&mut ics, "BEGIN:VEVENT");
-        ics_line(&mut ics, &format!("UID:{}@{}.cnrm", t.id, plan_id));
-        ics_line(
-            &mut ics,
-            &format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")),
+        ics.event(
+            &t.id,
+            t.deadline,
+            &format!("{} — {}", t.id, t.title),
+            &format!("{}{colon}{owners}", tr!(lang, "Responsables", "Owners")),
+            &[],
         );
-        ics_line(
-            &mut ics,
-            &format!("DTSTART;VALUE=DATE:{}", t.deadline.format("%Y%m%d")),
-        );
-        ics_line(
-            &mut ics,
-            &format!(
-                "DTEND;VALUE=DATE:{}",
-                (t.deadline + chrono::Duration::days(1)).format("%Y%m%d")
-            ),
-        );
-        ics_line(
-            &mut ics,
-            &format!("SUMMARY:{}", ics_escape(&format!("{} — {}", t.id, t.title))),
-        );
-        ics_line(
-            &mut ics,
-            &format!(
-                "DESCRIPTION:{}",
-                ics_escape(&format!(
-                    "{}{colon}{owners}",
-                    tr!(lang, "Responsables", "Owners")
-                ))
-            ),
-        );
-        ics_line(&mut ics, "END:VEVENT");
     }
-    ics_line(&mut ics, "END:VCALENDAR");
     let outro = tr!(
         lang,
         "Merci d'informer le secrétariat technique de l'avancement ou de tout blocage.\n\n— Secrétariat technique du CNRM (message automatique de cnrm)",
@@ -282,7 +223,7 @@ pub fn render(
         subject,
         text,
         html,
-        ics,
+        ics: ics.finish(),
     }
 }
 
@@ -303,7 +244,7 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 impl fmt::Debug for SmtpConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SmtpConfig")
-            .field("url", &crate::store::redact(&self.url))
+            .field("url", &crate::text::redact(&self.url))
             .field("from", &self.from)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .finish()
@@ -350,7 +291,7 @@ impl SmtpConfig {
 
     /// Removes every trace of the password from a text (errors, logs).
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = crate::store::redact(text);
+        let mut out = crate::text::redact(text);
         for secret in self.password.iter().chain(self.url_password().as_ref()) {
             if !secret.is_empty() {
                 out = out.replace(secret.as_str(), "***");
@@ -384,18 +325,6 @@ impl SmtpConfig {
         }
         Ok(builder.timeout(Some(Duration::from_secs(20))).build())
     }
-}
-
-/// A message as stored in the outbox, ready to send.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    pub to: Vec<String>,
-    pub cc: Vec<String>,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub ics: String,
-    pub message_id: String,
 }
 
 /// Builds the MIME message: text and HTML alternatives, and the .ics as an attachment.
@@ -452,7 +381,7 @@ pub async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::remind::{DueItem, MessageKind, PlannedMessage};
+    use crate::remind::DueItem;
     use crate::workflow::Status;
 
     fn d(s: &str) -> NaiveDate {

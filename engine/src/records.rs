@@ -1,9 +1,13 @@
-//! The records the store reads and the figures, reports and reminders compute from: beneath
-//! both, so that neither reaches into the other.
+//! The records the store reads and writes, and the figures, reports, reminders and e-mails are
+//! computed from: beneath all of them, so that the store needs none of them and they need none
+//! of the store's internals. Plain data, and the few conversions of what a plan stores.
 
+use crate::lang::Lang;
+use crate::plan::model::{Calendar, EffectivePolicy, ReminderOverride, ReminderPolicy};
 use crate::workflow::Status;
-use chrono::NaiveDate;
-use serde::Serialize;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 /// One task as `cnrm tasks --format json` shows it (the contract's keys, and a few more).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,4 +94,283 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)
+}
+
+/// One outbox row, as `cnrm outbox --format json` shows it (the contract's keys).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    #[serde(skip)]
+    pub plan: String,
+    #[serde(skip)]
+    pub next_attempt_at: String,
+}
+
+/// One task with its money.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskMoney {
+    #[serde(flatten)]
+    pub row: TaskRow,
+    pub planned: f64,
+    pub secured: f64,
+    pub pledged: f64,
+    pub needed: f64,
+    pub spent: f64,
+    /// (funder or empty for the gap, status, amount in plan currency).
+    pub funding: Vec<(String, String, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorityInfo {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OwnerInfo {
+    pub id: String,
+    pub name: String,
+    pub short: Option<String>,
+    pub emails: Vec<String>,
+}
+
+impl OwnerInfo {
+    pub fn display(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorInfo {
+    pub id: String,
+    pub priority: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub due: Option<String>,
+    /// Latest measured value and its date.
+    pub latest: Option<(String, f64)>,
+}
+
+/// One history line: a revision or a recorded change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryItem {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub task: Option<String>,
+    pub summary: String,
+    pub note: Option<String>,
+}
+
+/// Everything the secretariat's screens show, for one plan, at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub plan_id: String,
+    pub plan_title: String,
+    pub currency: String,
+    pub revision: i64,
+    pub today: NaiveDate,
+    pub priorities: Vec<PriorityInfo>,
+    pub owners: Vec<OwnerInfo>,
+    pub tasks: Vec<TaskMoney>,
+    pub indicators: Vec<IndicatorInfo>,
+    pub outbox: Vec<OutboxRow>,
+    pub history: Vec<HistoryItem>,
+    /// Changes whenever anything recorded changes (for cheap refreshes).
+    pub marker: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Money {
+    pub planned: f64,
+    pub secured: f64,
+    pub pledged: f64,
+    pub needed: f64,
+    pub spent: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Counts {
+    pub total: usize,
+    pub by_status: BTreeMap<String, usize>,
+    pub overdue: usize,
+    pub due_soon: usize,
+    pub done: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PriorityFigures {
+    pub id: String,
+    pub title: String,
+    /// Mean progress of tasks neither cancelled nor suspended.
+    pub progress: f64,
+    pub counts: Counts,
+    pub money: Money,
+}
+
+/// The dashboard: one line per priority, the plan's total, and the next open deadlines.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Dashboard {
+    pub priorities: Vec<PriorityFigures>,
+    pub total: PriorityFigures,
+    pub next_deadlines: Vec<usize>,
+}
+
+/// The dashboard, read by SQL aggregates before the whole plan: its figures and a snapshot that
+/// holds only the next deadlines' tasks (no indicators, outbox or history). The terminal UI
+/// draws it at once with 100,000 tasks, then the whole snapshot replaces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub snapshot: Snapshot,
+    pub dashboard: Dashboard,
+}
+
+/// What the store knows for the report beyond the snapshot: per task, deadline slips (count,
+/// days) and the latest note.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub slips: HashMap<String, (usize, i64)>,
+    pub notes: HashMap<String, String>,
+}
+
+/// An open task as a reminder scan sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemindTask {
+    pub id: String,
+    pub title: String,
+    pub priority: String,
+    pub deadline: NaiveDate,
+    pub deadline_label: String,
+    pub start: Option<NaiveDate>,
+    pub status: Status,
+    pub owners: Vec<String>,
+    pub partners: Vec<String>,
+    /// `None` when the task's reminders are `off`.
+    pub policy: Option<EffectivePolicy>,
+    /// The latest note, shown for blocked tasks.
+    pub note: Option<String>,
+}
+
+/// An owner as a reminder scan needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipient {
+    pub id: String,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub language: Lang,
+    pub parent: Option<String>,
+}
+
+/// A message as stored in the outbox, ready to send.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub ics: String,
+    pub message_id: String,
+}
+
+/// The policy and calendar as stored with a plan (JSON), so scans need not re-read the file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredPolicy {
+    pub schedule: String,
+    pub before: Vec<u32>,
+    pub on_deadline: bool,
+    pub overdue_every: u32,
+    pub escalate_after: u32,
+    pub digest: Option<String>,
+    pub on_start: bool,
+}
+
+impl StoredPolicy {
+    pub fn from_policy(p: &ReminderPolicy) -> StoredPolicy {
+        StoredPolicy {
+            schedule: p.schedule.text.clone(),
+            before: p.before.clone(),
+            on_deadline: p.on_deadline,
+            overdue_every: p.overdue_every,
+            escalate_after: p.escalate_after,
+            digest: p.digest.as_ref().map(|c| c.text.clone()),
+            on_start: p.on_start,
+        }
+    }
+
+    /// The policy of one task, given its stored override (`"off"` or an object, or none).
+    pub fn effective(&self, override_json: Option<&str>) -> Option<EffectivePolicy> {
+        let o: ReminderOverride = match override_json {
+            None | Some("") => ReminderOverride::default(),
+            Some("\"off\"") => return None,
+            Some(json) => {
+                let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+                let days = |k: &str| {
+                    v.get(k)
+                        .and_then(serde_json::Value::as_u64)
+                        .map(|d| d as u32)
+                };
+                ReminderOverride {
+                    off: false,
+                    before: v.get("before").and_then(|b| b.as_array()).map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_u64().map(|d| d as u32))
+                            .collect()
+                    }),
+                    on_deadline: v.get("on_deadline").and_then(serde_json::Value::as_bool),
+                    on_start: v.get("on_start").and_then(serde_json::Value::as_bool),
+                    overdue_every: days("overdue_every"),
+                    escalate_after: days("escalate_after"),
+                }
+            }
+        };
+        Some(EffectivePolicy {
+            before: o.before.unwrap_or_else(|| self.before.clone()),
+            on_deadline: o.on_deadline.unwrap_or(self.on_deadline),
+            on_start: o.on_start.unwrap_or(self.on_start),
+            overdue_every: o.overdue_every.unwrap_or(self.overdue_every),
+            escalate_after: o.escalate_after.unwrap_or(self.escalate_after),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct StoredCalendar {
+    /// Weekdays off, numbered from Monday = 0.
+    pub weekend: Vec<u32>,
+    /// (first day, last day) of each holiday, `YYYY-MM-DD`.
+    pub holidays: Vec<(String, String)>,
+}
+
+impl StoredCalendar {
+    pub fn from_calendar(c: &Calendar) -> StoredCalendar {
+        StoredCalendar {
+            weekend: c.weekend.iter().map(|d| d.num_days_from_monday()).collect(),
+            holidays: c
+                .holidays
+                .iter()
+                .map(|h| (h.from.to_string(), h.to.to_string()))
+                .collect(),
+        }
+    }
+
+    /// False on a weekend day or a holiday.
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        let d = day.to_string();
+        !self.weekend.contains(&day.weekday().num_days_from_monday())
+            && !self
+                .holidays
+                .iter()
+                .any(|(from, to)| from.as_str() <= d.as_str() && d.as_str() <= to.as_str())
+    }
 }

@@ -9,11 +9,13 @@
 //! ever sent twice. Messages group everything one address receives in one scan.
 
 use crate::lang::Lang;
-use crate::plan::model::{Calendar, EffectivePolicy, ReminderOverride, ReminderPolicy};
+use crate::plan::model::EffectivePolicy;
+// The records a scan reads from the store (`store/apply.rs` still names the stored policy here).
+pub use crate::records::{Recipient, RemindTask, StoredCalendar, StoredPolicy};
 use crate::workflow::Status;
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap as HashMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What kind of occurrence: part of its identity.
@@ -35,24 +37,6 @@ impl Occasion {
             Occasion::Overdue => "overdue".into(),
         }
     }
-}
-
-/// An open task as the scan sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemindTask {
-    pub id: String,
-    pub title: String,
-    pub priority: String,
-    pub deadline: NaiveDate,
-    pub deadline_label: String,
-    pub start: Option<NaiveDate>,
-    pub status: Status,
-    pub owners: Vec<String>,
-    pub partners: Vec<String>,
-    /// `None` when the task's reminders are `off`.
-    pub policy: Option<EffectivePolicy>,
-    /// The latest note, shown for blocked tasks.
-    pub note: Option<String>,
 }
 
 /// One occurrence to send for one task.
@@ -168,16 +152,6 @@ impl MessageKind {
             MessageKind::Digest => "digest",
         }
     }
-}
-
-/// An owner as the scan needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recipient {
-    pub id: String,
-    pub name: String,
-    pub emails: Vec<String>,
-    pub language: Lang,
-    pub parent: Option<String>,
 }
 
 /// One message to queue: who, in which language, and which items.
@@ -310,99 +284,6 @@ pub fn plan_digest(
         m.items.sort_by_key(|i| (tasks[i.task].deadline, i.task));
     }
     out
-}
-
-/// The policy and calendar as stored with a plan (JSON), so scans need not re-read the file.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StoredPolicy {
-    pub schedule: String,
-    pub before: Vec<u32>,
-    pub on_deadline: bool,
-    pub overdue_every: u32,
-    pub escalate_after: u32,
-    pub digest: Option<String>,
-    pub on_start: bool,
-}
-
-impl StoredPolicy {
-    pub fn from_policy(p: &ReminderPolicy) -> StoredPolicy {
-        StoredPolicy {
-            schedule: p.schedule.text.clone(),
-            before: p.before.clone(),
-            on_deadline: p.on_deadline,
-            overdue_every: p.overdue_every,
-            escalate_after: p.escalate_after,
-            digest: p.digest.as_ref().map(|c| c.text.clone()),
-            on_start: p.on_start,
-        }
-    }
-
-    /// The policy of one task, given its stored override (`"off"` or an object, or none).
-    pub fn effective(&self, override_json: Option<&str>) -> Option<EffectivePolicy> {
-        let o: ReminderOverride = match override_json {
-            None | Some("") => ReminderOverride::default(),
-            Some("\"off\"") => return None,
-            Some(json) => {
-                let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-                let days = |k: &str| {
-                    v.get(k)
-                        .and_then(serde_json::Value::as_u64)
-                        .map(|d| d as u32)
-                };
-                ReminderOverride {
-                    off: false,
-                    before: v.get("before").and_then(|b| b.as_array()).map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_u64().map(|d| d as u32))
-                            .collect()
-                    }),
-                    on_deadline: v.get("on_deadline").and_then(serde_json::Value::as_bool),
-                    on_start: v.get("on_start").and_then(serde_json::Value::as_bool),
-                    overdue_every: days("overdue_every"),
-                    escalate_after: days("escalate_after"),
-                }
-            }
-        };
-        Some(EffectivePolicy {
-            before: o.before.unwrap_or_else(|| self.before.clone()),
-            on_deadline: o.on_deadline.unwrap_or(self.on_deadline),
-            on_start: o.on_start.unwrap_or(self.on_start),
-            overdue_every: o.overdue_every.unwrap_or(self.overdue_every),
-            escalate_after: o.escalate_after.unwrap_or(self.escalate_after),
-        })
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct StoredCalendar {
-    /// Weekdays off, numbered from Monday = 0.
-    pub weekend: Vec<u32>,
-    /// (first day, last day) of each holiday, `YYYY-MM-DD`.
-    pub holidays: Vec<(String, String)>,
-}
-
-impl StoredCalendar {
-    pub fn from_calendar(c: &Calendar) -> StoredCalendar {
-        StoredCalendar {
-            weekend: c.weekend.iter().map(|d| d.num_days_from_monday()).collect(),
-            holidays: c
-                .holidays
-                .iter()
-                .map(|h| (h.from.to_string(), h.to.to_string()))
-                .collect(),
-        }
-    }
-
-    /// False on a weekend day or a holiday.
-    pub fn is_working_day(&self, day: NaiveDate) -> bool {
-        use chrono::Datelike;
-        let d = day.to_string();
-        !self.weekend.contains(&day.weekday().num_days_from_monday())
-            && !self
-                .holidays
-                .iter()
-                .any(|(from, to)| from.as_str() <= d.as_str() && d.as_str() <= to.as_str())
-    }
 }
 
 #[cfg(test)]

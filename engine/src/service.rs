@@ -10,7 +10,8 @@
 use crate::clock::Clock;
 use crate::lang::Lang;
 use crate::mail::{self, SmtpConfig};
-use crate::remind::{self, Decision, MessageKind, PlannedMessage, RemindTask};
+use crate::records::{RemindTask, StoredPolicy};
+use crate::remind::{self, Decision, MessageKind, PlannedMessage};
 use crate::schedule::CronSpec;
 use crate::store::{QueuedMessage, ScanInput, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -287,7 +288,7 @@ pub type LocalTime = DateTime<chrono_tz::Tz>;
 
 /// The next `n` scan and digest times of one plan, in its time zone.
 pub fn next_times(
-    policy: &remind::StoredPolicy,
+    policy: &StoredPolicy,
     tz: chrono_tz::Tz,
     after: DateTime<Utc>,
     n: usize,

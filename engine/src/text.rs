@@ -1,4 +1,5 @@
-//! Text helpers shared by the store, the CLI and the terminal UI.
+//! Text helpers shared by the store, the reports, the e-mails, the CLI and the terminal UI: one
+//! of each, so that every output folds, groups, escapes and writes dates the same way.
 
 /// Lower-cases and removes French (and common Latin) accents, so `echeance` finds `Échéance`.
 pub fn fold(s: &str) -> String {
@@ -50,107 +51,90 @@ pub fn group_thousands(amount: f64) -> String {
     }
 }
 
-/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it (XOF is FCFA).
+/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it.
 pub fn money(amount: f64, currency: &str) -> String {
-    let unit = if currency == "XOF" { "FCFA" } else { currency };
-    format!("{} {unit}", group_thousands(amount))
+    format!("{} {}", group_thousands(amount), unit(currency))
 }
 
-/// How many characters `n` takes written in decimal (`-` included), as `format!("{n}")` writes
-/// it, counted without writing it.
-/// How many characters `s` holds: its length when it is ASCII (ids, days, most owners), which
-/// is checked a word at a time, where counting characters reads it byte by byte.
-pub fn char_count(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
+/// A currency as the secretariat writes it: XOF is FCFA.
+pub fn unit(currency: &str) -> &str {
+    if currency == "XOF" {
+        "FCFA"
     } else {
-        s.chars().count()
+        currency
     }
 }
 
-/// Pushes `n` in decimal, as `{n}` formats it, without the formatting machinery.
-pub fn push_decimal(out: &mut String, n: i64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+/// `30/09/2025` for a stored `2025-09-30`, as Malian administrations write dates; any other
+/// text as it is.
+pub fn french_date(day: &str) -> String {
+    match day.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => day.to_string(),
+    }
+}
+
+/// Text for HTML content or a quoted attribute.
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV record, its line end included.
+pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
+/// How many characters `s` holds.
+pub fn char_count(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Removes a password from anything that may quote a URL (`postgres://user:secret@host`).
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail.find(['/', ' ', '?', '"', '\'']).unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => match authority[..at].find(':') {
+                Some(colon) => {
+                    out.push_str(&authority[..colon]);
+                    out.push_str(":***");
+                    out.push_str(&authority[at..]);
+                }
+                None => out.push_str(authority),
+            },
+            None => out.push_str(authority),
         }
+        rest = &tail[end..];
     }
-    if n < 0 {
-        out.push('-');
-    }
-    for d in &digits[at..] {
-        out.push(char::from(*d));
-    }
-}
-
-pub fn decimal_width(n: i64) -> usize {
-    let digits = n
-        .unsigned_abs()
-        .checked_ilog10()
-        .map_or(1, |l| l as usize + 1);
-    usize::from(n < 0) + digits
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn characters_are_counted_and_decimals_pushed_as_formatted() {
-        for s in [
-            "",
-            "axe-2.a633",
-            "Évaluer",
-            "à faire · 3 j",
-            "日本",
-            "dgme, oim",
-        ] {
-            assert_eq!(super::char_count(s), s.chars().count(), "{s}");
-        }
-        for n in [
-            0,
-            7,
-            10,
-            99,
-            100,
-            2_147_483_648,
-            -1,
-            -45,
-            i64::MAX,
-            i64::MIN,
-        ] {
-            let mut out = String::from("x");
-            super::push_decimal(&mut out, n);
-            assert_eq!(out, format!("x{n}"));
-        }
-    }
-
-    #[test]
-    fn decimal_widths_are_those_written() {
-        for n in [
-            0,
-            1,
-            9,
-            10,
-            99,
-            100,
-            101,
-            696,
-            1_000,
-            -1,
-            -10,
-            -100,
-            i64::MAX,
-            i64::MIN,
-        ] {
-            assert_eq!(super::decimal_width(n), n.to_string().len(), "{n}");
-        }
-    }
-
     use super::*;
 
     #[test]
@@ -175,6 +159,20 @@ mod tests {
         fold_into(&mut out, "Échéance");
         fold_into(&mut out, " À KAYES");
         assert_eq!(out, "x echeance a kayes");
+    }
+
+    #[test]
+    fn dates_html_and_csv() {
+        assert_eq!(french_date("2025-09-30"), "30/09/2025");
+        assert_eq!(french_date("continu"), "continu");
+        assert_eq!(
+            html_escape(r#"<a href="x">R&D</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;"
+        );
+        assert_eq!(
+            csv_line(&["a", "b,c", "say \"hi\"", "two\nlines", "cr\r", ""]),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",\n"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use super::{add_event, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
-use crate::remind::{StoredCalendar, StoredPolicy};
+use crate::records::{StoredCalendar, StoredPolicy};
 use crate::text::fold_into;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;

@@ -6,13 +6,13 @@
 //! (an apply, a status change) run in a transaction that holds the database's write lock from its
 //! first statement: `BEGIN IMMEDIATE` on SQLite, an advisory lock on PostgreSQL.
 
-mod agg;
 mod apply;
 mod exec;
 mod outbox;
 mod query;
 mod snapshot;
 
+pub use crate::text::redact;
 pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
@@ -86,32 +86,6 @@ pub enum StoreError {
     NoPolicy(String),
     #[error("no outbox message #{0}")]
     NoMessage(i64),
-}
-
-/// Removes a password from anything that may quote a URL (`postgres://user:secret@host`).
-pub fn redact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("://") {
-        let (head, tail) = rest.split_at(i + 3);
-        out.push_str(head);
-        let end = tail.find(['/', ' ', '?', '"', '\'']).unwrap_or(tail.len());
-        let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(at) => match authority[..at].find(':') {
-                Some(colon) => {
-                    out.push_str(&authority[..colon]);
-                    out.push_str(":***");
-                    out.push_str(&authority[at..]);
-                }
-                None => out.push_str(authority),
-            },
-            None => out.push_str(authority),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The default database: `cnrm.db` in the user's data directory.

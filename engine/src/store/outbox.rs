@@ -7,15 +7,15 @@
 //! processes, one gets the row and the other finds it taken.
 
 use super::query::{parse_day, tz_of};
-use super::{agg, alloc_ids, Store, StoreError};
+use super::{alloc_ids, Store, StoreError};
 use crate::clock::Clock;
 use crate::lang::Lang;
-use crate::remind::{Recipient, RemindTask, StoredCalendar, StoredPolicy};
+pub use crate::records::OutboxRow;
+use crate::records::{Outgoing, Recipient, RemindTask, StoredCalendar, StoredPolicy};
 use crate::workflow::Status;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rustc_hash::FxHashMap as HashMap;
-use serde::Serialize;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 /// A claim older than this is taken to be abandoned by a process that died mid-send.
 const LEASE_MINUTES: i64 = 10;
@@ -57,30 +57,12 @@ pub struct QueuedMessage {
     pub digest_owners: Vec<String>,
 }
 
-/// One outbox row, as `cnrm outbox --format json` shows it (the contract's keys).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct OutboxRow {
-    pub id: i64,
-    pub kind: String,
-    pub to: Vec<String>,
-    pub subject: String,
-    pub status: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-    #[serde(skip)]
-    pub plan: String,
-    #[serde(skip)]
-    pub next_attempt_at: String,
-}
-
 /// What the sender needs of an outbox row.
 #[derive(Debug, Clone)]
 pub struct Sendable {
     pub id: i64,
     pub attempts: i64,
-    pub mail: crate::mail::Outgoing,
+    pub mail: Outgoing,
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -128,49 +110,30 @@ impl Store {
             serde_json::from_str(&p.try_get::<String, _>(5)?).unwrap_or_default();
         let today = clock.today(timezone);
 
-        let fields = [
-            "id",
-            "title",
-            "priority_id",
-            "deadline",
-            "deadline_label",
-            "COALESCE(start_date, '')",
-            "status",
-            "owners",
-            "partners",
-            "COALESCE(reminders, '')",
-        ];
-        let sql = format!(
-            "SELECT {} FROM tasks
-             WHERE plan_id = $1 AND archived = 0 AND deadline IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked')",
-            agg::aggregate(&fields, Some("deadline, position"))
-        );
-        let all: Option<String> = sqlx::query(AssertSqlSafe(sql))
-            .bind(plan_id)
-            .bind(agg::FIELD)
-            .bind(agg::ROW)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
         let mut tasks = Vec::new();
-        for f in agg::rows(all.as_deref()) {
-            if f.len() != fields.len() {
-                return Err(StoreError::Corrupt("outbox task row".into()));
-            }
-            let Some(deadline) = parse_day(f[3]) else {
+        for r in sqlx::query(
+            "SELECT id, title, priority_id, deadline, deadline_label, start_date, status, owners, partners, reminders FROM tasks
+             WHERE plan_id = $1 AND archived = 0 AND deadline IS NOT NULL AND status IN ('todo', 'in_progress', 'blocked')
+             ORDER BY deadline, position",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let Some(deadline) = parse_day(&r.try_get::<String, _>(3)?) else {
                 continue;
             };
             tasks.push(RemindTask {
-                id: f[0].to_string(),
-                title: f[1].to_string(),
-                priority: f[2].to_string(),
+                id: r.try_get(0)?,
+                title: r.try_get(1)?,
+                priority: r.try_get(2)?,
                 deadline,
-                deadline_label: f[4].to_string(),
-                start: parse_day(f[5]),
-                status: f[6].parse().unwrap_or(Status::Todo),
-                owners: serde_json::from_str(f[7]).unwrap_or_default(),
-                partners: serde_json::from_str(f[8]).unwrap_or_default(),
-                policy: policy.effective((!f[9].is_empty()).then_some(f[9])),
+                deadline_label: r.try_get(4)?,
+                start: r.try_get::<Option<String>, _>(5)?.as_deref().and_then(parse_day),
+                status: r.try_get::<String, _>(6)?.parse().unwrap_or(Status::Todo),
+                owners: serde_json::from_str(&r.try_get::<String, _>(7)?).unwrap_or_default(),
+                partners: serde_json::from_str(&r.try_get::<String, _>(8)?).unwrap_or_default(),
+                policy: policy.effective(r.try_get::<Option<String>, _>(9)?.as_deref()),
                 note: None,
             });
         }
@@ -218,24 +181,19 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
 
-        let marks: Option<String> = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {} FROM (SELECT task_id, deadline, MAX(on_date) AS last FROM reminder_log WHERE plan_id = $1 GROUP BY task_id, deadline) m",
-            agg::aggregate(&["task_id", "deadline", "last"], None)
-        )))
-        .bind(plan_id)
-        .bind(agg::FIELD)
-        .bind(agg::ROW)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
         let mut handled = HashMap::default();
-        for f in agg::rows(marks.as_deref()) {
-            if let (3, Some(deadline), Some(last)) = (
-                f.len(),
-                f.get(1).and_then(|d| parse_day(d)),
-                f.get(2).and_then(|d| parse_day(d)),
-            ) {
-                handled.insert((f[0].to_string(), deadline), last);
+        for r in sqlx::query(
+            "SELECT task_id, deadline, MAX(on_date) FROM reminder_log WHERE plan_id = $1 GROUP BY task_id, deadline",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let day = |i: usize| -> Result<_, StoreError> {
+                Ok(parse_day(&r.try_get::<String, _>(i)?))
+            };
+            if let (Some(deadline), Some(last)) = (day(1)?, day(2)?) {
+                handled.insert((r.try_get(0)?, deadline), last);
             }
         }
         let digested =
@@ -426,7 +384,7 @@ impl Store {
         Ok(Some(Sendable {
             id,
             attempts: r.try_get(7)?,
-            mail: crate::mail::Outgoing {
+            mail: Outgoing {
                 to: serde_json::from_str(&r.try_get::<String, _>(0)?).unwrap_or_default(),
                 cc: serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default(),
                 subject: r.try_get(2)?,

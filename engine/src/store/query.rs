@@ -36,55 +36,7 @@ pub(super) fn tz_of(name: &str) -> chrono_tz::Tz {
     name.parse().unwrap_or(chrono_tz::Africa::Bamako)
 }
 
-/// `ROW_COLUMNS` as text expressions for `agg::aggregate`.
-pub(super) fn row_fields() -> Vec<String> {
-    ROW_COLUMNS
-        .split(", ")
-        .map(|c| match c {
-            "deadline" => "COALESCE(deadline, '')".to_string(),
-            "progress" | "milestone" | "archived" => format!("CAST({c} AS TEXT)"),
-            other => other.to_string(),
-        })
-        .collect()
-}
-
 pub(super) const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, deadline, deadline_label, status, progress, milestone, archived";
-
-const ROW_FIELDS: usize = 11;
-
-fn unreadable(fields: usize) -> StoreError {
-    StoreError::Corrupt(format!("task row of {fields} fields"))
-}
-
-/// One task from its aggregated fields (those of `ROW_COLUMNS`, in order, then possibly more).
-pub(super) fn task_row_from_fields(
-    f: &[&str],
-    plan: &str,
-    today: NaiveDate,
-) -> Result<TaskRow, StoreError> {
-    if f.len() < ROW_FIELDS {
-        return Err(unreadable(f.len()));
-    }
-    let status: Status = f[7].parse().unwrap_or(Status::Todo);
-    let deadline = (!f[5].is_empty()).then(|| f[5].to_string());
-    let due = deadline.as_deref().and_then(parse_day);
-    Ok(TaskRow {
-        id: f[0].to_string(),
-        plan: plan.to_string(),
-        priority: f[1].to_string(),
-        title: f[2].to_string(),
-        owners: json_vec(f[3]),
-        partners: json_vec(f[4]),
-        deadline,
-        deadline_label: f[6].to_string(),
-        status,
-        progress: f[8].parse().unwrap_or(0),
-        overdue: is_overdue(status, due, today),
-        days_late: days_late(status, due, today),
-        milestone: f[9] == "1",
-        archived: f[10] == "1",
-    })
-}
 
 /// One task from a row of `ROW_COLUMNS`, in order.
 pub(super) fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {

@@ -1,12 +1,12 @@
 //! Reading one plan whole for the secretariat's screens (and the report): tasks with their money,
 //! owners, indicators with their latest value, the outbox and recent history.
 
-use super::query::row_fields;
-use super::{agg, Store, StoreError};
+use super::query::{task_row, ROW_COLUMNS};
+use super::{Store, StoreError};
 use crate::clock::Clock;
-use crate::figures::{
-    dashboard_of_groups, Group, HistoryItem, IndicatorInfo, Money, Overview, OwnerInfo,
-    PriorityInfo, Snapshot, TaskMoney,
+use crate::records::{
+    Counts, Dashboard, Extras, HistoryItem, IndicatorInfo, Money, Overview, OwnerInfo,
+    PriorityFigures, PriorityInfo, Snapshot, TaskMoney,
 };
 use crate::workflow::Status;
 use rustc_hash::FxHashMap as HashMap;
@@ -62,48 +62,29 @@ impl Store {
         Ok(spent)
     }
 
-    /// Tasks with their money, read as one aggregated value (see `agg`) from `source`: `tasks`
-    /// or a sub-query of it with the same columns, where `$1` is the plan id. Returned with their
-    /// position, in the order of `order` (or the database's).
+    /// Tasks with their money, from `source`: `tasks` or a sub-query of it with the same
+    /// columns, where `$1` is the plan id and `binds` are `$2`, ...; in the order of `order`.
     async fn task_money(
         &self,
         plan_id: &str,
         today: chrono::NaiveDate,
         source: &str,
         binds: &[String],
-        order: Option<&str>,
+        order: &str,
         spent: &HashMap<String, f64>,
-    ) -> Result<Vec<(i64, TaskMoney)>, StoreError> {
-        let mut fields = row_fields();
-        for c in [
-            "budget_planned",
-            "budget_secured",
-            "budget_pledged",
-            "budget_needed",
-        ] {
-            fields.push(format!("CAST({c} AS TEXT)"));
-        }
-        fields.push("resources".into());
-        fields.push("CAST(position AS TEXT)".into());
-        let sql = format!("SELECT {} FROM {source}", agg::aggregate(&fields, order));
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .bind(plan_id)
-            .bind(agg::FIELD)
-            .bind(agg::ROW);
+    ) -> Result<Vec<TaskMoney>, StoreError> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}, budget_planned, budget_secured, budget_pledged, budget_needed, resources FROM {source} ORDER BY {order}"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(plan_id);
         for b in binds {
             q = q.bind(b);
         }
-        let all: Option<String> = q.fetch_one(&self.pool).await?.try_get(0)?;
         let mut tasks = Vec::new();
-        for all_fields in agg::rows(all.as_deref()) {
-            let position = all_fields.last().and_then(|p| p.parse().ok()).unwrap_or(0);
-            let row = super::query::task_row_from_fields(&all_fields, plan_id, today)?;
-            let f = &all_fields[11..];
-            let num = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-            let resources: serde_json::Value = f
-                .get(4)
-                .and_then(|r| serde_json::from_str(r).ok())
-                .unwrap_or_default();
+        for r in q.fetch_all(&self.pool).await? {
+            let row = task_row(&r, plan_id, today)?;
+            let resources: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>(15)?).unwrap_or_default();
             let funding = resources
                 .as_array()
                 .map(|items| {
@@ -120,18 +101,15 @@ impl Store {
                         .collect()
                 })
                 .unwrap_or_default();
-            tasks.push((
-                position,
-                TaskMoney {
-                    spent: spent.get(&row.id).copied().unwrap_or(0.0),
-                    row,
-                    planned: num(0),
-                    secured: num(1),
-                    pledged: num(2),
-                    needed: num(3),
-                    funding,
-                },
-            ));
+            tasks.push(TaskMoney {
+                spent: spent.get(&row.id).copied().unwrap_or(0.0),
+                row,
+                planned: r.try_get(11)?,
+                secured: r.try_get(12)?,
+                pledged: r.try_get(13)?,
+                needed: r.try_get(14)?,
+                funding,
+            });
         }
         Ok(tasks)
     }
@@ -192,19 +170,16 @@ impl Store {
         let mut snapshot = self.head(plan, clock).await?;
         let (plan_id, today) = (snapshot.plan_id.clone(), snapshot.today);
         let spent = self.spent_per_task(&plan_id).await?;
-        // Sorted here rather than by the aggregate: SQLite would buffer and sort every row's text.
-        let mut ordered = self
+        let tasks = self
             .task_money(
                 &plan_id,
                 today,
                 "tasks WHERE plan_id = $1 AND archived = 0",
                 &[],
-                None,
+                "position",
                 &spent,
             )
             .await?;
-        ordered.sort_by_key(|(p, _)| *p);
-        let tasks: Vec<TaskMoney> = ordered.into_iter().map(|(_, t)| t).collect();
 
         let mut latest: HashMap<String, (String, f64)> = HashMap::default();
         for r in sqlx::query("SELECT indicator_id, measured_on, value FROM indicator_values WHERE plan_id = $1 ORDER BY measured_on, id")
@@ -332,7 +307,7 @@ impl Store {
         }
         let all_spent = self.spent_per_task(&plan_id).await?;
         let next = format!(
-            "(SELECT * FROM tasks WHERE plan_id = $1 AND archived = 0 AND status IN ('todo', 'in_progress', 'blocked') AND deadline >= $4 ORDER BY deadline, position LIMIT {NEXT_DEADLINES}) AS t"
+            "(SELECT * FROM tasks WHERE plan_id = $1 AND archived = 0 AND status IN ('todo', 'in_progress', 'blocked') AND deadline >= $2 ORDER BY deadline, position LIMIT {NEXT_DEADLINES}) AS t"
         );
         snapshot.tasks = self
             .task_money(
@@ -340,18 +315,82 @@ impl Store {
                 today,
                 &next,
                 &[today.to_string()],
-                Some("deadline, position"),
+                "deadline, position",
                 &all_spent,
             )
-            .await?
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect();
+            .await?;
         let dashboard = dashboard_of_groups(&snapshot, &groups, snapshot.tasks.len());
         Ok(Overview {
             snapshot,
             dashboard,
         })
+    }
+}
+
+/// The tasks of one priority with one status, summed by the database (see `overview`).
+struct Group {
+    priority: String,
+    status: Status,
+    count: usize,
+    /// Tasks whose deadline is before today.
+    past: usize,
+    /// Tasks whose deadline is today or within the next 14 days.
+    soon: usize,
+    progress_sum: i64,
+    money: Money,
+}
+
+/// `figures::dashboard`'s figures from per-(priority, status) sums, by the same rules: overdue
+/// and due soon count active tasks only, progress is the mean over tasks neither cancelled nor
+/// suspended (`tests/overview.rs` checks that the two agree). `next` is the number of
+/// next-deadline tasks, in order, at the start of `s.tasks`.
+fn dashboard_of_groups(s: &Snapshot, groups: &[Group], next: usize) -> Dashboard {
+    let figures = |id: &str, title: &str, only: Option<&str>| {
+        let mut counts = Counts::default();
+        let mut money = Money::default();
+        let (mut sum, mut n) = (0i64, 0usize);
+        for g in groups
+            .iter()
+            .filter(|g| only.is_none_or(|p| g.priority == p))
+        {
+            counts.total += g.count;
+            *counts
+                .by_status
+                .entry(g.status.as_str().to_string())
+                .or_default() += g.count;
+            if g.status.is_active() {
+                counts.overdue += g.past;
+                counts.due_soon += g.soon;
+            }
+            if g.status == Status::Done {
+                counts.done += g.count;
+            }
+            if !matches!(g.status, Status::Cancelled | Status::Suspended) {
+                sum += g.progress_sum;
+                n += g.count;
+            }
+            money.planned += g.money.planned;
+            money.secured += g.money.secured;
+            money.pledged += g.money.pledged;
+            money.needed += g.money.needed;
+            money.spent += g.money.spent;
+        }
+        PriorityFigures {
+            id: id.to_string(),
+            title: title.to_string(),
+            progress: if n > 0 { sum as f64 / n as f64 } else { 0.0 },
+            counts,
+            money,
+        }
+    };
+    Dashboard {
+        priorities: s
+            .priorities
+            .iter()
+            .map(|p| figures(&p.id, &p.title, Some(&p.id)))
+            .collect(),
+        total: figures(&s.plan_id, &s.plan_title, None),
+        next_deadlines: (0..next).collect(),
     }
 }
 
@@ -395,8 +434,8 @@ fn summarise(kind: &str, data: &serde_json::Value) -> String {
 
 impl Store {
     /// For the report: deadline slips (count, total days) and the latest note of each task.
-    pub async fn report_extras(&self, plan_id: &str) -> Result<crate::report::Extras, StoreError> {
-        let mut extras = crate::report::Extras::default();
+    pub async fn report_extras(&self, plan_id: &str) -> Result<Extras, StoreError> {
+        let mut extras = Extras::default();
         for r in sqlx::query("SELECT task_id, COUNT(*), CAST(COALESCE(SUM(days), 0) AS BIGINT) FROM deadline_slips WHERE plan_id = $1 GROUP BY task_id")
             .bind(plan_id)
             .fetch_all(&self.pool)

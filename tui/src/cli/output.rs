@@ -45,24 +45,7 @@ pub fn json_rows<T: serde::Serialize>(out: &mut impl Write, rows: &[T]) -> std::
     out.write_all(b"\n]\n")
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// One CSV line, quoted where needed, with its newline.
-pub fn csv_line(fields: &[String]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
-}
+pub use cnrm_engine::text::csv_line;
 
 /// `s` fitted to `width` characters: padded, or cut with `…`.
 fn fit(s: &str, width: usize) -> String {

@@ -5,8 +5,8 @@
 //! store; their results come back as actions. Views only read this state.
 
 use crate::context::parse_number;
-use cnrm_engine::figures::{self, Snapshot};
-use cnrm_engine::store::TaskDetail;
+use cnrm_engine::figures;
+use cnrm_engine::records::{Snapshot, TaskDetail};
 use cnrm_engine::text::fold;
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;

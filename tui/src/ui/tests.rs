@@ -4,10 +4,9 @@
 
 use super::state::{update, Action, Effect, FormKind, Screen, State};
 use super::view;
-use cnrm_engine::figures::{
-    HistoryItem, IndicatorInfo, OwnerInfo, PriorityInfo, Snapshot, TaskMoney,
+use cnrm_engine::records::{
+    HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PriorityInfo, Snapshot, TaskMoney, TaskRow,
 };
-use cnrm_engine::store::{OutboxRow, TaskRow};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

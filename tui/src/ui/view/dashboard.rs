@@ -3,7 +3,7 @@
 use super::widgets::{clip, french_date};
 use crate::ui::state::Figures;
 use crate::ui::text::word;
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::records::Snapshot;
 use cnrm_engine::text::money;
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;

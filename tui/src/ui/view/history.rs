@@ -1,7 +1,7 @@
 //! Screen 8, the history: the plan's revisions and recorded changes.
 
 use crate::ui::text::word;
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::records::Snapshot;
 use cnrm_engine::Lang;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

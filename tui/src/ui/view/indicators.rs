@@ -3,7 +3,7 @@
 use super::widgets::{bar, boxed_table, french_date};
 use crate::ui::state::State;
 use crate::ui::text::word;
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::records::Snapshot;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::Row;

@@ -3,7 +3,7 @@
 use super::widgets::{clip, french_date, status_style};
 use crate::ui::state::{Column, State};
 use crate::ui::text::{self, word};
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::records::Snapshot;
 use cnrm_engine::text::money;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};

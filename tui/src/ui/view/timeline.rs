@@ -3,7 +3,7 @@
 use super::widgets::{bar, clip};
 use crate::ui::state::Figures;
 use crate::ui::text::word;
-use cnrm_engine::figures::Snapshot;
+use cnrm_engine::records::Snapshot;
 use cnrm_engine::Lang;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};

@@ -6,12 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Row, Table};
 
-pub fn french_date(d: &str) -> String {
-    match d.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, day] => format!("{day}/{m}/{y}"),
-        _ => d.to_string(),
-    }
-}
+pub use cnrm_engine::text::french_date;
 
 pub fn status_style(s: Status, overdue: bool) -> Style {
     if overdue {

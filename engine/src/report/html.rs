@@ -1,0 +1,142 @@
+//! The report as one self-contained HTML file.
+
+use super::table::{tables, Cell, Table};
+use super::{heading, milestones, percent, period_line, period_rate, Report};
+use crate::text::{group_thousands, html_escape as esc, money, unit};
+use crate::tr;
+
+/// One self-contained HTML file: inline CSS, bars in CSS, print-friendly, no external resource.
+pub fn html(r: &Report) -> String {
+    let l = r.language;
+    let c = &r.currency;
+    let m = &r.summary.money;
+    let mut h = String::new();
+    h.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
+body{{font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;margin:2em auto;max-width:64em;font-size:11pt}}\
+h1{{font-size:16pt;border-bottom:2px solid #14532d;padding-bottom:.3em}}h2{{font-size:13pt;color:#14532d;margin-top:1.5em}}\
+table{{border-collapse:collapse;width:100%;margin:.5em 0;font-size:9.5pt}}th,td{{border:1px solid #bbb;padding:.25em .4em;vertical-align:top}}\
+th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowrap}}.late{{color:#b91c1c;font-weight:bold}}\
+.bar{{display:inline-block;width:6em;height:.7em;background:#e5e7eb;margin-left:.4em}}.bar span{{display:block;height:100%;background:#15803d}}\
+.kpi{{display:inline-block;border:1px solid #bbb;padding:.5em 1em;margin:.2em;min-width:12em}}.kpi b{{font-size:14pt;display:block}}\
+@media print{{body{{margin:0;max-width:none}}h2{{page-break-after:avoid}}tr{{page-break-inside:avoid}}}}</style></head><body>\n",
+        l.code(),
+        esc(&r.title)
+    ));
+    h.push_str(&format!(
+        "<h1>{}</h1>\n<p>{}</p>\n",
+        esc(&heading(r)),
+        esc(&period_line(r))
+    ));
+    h.push_str("<div>");
+    for (label, value) in [
+        (
+            tr!(
+                l,
+                "Exécution physique (période)",
+                "Physical execution (period)"
+            ),
+            period_rate(r),
+        ),
+        (
+            tr!(
+                l,
+                "Exécution physique (globale)",
+                "Physical execution (overall)"
+            ),
+            percent(r.summary.physical_overall, l),
+        ),
+        (
+            tr!(l, "Exécution financière", "Financial execution"),
+            percent(r.summary.financial, l),
+        ),
+        (
+            tr!(l, "Tâches en retard", "Overdue tasks"),
+            r.summary.overdue.to_string(),
+        ),
+        (tr!(l, "À rechercher", "Financing gap"), money(r.gap, c)),
+    ] {
+        h.push_str(&format!(
+            "<div class=\"kpi\">{}<b>{}</b></div>",
+            esc(&label),
+            esc(&value)
+        ));
+    }
+    h.push_str(&format!(
+        "</div>\n<p>{} : {} · {} : {} · {} : {}</p>\n",
+        esc(&tr!(l, "Prévu", "Planned")),
+        money(m.planned, c),
+        esc(&tr!(l, "Acquis", "Secured")),
+        money(m.secured, c),
+        esc(&tr!(l, "Dépensé", "Spent")),
+        money(m.spent, c)
+    ));
+    for t in tables(r) {
+        table(&mut h, &t);
+    }
+    h.push_str(&format!(
+        "<h2>{}</h2>\n",
+        esc(&tr!(l, "Jalons", "Milestones"))
+    ));
+    for (title, items) in milestones(r) {
+        let body = if items.is_empty() {
+            format!("<li>{}</li>", esc(&tr!(l, "aucun", "none")))
+        } else {
+            items
+                .iter()
+                .map(|i| format!("<li>{}</li>", esc(i)))
+                .collect()
+        };
+        h.push_str(&format!("<p><b>{}</b></p><ul>{}</ul>\n", esc(&title), body));
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// A heading (naming the currency of a table of amounts), then the table.
+fn table(h: &mut String, t: &Table) {
+    let title = match &t.currency {
+        Some(c) => format!("{} ({})", t.title, unit(c)),
+        None => t.title.clone(),
+    };
+    h.push_str(&format!("<h2>{}</h2><table><tr>", esc(&title)));
+    for head in &t.heads {
+        h.push_str(&format!("<th>{}</th>", esc(head)));
+    }
+    h.push_str("</tr>\n");
+    for row in &t.rows {
+        h.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            let class = match (t.numeric.contains(&i), matches!(cell, Cell::Late(_))) {
+                (true, true) => " class=\"n late\"",
+                (true, false) => " class=\"n\"",
+                (false, true) => " class=\"late\"",
+                (false, false) => "",
+            };
+            let text = match cell {
+                Cell::Text(s) | Cell::Late(s) => esc(s),
+                Cell::Amount(x) => group_thousands(*x),
+                Cell::Bar(s, p) => format!("{}{}", esc(s), bar(*p)),
+            };
+            h.push_str(&format!("<td{class}>{text}</td>"));
+        }
+        h.push_str("</tr>\n");
+    }
+    if let Some((label, amount)) = &t.total {
+        h.push_str(&format!(
+            "<tr><th>{}</th><td class=\"n late\">{}</td>",
+            esc(label),
+            group_thousands(*amount)
+        ));
+        h.push_str(&"<td></td>".repeat(t.heads.len().saturating_sub(2)));
+        h.push_str("</tr>");
+    }
+    h.push_str("</table>\n");
+}
+
+fn bar(p: f64) -> String {
+    format!(
+        "<span class=\"bar\"><span style=\"width:{:.0}%\"></span></span>",
+        p.clamp(0.0, 100.0)
+    )
+}
