@@ -89,11 +89,18 @@ impl TaskRow {
     }
 }
 
-/// A stored `YYYY-MM-DD` day (`None` for any other text).
+/// A stored `YYYY-MM-DD` day (`None` for any other text); read for every listed task, so
+/// without a format string to interpret.
 pub fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .filter(|_| s.len() == 10)
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter()
+            .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// One outbox row, as `cnrm outbox --format json` shows it (the contract's keys).

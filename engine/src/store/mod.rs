@@ -16,7 +16,7 @@ pub use crate::text::redact;
 pub use apply::{sha256_hex, ApplyReport, Rename};
 pub use exec::{SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
-pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskRow};
+pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskList, TaskRow};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};

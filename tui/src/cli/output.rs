@@ -36,11 +36,14 @@ pub fn json<T: serde::Serialize + ?Sized>(out: &mut impl Write, value: &T) -> st
 }
 
 /// A JSON array with one pretty object per element, each starting its own line.
-pub fn json_rows<T: serde::Serialize>(out: &mut impl Write, rows: &[T]) -> std::io::Result<()> {
+pub fn json_rows<T: serde::Serialize>(
+    out: &mut impl Write,
+    rows: impl IntoIterator<Item = T>,
+) -> std::io::Result<()> {
     out.write_all(b"[")?;
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.into_iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer_pretty(&mut *out, r)?;
+        serde_json::to_writer_pretty(&mut *out, &r)?;
     }
     out.write_all(b"\n]\n")
 }
@@ -81,19 +84,20 @@ fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
 
 /// The `cnrm tasks` table: it fits `width` (the title column gives way), the header in bold and
 /// overdue rows in red on a terminal.
-pub fn task_table(
+/// `rows` gives the tasks, twice: for the columns' widths, then for the lines (a long list is
+/// never held whole).
+pub fn task_table<I: Iterator<Item = TaskRow>>(
     out: &mut impl Write,
     lang: Lang,
-    rows: &[TaskRow],
+    rows: impl Fn() -> I,
     width: Option<usize>,
 ) -> std::io::Result<()> {
     let paint = use_color();
     let headers = strings::task_headers(lang);
-    let cells: Vec<[String; 5]> = rows.iter().map(|r| task_cells(lang, r)).collect();
     let mut w = headers.map(char_count);
-    for row in &cells {
-        for (wi, cell) in w.iter_mut().zip(row) {
-            *wi = (*wi).max(char_count(cell));
+    for r in rows() {
+        for (wi, cell) in w.iter_mut().zip(task_cells(lang, &r)) {
+            *wi = (*wi).max(char_count(&cell));
         }
     }
     w[4] = w[4].min(28);
@@ -125,7 +129,8 @@ pub fn task_table(
     } else {
         writeln!(out, "{head}")?;
     }
-    for (r, c) in rows.iter().zip(&cells) {
+    for r in rows() {
+        let c = task_cells(lang, &r);
         let text = line([&c[0], &c[1], &c[2], &c[3], &c[4]], &r.title);
         if paint && r.overdue {
             writeln!(out, "{}", text.red())?;
@@ -162,7 +167,7 @@ mod tests {
 
     fn table(rows: &[TaskRow], width: Option<usize>) -> String {
         let mut out = Vec::new();
-        task_table(&mut out, Lang::Fr, rows, width).unwrap();
+        task_table(&mut out, Lang::Fr, || rows.iter().cloned(), width).unwrap();
         String::from_utf8(out).unwrap()
     }
 

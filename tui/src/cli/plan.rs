@@ -405,7 +405,12 @@ pub fn open(ctx: &Ctx, args: &OpenArgs) -> Result<(), CliError> {
         if !late.is_empty() {
             writeln!(out)?;
             writeln!(out, "{}", overdue_title(ctx.lang, late.len()))?;
-            output::task_table(&mut out, ctx.lang, &late, output::table_width())?;
+            output::task_table(
+                &mut out,
+                ctx.lang,
+                || late.iter().cloned(),
+                output::table_width(),
+            )?;
         }
         Ok(plan)
     })?;

@@ -36,12 +36,12 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
             writeln!(out, "{}", store.count_tasks(&filter, &ctx.clock).await?)?;
             return Ok(());
         }
-        let rows = store.tasks(&filter, &ctx.clock).await?;
+        let list = store.task_list(&filter, &ctx.clock).await?;
         match args.format {
-            ListFormat::Json => output::json_rows(&mut out, &rows)?,
+            ListFormat::Json => output::json_rows(&mut out, list.rows())?,
             ListFormat::Csv => {
                 out.write_all(b"id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late\n")?;
-                for r in rows {
+                for r in list.rows() {
                     let line = csv_line(&[
                         r.id,
                         r.plan,
@@ -59,11 +59,11 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
                     out.write_all(line.as_bytes())?;
                 }
             }
-            ListFormat::Table if rows.is_empty() => {
+            ListFormat::Table if list.is_empty() => {
                 writeln!(out, "{}", strings::no_tasks(ctx.lang))?
             }
             ListFormat::Table => {
-                output::task_table(&mut out, ctx.lang, &rows, output::table_width())?
+                output::task_table(&mut out, ctx.lang, || list.rows(), output::table_width())?
             }
         }
         Ok(())
