@@ -656,13 +656,3 @@ fn first_large_applies_on_sqlite_end_in_wal_mode_whatever_happens() {
     assert_eq!(json(&out)[0]["tasks"], 20_000);
     assert_eq!(mode(&db), ["wal"]);
 }
-
-/// The `cnrm` binary is linked position-dependent (build.rs): a position-independent executable
-/// has its relocated pointers written at every start, about 0.9 ms of every command.
-#[test]
-fn the_binary_starts_without_relocating_itself() {
-    let bin = std::fs::read(env!("CARGO_BIN_EXE_cnrm")).expect("the cnrm binary is readable");
-    assert_eq!(&bin[..4], b"\x7fELF", "an ELF executable");
-    // e_type, little-endian: 2 is ET_EXEC (position-dependent), 3 is ET_DYN (PIE).
-    assert_eq!(u16::from_le_bytes([bin[16], bin[17]]), 2, "e_type");
-}
