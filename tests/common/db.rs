@@ -1,7 +1,7 @@
 //! Real databases for the tests: a temporary SQLite file, and a fresh database on the real
 //! PostgreSQL server (`postgres://postgres@127.0.0.1:5432/test`, or `CNRM_TEST_POSTGRES`), dropped
-//! afterwards. When `CNRM_REQUIRE_POSTGRES=1` (as `.ci/run` sets it) an unreachable server fails
-//! the test instead of skipping it.
+//! afterwards. An unreachable server skips a test's PostgreSQL half with a line on stderr, or fails
+//! the test when `CNRM_REQUIRE_POSTGRES=1` (as `.ci/run` sets it): see `require`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -56,8 +56,8 @@ impl TestDb {
         }
     }
 
-    /// A fresh PostgreSQL database, or `None` (with a note) when the server is unreachable and
-    /// not required.
+    /// A fresh PostgreSQL database, or `None` (with a skip line) when the server is unreachable
+    /// and not required.
     pub fn postgres() -> Option<TestDb> {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let nanos = std::time::SystemTime::now()
@@ -73,10 +73,12 @@ impl TestDb {
                 _dir: None,
             }),
             Err(e) => {
-                if std::env::var("CNRM_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-                    panic!("PostgreSQL is required (CNRM_REQUIRE_POSTGRES=1) but unreachable: {e}");
-                }
-                eprintln!("note: PostgreSQL unreachable ({e}); its half of this test was skipped");
+                super::require::require(
+                    "CNRM_REQUIRE_POSTGRES",
+                    Some(&format!(
+                        "its PostgreSQL half: PostgreSQL unreachable ({e})"
+                    )),
+                );
                 None
             }
         }

@@ -1,6 +1,6 @@
-//! A real SMTP server on 127.0.0.1 for the reminder tests: Python's standard `smtpd`, run as a
-//! separate process (`tests/smtp_server.py`); it accepts every message and keeps what arrived,
-//! to be read back.
+//! A real SMTP server on 127.0.0.1 for the reminder tests: aiosmtpd, run as a separate process
+//! (`tests/smtp_server.py`); it accepts every message and keeps what arrived, to be read back. A
+//! test that starts one checks first that it can (`require::smtp()`).
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -144,26 +144,35 @@ impl SmtpServer {
         SmtpServer::start_on(free_port(), Duration::ZERO)
     }
 
-    /// Starts the server (`tests/smtp_server.py`, Python's standard SMTP server) on `port`,
-    /// pausing `delay` before accepting each message's content.
+    /// Starts the server (`tests/smtp_server.py`, on aiosmtpd) on `port`, pausing `delay` before
+    /// accepting each message's content. Its stderr goes to `server.log` beside the messages,
+    /// quoted if it does not start.
     pub fn start_on(port: u16, delay: Duration) -> SmtpServer {
         let dir = tempfile::tempdir().expect("dir");
         let script = super::root().join("tests/smtp_server.py");
-        let child = std::process::Command::new("python3")
+        let log_path = dir.path().join("server.log");
+        let log = std::fs::File::create(&log_path).expect("server log");
+        let mut child = std::process::Command::new("python3")
             .arg(script)
             .arg(port.to_string())
             .arg(dir.path())
             .arg(delay.as_millis().to_string())
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("python3 runs the test SMTP server");
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "the test SMTP server did not start"
-            );
+            let exited = child.try_wait().ok().flatten();
+            if exited.is_some() || start.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "the test SMTP server did not start ({}):\n{}",
+                    exited.map_or("no answer in 10 s".into(), |s| s.to_string()),
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                );
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
         SmtpServer { port, dir, child }
