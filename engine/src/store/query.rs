@@ -31,32 +31,54 @@ pub struct TaskFilter {
 const FIELD: char = '\u{1f}';
 const ROW: char = '\u{1e}';
 /// `ROW_COLUMNS` as non-NULL text (`concat_ws` skips a NULL, shifting the fields after it).
-const LIST_FIELDS: &str = "id, priority_id, title, owners, partners, COALESCE(deadline, ''), deadline_label, status, CAST(progress AS TEXT), CAST(milestone AS TEXT), CAST(archived AS TEXT)";
+const LIST_FIELDS: &str = "id, priority_id, title, owners, partners, COALESCE(deadline, ''), deadline_label, status, CAST(progress AS TEXT), CAST(milestone AS TEXT), CAST(archived AS TEXT), CAST(position AS TEXT)";
 
-/// The tasks of a list, per plan its "today" and its tasks' text (see [`Store::task_list`]).
+/// The tasks of a list: per plan, its "today", its tasks' text (see [`Store::task_list`]) and
+/// where each task is in it, in list order.
 pub struct TaskList {
-    parts: Vec<(String, NaiveDate, String)>,
+    parts: Vec<(String, NaiveDate, String, Vec<std::ops::Range<usize>>)>,
 }
 
 impl TaskList {
     /// The tasks in list order, each made when it is read (again at each call).
     pub fn rows(&self) -> impl Iterator<Item = TaskRow> + '_ {
-        self.parts.iter().flat_map(|(plan, today, text)| {
-            text.split(ROW)
-                .filter(|row| !row.is_empty())
-                .filter_map(move |row| listed_task(row, plan, *today))
+        self.parts.iter().flat_map(|(plan, today, text, order)| {
+            order
+                .iter()
+                .filter_map(move |range| listed_task(&text[range.clone()], plan, *today))
         })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.parts.iter().all(|(_, _, text)| text.is_empty())
+        self.parts.iter().all(|part| part.3.is_empty())
     }
+}
+
+/// Where each task of `text` is, in list order: by deadline (ongoing last), then plan position.
+/// The order is made here: asked of the database, SQLite sorts the whole text of every row.
+/// Fails on a row without every field of `LIST_FIELDS`.
+fn list_order(text: &str) -> Result<Vec<std::ops::Range<usize>>, StoreError> {
+    let mut keyed = Vec::new();
+    let mut start = 0;
+    for row in text.split(ROW) {
+        let range = start..start + row.len();
+        start = range.end + ROW.len_utf8();
+        let f: Vec<&str> = row.split(FIELD).collect();
+        let (Some(deadline), Some(Ok(position)), 12) =
+            (f.get(5), f.get(11).map(|p| p.parse::<i64>()), f.len())
+        else {
+            return Err(StoreError::Corrupt(format!("task row `{}`", f[0])));
+        };
+        keyed.push(((deadline.is_empty(), *deadline, position), range));
+    }
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, range)| range).collect())
 }
 
 /// One task of an aggregated list (the fields of `LIST_FIELDS`; `None` for a row of others).
 fn listed_task(row: &str, plan: &str, today: NaiveDate) -> Option<TaskRow> {
     let f: Vec<&str> = row.split(FIELD).collect();
-    let [id, priority, title, owners, partners, deadline, label, status, progress, milestone, archived] =
+    let [id, priority, title, owners, partners, deadline, label, status, progress, milestone, archived, _] =
         f[..]
     else {
         return None;
@@ -232,7 +254,7 @@ impl Store {
             let mut args = vec![plan.clone(), FIELD.to_string(), ROW.to_string()];
             let conditions = where_clause(filter, today, &mut args);
             let sql = format!(
-                "SELECT string_agg(concat_ws(CAST($2 AS TEXT), {LIST_FIELDS}), CAST($3 AS TEXT) ORDER BY CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, position) FROM tasks WHERE plan_id = $1{conditions}"
+                "SELECT string_agg(concat_ws(CAST($2 AS TEXT), {LIST_FIELDS}), CAST($3 AS TEXT)) FROM tasks WHERE plan_id = $1{conditions}"
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for a in args {
@@ -243,14 +265,13 @@ impl Store {
                 .await?
                 .try_get::<Option<String>, _>(0)?
                 .unwrap_or_default();
-            // Every row checked whole here, so that reading it later cannot fail.
-            if let Some(bad) = text.split(ROW).find(|row| row.matches(FIELD).count() != 10) {
-                return Err(StoreError::Corrupt(format!(
-                    "task row `{}`",
-                    bad.split(FIELD).next().unwrap_or("")
-                )));
-            }
-            parts.push((plan, today, text));
+            // Every row is checked whole here, so that reading it later cannot fail.
+            let order = if text.is_empty() {
+                Vec::new()
+            } else {
+                list_order(&text)?
+            };
+            parts.push((plan, today, text, order));
         }
         Ok(TaskList { parts })
     }
@@ -426,6 +447,32 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    /// An aggregated task row: id, then deadline (field 6) and position (field 12).
+    fn task(id: &str, deadline: &str, position: u32) -> String {
+        format!("{id}\u{1f}p\u{1f}t\u{1f}[]\u{1f}[]\u{1f}{deadline}\u{1f}l\u{1f}todo\u{1f}0\u{1f}0\u{1f}0\u{1f}{position}")
+    }
+
+    #[test]
+    fn lists_are_ordered_by_deadline_then_plan_position_ongoing_last() {
+        let text = [
+            task("c", "", 1),
+            task("b", "2025-06-30", 5),
+            task("a", "2025-06-30", 2),
+            task("d", "", 0),
+            task("e", "2025-01-15", 9),
+        ]
+        .join("\u{1e}");
+        let ids: Vec<&str> = super::list_order(&text)
+            .expect("readable")
+            .into_iter()
+            .map(|r| text[r].split('\u{1f}').next().unwrap_or(""))
+            .collect();
+        assert_eq!(ids, ["e", "a", "b", "d", "c"]);
+        assert!(super::list_order("x\u{1f}y").is_err(), "a short row");
+        let odd = task("x", "2025-06-30", 1).replace("\u{1f}1", "\u{1f}un");
+        assert!(super::list_order(&odd).is_err(), "a position that is no number");
+    }
+
     #[test]
     fn stored_id_lists_are_read() {
         assert_eq!(super::json_vec(r#"["dgme","oim"]"#), ["dgme", "oim"]);
