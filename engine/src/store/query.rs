@@ -470,7 +470,10 @@ mod tests {
         assert_eq!(ids, ["e", "a", "b", "d", "c"]);
         assert!(super::list_order("x\u{1f}y").is_err(), "a short row");
         let odd = task("x", "2025-06-30", 1).replace("\u{1f}1", "\u{1f}un");
-        assert!(super::list_order(&odd).is_err(), "a position that is no number");
+        assert!(
+            super::list_order(&odd).is_err(),
+            "a position that is no number"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::widgets::{bar, boxed_table};
 use crate::ui::state::Figures;
 use crate::ui::text::word;
-use cnrm_engine::records::Snapshot;
+use cnrm_engine::records::{Money, Snapshot};
 use cnrm_engine::text::group_thousands;
 use cnrm_engine::Lang;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -15,54 +15,33 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
     let dash = &fig.dashboard;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
-    let mut rows: Vec<Row> = dash
-        .priorities
-        .iter()
-        .map(|p| {
-            let m = &p.money;
-            Row::new(vec![
-                p.id.clone(),
-                group_thousands(m.planned),
-                group_thousands(m.secured),
-                group_thousands(m.pledged),
-                group_thousands(m.needed),
-                group_thousands(m.spent),
-                bar(
-                    if m.planned > 0.0 {
-                        m.secured / m.planned
-                    } else {
-                        0.0
-                    },
-                    8,
-                ),
-            ])
-        })
-        .collect();
-    let m = &dash.total.money;
-    rows.push(
+    // One line of money: its label, the five amounts and how much of the planned is secured.
+    let line = |label: String, m: &Money| {
+        let secured = if m.planned > 0.0 {
+            m.secured / m.planned
+        } else {
+            0.0
+        };
         Row::new(vec![
-            word(lang, "Total", "Total").to_string(),
+            label,
             group_thousands(m.planned),
             group_thousands(m.secured),
             group_thousands(m.pledged),
             group_thousands(m.needed),
             group_thousands(m.spent),
-            bar(
-                if m.planned > 0.0 {
-                    m.secured / m.planned
-                } else {
-                    0.0
-                },
-                8,
-            ),
+            bar(secured, 8),
         ])
-        .style(Style::new().bold()),
-    );
-    let unit = if d.currency == "XOF" {
-        "FCFA"
-    } else {
-        d.currency.as_str()
     };
+    let mut rows: Vec<Row> = dash
+        .priorities
+        .iter()
+        .map(|p| line(p.id.clone(), &p.money))
+        .collect();
+    rows.push(
+        line(word(lang, "Total", "Total").to_string(), &dash.total.money)
+            .style(Style::new().bold()),
+    );
+    let unit = cnrm_engine::text::unit(&d.currency);
     f.render_widget(
         boxed_table(
             rows,
