@@ -274,21 +274,21 @@ def bench_size(n, runs, only, with_tw):
 
 def bench_send(n_msgs):
     """Sends `n_msgs` reminders (one per owner) to a local SMTP server; prints messages/second."""
-    import smtpd, asyncore, socket, threading, warnings  # Python 3.11's smtpd: a real SMTP server
-    warnings.simplefilter("ignore")
-    received = []
-
-    class Sink(smtpd.SMTPServer):
-        def process_message(self, peer, mailfrom, rcpttos, data, **kw):
-            received.append(len(data))
-
+    import socket  # the tests' SMTP server (tests/smtp_server.py, on aiosmtpd) receives them
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    # smtpd's listen queue of 5 can overflow under 8 connections at once (see tests/smtp_server.py).
-    Sink(("127.0.0.1", port), None, decode_data=False).listen(128)
-    threading.Thread(target=lambda: asyncore.loop(timeout=0.05), daemon=True).start()
+    inbox = tempfile.mkdtemp(prefix="cnrm-inbox-")
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "smtp_server.py"), str(port), inbox, "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    received = lambda: [f for f in os.listdir(inbox) if f.endswith(".json")]
     work = tempfile.mkdtemp(prefix="cnrm-send-")
     plan = os.path.join(work, "send.yaml")
     lines = ["version: 1", "plan:", "  id: envoi", "  title: Envoi", "  period: { start: 2025-01-01, end: 2027-12-31 }", "owners:"]
@@ -302,11 +302,14 @@ def bench_send(n_msgs):
     subprocess.run([BIN, "plan", "apply", plan], env=env, stdout=subprocess.DEVNULL, check=True)
     elapsed, rss = run_timed([BIN, "remind"], env)
     deadline = time.time() + 10
-    while len(received) < n_msgs and time.time() < deadline:
+    while len(received()) < n_msgs and time.time() < deadline:
         time.sleep(0.05)
     print(f"\nsending {n_msgs} reminders to a local SMTP server: {elapsed:.2f} s, "
-          f"{n_msgs / elapsed:.0f} messages/s, {len(received)} received, {rss:.0f} MB")
+          f"{n_msgs / elapsed:.0f} messages/s, {len(received())} received, {rss:.0f} MB")
+    server.terminate()
+    server.wait()
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(inbox, ignore_errors=True)
 
 
 def main():
