@@ -240,9 +240,10 @@ impl Store {
     /// read: a long list is never held as rows.
     ///
     /// Each plan's tasks come as one text, their fields joined by U+001F and the tasks by U+001E
-    /// (control characters YAML text cannot hold): sqlx hands each row over from SQLite's thread
-    /// with a wake-up of its own, which made a list of 100,000 tasks four times slower.
-    /// `string_agg` and `concat_ws` read the same on SQLite and PostgreSQL.
+    /// (control characters plan text does not hold), since sqlx hands each row over from
+    /// SQLite's thread with a wake-up of its own: a long list would cost more in wake-ups than in
+    /// reading. `string_agg` and `concat_ws` read the same on SQLite and PostgreSQL; the order is
+    /// made by `list_order`.
     pub async fn task_list(
         &self,
         filter: &TaskFilter,
