@@ -589,3 +589,27 @@ fn the_binary_is_a_position_independent_executable() {
     // e_type, little-endian: 2 is ET_EXEC (position-dependent), 3 is ET_DYN (PIE).
     assert_eq!(u16::from_le_bytes([bin[16], bin[17]]), 3, "e_type");
 }
+
+/// A title holding the list's separators (written as YAML `\x1e` and `\x1f` escapes) is listed
+/// with spaces in their place, and the other tasks with it, on both databases.
+#[test]
+fn a_title_holding_control_characters_does_not_break_the_list() {
+    let dir = tempfile::tempdir().expect("dir");
+    let plan = write_plan(
+        dir.path(),
+        "ctl.yaml",
+        "version: 1\nplan:\n  id: ctl\n  title: Contrôle\n  period: { start: 2025-01-01, end: 2025-12-31 }\nowners:\n  - { id: st, name: ST, email: st@example.ml }\npriorities:\n  - id: p\n    title: P\n    tasks:\n      - { id: t1, title: \"a\\x1fb\\x1ec\", owner: st, deadline: 2025-06-30 }\n      - { id: t2, title: \"Tâche sûre\", owner: st, deadline: 2025-07-31 }\n",
+    );
+    for db in TestDb::all() {
+        assert_eq!(exec(cnrm_db(&db, NOW).args(["plan", "apply", &plan])).0, 0);
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
+        assert_eq!(code, 0, "{}: {err}", db.label);
+        let titles: Vec<String> = json(&out)
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|t| t["title"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(titles, ["a b c", "Tâche sûre"], "{}", db.label);
+    }
+}

@@ -30,8 +30,9 @@ pub struct TaskFilter {
 /// The fields of an aggregated task list and the separators between fields and rows.
 const FIELD: char = '\u{1f}';
 const ROW: char = '\u{1e}';
-/// `ROW_COLUMNS` as non-NULL text (`concat_ws` skips a NULL, shifting the fields after it).
-const LIST_FIELDS: &str = "id, priority_id, title, owners, partners, COALESCE(deadline, ''), deadline_label, status, CAST(progress AS TEXT), CAST(milestone AS TEXT), CAST(archived AS TEXT), CAST(position AS TEXT)";
+/// `ROW_COLUMNS` as non-NULL text (`concat_ws` skips a NULL, shifting the fields after it). A
+/// title is the one free text: a separator written in it (a YAML `\x1f` escape) becomes a space.
+const LIST_FIELDS: &str = "id, priority_id, replace(replace(title, $2, ' '), $3, ' '), owners, partners, COALESCE(deadline, ''), deadline_label, status, CAST(progress AS TEXT), CAST(milestone AS TEXT), CAST(archived AS TEXT), CAST(position AS TEXT)";
 
 /// The tasks of a list: per plan, its "today", its tasks' text (see [`Store::task_list`]) and
 /// where each task is in it, in list order.
@@ -240,7 +241,7 @@ impl Store {
     /// read: a long list is never held as rows.
     ///
     /// Each plan's tasks come as one text, their fields joined by U+001F and the tasks by U+001E
-    /// (control characters plan text does not hold), since sqlx hands each row over from
+    /// (control characters; in a title they become spaces), since sqlx hands each row over from
     /// SQLite's thread with a wake-up of its own: a long list would cost more in wake-ups than in
     /// reading. `string_agg` and `concat_ws` read the same on SQLite and PostgreSQL; the order is
     /// made by `list_order`.
