@@ -561,3 +561,258 @@ fn long_lists_are_read_whole_and_in_order() {
         block_on(long_lists(&db));
     }
 }
+
+// ---- plan diff and apply, field by field, through the binary ---------------------------------
+
+const REVIEW_V1: &str = r#"version: 1
+plan:
+  id: revue
+  title: Plan de revue
+  period: { start: 2025-01-01, end: 2025-12-31 }
+  secretariat: st
+owners:
+  - { id: st, name: Secrétariat technique, email: st@example.ml }
+  - { id: ue, name: Union européenne, email: ue@example.ml }
+priorities:
+  - id: p3
+    title: Financement
+    tasks:
+      - { id: p3.t1, title: Étude de faisabilité, owner: st, deadline: T3 2025 }
+      - { id: p3.t3, title: Centre d'accueil, owner: st, deadline: 2025-06-30, resources: [{ kind: budget, amount: 45_000_000, funder: ue, status: secured }] }
+      - { id: p3.t4, title: Tâche retirée puis rendue, owner: st, deadline: T4 2025 }
+      - { id: rapport, title: Rapport trimestriel, owner: st, deadline: T1 2025, repeat: quarterly }
+"#;
+
+/// The review: p3.t1 retitled and moved a quarter, p3.t3's budget from 45 to 50 million and
+/// its funding only pledged, p3.t4 removed, a new task claiming a former id that never existed,
+/// and the period ending in September (the December report goes).
+fn review_v2() -> String {
+    REVIEW_V1
+        .replace(
+            "title: Étude de faisabilité, owner: st, deadline: T3 2025",
+            "title: Étude de faisabilité révisée, owner: st, deadline: T4 2025",
+        )
+        .replace(
+            "amount: 45_000_000, funder: ue, status: secured",
+            "amount: 50_000_000, funder: ue, status: pledged",
+        )
+        .replace(
+            "      - { id: p3.t4, title: Tâche retirée puis rendue, owner: st, deadline: T4 2025 }\n",
+            "      - { id: p3.t5, renamed_from: p3.t9, title: Nouvelle tâche, owner: st, deadline: T4 2025 }\n",
+        )
+        .replace("end: 2025-12-31", "end: 2025-09-30")
+}
+
+fn review(db: &TestDb) {
+    use crate::common::{cnrm_db, exec, write_plan};
+    let label = db.label;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| exec(cnrm_db(db, "2025-08-01").args(args));
+    let v1 = write_plan(dir.path(), "revue.yaml", REVIEW_V1);
+    let (code, _, err) = run(&["plan", "apply", &v1]);
+    assert_eq!(code, 0, "{label}: {err}");
+
+    // What the review changes, field by field: the same object from diff and from apply.
+    let v2 = write_plan(dir.path(), "revue-2.yaml", &review_v2());
+    let (code, out, err) = run(&["plan", "diff", &v2, "--format", "json"]);
+    assert_eq!(code, 0, "{label}: {err}");
+    let diff: serde_json::Value = serde_json::from_str(&out).expect("diff JSON");
+    let changes = &diff["changes"];
+    assert_eq!(
+        changes["p3.t1"],
+        serde_json::json!({
+            "title": { "from": "Étude de faisabilité", "to": "Étude de faisabilité révisée" },
+            "deadline": { "from": "T3 2025", "to": "T4 2025", "days": 92 },
+        }),
+        "{label}: {out}"
+    );
+    assert_eq!(
+        changes["p3.t3"]["budget"],
+        serde_json::json!({ "from": 45_000_000, "to": 50_000_000 }),
+        "{label}"
+    );
+    assert_eq!(
+        changes["p3.t3"]["resources"]["to"],
+        serde_json::json!([{ "kind": "budget", "amount": 50_000_000, "currency": "XOF", "funder": "ue", "status": "pledged" }]),
+        "{label}"
+    );
+    assert_eq!(
+        changes["revue"]["period"],
+        serde_json::json!({
+            "from": { "start": "2025-01-01", "end": "2025-12-31" },
+            "to": { "start": "2025-01-01", "end": "2025-09-30" },
+        }),
+        "{label}"
+    );
+    assert_eq!(
+        diff["changed"],
+        serde_json::json!(["p3.t1", "p3.t3"]),
+        "{label}"
+    );
+    assert_eq!(
+        diff["archived"],
+        serde_json::json!(["p3.t4", "rapport@2025-12-31"]),
+        "{label}"
+    );
+    assert_eq!(
+        diff["warnings"],
+        serde_json::json!([{ "code": "renamed-from-unknown", "kind": "task", "id": "p3.t5", "renamed_from": "p3.t9" }]),
+        "{label}"
+    );
+    assert_eq!(diff["revision"], serde_json::Value::Null, "{label}");
+
+    let (code, human, err) = run(&["plan", "diff", &v2]);
+    assert_eq!(code, 0, "{label}: {err}");
+    let nb = '\u{a0}';
+    for line in [
+        format!("  - 2 archivés{nb}: p3.t4, rapport@2025-12-31"),
+        format!("  1 occurrence archivée{nb}: la période se termine désormais le 30/09/2025"),
+        "  plan revue".to_string(),
+        format!("    période{nb}: du 01/01/2025 au 31/12/2025 → du 01/01/2025 au 30/09/2025"),
+        "  tâche p3.t1".to_string(),
+        format!("    titre{nb}: «{nb}Étude de faisabilité{nb}» → «{nb}Étude de faisabilité révisée{nb}»"),
+        format!("    échéance{nb}: T3 2025 → T4 2025 (+92 jours)"),
+        "  tâche p3.t3".to_string(),
+        format!("    ressource 1 (ue), statut{nb}: acquis → promis"),
+        format!("    budget prévu{nb}: 45{nb}000{nb}000{nb}FCFA → 50{nb}000{nb}000{nb}FCFA"),
+        format!("avertissement{nb}: `renamed_from: p3.t9` ne désigne rien dans la base{nb}: la tâche p3.t5 est ajoutée comme nouvelle"),
+    ] {
+        assert!(
+            human.lines().any(|l| l == line),
+            "{label}: missing {line:?} in\n{human}"
+        );
+    }
+    let (_, english, _) = run(&["plan", "diff", &v2, "--lang", "en"]);
+    for line in [
+        "  1 occurrence archived: the period now ends on 2025-09-30",
+        "    deadline: T3 2025 → T4 2025 (+92 days)",
+        "    planned budget: 45\u{a0}000\u{a0}000\u{a0}FCFA → 50\u{a0}000\u{a0}000\u{a0}FCFA",
+        "    resource 1 (ue), status: secured → pledged",
+        "warning: `renamed_from: p3.t9` names nothing in the database: task p3.t5 is added as new",
+    ] {
+        assert!(
+            english.lines().any(|l| l == line),
+            "{label}: missing {line:?} in\n{english}"
+        );
+    }
+
+    let (code, out, err) = run(&["plan", "apply", &v2, "--format", "json"]);
+    assert_eq!(code, 0, "{label}: {err}");
+    let applied: serde_json::Value = serde_json::from_str(&out).expect("apply JSON");
+    assert_eq!(applied["revision"], 2, "{label}");
+    assert_eq!(
+        applied["changes"], diff["changes"],
+        "{label}: diff said what apply did"
+    );
+    assert_eq!(applied["warnings"], diff["warnings"], "{label}");
+
+    // Comments and layout only: nothing to apply, for diff and apply alike; no revision.
+    let relaid = format!(
+        "# Relu le 2 août\n{}",
+        review_v2().replace("  - id: p3\n", "\n  - id: p3   # l'axe 3\n")
+    );
+    let v2b = write_plan(dir.path(), "revue-2b.yaml", &relaid);
+    let nothing = "plan revue\u{a0}: rien à appliquer, la base est à jour\n";
+    let (code, out, err) = run(&["plan", "diff", &v2b]);
+    assert_eq!((code, out.as_str()), (0, nothing), "{label}: {err}");
+    let (code, out, err) = run(&["plan", "apply", &v2b]);
+    assert_eq!((code, out.as_str()), (0, nothing), "{label}: {err}");
+    let (_, out, _) = run(&["plan", "apply", &v2b, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        (json["revision"].clone(), json["changes"].clone()),
+        (serde_json::Value::Null, serde_json::json!({})),
+        "{label}"
+    );
+    let (_, plans, _) = run(&["plans", "--format", "json"]);
+    let plans: serde_json::Value = serde_json::from_str(&plans).expect("plans JSON");
+    assert_eq!(plans[0]["revision"], 2, "{label}: no revision recorded");
+
+    // p3.t4 comes back, p3.t1 is renamed: archive, restore and rename are in the history.
+    let v3 = review_v2()
+        .replace(
+            "      - { id: rapport,",
+            "      - { id: p3.t4, title: Tâche retirée puis rendue, owner: st, deadline: T4 2025 }\n      - { id: rapport,",
+        )
+        .replace("id: p3.t1, title", "id: p3.t2, renamed_from: p3.t1, title");
+    let v3 = write_plan(dir.path(), "revue-3.yaml", &v3);
+    let (code, out, err) = run(&["plan", "apply", &v3, "--format", "json"]);
+    assert_eq!(code, 0, "{label}: {err}");
+    let r3: serde_json::Value = serde_json::from_str(&out).expect("apply JSON");
+    assert_eq!(r3["restored"], serde_json::json!(["p3.t4"]), "{label}");
+    assert_eq!(
+        r3["changes"]["rapport@2025-03-31"],
+        serde_json::json!({ "position": { "from": 4, "to": 5 } }),
+        "{label}: p3.t4 is back before the report: {out}"
+    );
+    assert!(
+        r3["changes"].get("p3.t2").is_none(),
+        "{label}: a rename alone changes no field: {out}"
+    );
+    let history = |id: &str| -> Vec<(String, serde_json::Value)> {
+        let (code, out, err) = run(&["task", "show", id, "--format", "json"]);
+        assert_eq!(code, 0, "{label}: {err}");
+        let detail: serde_json::Value = serde_json::from_str(&out).expect("task JSON");
+        detail["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .map(|h| {
+                (
+                    h["kind"].as_str().unwrap_or("").to_string(),
+                    h["data"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        history("p3.t4"),
+        [
+            ("archived".to_string(), serde_json::json!({ "revision": 2 })),
+            ("restored".to_string(), serde_json::json!({ "revision": 3 })),
+        ],
+        "{label}"
+    );
+    assert_eq!(
+        history("p3.t2"),
+        [(
+            "renamed".to_string(),
+            serde_json::json!({ "from": "p3.t1", "to": "p3.t2", "revision": 3 })
+        )],
+        "{label}"
+    );
+    let occurrence = history("rapport@2025-12-31");
+    assert_eq!(
+        occurrence,
+        [("archived".to_string(), serde_json::json!({ "revision": 2 }))],
+        "{label}: each archived occurrence has its entry"
+    );
+    block_on(async {
+        let store = Store::open(&db.url).await.expect("open");
+        assert_eq!(
+            store.renamed_to(None, "p3.t1").await.expect("lookup"),
+            Some("p3.t2".to_string()),
+            "{label}"
+        );
+        assert_eq!(
+            store
+                .renamed_to(Some("revue"), "p3.t4")
+                .await
+                .expect("lookup"),
+            None,
+            "{label}"
+        );
+        store.close().await;
+    });
+    // Applying the same file again records nothing, not even history entries.
+    let (code, out, _) = run(&["plan", "apply", &v3]);
+    assert_eq!((code, out.as_str()), (0, nothing), "{label}");
+    assert_eq!(history("p3.t4").len(), 2, "{label}");
+}
+
+#[test]
+fn diff_and_apply_say_each_changed_field_on_sqlite_and_postgres() {
+    for db in TestDb::all() {
+        review(&db);
+    }
+}

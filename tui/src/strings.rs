@@ -108,7 +108,7 @@ pub fn bad_date(lang: Lang, text: &str) -> String {
 pub fn no_change(lang: Lang, plan: &str) -> String {
     tr!(
         lang,
-        "plan {plan} : rien à appliquer, la base est à jour",
+        "plan {plan}\u{a0}: rien à appliquer, la base est à jour",
         "plan {plan}: nothing to apply, the database is up to date"
     )
 }
@@ -116,7 +116,7 @@ pub fn no_change(lang: Lang, plan: &str) -> String {
 pub fn revision_applied(lang: Lang, plan: &str, rev: i64, actor: &str) -> String {
     tr!(
         lang,
-        "plan {plan} : révision {rev} appliquée par {actor}",
+        "plan {plan}\u{a0}: révision {rev} appliquée par {actor}",
         "plan {plan}: revision {rev} applied by {actor}"
     )
 }
@@ -124,24 +124,24 @@ pub fn revision_applied(lang: Lang, plan: &str, rev: i64, actor: &str) -> String
 pub fn diff_header(lang: Lang, plan: &str) -> String {
     tr!(
         lang,
-        "plan {plan} : changements que `cnrm plan apply` ferait (rien n'est écrit)",
+        "plan {plan}\u{a0}: changements que `cnrm plan apply` ferait (rien n'est écrit)",
         "plan {plan}: changes `cnrm plan apply` would make (nothing is written)"
     )
 }
 
-/// (symbol, label) of each kind of change, for the reviewer-style summary.
+/// `3 ajoutés`, `1 modifié`: a count of items of any kind (owners, priorities, indicators,
+/// tasks), agreed by number.
 pub fn change_label(lang: Lang, kind: &str, n: usize) -> String {
-    let (fr, en) = match kind {
-        "added" => ("ajouté(s)", "added"),
-        "changed" => ("modifié(s)", "changed"),
-        "archived" => ("archivé(s)", "archived"),
-        "restored" => ("restauré(s)", "restored"),
-        "renamed" => ("renommé(s)", "renamed"),
-        "slipped" => ("échéance(s) déplacée(s)", "deadline(s) moved"),
-        _ => ("inchangé(s)", "unchanged"),
+    let (one, many, en) = match kind {
+        "added" => ("ajouté", "ajoutés", "added"),
+        "changed" => ("modifié", "modifiés", "changed"),
+        "archived" => ("archivé", "archivés", "archived"),
+        "restored" => ("restauré", "restaurés", "restored"),
+        "renamed" => ("renommé", "renommés", "renamed"),
+        _ => ("inchangé", "inchangés", "unchanged"),
     };
     match lang {
-        Lang::Fr => format!("{n} {fr}"),
+        Lang::Fr => format!("{n} {}", if n > 1 { many } else { one }),
         Lang::En => format!("{n} {en}"),
     }
 }
@@ -312,4 +312,202 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
             "no message #{id} in the outbox (see `cnrm outbox`)"
         ),
     }
+}
+
+// ---- plan diff / apply: field-level changes ----------------------------------------------------
+
+/// The title of the field-level list.
+pub fn changes_title(lang: Lang) -> String {
+    tr!(lang, "Modifications\u{a0}:", "Changes:")
+}
+
+/// `tâche a2`: the kind and id of a changed item.
+pub fn item_kind(lang: Lang, kind: &str, id: &str) -> String {
+    let (fr, en) = match kind {
+        "plan" => ("plan", "plan"),
+        "owner" => ("responsable", "owner"),
+        "priority" => ("priorité", "priority"),
+        "indicator" => ("indicateur", "indicator"),
+        _ => ("tâche", "task"),
+    };
+    match lang {
+        Lang::Fr => format!("{fr} {id}"),
+        Lang::En => format!("{en} {id}"),
+    }
+}
+
+/// The name of a field of the plan format, as a reader says it.
+pub fn field_label(lang: Lang, field: &str) -> String {
+    let (fr, en) = match field {
+        "title" => ("titre", "title"),
+        "description" => ("description", "description"),
+        "owners" => ("responsables", "owners"),
+        "partners" => ("partenaires", "partners"),
+        "start" => ("début", "start"),
+        "deadline" => ("échéance", "deadline"),
+        "due" => ("échéance", "due"),
+        "repeat" => ("récurrence", "repeat"),
+        "milestone" => ("jalon", "milestone"),
+        "depends_on" => ("dépendances", "depends on"),
+        "reminders" => ("rappels", "reminders"),
+        "resources" => ("ressources", "resources"),
+        "budget" => ("budget prévu", "planned budget"),
+        "priority" => ("priorité", "priority"),
+        "position" => ("rang dans le plan", "position in the plan"),
+        "name" => ("nom", "name"),
+        "short" => ("sigle", "short name"),
+        "email" => ("e-mail", "e-mail"),
+        "language" => ("langue", "language"),
+        "parent" => ("parent", "parent"),
+        "lead" => ("pilote", "lead"),
+        "aligned_with" => ("alignement", "aligned with"),
+        "unit" => ("unité", "unit"),
+        "baseline" => ("valeur de référence", "baseline"),
+        "target" => ("cible", "target"),
+        "period" => ("période", "period"),
+        "timezone" => ("fuseau horaire", "time zone"),
+        "currency" => ("devise", "currency"),
+        "secretariat" => ("secrétariat", "secretariat"),
+        "exchange_rates" => ("taux de change", "exchange rates"),
+        "calendar" => ("calendrier", "calendar"),
+        "kind" => ("nature", "kind"),
+        "amount" => ("montant", "amount"),
+        "funder" => ("bailleur", "funder"),
+        "status" => ("statut", "status"),
+        "quantity" => ("quantité", "quantity"),
+        "label" => ("libellé", "label"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Fr => fr.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// `échéance : T3 2025 → T4 2025`.
+pub fn field_change(lang: Lang, label: &str, from: &str, to: &str) -> String {
+    tr!(
+        lang,
+        "{label}\u{a0}: {from} → {to}",
+        "{label}: {from} → {to}"
+    )
+}
+
+/// A field whose text is too long to show whole: `description modifiée`.
+pub fn field_changed(lang: Lang, field: &str) -> String {
+    match (lang, field) {
+        (Lang::Fr, "description") => "description modifiée".into(),
+        (Lang::Fr, "reminders") => "rappels modifiés".into(),
+        (Lang::Fr, "calendar") => "calendrier modifié".into(),
+        (Lang::Fr, "exchange_rates") => "taux de change modifiés".into(),
+        (Lang::Fr, other) => format!("{} modifié", field_label(Lang::Fr, other)),
+        (Lang::En, other) => format!("{} changed", field_label(Lang::En, other)),
+    }
+}
+
+/// `(+92 jours)`: how far a deadline moved.
+pub fn slip_days(lang: Lang, days: i64) -> String {
+    let n = days.unsigned_abs();
+    match lang {
+        Lang::Fr => format!("({days:+} {})", if n > 1 { "jours" } else { "jour" }),
+        Lang::En => format!("({days:+} {})", if n == 1 { "day" } else { "days" }),
+    }
+}
+
+/// `ressource 2 (ue)`: one line of a task's resources, numbered from 1.
+pub fn resource_line(lang: Lang, n: usize, funder: Option<&str>) -> String {
+    let name = tr!(lang, "ressource {n}", "resource {n}");
+    match funder {
+        Some(f) => format!("{name} ({f})"),
+        None => name,
+    }
+}
+
+/// `2 lignes`: a number of resource lines.
+pub fn resource_lines(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Fr => format!("{n} {}", if n > 1 { "lignes" } else { "ligne" }),
+        Lang::En => format!("{n} {}", if n == 1 { "line" } else { "lines" }),
+    }
+}
+
+/// A value of a closed set (`secured`, `quarterly`, `fr`, `true`, ...) in words.
+pub fn value_word(lang: Lang, value: &str) -> String {
+    let (fr, en) = match value {
+        "secured" => ("acquis", "secured"),
+        "pledged" => ("promis", "pledged"),
+        "needed" => ("à rechercher", "needed"),
+        "monthly" => ("mensuelle", "monthly"),
+        "quarterly" => ("trimestrielle", "quarterly"),
+        "yearly" => ("annuelle", "yearly"),
+        "budget" => ("budget", "budget"),
+        "staff" => ("personnel", "staff"),
+        "equipment" => ("équipement", "equipment"),
+        "other" => ("autre", "other"),
+        "fr" => ("français", "French"),
+        "en" => ("anglais", "English"),
+        "true" => ("oui", "yes"),
+        "false" => ("non", "no"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Fr => fr.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// `du 01/01/2025 au 31/12/2025`: a plan period, its dates already written for the reader.
+pub fn period(lang: Lang, start: &str, end: &str) -> String {
+    tr!(lang, "du {start} au {end}", "{start} to {end}")
+}
+
+/// Why occurrences of recurring tasks are archived, added or restored: the period's new end.
+/// `kind`: `archived`, `added` or `restored`; `end` written for the reader.
+pub fn period_occurrences(lang: Lang, kind: &str, n: usize, end: &str) -> String {
+    let many = n > 1;
+    let fr = match (kind, many) {
+        ("archived", false) => "occurrence archivée",
+        ("archived", true) => "occurrences archivées",
+        ("added", false) => "occurrence ajoutée",
+        ("added", true) => "occurrences ajoutées",
+        (_, false) => "occurrence restaurée",
+        (_, true) => "occurrences restaurées",
+    };
+    let en = if n == 1 { "occurrence" } else { "occurrences" };
+    let done = match kind {
+        "archived" => "archived",
+        "added" => "added",
+        _ => "restored",
+    };
+    tr!(
+        lang,
+        "{n} {fr}\u{a0}: la période se termine désormais le {end}",
+        "{n} {en} {done}: the period now ends on {end}",
+    )
+}
+
+/// A `renamed_from` that names nothing in the database: the item is added as new.
+pub fn renamed_from_unknown(lang: Lang, kind: &str, id: &str, old: &str) -> String {
+    let fr = match kind {
+        "owner" => format!("le responsable {id} est ajouté comme nouveau"),
+        "priority" => format!("la priorité {id} est ajoutée comme nouvelle"),
+        "indicator" => format!("l'indicateur {id} est ajouté comme nouveau"),
+        _ => format!("la tâche {id} est ajoutée comme nouvelle"),
+    };
+    let en = match kind {
+        "owner" => "owner",
+        "priority" => "priority",
+        "indicator" => "indicator",
+        _ => "task",
+    };
+    tr!(
+        lang,
+        "avertissement\u{a0}: `renamed_from: {old}` ne désigne rien dans la base\u{a0}: {fr}",
+        "warning: `renamed_from: {old}` names nothing in the database: {en} {id} is added as new",
+    )
+}
+
+/// An empty list or an absent value, in either language.
+pub fn nothing() -> &'static str {
+    "—"
 }

@@ -26,6 +26,68 @@ pub struct Rename {
     pub to: String,
 }
 
+/// One changed field of an item: its old and new values as the file wrote them (`days`: the
+/// slip of a deadline move, when both ends are dates).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    #[serde(skip)]
+    pub field: &'static str,
+    pub from: serde_json::Value,
+    pub to: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<i64>,
+}
+
+/// The changed fields of one item (`kind`: `plan`, `owner`, `priority`, `indicator`, `task`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemChanges {
+    pub id: String,
+    pub kind: &'static str,
+    pub fields: Vec<FieldChange>,
+}
+
+/// Field-level changes, in plan order; serialised as `{ID: {FIELD: {"from", "to"}}}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Changes(pub Vec<ItemChanges>);
+
+impl Changes {
+    pub fn get(&self, id: &str) -> Option<&ItemChanges> {
+        self.0.iter().find(|c| c.id == id)
+    }
+}
+
+impl Serialize for Changes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Fields<'a>(&'a [FieldChange]);
+        impl Serialize for Fields<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for f in self.0 {
+                    m.serialize_entry(f.field, f)?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for item in &self.0 {
+            m.serialize_entry(&item.id, &Fields(&item.fields))?;
+        }
+        m.end()
+    }
+}
+
+/// Something an apply does that the author may not expect; the plan is applied all the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplyWarning {
+    /// `renamed-from-unknown`: `renamed_from` names nothing in the database, current or archived.
+    pub code: &'static str,
+    /// `owner`, `priority`, `indicator` or `task`.
+    pub kind: &'static str,
+    pub id: String,
+    pub renamed_from: String,
+}
+
 /// What an apply does (or, for `diff`, would do). Serialises to the contract's JSON object.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ApplyReport {
@@ -37,6 +99,13 @@ pub struct ApplyReport {
     pub restored: Vec<String>,
     pub renamed: Vec<Rename>,
     pub unchanged: usize,
+    /// Field by field, for each changed, restored or renamed item whose definition changed, and
+    /// for the plan itself (under its id).
+    pub changes: Changes,
+    pub warnings: Vec<ApplyWarning>,
+    /// The plan currency, in which `changes`' budgets are; shown, not in the JSON.
+    #[serde(skip)]
+    pub currency: String,
     /// Deadline moves of this apply: (task, old label, new label, days); shown, not in the JSON.
     #[serde(skip)]
     pub slips: Vec<(String, String, String, Option<i64>)>,
@@ -49,6 +118,7 @@ impl ApplyReport {
             && self.archived.is_empty()
             && self.restored.is_empty()
             && self.renamed.is_empty()
+            && self.changes.0.is_empty()
     }
 }
 
@@ -81,19 +151,24 @@ struct DefRow {
 
 struct Table {
     name: &'static str,
+    /// What one row is, for the report: `owner`, `priority`, `indicator`, `task`.
+    kind: &'static str,
     columns: &'static [&'static str],
 }
 
 const OWNERS: Table = Table {
     name: "owners",
+    kind: "owner",
     columns: &["id", "name", "short", "emails", "language", "parent"],
 };
 const PRIORITIES: Table = Table {
     name: "priorities",
+    kind: "priority",
     columns: &["id", "title", "lead", "aligned_with", "position"],
 };
 const INDICATORS: Table = Table {
     name: "indicators",
+    kind: "indicator",
     columns: &[
         "id",
         "priority_id",
@@ -108,6 +183,7 @@ const INDICATORS: Table = Table {
 };
 const TASKS: Table = Table {
     name: "tasks",
+    kind: "task",
     columns: &[
         "id",
         "base_id",
@@ -405,9 +481,12 @@ struct TablePlan {
     /// Rows to insert or update (added, changed, restored).
     upserts: Vec<usize>,
     archive: Vec<String>,
+    restored: Vec<String>,
     renames: Vec<Rename>,
     /// Tasks only: deadline moves (id, old deadline, new deadline, old label, new label).
     slips: Vec<SlipRow>,
+    /// Rows whose definition differs from the database's: (row index, id in the database).
+    compare: Vec<(usize, String)>,
 }
 
 async fn load_current(
@@ -441,12 +520,14 @@ async fn load_current(
 
 /// Classifies the desired rows of one table against the database, into the report.
 fn classify(
+    table: &Table,
     rows: &[DefRow],
     mut current: HashMap<String, Current>,
     report: &mut ApplyReport,
 ) -> TablePlan {
     let mut plan = TablePlan::default();
     // Renames first: the old id's row becomes the new id's, state and all.
+    let mut unmatched: Vec<&DefRow> = Vec::new();
     for r in rows {
         let Some(old) = &r.renamed_from else { continue };
         if current.contains_key(&r.id) {
@@ -458,12 +539,38 @@ fn classify(
                 to: r.id.clone(),
             });
             current.insert(r.id.clone(), state);
+        } else {
+            unmatched.push(r);
         }
     }
+    if !unmatched.is_empty() {
+        // An occurrence's former id may be missing while its task's is there (other dates):
+        // `renamed_from` names nothing only when no row of that former task exists.
+        let base = |id: &str| id.split('@').next().unwrap_or(id).to_string();
+        let mut known: rustc_hash::FxHashSet<String> = current.keys().map(|k| base(k)).collect();
+        known.extend(plan.renames.iter().map(|x| base(&x.from)));
+        let mut warned: rustc_hash::FxHashSet<String> = Default::default();
+        for r in unmatched {
+            let (id, old) = (base(&r.id), base(r.renamed_from.as_deref().unwrap_or("")));
+            if !known.contains(&old) && warned.insert(id.clone()) {
+                report.warnings.push(ApplyWarning {
+                    code: "renamed-from-unknown",
+                    kind: table.kind,
+                    id,
+                    renamed_from: old,
+                });
+            }
+        }
+    }
+    let renamed_from: HashMap<&str, &str> = plan
+        .renames
+        .iter()
+        .map(|x| (x.to.as_str(), x.from.as_str()))
+        .collect();
     let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
     for (i, r) in rows.iter().enumerate() {
         seen.insert(&r.id);
-        let renamed = plan.renames.iter().any(|x| x.to == r.id);
+        let renamed = renamed_from.get(r.id.as_str()).copied();
         match current.get(&r.id) {
             None => {
                 report.added.push(r.id.clone());
@@ -475,15 +582,20 @@ fn classify(
                 });
                 if c.archived {
                     report.restored.push(r.id.clone());
+                    plan.restored.push(r.id.clone());
                 } else if c.hash != r.hash {
-                    if !renamed {
+                    if renamed.is_none() {
                         report.changed.push(r.id.clone());
                     }
                 } else {
-                    if !renamed {
+                    if renamed.is_none() {
                         report.unchanged += 1;
                     }
                     continue;
+                }
+                if c.hash != r.hash {
+                    plan.compare
+                        .push((i, renamed.unwrap_or(r.id.as_str()).to_string()));
                 }
                 if moved {
                     if let Some((d, label)) = &r.deadline {
@@ -511,6 +623,159 @@ fn classify(
     plan
 }
 
+/// The definition columns of the rows `ids` as the database holds them, read with the types of
+/// `template` (a row of the same table).
+async fn load_definitions(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    table: &Table,
+    plan_id: &str,
+    template: &DefRow,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<Val>>, StoreError> {
+    let mut out = HashMap::default();
+    for chunk in ids.chunks(BATCH) {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE plan_id = {} AND id IN {}",
+            table.columns.join(", "),
+            table.name,
+            first_placeholder(backend),
+            placeholders(backend, 2, 1, chunk.len())
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(plan_id.to_string());
+        for id in chunk {
+            q = q.bind(id.clone());
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            let mut values = Vec::with_capacity(template.values.len());
+            for (k, v) in template.values.iter().enumerate() {
+                values.push(match v {
+                    Val::Text(_) => Val::Text(r.try_get(k)?),
+                    Val::OptText(_) => Val::OptText(r.try_get(k)?),
+                    Val::Int(_) => Val::Int(r.try_get(k)?),
+                    Val::Real(_) => Val::Real(r.try_get(k)?),
+                    Val::OptReal(_) => Val::OptReal(r.try_get(k)?),
+                });
+            }
+            out.insert(r.try_get(0)?, values);
+        }
+    }
+    Ok(out)
+}
+
+/// The field of the file a definition column holds, if the author wrote it.
+fn field_of(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "priority_id" => "priority",
+        "title" => "title",
+        "description" => "description",
+        "owners" => "owners",
+        "partners" => "partners",
+        "start_date" => "start",
+        "deadline_label" => "deadline",
+        "due_label" => "due",
+        "repeat_every" => "repeat",
+        "milestone" => "milestone",
+        "depends_on" => "depends_on",
+        "reminders" => "reminders",
+        "resources" => "resources",
+        "budget_planned" => "budget",
+        "position" => "position",
+        "name" => "name",
+        "short" => "short",
+        "emails" => "email",
+        "language" => "language",
+        "parent" => "parent",
+        "lead" => "lead",
+        "aligned_with" => "aligned_with",
+        "unit" => "unit",
+        "baseline" => "baseline",
+        "target" => "target",
+        _ => return None,
+    })
+}
+
+/// A stored value as the report shows it: lists and structures as JSON, milestones as booleans,
+/// positions counted from 1, resources without their converted amounts.
+fn shown(column: &str, v: &Val) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Val::Text(s) | Val::OptText(Some(s)) => match column {
+            "owners" | "partners" | "depends_on" | "emails" | "aligned_with" | "reminders" => {
+                serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
+            }
+            "resources" => {
+                let mut items: Value = serde_json::from_str(s).unwrap_or_default();
+                if let Some(list) = items.as_array_mut() {
+                    for item in list {
+                        if let Some(o) = item.as_object_mut() {
+                            o.remove("amount_plan");
+                            o.retain(|_, v| !v.is_null());
+                            for v in o.values_mut() {
+                                if let Some(f) = v.as_f64() {
+                                    *v = number(f);
+                                }
+                            }
+                        }
+                    }
+                }
+                items
+            }
+            _ => Value::String(s.clone()),
+        },
+        Val::OptText(None) | Val::OptReal(None) => Value::Null,
+        Val::Int(i) => match column {
+            "milestone" => Value::Bool(*i != 0),
+            "position" => Value::from(i + 1),
+            _ => Value::from(*i),
+        },
+        Val::Real(f) | Val::OptReal(Some(f)) => number(*f),
+    }
+}
+
+/// A whole number as an integer (`45000000`, not `45000000.0`), any other as it is.
+fn number(f: f64) -> serde_json::Value {
+    if f.fract() == 0.0 && f.abs() < 9e15 {
+        serde_json::Value::from(f as i64)
+    } else {
+        serde_json::Value::from(f)
+    }
+}
+
+/// The fields of one row that differ between the database (`old`) and the file (`new`).
+fn field_changes(table: &Table, old: &[Val], new: &DefRow) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for (k, column) in table.columns.iter().enumerate() {
+        let (Some(field), Some(before), Some(after)) =
+            (field_of(column), old.get(k), new.values.get(k))
+        else {
+            continue;
+        };
+        // A deadline is its date and its label: either moving is a change, shown as written.
+        let dated = matches!(*column, "deadline_label" | "due_label");
+        let date_moved = dated && k > 0 && old.get(k - 1) != new.values.get(k - 1);
+        if before == after && !date_moved {
+            continue;
+        }
+        let days = if dated {
+            let day = |v: Option<&Val>| match v {
+                Some(Val::OptText(d)) => d.clone(),
+                _ => None,
+            };
+            days_between(&day(old.get(k - 1)), &day(new.values.get(k - 1)))
+        } else {
+            None
+        };
+        out.push(FieldChange {
+            field,
+            from: shown(column, before),
+            to: shown(column, after),
+            days,
+        });
+    }
+    out
+}
+
 fn days_between(old: &Option<String>, new: &Option<String>) -> Option<i64> {
     let parse = |s: &Option<String>| s.as_deref().and_then(super::query::parse_day);
     Some((parse(new)? - parse(old)?).num_days())
@@ -523,28 +788,93 @@ struct Computed {
     previous_revision: i64,
 }
 
+/// The plan's own fields as stored (`plans` row): title, period, time zone, currency, language,
+/// secretariat, exchange rates, reminder policy and calendar, as JSON values.
+fn plan_fields(plan: &Plan) -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        ("title", json!(plan.title)),
+        (
+            "period",
+            json!({ "start": plan.start.to_string(), "end": plan.end.to_string() }),
+        ),
+        ("timezone", json!(plan.timezone.name())),
+        ("currency", json!(plan.currency)),
+        ("language", json!(plan.language.code())),
+        ("secretariat", json!(plan.secretariat)),
+        ("exchange_rates", json!(plan.exchange_rates)),
+        (
+            "reminders",
+            json!(StoredPolicy::from_policy(&plan.reminders)),
+        ),
+        (
+            "calendar",
+            json!(StoredCalendar::from_calendar(&plan.calendar)),
+        ),
+    ]
+}
+
+/// The plan's fields that differ from its row in the database.
+fn plan_changes(plan: &Plan, row: &sqlx::any::AnyRow) -> Result<Vec<FieldChange>, StoreError> {
+    let text = |i: usize| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(i)?) };
+    let parsed = |i: usize| -> Result<serde_json::Value, StoreError> {
+        Ok(serde_json::from_str(&text(i)?).unwrap_or_default())
+    };
+    let stored = [
+        json!(text(2)?),
+        json!({ "start": text(3)?, "end": text(4)? }),
+        json!(text(5)?),
+        json!(text(6)?),
+        json!(text(7)?),
+        json!(row.try_get::<Option<String>, _>(8)?),
+        parsed(9)?,
+        parsed(10)?,
+        parsed(11)?,
+    ];
+    Ok(plan_fields(plan)
+        .into_iter()
+        .zip(stored)
+        .filter(|((_, new), old)| new != old)
+        .map(|((field, to), from)| FieldChange {
+            field,
+            from,
+            to,
+            days: None,
+        })
+        .collect())
+}
+
 async fn compute(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     plan: &Plan,
     sha: &str,
 ) -> Result<Option<Computed>, StoreError> {
-    let existing = sqlx::query("SELECT sha256, revision FROM plans WHERE id = $1")
+    let existing = sqlx::query("SELECT sha256, revision, title, start_date, end_date, timezone, currency, language, secretariat, exchange_rates, policy, calendar FROM plans WHERE id = $1")
         .bind(&plan.id)
         .fetch_optional(&mut **tx)
         .await?;
+    let mut report = ApplyReport {
+        plan: plan.id.clone(),
+        currency: plan.currency.clone(),
+        ..ApplyReport::default()
+    };
     let previous_revision = match &existing {
         Some(r) => {
             let old_sha: String = r.try_get(0)?;
             if old_sha == sha {
                 return Ok(None);
             }
+            let fields = plan_changes(plan, r)?;
+            if !fields.is_empty() {
+                report.changes.0.push(ItemChanges {
+                    id: plan.id.clone(),
+                    kind: "plan",
+                    fields,
+                });
+            }
             r.try_get::<i64, _>(1)?
         }
         None => 0,
-    };
-    let mut report = ApplyReport {
-        plan: plan.id.clone(),
-        ..ApplyReport::default()
     };
     let mut tables = Vec::new();
     for (table, rows) in [
@@ -558,8 +888,33 @@ async fn compute(
         } else {
             HashMap::default()
         };
-        let table_plan = classify(&rows, current, &mut report);
+        let table_plan = classify(table, &rows, current, &mut report);
+        if let Some((first, _)) = table_plan.compare.first() {
+            let ids: Vec<String> = table_plan
+                .compare
+                .iter()
+                .map(|(_, id)| id.clone())
+                .collect();
+            let old = load_definitions(tx, backend, table, &plan.id, &rows[*first], &ids).await?;
+            for (i, db_id) in &table_plan.compare {
+                let Some(before) = old.get(db_id) else {
+                    continue;
+                };
+                let fields = field_changes(table, before, &rows[*i]);
+                if !fields.is_empty() {
+                    report.changes.0.push(ItemChanges {
+                        id: rows[*i].id.clone(),
+                        kind: table.kind,
+                        fields,
+                    });
+                }
+            }
+        }
         tables.push((table, rows, table_plan));
+    }
+    // A file whose plan is the database's (comments or layout edited): nothing to apply.
+    if report.is_empty() {
+        return Ok(None);
     }
     for (_, _, tp) in &tables {
         for (id, old, new, old_label, new_label) in &tp.slips {
@@ -743,7 +1098,7 @@ impl Store {
     pub async fn diff(&self, plan: &Plan, source: &str) -> Result<ApplyReport, StoreError> {
         let sha = sha256_hex(source.as_bytes());
         let mut tx = self.pool.begin().await?;
-        let computed = compute(&mut tx, plan, &sha).await?;
+        let computed = compute(&mut tx, self.backend, plan, &sha).await?;
         tx.rollback().await?;
         Ok(match computed {
             Some(c) => c.report,
@@ -784,7 +1139,7 @@ impl Store {
         progress: &dyn Fn(u64, u64),
     ) -> Result<ApplyReport, StoreError> {
         let mut tx = self.begin_write().await?;
-        let Some(computed) = compute(&mut tx, plan, sha).await? else {
+        let Some(computed) = compute(&mut tx, self.backend, plan, sha).await? else {
             tx.rollback().await?;
             return unchanged_report(self, plan).await;
         };
@@ -848,18 +1203,6 @@ impl Store {
                         .bind(&r.to)
                         .execute(&mut *tx)
                         .await?;
-                    let data = json!({ "from": r.from, "to": r.to, "revision": revision });
-                    add_event(
-                        &mut tx,
-                        &plan.id,
-                        Some(&r.to),
-                        "renamed",
-                        actor,
-                        &at,
-                        &data,
-                        None,
-                    )
-                    .await?;
                 }
             }
             let is_tasks = table.name == "tasks";
@@ -900,6 +1243,9 @@ impl Store {
             progress(done, total);
         }
 
+        let events = item_events(&tables, revision);
+        add_events(&mut tx, self.backend, &plan.id, actor, &at, &events).await?;
+
         report.revision = Some(revision);
         let changes = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
         let rev_id = alloc_ids(&mut tx, "revision", 1).await?;
@@ -936,6 +1282,123 @@ impl Store {
             sqlx::query("ANALYZE tasks").execute(&self.pool).await?;
         }
         Ok(report)
+    }
+}
+
+/// One history entry an apply records: (task id, kind, data).
+type ItemEvent = (Option<String>, &'static str, serde_json::Value);
+
+/// The history entries of an apply, one per task or indicator archived, restored or renamed:
+/// kinds `archived`, `restored` (data `{"revision": N}`) and `renamed` (`{"from", "to",
+/// "revision"}`). A task's entries are under its id; an indicator's name it in `indicator`, as
+/// its recorded values do.
+fn item_events(
+    tables: &[(&'static Table, Vec<DefRow>, TablePlan)],
+    revision: i64,
+) -> Vec<ItemEvent> {
+    let mut events = Vec::new();
+    for (table, _, tp) in tables {
+        let task = table.name == "tasks";
+        if !task && table.name != "indicators" {
+            continue;
+        }
+        let entry = |id: &str, mut data: serde_json::Value| {
+            if task {
+                (Some(id.to_string()), data)
+            } else {
+                data["indicator"] = json!(id);
+                (None, data)
+            }
+        };
+        for r in &tp.renames {
+            let (id, data) = entry(
+                &r.to,
+                json!({ "from": r.from, "to": r.to, "revision": revision }),
+            );
+            events.push((id, "renamed", data));
+        }
+        for id in &tp.archive {
+            let (id, data) = entry(id, json!({ "revision": revision }));
+            events.push((id, "archived", data));
+        }
+        for id in &tp.restored {
+            let (id, data) = entry(id, json!({ "revision": revision }));
+            events.push((id, "restored", data));
+        }
+    }
+    events
+}
+
+/// Appends `events` to the history, one multi-row INSERT per `BATCH`.
+async fn add_events(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    plan_id: &str,
+    actor: &str,
+    at: &str,
+    events: &[ItemEvent],
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut next = alloc_ids(tx, "event", events.len() as i64).await?;
+    for chunk in events.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO events (id, plan_id, task_id, kind, actor, at, data) VALUES {}",
+            placeholders(backend, 1, chunk.len(), 7)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (task, kind, data) in chunk {
+            q = q
+                .bind(next)
+                .bind(plan_id.to_string())
+                .bind(task.clone())
+                .bind(*kind)
+                .bind(actor.to_string())
+                .bind(at.to_string())
+                .bind(data.to_string());
+            next += 1;
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Where a task id went: the id it was last renamed to by an apply, following later renames
+    /// (`a` → `b` → `c` gives `c`), or `None` if it was never renamed. `plan`: only in that plan.
+    pub async fn renamed_to(
+        &self,
+        plan: Option<&str>,
+        old_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let rows = sqlx::query("SELECT id, plan_id, data FROM events WHERE kind = 'renamed' AND task_id IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut renames: Vec<(i64, String, String)> = Vec::new();
+        for r in rows {
+            let plan_id: String = r.try_get(1)?;
+            if plan.is_some_and(|p| p != plan_id) {
+                continue;
+            }
+            let data: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default();
+            if let (Some(from), Some(to)) = (data["from"].as_str(), data["to"].as_str()) {
+                renames.push((r.try_get(0)?, from.to_string(), to.to_string()));
+            }
+        }
+        // The latest rename of the old id, then each next rename of where it went.
+        let Some((first, _, to)) = renames.iter().rev().find(|(_, from, _)| from == old_id) else {
+            return Ok(None);
+        };
+        let (mut at, mut id) = (*first, to.clone());
+        while let Some((event, _, to)) = renames
+            .iter()
+            .find(|(event, from, _)| *event > at && *from == id)
+        {
+            (at, id) = (*event, to.clone());
+        }
+        Ok((id != old_id).then_some(id))
     }
 }
 

@@ -13,7 +13,7 @@ mod query;
 mod snapshot;
 
 pub use crate::text::redact;
-pub use apply::{sha256_hex, ApplyReport, Rename};
+pub use apply::{sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, ItemChanges, Rename};
 pub use exec::{SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
 pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskList, TaskRow};

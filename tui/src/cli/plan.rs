@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::strings;
 use cnrm_engine::plan::yaml::LineIndex;
 use cnrm_engine::plan::{check_source, Diagnostic, Plan, Severity};
-use cnrm_engine::store::{sha256_hex, ApplyReport, Store, TaskFilter};
+use cnrm_engine::store::{sha256_hex, ApplyReport, FieldChange, Store, TaskFilter};
 use cnrm_engine::Lang;
 use crossterm::style::{Color, Stylize};
 use miette::{
@@ -243,7 +243,11 @@ fn id_list(lang: Lang, ids: &[String]) -> String {
     s
 }
 
-/// The reviewer's view of a change: one line per kind, with colours on a terminal.
+/// How many changed items the human output details, field by field.
+const SHOWN_CHANGES: usize = 50;
+
+/// The reviewer's view of a change: one line per kind, with colours on a terminal, then each
+/// changed item with its fields (old → new), then the warnings.
 pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
     let paint = use_color();
     let mut out = format!("{header}\n");
@@ -252,23 +256,14 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
         .iter()
         .map(|x| format!("{} → {}", x.from, x.to))
         .collect();
-    let slips: Vec<String> = r
-        .slips
-        .iter()
-        .map(|(id, from, to, days)| match days {
-            Some(d) => format!("{id} {from} → {to} ({})", strings::days_signed(lang, *d)),
-            None => format!("{id} {from} → {to}"),
-        })
-        .collect();
     let kinds = [
         ("+", "added", &r.added, Color::Green),
         ("~", "changed", &r.changed, Color::Yellow),
         ("-", "archived", &r.archived, Color::Red),
         ("↺", "restored", &r.restored, Color::Cyan),
         ("→", "renamed", &renames, Color::Cyan),
-        ("⏱", "slipped", &slips, Color::Magenta),
     ];
-    let colon = if lang == Lang::En { ":" } else { " :" };
+    let colon = if lang == Lang::En { ":" } else { "\u{a0}:" };
     for (sym, kind, ids, colour) in kinds {
         if ids.is_empty() {
             continue;
@@ -286,7 +281,217 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
         "  = {}\n",
         strings::change_label(lang, "unchanged", r.unchanged)
     ));
+    for line in period_lines(lang, r) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    if !r.changes.0.is_empty() {
+        out.push_str(&strings::changes_title(lang));
+        out.push('\n');
+        for item in r.changes.0.iter().take(SHOWN_CHANGES) {
+            out.push_str(&format!(
+                "  {}\n",
+                strings::item_kind(lang, item.kind, &item.id)
+            ));
+            for f in &item.fields {
+                for line in field_lines(lang, f, &r.currency) {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+        }
+        if r.changes.0.len() > SHOWN_CHANGES {
+            out.push_str(&format!(
+                "  {}\n",
+                strings::and_more(lang, r.changes.0.len() - SHOWN_CHANGES)
+            ));
+        }
+    }
+    for w in &r.warnings {
+        out.push_str(&strings::renamed_from_unknown(
+            lang,
+            w.kind,
+            &w.id,
+            &w.renamed_from,
+        ));
+        out.push('\n');
+    }
     out
+}
+
+/// Why occurrences come and go when the plan's period ends elsewhere: one line per kind.
+fn period_lines(lang: Lang, r: &ApplyReport) -> Vec<String> {
+    let Some(period) = r
+        .changes
+        .get(&r.plan)
+        .and_then(|c| c.fields.iter().find(|f| f.field == "period"))
+    else {
+        return Vec::new();
+    };
+    let (Some(old_end), Some(new_end)) = (period.from["end"].as_str(), period.to["end"].as_str())
+    else {
+        return Vec::new();
+    };
+    // Occurrence ids end with their deadline: `rapport@2025-12-31`.
+    let beyond = |ids: &[String], end: &str| {
+        ids.iter()
+            .filter(|id| id.split_once('@').is_some_and(|(_, day)| day > end))
+            .count()
+    };
+    let mut lines = Vec::new();
+    let end = date_shown(lang, new_end);
+    for (kind, n) in [
+        ("archived", beyond(&r.archived, new_end)),
+        ("added", beyond(&r.added, old_end)),
+        ("restored", beyond(&r.restored, old_end)),
+    ] {
+        if n > 0 {
+            lines.push(strings::period_occurrences(lang, kind, n, &end));
+        }
+    }
+    lines
+}
+
+/// A date as the reader writes it (`30/09/2025` in French); any other form (`T3 2025`,
+/// `continu`) as the file wrote it.
+fn date_shown(lang: Lang, day: &str) -> String {
+    let iso = day.len() == 10
+        && day.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if iso && lang == Lang::Fr {
+        cnrm_engine::text::french_date(day)
+    } else {
+        day.to_string()
+    }
+}
+
+/// A number as the reader writes it: `1 500 000`, `12,5` in French.
+fn number_shown(lang: Lang, n: f64) -> String {
+    if n.fract() == 0.0 {
+        cnrm_engine::text::group_thousands(n).replace(' ', "\u{a0}")
+    } else if lang == Lang::Fr {
+        n.to_string().replace('.', ",")
+    } else {
+        n.to_string()
+    }
+}
+
+/// `1 500 000 FCFA`, with non-breaking spaces.
+fn money_shown(amount: f64, currency: &str) -> String {
+    cnrm_engine::text::money(amount, currency).replace(' ', "\u{a0}")
+}
+
+/// One value of `field` as the reader reads it.
+fn value_shown(lang: Lang, field: &str, v: &serde_json::Value, currency: &str) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => strings::nothing().to_string(),
+        Value::Bool(b) => strings::value_word(lang, if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let n = n.as_f64().unwrap_or(0.0);
+            match field {
+                "budget" => money_shown(n, currency),
+                _ => number_shown(lang, n),
+            }
+        }
+        Value::String(s) => match field {
+            "deadline" | "due" | "start" => date_shown(lang, s),
+            "title" | "name" | "short" | "unit" | "label" => match lang {
+                Lang::Fr => format!("«\u{a0}{s}\u{a0}»"),
+                Lang::En => format!("\"{s}\""),
+            },
+            "repeat" | "language" | "status" | "kind" => strings::value_word(lang, s),
+            "currency" => cnrm_engine::text::unit(s).to_string(),
+            _ => s.clone(),
+        },
+        Value::Array(items) if items.is_empty() => strings::nothing().to_string(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| value_shown(lang, field, i, currency))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(o) if field == "period" => strings::period(
+            lang,
+            &date_shown(lang, o.get("start").and_then(Value::as_str).unwrap_or("")),
+            &date_shown(lang, o.get("end").and_then(Value::as_str).unwrap_or("")),
+        ),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+/// The lines of one changed field: `échéance : T3 2025 → T4 2025 (+92 jours)`; long texts and
+/// structures said changed; resources line by line.
+fn field_lines(lang: Lang, f: &FieldChange, currency: &str) -> Vec<String> {
+    let label = strings::field_label(lang, f.field);
+    match f.field {
+        "description" | "reminders" | "calendar" | "exchange_rates" => {
+            vec![strings::field_changed(lang, f.field)]
+        }
+        "resources" => resource_lines(lang, f),
+        _ => {
+            let mut line = strings::field_change(
+                lang,
+                &label,
+                &value_shown(lang, f.field, &f.from, currency),
+                &value_shown(lang, f.field, &f.to, currency),
+            );
+            if let Some(days) = f.days.filter(|d| *d != 0) {
+                line.push(' ');
+                line.push_str(&strings::slip_days(lang, days));
+            }
+            vec![line]
+        }
+    }
+}
+
+/// A task's resources: the changed keys of each line when the lines are as many as before, or
+/// how many lines there were and are.
+fn resource_lines(lang: Lang, f: &FieldChange) -> Vec<String> {
+    let empty = Vec::new();
+    let from = f.from.as_array().unwrap_or(&empty);
+    let to = f.to.as_array().unwrap_or(&empty);
+    let label = strings::field_label(lang, "resources");
+    if from.len() != to.len() {
+        return vec![strings::field_change(
+            lang,
+            &label,
+            &strings::resource_lines(lang, from.len()),
+            &strings::resource_lines(lang, to.len()),
+        )];
+    }
+    let mut lines = Vec::new();
+    for (n, (a, b)) in from.iter().zip(to).enumerate() {
+        if a == b {
+            continue;
+        }
+        let funder = b["funder"].as_str().or(a["funder"].as_str());
+        let line = strings::resource_line(lang, n + 1, funder);
+        for key in [
+            "kind", "amount", "currency", "funder", "status", "quantity", "unit", "label",
+        ] {
+            let (old, new) = (&a[key], &b[key]);
+            if old == new {
+                continue;
+            }
+            let shown = |v: &serde_json::Value, line: &serde_json::Value| match (key, v) {
+                ("amount", serde_json::Value::Number(x)) => money_shown(
+                    x.as_f64().unwrap_or(0.0),
+                    line["currency"].as_str().unwrap_or(""),
+                ),
+                _ => value_shown(lang, key, v, ""),
+            };
+            lines.push(strings::field_change(
+                lang,
+                &format!("{line}, {}", strings::field_label(lang, key)),
+                &shown(old, a),
+                &shown(new, b),
+            ));
+        }
+    }
+    lines
 }
 
 pub fn diff(ctx: &Ctx, args: &DiffArgs) -> Result<(), CliError> {
