@@ -268,25 +268,25 @@ mod history {
 
             let shown = ok(&db, &["task", "show", "axe-1.a2"]);
             let want = "axe-1.a2 — Désigner les points focaux\n\
-  Plan          suivi · axe-1\n\
-  Statut        en cours · 60\u{a0}%\n\
-  Échéance      15/12/2025\n\
-  Début         —\n\
-  Responsables  st\n\
-  Partenaires   —\n\
-  Dépend de     —\n\
-  Budget        prévu 0 FCFA · acquis 0 FCFA · promis 0 FCFA · à rechercher 0 FCFA · dépensé 100 000 FCFA\n\
+\x20 Plan          suivi · axe-1\n\
+\x20 Statut        en cours · 60\u{a0}%\n\
+\x20 Échéance      15/12/2025\n\
+\x20 Début         —\n\
+\x20 Responsables  st\n\
+\x20 Partenaires   —\n\
+\x20 Dépend de     —\n\
+\x20 Budget        prévu 0 FCFA · acquis 0 FCFA · promis 0 FCFA · à rechercher 0 FCFA · dépensé 100 000 FCFA\n\
 \n\
 Dépenses\u{a0}:\n\
-  n°\u{a0}1   01/10/2025  450 000 FCFA  (annulée)\n\
-  n°\u{a0}2   15/10/2025  100 000 FCFA  «\u{a0}Atelier\u{a0}»\n\
+\x20 n°\u{a0}1   01/10/2025  450 000 FCFA  (annulée)\n\
+\x20 n°\u{a0}2   15/10/2025  100 000 FCFA  «\u{a0}Atelier\u{a0}»\n\
 \n\
 Historique\u{a0}:\n\
-  15/10/2025 08:00 — secretariat — statut\u{a0}: à faire → en cours · avancement\u{a0}: 0\u{a0}% → 40\u{a0}% · note\u{a0}: «\u{a0}Lettre envoyée\u{a0}»\n\
-  15/10/2025 08:00 — secretariat — avancement\u{a0}: 40\u{a0}% → 60\u{a0}%\n\
-  15/10/2025 08:00 — secretariat — dépense\u{a0}: 450 000 FCFA (n°\u{a0}1)\n\
-  15/10/2025 08:00 — secretariat — dépense\u{a0}: 100 000 FCFA (n°\u{a0}2) · note\u{a0}: «\u{a0}Atelier\u{a0}»\n\
-  15/10/2025 08:00 — secretariat — dépense n°\u{a0}1 annulée (450 000 FCFA) · note\u{a0}: «\u{a0}saisie en double\u{a0}»\n";
+\x20 15/10/2025 08:00 — secretariat — statut\u{a0}: à faire → en cours · avancement\u{a0}: 0\u{a0}% → 40\u{a0}% · note\u{a0}: «\u{a0}Lettre envoyée\u{a0}»\n\
+\x20 15/10/2025 08:00 — secretariat — avancement\u{a0}: 40\u{a0}% → 60\u{a0}%\n\
+\x20 15/10/2025 08:00 — secretariat — dépense\u{a0}: 450 000 FCFA (n°\u{a0}1)\n\
+\x20 15/10/2025 08:00 — secretariat — dépense\u{a0}: 100 000 FCFA (n°\u{a0}2) · note\u{a0}: «\u{a0}Atelier\u{a0}»\n\
+\x20 15/10/2025 08:00 — secretariat — dépense n°\u{a0}1 annulée (450 000 FCFA) · note\u{a0}: «\u{a0}saisie en double\u{a0}»\n";
             assert_eq!(shown, want, "{}", db.label);
             let english = ok(&db, &["--lang", "en", "task", "show", "axe-1.a2"]);
             for line in [
@@ -475,7 +475,7 @@ Historique\u{a0}:\n\
             assert_eq!(
                 table,
                 "ID        PLAN   RÉFÉRENCE  CIBLE  UNITÉ     DERNIÈRE VALEUR  ATTEINTE  TITRE\n\
-                 axe-1.i1  suivi          0      6  sessions  3 au 30/09/2025     50\u{a0}%  Sessions tenues\n",
+                 axe-1.i1  suivi          0      6  sessions  3 au 30/09/2025      50\u{a0}%  Sessions tenues\n",
                 "{}", db.label
             );
             let json: serde_json::Value =
@@ -535,18 +535,18 @@ Historique\u{a0}:\n\
             assert_eq!(
                 shown,
                 "axe-1.i1 — Sessions tenues\n\
-  Plan             suivi\n\
-  Priorité         axe-1\n\
-  Référence        0 sessions\n\
-  Cible            6 sessions\n\
-  Échéance         2026-12-31\n\
-  Dernière valeur  2 au 30/06/2025\n\
-  Atteinte         33,3\u{a0}%\n\
+\x20 Plan             suivi\n\
+\x20 Priorité         axe-1\n\
+\x20 Référence        0 sessions\n\
+\x20 Cible            6 sessions\n\
+\x20 Échéance         2026-12-31\n\
+\x20 Dernière valeur  2 au 30/06/2025\n\
+\x20 Atteinte         33,3\u{a0}%\n\
 \n\
 Valeurs enregistrées\u{a0}:\n\
-  n°\u{a0}1   30/06/2025  2 sessions — secretariat, 15/10/2025 08:00\n\
-  n°\u{a0}2   30/09/2025  3 sessions — secretariat, 15/10/2025 08:00  «\u{a0}session de septembre\u{a0}»  (annulée)\n\
-  n°\u{a0}3   31/12/2025  5 sessions — secretariat, 15/10/2025 08:00\n",
+\x20 n°\u{a0}1   30/06/2025  2 sessions — secretariat, 15/10/2025 08:00\n\
+\x20 n°\u{a0}2   30/09/2025  3 sessions — secretariat, 15/10/2025 08:00  «\u{a0}session de septembre\u{a0}»  (annulée)\n\
+\x20 n°\u{a0}3   31/12/2025  5 sessions — secretariat, 15/10/2025 08:00\n",
                 "{}", db.label
             );
             let english = ok(&db, &["--lang", "en", "indicator", "show", "axe-1.i1"]);
