@@ -80,6 +80,44 @@ pub struct TaskDetail {
     pub spent: f64,
     pub slips: Vec<Slip>,
     pub history: Vec<HistoryEntry>,
+    /// The revision that archived the task (`None` while it is in the plan).
+    pub archived_revision: Option<i64>,
+    /// Its spending entries, numbered as `task spend --cancel` takes them.
+    pub spendings: Vec<SpendingEntry>,
+}
+
+/// One spending entry of a task; `entry` counts from 1 in the order they were recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpendingEntry {
+    pub entry: i64,
+    pub date: String,
+    pub amount: f64,
+    pub currency: String,
+    pub amount_plan: f64,
+    pub note: Option<String>,
+    pub actor: String,
+    pub at: String,
+    pub cancelled: bool,
+}
+
+/// One recorded value of an indicator; `entry` counts from 1 in the order they were recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorValue {
+    pub entry: i64,
+    pub date: String,
+    pub value: f64,
+    pub note: Option<String>,
+    pub actor: String,
+    pub at: String,
+    pub cancelled: bool,
+}
+
+/// `cnrm indicator show`: an indicator, its plan and every value recorded for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorDetail {
+    pub plan: String,
+    pub info: IndicatorInfo,
+    pub values: Vec<IndicatorValue>,
 }
 
 impl TaskRow {
@@ -165,7 +203,7 @@ pub struct IndicatorInfo {
     pub baseline: Option<f64>,
     pub target: Option<f64>,
     pub due: Option<String>,
-    /// Latest measured value and its date.
+    /// Latest measured value (not cancelled, not dated after today) and its date.
     pub latest: Option<(String, f64)>,
 }
 
@@ -177,6 +215,8 @@ pub struct HistoryItem {
     pub kind: String,
     pub task: Option<String>,
     pub summary: String,
+    /// The event's data, for a history in words (`summary` is the short neutral form).
+    pub data: serde_json::Value,
     pub note: Option<String>,
 }
 

@@ -289,8 +289,8 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
         ),
         E::BadAmount(amount) => tr!(
             lang,
-            "montant invalide {amount} : un nombre positif est attendu",
-            "invalid amount {amount}: a positive number is expected"
+            "montant invalide {amount}\u{a0}: un nombre supérieur à 0 est attendu",
+            "invalid amount {amount}: a number above 0 is expected"
         ),
         E::UnknownCurrency {
             currency,
@@ -306,6 +306,34 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
             "le plan `{plan}` n'a pas de politique de rappels enregistrée : réappliquez-le",
             "plan `{plan}` has no recorded reminder policy: apply it again"
         ),
+        E::NoEntry { id, entry, count } => {
+            let n = entry_no(lang, *entry);
+            match count {
+                0 => tr!(
+                    lang,
+                    "`{id}` n'a aucune entrée enregistrée\u{a0}: rien à annuler",
+                    "`{id}` has no recorded entry: nothing to cancel"
+                ),
+                1 => tr!(
+                    lang,
+                    "`{id}` n'a pas d'entrée {n}\u{a0}: une seule est enregistrée (n°\u{a0}1)",
+                    "`{id}` has no entry {n}: only one is recorded (#1)"
+                ),
+                c => tr!(
+                    lang,
+                    "`{id}` n'a pas d'entrée {n}\u{a0}: {c} sont enregistrées (n°\u{a0}1 à {c})",
+                    "`{id}` has no entry {n}: {c} are recorded (#1 to #{c})"
+                ),
+            }
+        }
+        E::AlreadyCancelled { id, entry } => {
+            let n = entry_no(lang, *entry);
+            tr!(
+                lang,
+                "l'entrée {n} de `{id}` est déjà annulée\u{a0}: rien n'a été enregistré",
+                "entry {n} of `{id}` is already cancelled: nothing was recorded"
+            )
+        }
         E::NoMessage(id) => tr!(
             lang,
             "aucun message n° {id} dans la boîte d'envoi (voir `cnrm outbox`)",
@@ -510,4 +538,429 @@ pub fn renamed_from_unknown(lang: Lang, kind: &str, id: &str, old: &str) -> Stri
 /// An empty list or an absent value, in either language.
 pub fn nothing() -> &'static str {
     "—"
+// History, corrections and indicators: `task show`, `indicators`, `indicator show`, the
+// terminal UI's history screen. French with its non-breaking spaces (U+00A0) before `:` and `%`
+// and inside « ».
+
+/// An event's instant as a reader writes it: `15/10/2025 08:00` (`2025-10-15 08:00` in
+/// English), in UTC as stored (Mali's time); any unreadable text as it is.
+pub fn when(lang: Lang, at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => {
+            let t = t.with_timezone(&chrono::Utc);
+            match lang {
+                Lang::Fr => t.format("%d/%m/%Y %H:%M").to_string(),
+                Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),
+            }
+        }
+        Err(_) => at.to_string(),
+    }
+}
+
+/// A stored day as a reader writes it: `30/09/2025` in French, `2025-09-30` in English.
+pub fn day(lang: Lang, day: &str) -> String {
+    match lang {
+        Lang::Fr => cnrm_engine::text::french_date(day),
+        Lang::En => day.to_string(),
+    }
+}
+
+/// A deadline as shown to people: the label as written, and its day when they differ
+/// (`T3 2025 (30/09/2025)`); `continu` for none.
+pub fn deadline(lang: Lang, label: &str, deadline: Option<&str>) -> String {
+    match deadline {
+        None => continuous(lang).to_string(),
+        Some(d) if d != label => format!("{label} ({})", day(lang, d)),
+        Some(d) => day(lang, d),
+    }
+}
+
+/// A measured value: `1 500`, `12,5` in French, `12.5` in English (two decimals at most).
+pub fn value(lang: Lang, v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    let whole = cnrm_engine::text::group_thousands(rounded.trunc());
+    let cents = ((rounded.abs().fract()) * 100.0).round() as u32;
+    let sign = if rounded < 0.0 && rounded.trunc() == 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    if cents == 0 {
+        return format!("{sign}{whole}");
+    }
+    let decimals = format!("{cents:02}");
+    let decimals = decimals.trim_end_matches('0');
+    match lang {
+        Lang::Fr => format!("{sign}{whole},{decimals}"),
+        Lang::En => format!("{sign}{whole}.{decimals}"),
+    }
+}
+
+/// `n° 3` / `#3`.
+pub fn entry_no(lang: Lang, n: i64) -> String {
+    tr!(lang, "n°\u{a0}{n}", "#{n}")
+}
+
+/// `« texte »` / `"text"`.
+pub fn quoted(lang: Lang, text: &str) -> String {
+    tr!(lang, "«\u{a0}{text}\u{a0}»", "\"{text}\"")
+}
+
+/// `2 ajoutées`, `1 modifiée` / `2 added`: the words of a revision's counts, by count.
+fn revision_count(lang: Lang, n: i64, fr: &str, en: &str) -> String {
+    match lang {
+        Lang::Fr => format!("{n} {fr}{}", if n > 1 { "s" } else { "" }),
+        Lang::En => format!("{n} {en}"),
+    }
+}
+
+/// One history entry in words, with its values: `statut : à faire → en cours · avancement :
+/// 40 % → 60 % · note : « … »`, `dépense : 450 000 FCFA (n° 3)`, `révision 3 : 2 ajoutées,
+/// 1 modifiée`, `archivée (révision 4)`, ...; an unknown kind is named as such.
+pub fn history_what(
+    lang: Lang,
+    kind: &str,
+    data: &serde_json::Value,
+    note: Option<&str>,
+) -> String {
+    use cnrm_engine::text::money;
+    use cnrm_engine::workflow::Status;
+    let status = |v: &serde_json::Value| {
+        let text = v.as_str().unwrap_or("?");
+        text.parse::<Status>()
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_else(|_| text.to_string())
+    };
+    let num = |k: &str| data[k].as_f64().unwrap_or(0.0);
+    let text = |k: &str| data[k].as_str().unwrap_or("").to_string();
+    let revision = data["revision"].as_i64();
+    let entry = data["entry"]
+        .as_i64()
+        .map(|n| format!(" ({})", entry_no(lang, n)))
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    match kind {
+        "update" | "note" => {
+            if let Some(s) = data.get("status") {
+                let (from, to) = (status(&s["from"]), status(&s["to"]));
+                parts.push(tr!(
+                    lang,
+                    "statut\u{a0}: {from} → {to}",
+                    "status: {from} → {to}"
+                ));
+            }
+            if let Some(p) = data.get("progress") {
+                let (from, to) = (&p["from"], &p["to"]);
+                parts.push(tr!(
+                    lang,
+                    "avancement\u{a0}: {from}\u{a0}% → {to}\u{a0}%",
+                    "progress: {from}% → {to}%"
+                ));
+            }
+        }
+        "spending" => {
+            let amount = money(num("amount"), &text("currency"));
+            parts.push(tr!(
+                lang,
+                "dépense\u{a0}: {amount}{entry}",
+                "spending: {amount}{entry}"
+            ));
+        }
+        "spending_cancelled" => {
+            let n = entry_no(lang, data["entry"].as_i64().unwrap_or(0));
+            let amount = money(num("amount"), &text("currency"));
+            parts.push(tr!(
+                lang,
+                "dépense {n} annulée ({amount})",
+                "spending {n} cancelled ({amount})"
+            ));
+        }
+        "indicator" => {
+            let (id, v, d) = (
+                text("indicator"),
+                value(lang, num("value")),
+                day(lang, &text("date")),
+            );
+            parts.push(tr!(
+                lang,
+                "indicateur {id}\u{a0}: {v} au {d}{entry}",
+                "indicator {id}: {v} on {d}{entry}"
+            ));
+        }
+        "indicator_cancelled" => {
+            let (id, n) = (
+                text("indicator"),
+                entry_no(lang, data["entry"].as_i64().unwrap_or(0)),
+            );
+            let v = value(lang, num("value"));
+            parts.push(tr!(
+                lang,
+                "indicateur {id}\u{a0}: valeur {n} annulée ({v})",
+                "indicator {id}: value {n} cancelled ({v})"
+            ));
+        }
+        "revision" => {
+            let r = revision.unwrap_or(0);
+            let counts: Vec<String> = [
+                ("added", "ajoutée", "added"),
+                ("changed", "modifiée", "changed"),
+                ("archived", "archivée", "archived"),
+                ("restored", "restaurée", "restored"),
+                ("renamed", "renommée", "renamed"),
+            ]
+            .iter()
+            .filter_map(|(k, fr, en)| {
+                let n = data[*k].as_i64().filter(|n| *n > 0)?;
+                Some(revision_count(lang, n, fr, en))
+            })
+            .collect();
+            parts.push(if counts.is_empty() {
+                tr!(lang, "révision {r}", "revision {r}")
+            } else {
+                let counts = counts.join(", ");
+                tr!(
+                    lang,
+                    "révision {r}\u{a0}: {counts}",
+                    "revision {r}: {counts}"
+                )
+            });
+        }
+        "archived" | "restored" => {
+            let fr = if kind == "archived" {
+                "archivée"
+            } else {
+                "restaurée"
+            };
+            parts.push(match revision {
+                Some(r) => tr!(lang, "{fr} (révision {r})", "{kind} (revision {r})"),
+                None => tr!(lang, "{fr}", "{kind}"),
+            });
+        }
+        "renamed" => {
+            let (from, to) = (text("from"), text("to"));
+            parts.push(tr!(
+                lang,
+                "renommée\u{a0}: {from} → {to}",
+                "renamed: {from} → {to}"
+            ));
+        }
+        other => parts.push(tr!(lang, "événement « {other} »", "event \"{other}\"")),
+    }
+    if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        let n = quoted(lang, n);
+        parts.push(tr!(lang, "note\u{a0}: {n}", "note: {n}"));
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(" · ")
+}
+
+/// One line of a history: `15/10/2025 08:00 — root — statut : à faire → en cours`.
+pub fn history_line(lang: Lang, at: &str, actor: &str, what: &str) -> String {
+    format!("{} — {actor} — {what}", when(lang, at))
+}
+
+/// `task show` of an archived task.
+pub fn archived_since(lang: Lang, revision: Option<i64>) -> String {
+    match revision {
+        Some(r) => tr!(
+            lang,
+            "Archivée depuis la révision {r} (retirée du plan)",
+            "Archived since revision {r} (removed from the plan)"
+        ),
+        None => tr!(
+            lang,
+            "Archivée (retirée du plan)",
+            "Archived (removed from the plan)"
+        ),
+    }
+}
+
+/// The marker of an archived task in `cnrm tasks --archived`.
+pub fn archived_marker(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "archivée",
+        Lang::En => "archived",
+    }
+}
+
+/// `task show OLD-ID` after a rename.
+pub fn task_renamed(lang: Lang, old: &str, new: &str) -> String {
+    tr!(
+        lang,
+        "la tâche {old} a été renommée {new}\u{a0}; voir `cnrm task show {new}`",
+        "task {old} was renamed {new}; see `cnrm task show {new}`"
+    )
+}
+
+pub fn spending_cancelled(lang: Lang, id: &str, entry: i64, amount: &str) -> String {
+    let n = entry_no(lang, entry);
+    tr!(
+        lang,
+        "{id}\u{a0}: dépense {n} ({amount}) annulée\u{a0}; l'historique la garde",
+        "{id}: spending {n} ({amount}) cancelled; the history keeps it"
+    )
+}
+
+pub fn value_cancelled(lang: Lang, id: &str, entry: i64, value: &str) -> String {
+    let n = entry_no(lang, entry);
+    tr!(
+        lang,
+        "{id}\u{a0}: valeur {n} ({value}) annulée\u{a0}; l'historique la garde",
+        "{id}: value {n} ({value}) cancelled; the history keeps it"
+    )
+}
+
+pub fn bad_entry(lang: Lang, text: &str, listed_by: &str) -> String {
+    tr!(
+        lang,
+        "--cancel `{text}` n'est pas un numéro d'entrée\u{a0}: un entier à partir de 1, comme `{listed_by}` les numérote",
+        "--cancel `{text}` is not an entry number: a whole number from 1, as `{listed_by}` numbers them"
+    )
+}
+
+pub fn amount_or_cancel(lang: Lang) -> String {
+    tr!(
+        lang,
+        "donnez un montant (`cnrm task spend ID MONTANT`) ou `--cancel ENTRÉE`, pas les deux",
+        "give an amount (`cnrm task spend ID AMOUNT`) or `--cancel ENTRY`, not both"
+    )
+}
+
+pub fn value_or_cancel(lang: Lang) -> String {
+    tr!(
+        lang,
+        "donnez une valeur (`cnrm indicator record ID VALEUR`) ou `--cancel ENTRÉE`, pas les deux",
+        "give a value (`cnrm indicator record ID VALUE`) or `--cancel ENTRY`, not both"
+    )
+}
+
+pub fn cancel_takes_no(lang: Lang, option: &str) -> String {
+    tr!(
+        lang,
+        "`--cancel` ne prend pas `{option}`\u{a0}: il annule l'entrée telle qu'enregistrée",
+        "`--cancel` takes no `{option}`: it cancels the entry as recorded"
+    )
+}
+
+/// `task show`'s spending entries heading and line.
+pub fn spendings_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Dépenses\u{a0}:",
+        Lang::En => "Spending:",
+    }
+}
+
+/// `n° 1  15/10/2025  450 000 FCFA  « note »  (annulée)`.
+pub fn entry_line(
+    lang: Lang,
+    n: i64,
+    date: &str,
+    what: &str,
+    note: Option<&str>,
+    cancelled: bool,
+) -> String {
+    let mut line = format!("{:<6} {}  {what}", entry_no(lang, n), day(lang, date));
+    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+        line.push_str("  ");
+        line.push_str(&quoted(lang, note.trim()));
+    }
+    if cancelled {
+        line.push_str(match lang {
+            Lang::Fr => "  (annulée)",
+            Lang::En => "  (cancelled)",
+        });
+    }
+    line
+}
+
+pub fn no_indicators(lang: Lang) -> String {
+    tr!(
+        lang,
+        "aucun indicateur dans la base",
+        "no indicator in the database"
+    )
+}
+
+/// Column headers of `cnrm indicators`.
+pub fn indicator_headers(lang: Lang) -> [&'static str; 8] {
+    match lang {
+        Lang::Fr => [
+            "ID",
+            "PLAN",
+            "RÉFÉRENCE",
+            "CIBLE",
+            "UNITÉ",
+            "DERNIÈRE VALEUR",
+            "ATTEINTE",
+            "TITRE",
+        ],
+        Lang::En => [
+            "ID",
+            "PLAN",
+            "BASELINE",
+            "TARGET",
+            "UNIT",
+            "LATEST VALUE",
+            "ACHIEVED",
+            "TITLE",
+        ],
+    }
+}
+
+/// `80 (30/09/2025)`, or `—` when nothing is measured yet.
+pub fn latest_value(lang: Lang, latest: Option<&(String, f64)>) -> String {
+    match latest {
+        Some((d, v)) => tr!(lang, "{} au {}", "{} on {}", value(lang, *v), day(lang, d)),
+        None => "—".to_string(),
+    }
+}
+
+pub fn percent(lang: Lang, p: Option<f64>) -> String {
+    match p {
+        Some(p) => tr!(
+            lang,
+            "{}\u{a0}%",
+            "{}%",
+            value(lang, (p * 10.0).round() / 10.0)
+        ),
+        None => "—".to_string(),
+    }
+}
+
+/// `indicator show`'s field labels.
+pub fn indicator_labels(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::Fr => [
+            "Plan",
+            "Priorité",
+            "Référence",
+            "Cible",
+            "Échéance",
+            "Dernière valeur",
+            "Atteinte",
+        ],
+        Lang::En => [
+            "Plan",
+            "Priority",
+            "Baseline",
+            "Target",
+            "Due",
+            "Latest value",
+            "Achieved",
+        ],
+    }
+}
+
+pub fn values_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Valeurs enregistrées\u{a0}:",
+        Lang::En => "Recorded values:",
+    }
+}
+
+pub fn nothing_recorded(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "rien d'enregistré",
+        Lang::En => "nothing recorded",
+    }
 }

@@ -127,7 +127,7 @@ impl Store {
         actor: &str,
         clock: &Clock,
     ) -> Result<(String, f64, String), StoreError> {
-        if !amount.is_finite() || amount < 0.0 {
+        if !amount.is_finite() || amount <= 0.0 {
             return Err(StoreError::BadAmount(amount));
         }
         let plan_id = self.locate_task(id, plan).await?;
@@ -163,6 +163,14 @@ impl Store {
         if archived != 0 {
             return Err(StoreError::Archived(id.to_string()));
         }
+        let entry: i64 =
+            sqlx::query("SELECT COUNT(*) FROM spendings WHERE plan_id = $1 AND task_id = $2")
+                .bind(&plan_id)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get::<i64, _>(0)?
+                + 1;
         let sid = alloc_ids(&mut tx, "spending", 1).await?;
         sqlx::query("INSERT INTO spendings (id, plan_id, task_id, spent_on, amount, currency, amount_plan, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(sid)
@@ -177,7 +185,7 @@ impl Store {
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-        let data = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": day.to_string() });
+        let data = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": day.to_string(), "entry": entry });
         add_event(
             &mut tx,
             &plan_id,
@@ -205,29 +213,19 @@ impl Store {
         actor: &str,
         clock: &Clock,
     ) -> Result<String, StoreError> {
-        let rows = sqlx::query("SELECT i.plan_id, p.timezone FROM indicators i JOIN plans p ON p.id = i.plan_id WHERE i.id = $1 AND i.archived = 0 ORDER BY i.plan_id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-        let found: Vec<(String, String)> = rows
-            .iter()
-            .filter_map(|r| Some((r.try_get(0).ok()?, r.try_get(1).ok()?)))
-            .filter(|(p, _): &(String, String)| plan.is_none_or(|want| want == p))
-            .collect();
-        let (plan_id, tz) = match found.as_slice() {
-            [] => return Err(StoreError::NoIndicator(id.to_string())),
-            [one] => one.clone(),
-            many => {
-                let ids: Vec<&str> = many.iter().map(|(p, _)| p.as_str()).collect();
-                return Err(StoreError::Ambiguous {
-                    id: id.to_string(),
-                    plans: ids.join(", "),
-                });
-            }
-        };
-        let day = date.unwrap_or_else(|| clock.today(tz_of(&tz)));
+        let (plan_id, tz) = self.locate_indicator(id, plan).await?;
+        let day = date.unwrap_or_else(|| clock.today(tz));
         let at = clock.stamp();
         let mut tx = self.begin_write().await?;
+        let entry: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM indicator_values WHERE plan_id = $1 AND indicator_id = $2",
+        )
+        .bind(&plan_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get::<i64, _>(0)?
+            + 1;
         let vid = alloc_ids(&mut tx, "indicator_value", 1).await?;
         sqlx::query("INSERT INTO indicator_values (id, plan_id, indicator_id, measured_on, value, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(vid)
@@ -240,7 +238,8 @@ impl Store {
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-        let data = json!({ "indicator": id, "value": value, "date": day.to_string() });
+        let data =
+            json!({ "indicator": id, "value": value, "date": day.to_string(), "entry": entry });
         add_event(
             &mut tx,
             &plan_id,
@@ -255,4 +254,140 @@ impl Store {
         tx.commit().await?;
         Ok(plan_id)
     }
+
+    /// `cnrm task spend --cancel`: marks spending entry `entry` of a task (numbered from 1 as
+    /// `task show` lists them) cancelled and records a `spending_cancelled` event; the entry stays
+    /// in the history and no longer counts in any total.
+    pub async fn cancel_spending(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        entry: i64,
+        note: Option<&str>,
+        actor: &str,
+        clock: &Clock,
+    ) -> Result<Cancelled, StoreError> {
+        let plan_id = self.locate_task(id, plan).await?;
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query("SELECT id, amount, currency, amount_plan, spent_on, cancelled FROM spendings WHERE plan_id = $1 AND task_id = $2 ORDER BY id")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let Some(row) = usize::try_from(entry - 1).ok().and_then(|i| rows.get(i)) else {
+            return Err(StoreError::NoEntry {
+                id: id.to_string(),
+                entry,
+                count: rows.len(),
+            });
+        };
+        if row.try_get::<i64, _>(5)? != 0 {
+            return Err(StoreError::AlreadyCancelled {
+                id: id.to_string(),
+                entry,
+            });
+        }
+        let sid: i64 = row.try_get(0)?;
+        let amount: f64 = row.try_get(1)?;
+        let currency: String = row.try_get(2)?;
+        let amount_plan: f64 = row.try_get(3)?;
+        let date: String = row.try_get(4)?;
+        sqlx::query("UPDATE spendings SET cancelled = 1 WHERE id = $1")
+            .bind(sid)
+            .execute(&mut *tx)
+            .await?;
+        let data = json!({ "entry": entry, "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": date });
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        let at = clock.stamp();
+        add_event(
+            &mut tx,
+            &plan_id,
+            Some(id),
+            "spending_cancelled",
+            actor,
+            &at,
+            &data,
+            note,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Cancelled {
+            plan: plan_id,
+            entry,
+            value: amount,
+            currency: Some(currency),
+        })
+    }
+
+    /// `cnrm indicator record --cancel`: marks recorded value `entry` of an indicator (numbered
+    /// from 1 as `indicator show` lists them) cancelled and records an `indicator_cancelled`
+    /// event; the value stays listed and is no longer a latest value.
+    pub async fn cancel_indicator_value(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        entry: i64,
+        note: Option<&str>,
+        actor: &str,
+        clock: &Clock,
+    ) -> Result<Cancelled, StoreError> {
+        let (plan_id, _) = self.locate_indicator(id, plan).await?;
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query("SELECT id, value, measured_on, cancelled FROM indicator_values WHERE plan_id = $1 AND indicator_id = $2 ORDER BY id")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let Some(row) = usize::try_from(entry - 1).ok().and_then(|i| rows.get(i)) else {
+            return Err(StoreError::NoEntry {
+                id: id.to_string(),
+                entry,
+                count: rows.len(),
+            });
+        };
+        if row.try_get::<i64, _>(3)? != 0 {
+            return Err(StoreError::AlreadyCancelled {
+                id: id.to_string(),
+                entry,
+            });
+        }
+        let vid: i64 = row.try_get(0)?;
+        let value: f64 = row.try_get(1)?;
+        let date: String = row.try_get(2)?;
+        sqlx::query("UPDATE indicator_values SET cancelled = 1 WHERE id = $1")
+            .bind(vid)
+            .execute(&mut *tx)
+            .await?;
+        let data = json!({ "indicator": id, "entry": entry, "value": value, "date": date });
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        let at = clock.stamp();
+        add_event(
+            &mut tx,
+            &plan_id,
+            None,
+            "indicator_cancelled",
+            actor,
+            &at,
+            &data,
+            note,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Cancelled {
+            plan: plan_id,
+            entry,
+            value,
+            currency: None,
+        })
+    }
+}
+
+/// What a `--cancel` undid: the entry's plan, number and value (an amount with its currency, or
+/// an indicator value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cancelled {
+    pub plan: String,
+    pub entry: i64,
+    pub value: f64,
+    pub currency: Option<String>,
 }

@@ -14,9 +14,12 @@ mod snapshot;
 
 pub use crate::text::redact;
 pub use apply::{sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, ItemChanges, Rename};
-pub use exec::{SetRequest, SetResult};
+pub use exec::{Cancelled, SetRequest, SetResult};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
-pub use query::{PlanInfo, TaskDetail, TaskFilter, TaskList, TaskRow};
+pub use query::{
+    IndicatorDetail, IndicatorInfo, IndicatorValue, PlanInfo, SpendingEntry, TaskDetail,
+    TaskFilter, TaskList, TaskRow,
+};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
@@ -86,6 +89,15 @@ pub enum StoreError {
     NoPolicy(String),
     #[error("no outbox message #{0}")]
     NoMessage(i64),
+    /// `--cancel ENTRY` names no entry: (task or indicator id, entry, how many there are).
+    #[error("`{id}` has no entry #{entry} ({count} recorded)")]
+    NoEntry {
+        id: String,
+        entry: i64,
+        count: usize,
+    },
+    #[error("entry #{entry} of `{id}` is already cancelled")]
+    AlreadyCancelled { id: String, entry: i64 },
 }
 
 /// The default database: `cnrm.db` in the user's data directory.

@@ -7,7 +7,10 @@
 use super::{Store, StoreError};
 use crate::clock::Clock;
 pub(crate) use crate::records::parse_day;
-pub use crate::records::{HistoryEntry, PlanInfo, Slip, TaskDetail, TaskRow};
+pub use crate::records::{
+    HistoryEntry, IndicatorDetail, IndicatorInfo, IndicatorValue, PlanInfo, Slip, SpendingEntry,
+    TaskDetail, TaskRow,
+};
 use crate::text::fold;
 use crate::workflow::{days_late, is_overdue, Status};
 use chrono::NaiveDate;
@@ -376,12 +379,37 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let spent = sqlx::query("SELECT COALESCE(SUM(amount_plan), 0.0) FROM spendings WHERE plan_id = $1 AND task_id = $2")
+        let spendings = sqlx::query("SELECT spent_on, amount, currency, amount_plan, note, actor, at, cancelled FROM spendings WHERE plan_id = $1 AND task_id = $2 ORDER BY id")
             .bind(&plan_id)
             .bind(id)
-            .fetch_one(&self.pool)
+            .fetch_all(&self.pool)
             .await?
-            .try_get::<f64, _>(0)?;
+            .iter()
+            .zip(1..)
+            .map(|(s, entry)| {
+                Ok(SpendingEntry {
+                    entry,
+                    date: s.try_get(0)?,
+                    amount: s.try_get(1)?,
+                    currency: s.try_get(2)?,
+                    amount_plan: s.try_get(3)?,
+                    note: s.try_get(4)?,
+                    actor: s.try_get(5)?,
+                    at: s.try_get(6)?,
+                    cancelled: s.try_get::<i64, _>(7)? != 0,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let spent = spendings
+            .iter()
+            .filter(|s| !s.cancelled)
+            .map(|s| s.amount_plan)
+            .sum();
+        let archived_revision = if row.archived {
+            self.archiving_revision(&plan_id, id).await?
+        } else {
+            None
+        };
         Ok(TaskDetail {
             row,
             description: r.try_get(11)?,
@@ -396,6 +424,181 @@ impl Store {
             spent,
             slips,
             history,
+            archived_revision,
+            spendings,
+        })
+    }
+
+    /// The latest revision whose changes archived task `id` (as `revisions.changes` lists them).
+    async fn archiving_revision(&self, plan_id: &str, id: &str) -> Result<Option<i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, changes FROM revisions WHERE plan_id = $1 ORDER BY number DESC",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            let changes: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default();
+            let archived = changes["archived"].as_array();
+            if archived.is_some_and(|a| a.iter().any(|x| x.as_str() == Some(id))) {
+                return Ok(Some(r.try_get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where task `id` went when a revision renamed it: (plan, its id now), following later
+    /// renames; `None` when no rename started from `id`.
+    pub async fn renamed_to(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT plan_id, data FROM events WHERE kind = 'renamed' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut moves = Vec::new();
+        for r in rows {
+            let plan_id: String = r.try_get(0)?;
+            let data: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default();
+            if let (Some(from), Some(to)) = (data["from"].as_str(), data["to"].as_str()) {
+                if plan.is_none_or(|p| p == plan_id) {
+                    moves.push((plan_id, from.to_string(), to.to_string()));
+                }
+            }
+        }
+        let mut found: Option<(String, String)> = None;
+        let mut current = id.to_string();
+        // In the order they were applied, each rename once: a chain a → b → c ends at c.
+        for (plan_id, from, to) in moves {
+            if from == current {
+                current = to.clone();
+                found = Some((plan_id, to));
+            }
+        }
+        Ok(found.filter(|(_, to)| to != id))
+    }
+
+    /// Which plan holds indicator `id` (not archived), and its time zone.
+    pub(super) async fn locate_indicator(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+    ) -> Result<(String, chrono_tz::Tz), StoreError> {
+        let rows = sqlx::query("SELECT i.plan_id, p.timezone FROM indicators i JOIN plans p ON p.id = i.plan_id WHERE i.id = $1 AND i.archived = 0 ORDER BY i.plan_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let found: Vec<(String, String)> = rows
+            .iter()
+            .filter_map(|r| Some((r.try_get(0).ok()?, r.try_get(1).ok()?)))
+            .filter(|(p, _): &(String, String)| plan.is_none_or(|want| want == p))
+            .collect();
+        match found.as_slice() {
+            [] => Err(StoreError::NoIndicator(id.to_string())),
+            [(p, tz)] => Ok((p.clone(), tz_of(tz))),
+            many => {
+                let ids: Vec<&str> = many.iter().map(|(p, _)| p.as_str()).collect();
+                Err(StoreError::Ambiguous {
+                    id: id.to_string(),
+                    plans: ids.join(", "),
+                })
+            }
+        }
+    }
+
+    /// The indicators of a plan in plan order, each with its latest value: the one measured
+    /// latest, not after `today` and not cancelled (a value dated in the future is not yet one).
+    pub(super) async fn plan_indicators(
+        &self,
+        plan_id: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<IndicatorInfo>, StoreError> {
+        let mut latest: std::collections::HashMap<String, (String, f64)> = Default::default();
+        for r in sqlx::query("SELECT indicator_id, measured_on, value FROM indicator_values WHERE plan_id = $1 AND cancelled = 0 AND measured_on <= $2 ORDER BY measured_on, id")
+            .bind(plan_id)
+            .bind(today.to_string())
+            .fetch_all(&self.pool)
+            .await?
+        {
+            latest.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+        }
+        sqlx::query("SELECT id, priority_id, title, unit, baseline, target, due_label FROM indicators WHERE plan_id = $1 AND archived = 0 ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let id: String = r.try_get(0)?;
+                Ok(IndicatorInfo {
+                    latest: latest.remove(&id),
+                    id,
+                    priority: r.try_get(1)?,
+                    title: r.try_get(2)?,
+                    unit: r.try_get(3)?,
+                    baseline: r.try_get(4)?,
+                    target: r.try_get(5)?,
+                    due: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// `cnrm indicators`: (plan, indicator) for every plan, or `plan`, at the clock's today.
+    pub async fn indicators(
+        &self,
+        plan: Option<&str>,
+        clock: &Clock,
+    ) -> Result<Vec<(String, IndicatorInfo)>, StoreError> {
+        let mut out = Vec::new();
+        for (plan_id, tz) in self.plan_zones(plan).await? {
+            for i in self.plan_indicators(&plan_id, clock.today(tz)).await? {
+                out.push((plan_id.clone(), i));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `cnrm indicator show`: one indicator with every value recorded, numbered from 1.
+    pub async fn indicator_detail(
+        &self,
+        id: &str,
+        plan: Option<&str>,
+        clock: &Clock,
+    ) -> Result<IndicatorDetail, StoreError> {
+        let (plan_id, tz) = self.locate_indicator(id, plan).await?;
+        let info = self
+            .plan_indicators(&plan_id, clock.today(tz))
+            .await?
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or_else(|| StoreError::NoIndicator(id.to_string()))?;
+        let values = sqlx::query("SELECT measured_on, value, note, actor, at, cancelled FROM indicator_values WHERE plan_id = $1 AND indicator_id = $2 ORDER BY id")
+            .bind(&plan_id)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .zip(1..)
+            .map(|(v, entry)| {
+                Ok(IndicatorValue {
+                    entry,
+                    date: v.try_get(0)?,
+                    value: v.try_get(1)?,
+                    note: v.try_get(2)?,
+                    actor: v.try_get(3)?,
+                    at: v.try_get(4)?,
+                    cancelled: v.try_get::<i64, _>(5)? != 0,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(IndicatorDetail {
+            plan: plan_id,
+            info,
+            values,
         })
     }
 

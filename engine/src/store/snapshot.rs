@@ -5,8 +5,8 @@ use super::query::{task_row, ROW_COLUMNS};
 use super::{Store, StoreError};
 use crate::clock::Clock;
 use crate::records::{
-    Counts, Dashboard, Extras, HistoryItem, IndicatorInfo, Money, Overview, OwnerInfo,
-    PriorityFigures, PriorityInfo, Snapshot, TaskMoney,
+    Counts, Dashboard, Extras, HistoryItem, Money, Overview, OwnerInfo, PriorityFigures,
+    PriorityInfo, Snapshot, TaskMoney,
 };
 use crate::workflow::Status;
 use rustc_hash::FxHashMap as HashMap;
@@ -51,7 +51,7 @@ impl Store {
     async fn spent_per_task(&self, plan_id: &str) -> Result<HashMap<String, f64>, StoreError> {
         let mut spent: HashMap<String, f64> = HashMap::default();
         for r in sqlx::query(
-            "SELECT task_id, SUM(amount_plan) FROM spendings WHERE plan_id = $1 GROUP BY task_id",
+            "SELECT task_id, SUM(amount_plan) FROM spendings WHERE plan_id = $1 AND cancelled = 0 GROUP BY task_id",
         )
         .bind(plan_id)
         .fetch_all(&self.pool)
@@ -181,33 +181,7 @@ impl Store {
             )
             .await?;
 
-        let mut latest: HashMap<String, (String, f64)> = HashMap::default();
-        for r in sqlx::query("SELECT indicator_id, measured_on, value FROM indicator_values WHERE plan_id = $1 ORDER BY measured_on, id")
-            .bind(&plan_id)
-            .fetch_all(&self.pool)
-            .await?
-        {
-            latest.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
-        }
-        let indicators = sqlx::query("SELECT id, priority_id, title, unit, baseline, target, due_label FROM indicators WHERE plan_id = $1 AND archived = 0 ORDER BY position")
-            .bind(&plan_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let id: String = r.try_get(0)?;
-                Ok(IndicatorInfo {
-                    latest: latest.get(&id).cloned(),
-                    id,
-                    priority: r.try_get(1)?,
-                    title: r.try_get(2)?,
-                    unit: r.try_get(3)?,
-                    baseline: r.try_get(4)?,
-                    target: r.try_get(5)?,
-                    due: r.try_get(6)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let indicators = self.plan_indicators(&plan_id, today).await?;
 
         let outbox = self
             .outbox(None)
@@ -227,6 +201,7 @@ impl Store {
                     at: r.try_get(0)?,
                     actor: r.try_get(1)?,
                     summary: summarise(&kind, &data),
+                    data,
                     kind,
                     task: r.try_get(3)?,
                     note: r.try_get(5)?,
@@ -257,7 +232,7 @@ impl Store {
         let soon = today + chrono::Duration::days(14);
         let mut spent: HashMap<(String, String), f64> = HashMap::default();
         for r in sqlx::query(
-            "SELECT t.priority_id, t.status, SUM(s.amount_plan) FROM spendings s JOIN tasks t ON t.plan_id = s.plan_id AND t.id = s.task_id WHERE s.plan_id = $1 AND t.archived = 0 GROUP BY t.priority_id, t.status",
+            "SELECT t.priority_id, t.status, SUM(s.amount_plan) FROM spendings s JOIN tasks t ON t.plan_id = s.plan_id AND t.id = s.task_id WHERE s.plan_id = $1 AND s.cancelled = 0 AND t.archived = 0 GROUP BY t.priority_id, t.status",
         )
         .bind(&plan_id)
         .fetch_all(&self.pool)

@@ -41,7 +41,9 @@ pub enum Command {
     /// Une tâche : voir, mettre à jour, dépenses / one task
     #[command(subcommand)]
     Task(TaskCommand),
-    /// Indicateurs : enregistrer une valeur / indicators
+    /// Indicateurs avec leur dernière valeur / indicators with their latest value
+    Indicators(IndicatorsArgs),
+    /// Un indicateur : voir, enregistrer une valeur / one indicator
     #[command(subcommand)]
     Indicator(IndicatorCommand),
     /// Un passage de rappels maintenant / one reminder scan now
@@ -314,7 +316,10 @@ pub struct TaskSpendArgs {
     /// Identifiant de la tâche / task id
     pub id: String,
     /// Montant (12500000 ou "12 500 000") / amount
-    pub amount: String,
+    pub amount: Option<String>,
+    /// Annuler la dépense n° ENTRY (voir `cnrm task show`) / cancel spending entry ENTRY
+    #[arg(long, value_name = "ENTRY")]
+    pub cancel: Option<String>,
     /// Devise (par défaut celle du plan) / currency
     #[arg(long)]
     pub currency: Option<String>,
@@ -329,8 +334,28 @@ pub struct TaskSpendArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum IndicatorCommand {
+    /// Un indicateur et ses valeurs / one indicator with its values
+    Show(IndicatorShowArgs),
     /// Enregistrer une valeur mesurée / record a measured value
     Record(IndicatorRecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorsArgs {
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct IndicatorShowArgs {
+    /// Identifiant de l'indicateur / indicator id
+    pub id: String,
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
 }
 
 #[derive(Debug, Args)]
@@ -338,7 +363,10 @@ pub struct IndicatorRecordArgs {
     /// Identifiant de l'indicateur / indicator id
     pub id: String,
     /// Valeur / value
-    pub value: String,
+    pub value: Option<String>,
+    /// Annuler la valeur n° ENTRY (voir `cnrm indicator show`) / cancel recorded value ENTRY
+    #[arg(long, value_name = "ENTRY")]
+    pub cancel: Option<String>,
     /// Date de la mesure (YYYY-MM-DD) / date measured
     #[arg(long)]
     pub date: Option<String>,

@@ -76,7 +76,8 @@ impl CliError {
                     | StoreError::NothingToRecord
                     | StoreError::BadAmount(_)
                     | StoreError::UnknownCurrency { .. }
-                    | StoreError::NoMessage(_) => MISUSE,
+                    | StoreError::NoMessage(_)
+                    | StoreError::NoEntry { .. } => MISUSE,
                     _ => PROBLEM,
                 };
                 (code, strings::store_error(lang, e))
@@ -131,6 +132,8 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Task(TaskCommand::Show(a))) => tasks::show(&ctx()?, a),
         Some(Command::Task(TaskCommand::Set(a))) => tasks::set(&ctx()?, a),
         Some(Command::Task(TaskCommand::Spend(a))) => tasks::spend(&ctx()?, a),
+        Some(Command::Indicators(a)) => indicators::list(&ctx()?, a),
+        Some(Command::Indicator(IndicatorCommand::Show(a))) => indicators::show(&ctx()?, a),
         Some(Command::Indicator(IndicatorCommand::Record(a))) => indicators::record(&ctx()?, a),
         Some(Command::Remind(a)) => mail::remind(&ctx()?, a),
         Some(Command::Outbox(a)) => mail::outbox(&ctx()?, a),

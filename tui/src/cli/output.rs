@@ -63,15 +63,15 @@ fn fit(s: &str, width: usize) -> String {
 
 /// The first five cells of a task's line: id, deadline, status, progress, owners.
 fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
-    let deadline = match &r.deadline {
-        None => strings::continuous(lang).to_string(),
-        Some(d) if *d != r.deadline_label => format!("{} ({d})", r.deadline_label),
-        Some(d) => d.clone(),
-    };
+    let deadline = strings::deadline(lang, &r.deadline_label, r.deadline.as_deref());
     let mut status = r.status.label(lang).to_string();
     if r.overdue {
         status.push_str(" · ");
         status.push_str(&strings::late_by(lang, r.days_late));
+    }
+    if r.archived {
+        status.push_str(" · ");
+        status.push_str(strings::archived_marker(lang));
     }
     [
         r.id.clone(),
@@ -179,8 +179,8 @@ mod tests {
         assert_eq!(
             table(&rows, None),
             "ID                              ÉCHÉANCE              STATUT                     %  RESPONSABLES  TITRE\n\
-             t1                              T3 2026 (2026-09-30)  à faire                    0  dgme          Former les conseillers d'accueil\n\
-             une-tâche-à-l-identifiant-long  T3 2026 (2026-09-30)  à faire · 12 j de retard  40  dgme          Former les conseillers d'accueil\n"
+             t1                              T3 2026 (30/09/2026)  à faire                    0  dgme          Former les conseillers d'accueil\n\
+             une-tâche-à-l-identifiant-long  T3 2026 (30/09/2026)  à faire · 12 j de retard  40  dgme          Former les conseillers d'accueil\n"
         );
     }
 

@@ -5,9 +5,8 @@ use super::output::{self, csv_line};
 use super::{with_store, CliError};
 use crate::context::{parse_day, parse_number, Ctx};
 use crate::strings;
-use cnrm_engine::store::{SetRequest, TaskDetail, TaskFilter};
+use cnrm_engine::store::{SetRequest, StoreError, TaskDetail, TaskFilter};
 use cnrm_engine::text::{group_thousands, money};
-use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
 use std::io::Write;
 
@@ -74,9 +73,19 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
 pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
     let mut out = output::stdout();
     with_store(ctx, async |store| {
-        let d = store
+        let d = match store
             .task_detail(&args.id, args.plan.as_deref(), &ctx.clock)
-            .await?;
+            .await
+        {
+            Err(StoreError::NoTask(id)) => {
+                // An id that a revision renamed: say where the task went (exit 1).
+                return Err(match store.renamed_to(&id, args.plan.as_deref()).await? {
+                    Some((_, new)) => CliError::Refused(strings::task_renamed(ctx.lang, &id, &new)),
+                    None => CliError::Store(StoreError::NoTask(id)),
+                });
+            }
+            other => other?,
+        };
         if args.format == CheckFormat::Json {
             output::json(&mut out, &d)?;
         } else {
@@ -87,10 +96,17 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
     Ok(out.flush()?)
 }
 
-/// A task for people: its fields, description, deadline moves and history.
+/// A task for people: its fields, description, deadline moves, spending entries and history.
 fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Result<()> {
     let t = &d.row;
     writeln!(out, "{} — {}", t.id, t.title)?;
+    if t.archived {
+        writeln!(
+            out,
+            "  {}",
+            strings::archived_since(lang, d.archived_revision)
+        )?;
+    }
     let label = |fr: &'static str, en: &'static str| if lang == Lang::Fr { fr } else { en };
     let status = if t.overdue {
         format!(
@@ -101,24 +117,21 @@ fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Re
     } else {
         t.status.label(lang).to_string()
     };
-    let deadline = match &t.deadline {
-        None => strings::continuous(lang).to_string(),
-        Some(day) if *day != t.deadline_label => format!("{} ({day})", t.deadline_label),
-        Some(day) => day.clone(),
-    };
+    let deadline = strings::deadline(lang, &t.deadline_label, t.deadline.as_deref());
+    let percent = strings::percent(lang, Some(t.progress as f64));
     let rows = [
         (
             label("Plan", "Plan"),
             format!("{} · {}", t.plan, t.priority),
         ),
-        (
-            label("Statut", "Status"),
-            format!("{status} · {} %", t.progress),
-        ),
+        (label("Statut", "Status"), format!("{status} · {percent}")),
         (label("Échéance", "Deadline"), deadline),
         (
             label("Début", "Start"),
-            d.start.clone().unwrap_or_else(|| "—".into()),
+            d.start
+                .as_deref()
+                .map(|s| strings::day(lang, s))
+                .unwrap_or_else(|| "—".into()),
         ),
         (label("Responsables", "Owners"), t.owners.join(", ")),
         (
@@ -161,7 +174,11 @@ fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Re
         writeln!(out, "\n  {}", desc.trim().replace('\n', "\n  "))?;
     }
     if !d.slips.is_empty() {
-        writeln!(out, "\n{}", label("Échéance déplacée :", "Deadline moved:"))?;
+        writeln!(
+            out,
+            "\n{}",
+            label("Échéance déplacée\u{a0}:", "Deadline moved:")
+        )?;
         for s in &d.slips {
             let days = s
                 .days
@@ -169,70 +186,56 @@ fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Re
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {} {} : {} → {}{days}",
-                label("révision", "revision"),
-                s.revision,
-                s.from,
-                s.to
+                "  {}",
+                cnrm_engine::tr!(
+                    lang,
+                    "révision {}\u{a0}: {} → {}{days}",
+                    "revision {}: {} → {}{days}",
+                    s.revision,
+                    s.from,
+                    s.to
+                )
             )?;
         }
+    }
+    if !d.spendings.is_empty() {
+        writeln!(out, "\n{}", strings::spendings_heading(lang))?;
+        for s in &d.spendings {
+            let mut what = money(s.amount, &s.currency);
+            if s.currency != d.currency {
+                what.push_str(&format!(" (= {})", money(s.amount_plan, &d.currency)));
+            }
+            let line = strings::entry_line(
+                lang,
+                s.entry,
+                &s.date,
+                &what,
+                s.note.as_deref(),
+                s.cancelled,
+            );
+            writeln!(out, "  {line}")?;
+        }
+    }
+    writeln!(out, "\n{}", label("Historique\u{a0}:", "History:"))?;
+    if d.history.is_empty() {
+        writeln!(out, "  {}", strings::nothing_recorded(lang))?;
+    }
+    let mut spendings = 0;
+    for h in &d.history {
+        let mut data = h.data.clone();
+        if h.kind == "spending" {
+            // Events recorded before entries were numbered: the n-th spending event is entry n.
+            spendings += 1;
+            if data.get("entry").is_none() {
+                data["entry"] = serde_json::json!(spendings);
+            }
+        }
+        let what = strings::history_what(lang, &h.kind, &data, h.note.as_deref());
         writeln!(
             out,
             "  {}",
-            cnrm_engine::tr!(
-                lang,
-                "{} report(s) au total",
-                "{} move(s) in all",
-                d.slips.len()
-            )
+            strings::history_line(lang, &h.at, &h.actor, &what)
         )?;
-    }
-    writeln!(out, "\n{}", label("Historique :", "History:"))?;
-    if d.history.is_empty() {
-        writeln!(out, "  {}", label("rien d'enregistré", "nothing recorded"))?;
-    }
-    for h in &d.history {
-        let mut what = h.kind.clone();
-        if let Some(s) = h.data.get("status") {
-            let parse = |v: &serde_json::Value| {
-                v.as_str()
-                    .and_then(|x| x.parse::<Status>().ok())
-                    .map(|x| x.label(lang))
-            };
-            what = format!(
-                "{} → {}",
-                parse(&s["from"]).unwrap_or("?"),
-                parse(&s["to"]).unwrap_or("?")
-            );
-        }
-        if let Some(p) = h.data.get("progress") {
-            what.push_str(&format!(" · {} → {} %", p["from"], p["to"]));
-        }
-        if h.kind == "spending" {
-            what = format!(
-                "{} {} {}",
-                label("dépense", "spending"),
-                group_thousands(h.data["amount"].as_f64().unwrap_or(0.0)),
-                h.data["currency"].as_str().unwrap_or("")
-            );
-        }
-        if h.kind == "renamed" {
-            what = format!(
-                "{} {} → {}",
-                label("renommée", "renamed"),
-                h.data["from"].as_str().unwrap_or(""),
-                h.data["to"].as_str().unwrap_or("")
-            );
-        }
-        if h.kind == "note" {
-            what = label("note", "note").to_string();
-        }
-        let note = h
-            .note
-            .as_ref()
-            .map(|n| format!(" — « {n} »"))
-            .unwrap_or_default();
-        writeln!(out, "  {} {}: {what}{note}", h.at, h.actor)?;
     }
     Ok(())
 }
@@ -272,12 +275,56 @@ pub(super) fn day(
         .transpose()
 }
 
+/// A `--cancel ENTRY` typed by the user: `3`, `n°3`, `n° 3` or `#3`.
+pub(super) fn entry(lang: Lang, text: &str, listed_by: &str) -> Result<i64, CliError> {
+    let t = text.trim();
+    let t = t
+        .strip_prefix("n°")
+        .or_else(|| t.strip_prefix('#'))
+        .unwrap_or(t)
+        .trim_start_matches([' ', '\u{a0}']);
+    t.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| CliError::Misuse(strings::bad_entry(lang, text, listed_by)))
+}
+
 pub fn spend(ctx: &Ctx, args: &TaskSpendArgs) -> Result<(), CliError> {
+    let mut out = output::stdout();
+    let amount_text = match (&args.amount, &args.cancel) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(CliError::Misuse(strings::amount_or_cancel(ctx.lang)))
+        }
+        (None, Some(cancel)) => {
+            for (given, option) in [(&args.currency, "--currency"), (&args.date, "--date")] {
+                if given.is_some() {
+                    return Err(CliError::Misuse(strings::cancel_takes_no(ctx.lang, option)));
+                }
+            }
+            let n = entry(ctx.lang, cancel, "cnrm task show")?;
+            with_store(ctx, async |store| {
+                let c = store
+                    .cancel_spending(
+                        &args.id,
+                        args.plan.as_deref(),
+                        n,
+                        args.note.as_deref(),
+                        &ctx.actor,
+                        &ctx.clock,
+                    )
+                    .await?;
+                let amount = money(c.value, c.currency.as_deref().unwrap_or(""));
+                let line = strings::spending_cancelled(ctx.lang, &args.id, c.entry, &amount);
+                Ok(writeln!(out, "{line}")?)
+            })?;
+            return Ok(out.flush()?);
+        }
+        (Some(a), None) => a,
+    };
     let what = cnrm_engine::tr!(ctx.lang, "montant", "amount");
-    let amount = number(ctx.lang, &what, &args.amount, false)?;
+    let amount = number(ctx.lang, &what, amount_text, false)?;
     let date = day(ctx.lang, &args.date)?;
     let currency = args.currency.as_deref();
-    let mut out = output::stdout();
     with_store(ctx, async |store| {
         let (_, amount_plan, plan_currency) = store
             .spend(

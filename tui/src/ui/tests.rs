@@ -189,6 +189,7 @@ pub fn fixture() -> Snapshot {
                 kind: "update".into(),
                 task: Some("axe-1.a1".into()),
                 summary: "in_progress → done".into(),
+                data: serde_json::json!({"status": {"from": "in_progress", "to": "done"}}),
                 note: Some("Adopté en session".into()),
             },
             HistoryItem {
@@ -197,6 +198,7 @@ pub fn fixture() -> Snapshot {
                 kind: "revision".into(),
                 task: None,
                 summary: "r2 +1 ~2 -0".into(),
+                data: serde_json::json!({"revision": 2, "added": 1, "changed": 2, "archived": 0}),
                 note: Some("report suite au remaniement".into()),
             },
         ],

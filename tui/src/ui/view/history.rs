@@ -13,19 +13,12 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
         .history
         .iter()
         .map(|h| {
-            let note = h
-                .note
-                .as_ref()
-                .map(|n| format!(" « {n} »"))
-                .unwrap_or_default();
-            Line::from(format!(
-                "{} {} {} {} {}{note}",
-                h.at.get(..16).unwrap_or(&h.at).replace('T', " "),
-                h.actor,
-                h.kind,
-                h.task.as_deref().unwrap_or(""),
-                h.summary
-            ))
+            let what = crate::strings::history_what(lang, &h.kind, &h.data, h.note.as_deref());
+            let what = match &h.task {
+                Some(task) => format!("{task} · {what}"),
+                None => what,
+            };
+            Line::from(crate::strings::history_line(lang, &h.at, &h.actor, &what))
         })
         .collect();
     f.render_widget(
