@@ -682,7 +682,9 @@ fn a_permanent_refusal_fails_at_once_and_is_not_retried_but_a_temporary_one_is()
         assert_eq!(code, 1, "{mode}: {err}");
         let rows = outbox_rows(&db);
         assert_eq!(rows.len(), 2, "{mode}");
-        assert!(rows.iter().all(|r| r["status"] == "failed" && r["attempts"] == 1));
+        assert!(rows
+            .iter()
+            .all(|r| r["status"] == "failed" && r["attempts"] == 1));
         let oim = rows
             .iter()
             .find(|r| r["to"] == serde_json::json!(["oim@example.org"]))
@@ -724,10 +726,7 @@ fn the_password_never_shows_even_when_the_server_repeats_it_decoded() {
     let _dir = setup(&db, PLAN);
     let smtp = SmtpServer::start_mode("auth-echo");
     // Percent-encoded in the URL (`p@ss/w rd?`), repeated decoded by the server in its 535.
-    let url = format!(
-        "smtp://cnrm:p%40ss%2Fw%20rd%3F@127.0.0.1:{}",
-        smtp.port
-    );
+    let url = format!("smtp://cnrm:p%40ss%2Fw%20rd%3F@127.0.0.1:{}", smtp.port);
     let run = |args: &[&str]| {
         exec(
             cnrm_db(&db, "2025-09-16")
@@ -797,7 +796,10 @@ fn a_password_file_must_say_something_and_goes_in_clear_only_to_this_machine() {
             && !err.contains("S3cret"),
         "{err}"
     );
-    assert!(outbox_rows(&db).is_empty(), "refused before anything is queued");
+    assert!(
+        outbox_rows(&db).is_empty(),
+        "refused before anything is queued"
+    );
 }
 
 #[test]
@@ -812,7 +814,10 @@ fn a_plan_whose_scan_fails_is_reported_and_the_other_plans_go_on() {
             exec(cnrm_db(&db, "2025-09-01").args(["plan", "apply", &lot])).0,
             0
         );
-        poison(&db, "UPDATE plans SET policy = '{not json' WHERE id = 'lot'");
+        poison(
+            &db,
+            "UPDATE plans SET policy = '{not json' WHERE id = 'lot'",
+        );
         let smtp = SmtpServer::start();
         let (code, report, err) = remind(&db, &smtp, "2025-09-16", &[]);
         assert_eq!(code, 1, "{}: {err}", db.label);
@@ -838,7 +843,10 @@ fn a_plan_whose_scan_fails_is_reported_and_the_other_plans_go_on() {
         assert_eq!(errors[0]["last_error"], sentence);
         assert_eq!(errors[0]["attempts"], 2);
         let (_, table, _) = exec(cnrm_db(&db, "2025-09-16").args(["outbox", "--status", "failed"]));
-        assert!(table.contains("scan-error") && table.contains(sentence), "{table}");
+        assert!(
+            table.contains("scan-error") && table.contains(sentence),
+            "{table}"
+        );
         // Never sent, even on request.
         let (_, _, _) = exec(
             cnrm_db(&db, "2025-09-16T12:05:00Z")

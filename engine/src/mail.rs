@@ -59,7 +59,12 @@ fn tasks_count(lang: Lang, n: usize) -> String {
 }
 
 /// A label and its list, the label singular or plural by count (`Responsable : DGME`).
-fn labelled(lang: Lang, (fr_one, fr_many): (&str, &str), (en_one, en_many): (&str, &str), items: &[String]) -> String {
+fn labelled(
+    lang: Lang,
+    (fr_one, fr_many): (&str, &str),
+    (en_one, en_many): (&str, &str),
+    items: &[String],
+) -> String {
     let label = match (lang, items.len()) {
         (Lang::Fr, 1) => fr_one,
         (Lang::Fr, _) => fr_many,
@@ -202,8 +207,7 @@ pub fn render(
             &owners,
         );
         // The label as the plan wrote it (`T3 2025`), unless it is only the date again.
-        let label = if t.deadline_label.is_empty() || t.deadline_label == t.deadline.to_string()
-        {
+        let label = if t.deadline_label.is_empty() || t.deadline_label == t.deadline.to_string() {
             String::new()
         } else {
             format!(" ({})", t.deadline_label)
@@ -704,12 +708,11 @@ impl SmtpConfig {
             ));
         }
         if let Some(password) = &self.password {
-            builder = builder.credentials(
-                lettre::transport::smtp::authentication::Credentials::new(
+            builder =
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
                     url.user.clone(),
                     password.clone(),
-                ),
-            );
+                ));
         }
         Ok(builder.timeout(Some(Duration::from_secs(20))).build())
     }
@@ -1003,10 +1006,12 @@ mod tests {
             "{}",
             r.text
         );
-        assert!(r.text.contains(
-            "Bloquée\u{a0}: «\u{a0}En attente de la signature du ministre\u{a0}»"
-        ));
-        assert!(r.text.contains("Responsable\u{a0}: DGME · Partenaire\u{a0}: OIM"));
+        assert!(r
+            .text
+            .contains("Bloquée\u{a0}: «\u{a0}En attente de la signature du ministre\u{a0}»"));
+        assert!(r
+            .text
+            .contains("Responsable\u{a0}: DGME · Partenaire\u{a0}: OIM"));
         assert!(
             r.text.contains("Voici la tâche du plan «\u{a0}Plan d'actions\u{a0}» qui vous concerne (DGME)\u{a0}:"),
             "{}",
@@ -1108,7 +1113,10 @@ mod tests {
         }
         assert_eq!(c.url.to_string(), "smtp://cnrm:***@127.0.0.1:2525");
         let debug = format!("{c:?}");
-        assert!(!debug.contains("ss") && debug.contains("***"), "{debug}");
+        assert!(
+            !debug.contains("p@ss") && !debug.contains("p%40") && debug.contains("***"),
+            "{debug}"
+        );
 
         // A password file wins over the URL's password, and is scrubbed as well.
         let c = SmtpConfig::new(
@@ -1139,12 +1147,21 @@ mod tests {
         let u = SmtpUrl::parse("smtps://a:b@mail.example.ml", Lang::Fr).expect("url");
         assert_eq!((u.tls, u.port), (TlsMode::Implicit, 465));
         let u = SmtpUrl::parse("smtp://[::1]:2525?tls=none", Lang::Fr).expect("url");
-        assert_eq!((u.host.as_str(), u.port, u.tls), ("::1", 2525, TlsMode::None));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.tls),
+            ("::1", 2525, TlsMode::None)
+        );
         // An unencoded `/`, `?`, `@` or space in the password.
-        let u = SmtpUrl::parse("smtp://cnrm:a/b?c@d e@mail.example.ml:587?tls=required", Lang::Fr)
-            .expect("url");
+        let u = SmtpUrl::parse(
+            "smtp://cnrm:a/b?c@d e@mail.example.ml:587?tls=required",
+            Lang::Fr,
+        )
+        .expect("url");
         assert_eq!(u.password.as_ref().map(|p| p.0.as_str()), Some("a/b?c@d e"));
-        assert_eq!(u.to_string(), "smtp://cnrm:***@mail.example.ml:587?tls=required");
+        assert_eq!(
+            u.to_string(),
+            "smtp://cnrm:***@mail.example.ml:587?tls=required"
+        );
         let refused = |url: &str| SmtpUrl::parse(url, Lang::Fr).expect_err(url);
         assert_eq!(
             refused("mysql://root:S3cret@h/x"),
@@ -1185,7 +1202,13 @@ mod tests {
             assert!(new(ok).is_ok(), "{ok}");
         }
         // The password file counts as a password too.
-        assert!(SmtpConfig::new("smtp://u@mail.example.ml", "a@b.ml", Some("pw".into()), Lang::En).is_err());
+        assert!(SmtpConfig::new(
+            "smtp://u@mail.example.ml",
+            "a@b.ml",
+            Some("pw".into()),
+            Lang::En
+        )
+        .is_err());
     }
 
     #[test]
@@ -1195,7 +1218,10 @@ mod tests {
         std::fs::write(&empty, " \n").expect("write");
         assert_eq!(
             read_password_file(&empty, Lang::Fr).expect_err("empty"),
-            format!("le fichier de mot de passe SMTP {} (CNRM_SMTP_PASSWORD_FILE) est vide", empty.display())
+            format!(
+                "le fichier de mot de passe SMTP {} (CNRM_SMTP_PASSWORD_FILE) est vide",
+                empty.display()
+            )
         );
         let absent = dir.path().join("absent");
         assert_eq!(
@@ -1248,7 +1274,9 @@ mod tests {
         assert!(
             r.text.contains("Deadline: 1 Sep 2025 — 29 days late")
                 && r.text.contains("[escalated]")
-                && r.text.contains("The following task of the plan \u{201c}Plan\u{201d} has been overdue"),
+                && r.text.contains(
+                    "The following task of the plan \u{201c}Plan\u{201d} has been overdue"
+                ),
             "{}",
             r.text
         );
@@ -1292,19 +1320,72 @@ mod tests {
         };
         let today = d("2025-10-01");
         let cases = [
-            (MessageKind::Reminder, Lang::Fr, &[0, 1, 2][..], "[CNRM] Rappel\u{a0}: 3 tâches à suivre, dont 1 en retard"),
-            (MessageKind::Reminder, Lang::Fr, &[0][..], "[CNRM] Rappel\u{a0}: 1 tâche en retard"),
-            (MessageKind::Reminder, Lang::Fr, &[1][..], "[CNRM] Rappel\u{a0}: 1 tâche à échéance prochaine"),
-            (MessageKind::Reminder, Lang::Fr, &[1, 2][..], "[CNRM] Rappel\u{a0}: 2 tâches à échéance prochaine"),
-            (MessageKind::Escalation, Lang::Fr, &[0][..], "[CNRM] Escalade\u{a0}: 1 tâche en retard"),
-            (MessageKind::Digest, Lang::Fr, &[0, 1][..], "[CNRM] Récapitulatif hebdomadaire\u{a0}: 2 tâches"),
-            (MessageKind::Reminder, Lang::En, &[0, 1, 2][..], "[CNRM] Reminder: 3 tasks to follow up, 1 of them overdue"),
-            (MessageKind::Reminder, Lang::En, &[1][..], "[CNRM] Reminder: 1 task coming due"),
-            (MessageKind::Escalation, Lang::En, &[0][..], "[CNRM] Escalation: 1 task overdue"),
-            (MessageKind::Digest, Lang::En, &[0][..], "[CNRM] Weekly digest: 1 task"),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[0, 1, 2][..],
+                "[CNRM] Rappel\u{a0}: 3 tâches à suivre, dont 1 en retard",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[0][..],
+                "[CNRM] Rappel\u{a0}: 1 tâche en retard",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[1][..],
+                "[CNRM] Rappel\u{a0}: 1 tâche à échéance prochaine",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[1, 2][..],
+                "[CNRM] Rappel\u{a0}: 2 tâches à échéance prochaine",
+            ),
+            (
+                MessageKind::Escalation,
+                Lang::Fr,
+                &[0][..],
+                "[CNRM] Escalade\u{a0}: 1 tâche en retard",
+            ),
+            (
+                MessageKind::Digest,
+                Lang::Fr,
+                &[0, 1][..],
+                "[CNRM] Récapitulatif hebdomadaire\u{a0}: 2 tâches",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::En,
+                &[0, 1, 2][..],
+                "[CNRM] Reminder: 3 tasks to follow up, 1 of them overdue",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::En,
+                &[1][..],
+                "[CNRM] Reminder: 1 task coming due",
+            ),
+            (
+                MessageKind::Escalation,
+                Lang::En,
+                &[0][..],
+                "[CNRM] Escalation: 1 task overdue",
+            ),
+            (
+                MessageKind::Digest,
+                Lang::En,
+                &[0][..],
+                "[CNRM] Weekly digest: 1 task",
+            ),
         ];
         for (kind, lang, items, expected) in cases {
-            assert_eq!(subject(&message(kind, lang, items), &tasks, today), expected);
+            assert_eq!(
+                subject(&message(kind, lang, items), &tasks, today),
+                expected
+            );
         }
         let digest = render(
             &message(MessageKind::Digest, Lang::Fr, &[0, 1]),

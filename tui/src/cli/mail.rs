@@ -77,7 +77,9 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
 /// A panic in a plan's scan is caught at the plan boundary (`service::scan`) and reported as a
 /// sentence; the hook only logs it (the daemon's log), instead of printing Rust's dump.
 fn log_panics() {
-    std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "internal error")));
+    std::panic::set_hook(Box::new(
+        |info| tracing::error!(panic = %info, "internal error"),
+    ));
 }
 
 pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
