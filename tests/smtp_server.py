@@ -10,7 +10,7 @@ does so on its one thread, so that the messages of every connection go through o
 client killed meanwhile leaves an incomplete message, which is dropped, as real servers do.
 
 MODE (default `ok`) makes it misbehave as real servers do:
-- `silent`: accepts every connection and never says a word (each is counted in OUTDIR/connections);
+- `silent`: accepts every connection and never says a word;
 - `reject-rcpt`: answers 550 to every RCPT TO (no such mailbox);
 - `reject-data`: answers 554 to every message's content (refused as spam);
 - `defer-rcpt`: answers 451 to every RCPT TO (try again later);

@@ -193,13 +193,6 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    /// How many connections a `silent` server took, besides the one that saw it start.
-    pub fn connections(&self) -> usize {
-        std::fs::read_to_string(self.dir.path().join("connections"))
-            .map(|t| t.lines().count().saturating_sub(1))
-            .unwrap_or(0)
-    }
-
     /// Every message received so far, in order.
     pub fn received(&self) -> Vec<Received> {
         let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
