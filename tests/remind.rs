@@ -1,7 +1,7 @@
 //! Reminders end to end: the real binary, a real SMTP server on 127.0.0.1, real databases. The
 //! tests that send need the test SMTP server (python3 with aiosmtpd): see `require::smtp`.
 
-use crate::common::db::TestDb;
+use crate::common::db::{block_on, TestDb};
 use crate::common::require;
 use crate::common::smtp::{free_port, SmtpServer};
 use crate::common::*;
@@ -226,12 +226,12 @@ fn messages_arrive_in_french_with_accents_and_an_ics() {
     assert_eq!(fr.to, ["dgme@example.ml", "focal@example.ml"]);
     assert_eq!(
         fr.subject(),
-        "[CNRM] Rappel : 2 tâche(s) à échéance prochaine"
+        "[CNRM] Rappel\u{a0}: 2 tâches à échéance prochaine"
     );
     let text = fr.text();
     assert!(text.contains("Adopter le règlement : l'échéance"), "{text}");
     assert!(
-        text.contains("Échéance : 30/09/2025 (2025-09-30) — dans 14 jours"),
+        text.contains("Échéance\u{a0}: 30/09/2025 — dans 14 jours"),
         "{text}"
     );
     assert!(
@@ -258,7 +258,7 @@ fn messages_arrive_in_french_with_accents_and_an_ics() {
         "{}",
         en.subject()
     );
-    assert!(en.text().contains("Deadline: 19/09/2025"), "{}", en.text());
+    assert!(en.text().contains("Deadline: 19 Sep 2025"), "{}", en.text());
 }
 
 #[test]
@@ -575,4 +575,339 @@ fn settings_can_come_from_the_configuration_file() {
         err.contains("config.yaml:1:") && err.contains("CNRM_SMTP_ULR"),
         "{err}"
     );
+}
+
+/// Runs SQL on a test database directly, as an older cnrm or a hand edit could have left it.
+fn poison(db: &TestDb, sql: &str) {
+    block_on(async {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let url = if db.label == "sqlite" {
+            format!("sqlite://{}", db.url)
+        } else {
+            db.url.clone()
+        };
+        let mut conn = sqlx::AnyConnection::connect(&url)
+            .await
+            .expect("raw connection");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut conn)
+            .await
+            .expect("poisoned");
+        conn.close().await.ok();
+    });
+}
+
+fn outbox_rows(db: &TestDb) -> Vec<serde_json::Value> {
+    let (code, out, err) = exec(cnrm_db(db, "2025-09-30").args(["outbox", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    json(&out).as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_server_that_never_answers_costs_three_time_outs_and_the_rest_stays_pending() {
+    if !require::smtp() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, &many_owners(12, false));
+    let smtp = SmtpServer::start_mode("silent");
+    let url = format!("smtp://127.0.0.1:{}?timeout=1", smtp.port);
+    let (code, _, err) = exec(
+        cnrm_db(&db, "2025-09-30")
+            .env("CNRM_SMTP_URL", &url)
+            .args(["remind"]),
+    );
+    assert_eq!(code, 1, "{err}");
+    let server = format!("127.0.0.1:{}", smtp.port);
+    assert!(
+        err.contains(&format!(
+            "le serveur SMTP {server} n'a pas répondu en 1 s\u{a0}: envoi interrompu, 9 messages restent en attente pour la prochaine tentative"
+        )),
+        "{err}"
+    );
+    let rows = outbox_rows(&db);
+    assert_eq!(rows.len(), 12);
+    let failed: Vec<_> = rows.iter().filter(|r| r["status"] == "failed").collect();
+    let pending: Vec<_> = rows.iter().filter(|r| r["status"] == "pending").collect();
+    assert_eq!((failed.len(), pending.len()), (3, 9), "{rows:?}");
+    for r in &failed {
+        assert_eq!(r["attempts"], 1);
+        assert_eq!(
+            r["last_error"],
+            format!("le serveur SMTP {server} n'a pas répondu en 1 s")
+        );
+    }
+    for r in &pending {
+        assert_eq!(r["attempts"], 0, "untouched: {r}");
+        assert!(r["last_error"].is_null(), "{r}");
+    }
+    assert!(smtp.received().is_empty());
+}
+
+#[test]
+fn a_permanent_refusal_fails_at_once_and_is_not_retried_but_a_temporary_one_is() {
+    if !require::smtp() {
+        return;
+    }
+    for (mode, reply, permanent) in [
+        (
+            "reject-rcpt",
+            "550 5.1.1 <oim@example.org>: Recipient address rejected: User unknown",
+            true,
+        ),
+        (
+            "reject-data",
+            "554 5.7.1 Message refused: looks like spam",
+            true,
+        ),
+        (
+            "defer-rcpt",
+            "451 4.3.0 Mailbox temporarily unavailable",
+            false,
+        ),
+    ] {
+        let db = TestDb::sqlite();
+        let _dir = setup(&db, PLAN);
+        let smtp = SmtpServer::start_mode(mode);
+        let run = |now: &str, args: &[&str]| {
+            exec(
+                cnrm_db(&db, now)
+                    .env("CNRM_SMTP_URL", smtp.url())
+                    .env("CNRM_LANG", "fr")
+                    .args(args),
+            )
+        };
+        let (code, _, err) = run("2025-09-16", &["remind"]);
+        assert_eq!(code, 1, "{mode}: {err}");
+        let rows = outbox_rows(&db);
+        assert_eq!(rows.len(), 2, "{mode}");
+        assert!(rows
+            .iter()
+            .all(|r| r["status"] == "failed" && r["attempts"] == 1));
+        let oim = rows
+            .iter()
+            .find(|r| r["to"] == serde_json::json!(["oim@example.org"]))
+            .expect("IOM's message");
+        let server = format!("127.0.0.1:{}", smtp.port);
+        let expected = if permanent {
+            format!("le serveur SMTP {server} a refusé le message définitivement ({reply}) ; il n'est pas réessayé automatiquement")
+        } else {
+            format!("le serveur SMTP {server} a refusé le message pour l'instant ({reply}) ; il sera réessayé")
+        }
+        .replace(" ; ", "\u{a0}; ");
+        assert_eq!(oim["last_error"], expected, "{mode}");
+        // Hours later: a temporary refusal is tried again, a permanent one is not.
+        let (_, _, _) = run("2025-09-16T15:00:00Z", &["remind"]);
+        let attempts = if permanent { 1 } else { 2 };
+        assert!(
+            outbox_rows(&db)
+                .iter()
+                .all(|r| r["status"] == "failed" && r["attempts"] == attempts),
+            "{mode}: {:?}",
+            outbox_rows(&db)
+        );
+        // `outbox retry ID` still sends a permanently refused one on request.
+        let id = oim["id"].to_string();
+        let (code, _, _) = run("2025-09-16T15:01:00Z", &["outbox", "retry", &id]);
+        assert_eq!(code, 1, "{mode}: refused again");
+        let again = outbox_rows(&db);
+        let oim = again.iter().find(|r| r["id"] == oim["id"]).expect("row");
+        assert_eq!(oim["attempts"], attempts + 1, "{mode}");
+    }
+}
+
+#[test]
+fn the_password_never_shows_even_when_the_server_repeats_it_decoded() {
+    if !require::smtp() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let _dir = setup(&db, PLAN);
+    let smtp = SmtpServer::start_mode("auth-echo");
+    // Percent-encoded in the URL (`p@ss/w rd?`), repeated decoded by the server in its 535.
+    let url = format!("smtp://cnrm:p%40ss%2Fw%20rd%3F@127.0.0.1:{}", smtp.port);
+    let run = |args: &[&str]| {
+        exec(
+            cnrm_db(&db, "2025-09-16")
+                .env("CNRM_SMTP_URL", &url)
+                .args(args),
+        )
+    };
+    let (code, out, err) = run(&["remind"]);
+    assert_eq!(code, 1, "{out} {err}");
+    let (_, rows, _) = run(&["outbox", "--format", "json"]);
+    let (_, table, _) = run(&["outbox"]);
+    let (_, csv, _) = run(&["outbox", "--format", "csv"]);
+    for text in [&out, &err, &rows, &table, &csv] {
+        for secret in ["p@ss", "p%40ss", "w rd", "rd?"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    assert!(
+        rows.contains("refusé le message définitivement (535 5.7.8 Authentication failed for cnrm with password ***)"),
+        "{rows}"
+    );
+}
+
+#[test]
+fn a_password_file_must_say_something_and_goes_in_clear_only_to_this_machine() {
+    let db = TestDb::sqlite();
+    let dir = setup(&db, PLAN);
+    let empty = dir.path().join("empty-password");
+    std::fs::write(&empty, "\n").expect("write");
+    let (code, out, err) = exec(
+        cnrm_db(&db, "2025-09-16")
+            .env("CNRM_SMTP_URL", "smtp://cnrm:fromurl@127.0.0.1:2525")
+            .env("CNRM_SMTP_PASSWORD_FILE", &empty)
+            .args(["remind"]),
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains(&format!(
+            "le fichier de mot de passe SMTP {} (CNRM_SMTP_PASSWORD_FILE) est vide",
+            empty.display()
+        )),
+        "{err}"
+    );
+    let missing = dir.path().join("missing");
+    let (code, _, err) = exec(
+        cnrm_db(&db, "2025-09-16")
+            .env("CNRM_SMTP_URL", "smtp://127.0.0.1:2525")
+            .env("CNRM_SMTP_PASSWORD_FILE", &missing)
+            .args(["--lang", "en", "remind"]),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "the SMTP password file {} (CNRM_SMTP_PASSWORD_FILE) is unreadable: it does not exist",
+            missing.display()
+        )) && !err.contains("os error"),
+        "{err}"
+    );
+    let (code, _, err) = exec(
+        cnrm_db(&db, "2025-09-16")
+            .env("CNRM_SMTP_URL", "smtp://cnrm:S3cret@mail.example.ml:587")
+            .args(["remind"]),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("le mot de passe serait envoyé en clair au serveur mail.example.ml:587")
+            && !err.contains("S3cret"),
+        "{err}"
+    );
+    assert!(
+        outbox_rows(&db).is_empty(),
+        "refused before anything is queued"
+    );
+}
+
+#[test]
+fn a_plan_whose_scan_fails_is_reported_and_the_other_plans_go_on() {
+    if !require::smtp() {
+        return;
+    }
+    for db in TestDb::all() {
+        let dir = setup(&db, PLAN);
+        let lot = write_plan(dir.path(), "lot.yaml", &many_owners(2, false));
+        assert_eq!(
+            exec(cnrm_db(&db, "2025-09-01").args(["plan", "apply", &lot])).0,
+            0
+        );
+        poison(
+            &db,
+            "UPDATE plans SET policy = '{not json' WHERE id = 'lot'",
+        );
+        let smtp = SmtpServer::start();
+        let (code, report, err) = remind(&db, &smtp, "2025-09-16", &[]);
+        assert_eq!(code, 1, "{}: {err}", db.label);
+        let sentence = "les rappels du plan lot n'ont pas pu être préparés\u{a0}: sa politique de rappels enregistrée est illisible (appliquez le plan de nouveau)";
+        assert!(
+            err.contains(&format!(
+                "{sentence}\u{a0}; les autres plans ont été traités (voir `cnrm outbox --status failed`)"
+            )),
+            "{}: {err}",
+            db.label
+        );
+        // The other plan's two reminders went out.
+        assert_eq!(report["messages"].as_array().map(Vec::len), Some(2));
+        assert_eq!(smtp.wait_for(2, Duration::from_secs(10)).len(), 2);
+        // The secretariat sees the failure in the outbox, once however many scans met it.
+        let (code, _, _) = remind(&db, &smtp, "2025-09-16T12:00:00Z", &[]);
+        assert_eq!(code, 1);
+        let rows = outbox_rows(&db);
+        let errors: Vec<_> = rows.iter().filter(|r| r["kind"] == "scan-error").collect();
+        assert_eq!(errors.len(), 1, "{}: {rows:?}", db.label);
+        assert_eq!(errors[0]["status"], "failed");
+        assert_eq!(errors[0]["subject"], sentence);
+        assert_eq!(errors[0]["last_error"], sentence);
+        assert_eq!(errors[0]["attempts"], 2);
+        let (_, table, _) = exec(cnrm_db(&db, "2025-09-16").args(["outbox", "--status", "failed"]));
+        assert!(
+            table.contains("scan-error") && table.contains(sentence),
+            "{table}"
+        );
+        // Never sent, even on request.
+        let (_, _, _) = exec(
+            cnrm_db(&db, "2025-09-16T12:05:00Z")
+                .env("CNRM_SMTP_URL", smtp.url())
+                .args(["outbox", "retry"]),
+        );
+        assert_eq!(smtp.received().len(), 2, "{}", db.label);
+    }
+}
+
+#[test]
+fn absurd_stored_dates_and_delays_neither_panic_nor_crawl() {
+    if !require::smtp() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let dir = setup(&db, PLAN);
+    let lot = write_plan(dir.path(), "lot.yaml", &many_owners(2, false));
+    assert_eq!(
+        exec(cnrm_db(&db, "2025-09-01").args(["plan", "apply", &lot])).0,
+        0
+    );
+    // As an older cnrm could store them: a deadline in year 1, reminders 100 million days
+    // before it, an overdue reminder every day, and one escalation delay beyond the calendar.
+    poison(
+        &db,
+        r#"UPDATE tasks SET deadline = '0001-01-01', reminders = '{"before":[100000000,3],"overdue_every":1,"escalate_after":4000000000}' WHERE plan_id = 'lot' AND id = 't0'"#,
+    );
+    poison(
+        &db,
+        "UPDATE tasks SET deadline = '9999-12-31' WHERE plan_id = 'lot' AND id = 't1'",
+    );
+    let smtp = SmtpServer::start();
+    let (code, report, err) = remind(&db, &smtp, "2025-09-16", &[]);
+    assert_eq!(code, 0, "{err}");
+    let to: BTreeSet<String> = report["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["to"][0].as_str().map(String::from))
+        .collect();
+    // t0 gets its latest overdue reminder (today's), t1 nothing yet; the other plan as usual.
+    assert_eq!(
+        to,
+        BTreeSet::from([
+            "dgme@example.ml".to_string(),
+            "o0@example.ml".to_string(),
+            "oim@example.org".to_string()
+        ])
+    );
+    let got = smtp.wait_for(3, Duration::from_secs(10));
+    let o0 = got
+        .iter()
+        .find(|m| m.to == ["o0@example.ml"])
+        .expect("o0's reminder");
+    assert_eq!(o0.subject(), "[CNRM] Rappel\u{a0}: 1 tâche en retard");
+    // Every day since year 1 but today's was superseded (computed, not stepped through).
+    let days = (chrono::NaiveDate::from_ymd_opt(2025, 9, 16).expect("day")
+        - chrono::NaiveDate::from_ymd_opt(1, 1, 1).expect("day"))
+    .num_days();
+    // rappels supersedes 1 on that day (see above); t0 every overdue day but the last, its
+    // deadline and its `before: 3d` occurrence (100 million days before year 1 is no date).
+    assert_eq!(report["superseded"], days + 2, "{report}");
 }

@@ -40,6 +40,56 @@ fn when(lang: Lang, deadline: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// A date as its reader writes it: `30/09/2025` in French, `30 Sep 2025` in English.
+fn human_date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Fr => french_date(&d.to_string()),
+        Lang::En => d.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// `1 tâche`, `3 tâches`; `1 task`, `3 tasks`.
+fn tasks_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Fr, 1) => "1 tâche".into(),
+        (Lang::Fr, n) => format!("{n} tâches"),
+        (Lang::En, 1) => "1 task".into(),
+        (Lang::En, n) => format!("{n} tasks"),
+    }
+}
+
+/// A label and its list, the label singular or plural by count (`Responsable : DGME`).
+fn labelled(
+    lang: Lang,
+    (fr_one, fr_many): (&str, &str),
+    (en_one, en_many): (&str, &str),
+    items: &[String],
+) -> String {
+    let label = match (lang, items.len()) {
+        (Lang::Fr, 1) => fr_one,
+        (Lang::Fr, _) => fr_many,
+        (Lang::En, 1) => en_one,
+        (Lang::En, _) => en_many,
+    };
+    format!("{label}{}{}", colon(lang), items.join(", "))
+}
+
+/// French puts a non-breaking space before the colon, English nothing.
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "\u{a0}: ",
+        Lang::En => ": ",
+    }
+}
+
+/// A quotation: `« … »` with non-breaking spaces in French, curly quotes in English.
+fn quoted(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Fr => format!("«\u{a0}{text}\u{a0}»"),
+        Lang::En => format!("\u{201c}{text}\u{201d}"),
+    }
+}
+
 /// The names to show for owner ids.
 pub type Names<'a> = &'a dyn Fn(&str) -> String;
 
@@ -47,31 +97,74 @@ pub type Names<'a> = &'a dyn Fn(&str) -> String;
 pub fn subject(m: &PlannedMessage, tasks: &[RemindTask], today: NaiveDate) -> String {
     let lang = m.language;
     let n = m.items.len();
+    let count = tasks_count(lang, n);
     let late = m
         .items
         .iter()
         .filter(|i| tasks[i.task].deadline < today)
         .count();
     match m.kind {
-        MessageKind::Reminder if late > 0 => tr!(
-            lang,
-            "[CNRM] Rappel : {n} tâche(s) à suivre, dont {late} en retard",
-            "[CNRM] Reminder: {n} task(s) to follow up, {late} overdue"
+        MessageKind::Reminder if late > 0 && late == n => match lang {
+            Lang::Fr => format!("[CNRM] Rappel\u{a0}: {count} en retard"),
+            Lang::En => format!("[CNRM] Reminder: {count} overdue"),
+        },
+        MessageKind::Reminder if late > 0 => match lang {
+            Lang::Fr => format!("[CNRM] Rappel\u{a0}: {count} à suivre, dont {late} en retard"),
+            Lang::En => format!("[CNRM] Reminder: {count} to follow up, {late} of them overdue"),
+        },
+        MessageKind::Reminder => match lang {
+            Lang::Fr => format!("[CNRM] Rappel\u{a0}: {count} à échéance prochaine"),
+            Lang::En => format!("[CNRM] Reminder: {count} coming due"),
+        },
+        MessageKind::Escalation => match lang {
+            Lang::Fr => format!("[CNRM] Escalade\u{a0}: {count} en retard"),
+            Lang::En => format!("[CNRM] Escalation: {count} overdue"),
+        },
+        MessageKind::Digest => match lang {
+            Lang::Fr => format!("[CNRM] Récapitulatif hebdomadaire\u{a0}: {count}"),
+            Lang::En => format!("[CNRM] Weekly digest: {count}"),
+        },
+    }
+}
+
+/// The sentence before the list.
+fn intro(m: &PlannedMessage, plan_title: &str, recipients: &str) -> String {
+    let lang = m.language;
+    let plan = quoted(lang, plan_title);
+    let one = m.items.len() == 1;
+    let c = colon(lang);
+    match (m.kind, lang, one) {
+        (MessageKind::Reminder, Lang::Fr, true) => {
+            format!("Voici la tâche du plan {plan} qui vous concerne ({recipients}){c}")
+        }
+        (MessageKind::Reminder, Lang::Fr, false) => {
+            format!("Voici les tâches du plan {plan} qui vous concernent ({recipients}){c}")
+        }
+        (MessageKind::Reminder, Lang::En, true) => {
+            format!("Here is the task of the plan {plan} that concerns you ({recipients}){c}")
+        }
+        (MessageKind::Reminder, Lang::En, false) => {
+            format!("Here are the tasks of the plan {plan} that concern you ({recipients}){c}")
+        }
+        (MessageKind::Escalation, Lang::Fr, true) => format!(
+            "La tâche suivante du plan {plan} est en retard depuis plus longtemps que le délai d'escalade. Vous la recevez en tant que structure de tutelle ou secrétariat ({recipients}){c}"
         ),
-        MessageKind::Reminder => tr!(
-            lang,
-            "[CNRM] Rappel : {n} tâche(s) à échéance prochaine",
-            "[CNRM] Reminder: {n} task(s) coming due"
+        (MessageKind::Escalation, Lang::Fr, false) => format!(
+            "Les tâches suivantes du plan {plan} sont en retard depuis plus longtemps que le délai d'escalade. Vous les recevez en tant que structure de tutelle ou secrétariat ({recipients}){c}"
         ),
-        MessageKind::Escalation => tr!(
-            lang,
-            "[CNRM] Escalade : {n} tâche(s) en retard",
-            "[CNRM] Escalation: {n} overdue task(s)"
+        (MessageKind::Escalation, Lang::En, true) => format!(
+            "The following task of the plan {plan} has been overdue for longer than the escalation delay. You receive it as the supervising body or the secretariat ({recipients}){c}"
         ),
-        MessageKind::Digest => tr!(
-            lang,
-            "[CNRM] Récapitulatif hebdomadaire : {n} tâche(s)",
-            "[CNRM] Weekly digest: {n} task(s)"
+        (MessageKind::Escalation, Lang::En, false) => format!(
+            "The following tasks of the plan {plan} have been overdue for longer than the escalation delay. You receive them as the supervising body or the secretariat ({recipients}){c}"
+        ),
+        (MessageKind::Digest, Lang::Fr, _) => format!(
+            "Récapitulatif de la semaine pour {recipients}, plan {plan}{c}{} en retard ou à échéance dans les 30 prochains jours.",
+            tasks_count(lang, m.items.len())
+        ),
+        (MessageKind::Digest, Lang::En, _) => format!(
+            "Weekly digest for {recipients}, plan {plan}{c}{} overdue or due within the next 30 days.",
+            tasks_count(lang, m.items.len())
         ),
     }
 }
@@ -94,48 +187,34 @@ pub fn render(
         .map(|o| names(o))
         .collect::<Vec<_>>()
         .join(", ");
-    let intro = match m.kind {
-        MessageKind::Reminder => tr!(
-            lang,
-            "Voici les tâches du plan « {plan_title} » qui vous concernent ({recipients}) :",
-            "Here are the tasks of the plan \"{plan_title}\" that concern you ({recipients}):"
-        ),
-        MessageKind::Escalation => tr!(
-            lang,
-            "Les tâches suivantes du plan « {plan_title} » sont en retard depuis plus longtemps que le délai d'escalade. Vous les recevez en tant que structure de tutelle ou secrétariat ({recipients}) :",
-            "The following tasks of the plan \"{plan_title}\" have been overdue for longer than the escalation delay. You receive them as the supervising body or the secretariat ({recipients}):"
-        ),
-        MessageKind::Digest => tr!(
-            lang,
-            "Récapitulatif de la semaine pour {recipients} : tâches en retard ou à échéance dans les 30 jours du plan « {plan_title} » :",
-            "Weekly digest for {recipients}: tasks overdue or due within 30 days in the plan \"{plan_title}\":"
-        ),
-    };
-    let mut text = format!("{}\n\n{intro}\n\n", tr!(lang, "Bonjour,", "Hello,"));
+    let intro = intro(m, plan_title, &recipients);
+    let hello = tr!(lang, "Bonjour,", "Hello,");
+    let mut text = format!("{hello}\n\n{intro}\n\n");
     let mut html = format!(
-        "<html><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222\"><p>{}</p><p>{}</p><ul>",
-        tr!(lang, "Bonjour,", "Hello,"),
+        "<html><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222\"><p>{hello}</p><p>{}</p><ul>",
         html_escape(&intro)
     );
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
     let mut ics = Calendar::new(plan_id, &stamp, &["METHOD:PUBLISH"]);
-    // French puts a space before the colon, English does not.
-    let colon = match lang {
-        Lang::Fr => " : ",
-        Lang::En => ": ",
-    };
+    let colon = colon(lang);
     for item in &m.items {
         let t = &tasks[item.task];
-        let owners = t
-            .owners
-            .iter()
-            .map(|o| names(o))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let owners: Vec<String> = t.owners.iter().map(|o| names(o)).collect();
+        let owners_line = labelled(
+            lang,
+            ("Responsable", "Responsables"),
+            ("Owner", "Owners"),
+            &owners,
+        );
+        // The label as the plan wrote it (`T3 2025`), unless it is only the date again.
+        let label = if t.deadline_label.is_empty() || t.deadline_label == t.deadline.to_string() {
+            String::new()
+        } else {
+            format!(" ({})", t.deadline_label)
+        };
         let due = format!(
-            "{} ({}) — {}",
-            french_date(&t.deadline.to_string()),
-            t.deadline_label,
+            "{}{label} — {}",
+            human_date(lang, t.deadline),
             when(lang, t.deadline, today)
         );
         let flag = match (item.escalated, item.occasion) {
@@ -143,28 +222,23 @@ pub fn render(
             (_, Occasion::Start) => tr!(lang, " [début prévu]", " [planned start]"),
             _ => String::new(),
         };
+        let deadline_word = tr!(lang, "Échéance", "Deadline");
+        let priority_word = tr!(lang, "Priorité", "Priority");
         text.push_str(&format!("• {} — {}{flag}\n", t.id, t.title));
+        text.push_str(&format!("  {deadline_word}{colon}{due}\n"));
         text.push_str(&format!(
-            "  {}{colon}{due}\n",
-            tr!(lang, "Échéance", "Deadline")
-        ));
-        text.push_str(&format!(
-            "  {}{colon}{} · {}{colon}{owners}",
-            tr!(lang, "Priorité", "Priority"),
-            t.priority,
-            tr!(lang, "Responsables", "Owners")
+            "  {priority_word}{colon}{} · {owners_line}",
+            t.priority
         ));
         if !t.partners.is_empty() {
-            let partners = t
-                .partners
-                .iter()
-                .map(|o| names(o))
-                .collect::<Vec<_>>()
-                .join(", ");
-            text.push_str(&format!(
-                " · {}{colon}{partners}",
-                tr!(lang, "Partenaires", "Partners")
-            ));
+            let partners: Vec<String> = t.partners.iter().map(|o| names(o)).collect();
+            let partners_line = labelled(
+                lang,
+                ("Partenaire", "Partenaires"),
+                ("Partner", "Partners"),
+                &partners,
+            );
+            text.push_str(&format!(" · {partners_line}"));
         }
         text.push('\n');
         let mut note_html = String::new();
@@ -173,38 +247,26 @@ pub fn render(
                 .note
                 .clone()
                 .unwrap_or_else(|| tr!(lang, "aucune note", "no note"));
-            let quoted = match lang {
-                Lang::Fr => format!("« {note} »"),
-                Lang::En => format!("\u{201c}{note}\u{201d}"),
-            };
-            text.push_str(&format!(
-                "  {}{colon}{quoted}\n",
-                tr!(lang, "Bloquée", "Blocked")
-            ));
-            note_html = format!(
-                "<br><em>{}{colon}{}</em>",
-                tr!(lang, "Bloquée", "Blocked"),
-                html_escape(&quoted)
-            );
+            let note = quoted(lang, &note);
+            let blocked = tr!(lang, "Bloquée", "Blocked");
+            text.push_str(&format!("  {blocked}{colon}{note}\n"));
+            note_html = format!("<br><em>{blocked}{colon}{}</em>", html_escape(&note));
         }
         text.push('\n');
         html.push_str(&format!(
-            "<li style=\"margin-bottom:8px\"><strong>{}</strong> — {}{}<br>{}{colon}<strong>{}</strong><br><span style=\"color:#555\">{}{colon}{} · {}{colon}{}</span>{note_html}</li>",
+            "<li style=\"margin-bottom:8px\"><strong>{}</strong> — {}{}<br>{deadline_word}{colon}<strong>{}</strong><br><span style=\"color:#555\">{priority_word}{colon}{} · {}</span>{note_html}</li>",
             html_escape(&t.id),
             html_escape(&t.title),
             html_escape(&flag),
-            tr!(lang, "Échéance", "Deadline"),
             html_escape(&due),
-            tr!(lang, "Priorité", "Priority"),
             html_escape(&t.priority),
-            tr!(lang, "Responsables", "Owners"),
-            html_escape(&owners)
+            html_escape(&owners_line)
         ));
         ics.event(
             &t.id,
             t.deadline,
             &format!("{} — {}", t.id, t.title),
-            &format!("{}{colon}{owners}", tr!(lang, "Responsables", "Owners")),
+            &owners_line,
             &[],
         );
     }
@@ -227,24 +289,304 @@ pub fn render(
     }
 }
 
+/// How the connection to the SMTP server is secured: `tls=` in the URL, or `smtps://`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// `smtp://` without `tls=`: plain text, for a local relay.
+    Unset,
+    /// `tls=none`: plain text, chosen explicitly (the only way to send a password in clear to a
+    /// server that is not on this machine).
+    None,
+    /// `tls=opportunistic`: STARTTLS when the server offers it, else plain text.
+    Opportunistic,
+    /// `tls=required`: STARTTLS, or no exchange at all.
+    Required,
+    /// `smtps://`: TLS from the first byte.
+    Implicit,
+}
+
+/// `CNRM_SMTP_URL`, parsed once: `smtp[s]://[user[:password]@]host[:port][/helo][?tls=…&timeout=…]`.
+/// The password is held decoded and as written; `Display` and `Debug` show `***` in its place.
+/// User and password may hold any character, percent-encoded or not: the user part ends at the
+/// last `@`, which no host, path or parameter of an SMTP URL holds.
+#[derive(Clone, PartialEq)]
+pub struct SmtpUrl {
+    pub tls: TlsMode,
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    /// Decoded, and as the URL wrote it.
+    password: Option<(String, String)>,
+    hello: Option<String>,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Display for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = if self.tls == TlsMode::Implicit {
+            "smtps"
+        } else {
+            "smtp"
+        };
+        write!(f, "{scheme}://")?;
+        match (&self.password, self.user.is_empty()) {
+            (Some(_), _) => write!(f, "{}:***@", percent_encode(&self.user))?,
+            (None, false) => write!(f, "{}@", percent_encode(&self.user))?,
+            (None, true) => {}
+        }
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)?;
+        } else {
+            write!(f, "{}:{}", self.host, self.port)?;
+        }
+        let tls = match self.tls {
+            TlsMode::None => Some("none"),
+            TlsMode::Opportunistic => Some("opportunistic"),
+            TlsMode::Required => Some("required"),
+            TlsMode::Unset | TlsMode::Implicit => None,
+        };
+        if let Some(t) = tls {
+            write!(f, "?tls={t}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SmtpUrl({self})")
+    }
+}
+
+/// `%XX` sequences decoded; `None` when one is malformed or the result is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Standard base64, padded: what an SMTP `AUTH` exchange carries.
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// True for this machine: `localhost`, 127.0.0.0/8 and `::1`.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl SmtpUrl {
+    /// Parses `CNRM_SMTP_URL`; the error is one sentence that never quotes the URL (it may hold
+    /// a password).
+    pub fn parse(url: &str, lang: Lang) -> Result<SmtpUrl, String> {
+        let url = url.trim();
+        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+        let implicit = match scheme.to_ascii_lowercase().as_str() {
+            "smtp" => false,
+            "smtps" => true,
+            _ => {
+                return Err(tr!(
+                    lang,
+                    "CNRM_SMTP_URL doit commencer par smtp:// ou smtps:// (par exemple smtp://127.0.0.1:2525 ou smtp://utilisateur:motdepasse@mail.example.ml:587?tls=required)",
+                    "CNRM_SMTP_URL must start with smtp:// or smtps:// (for example smtp://127.0.0.1:2525 or smtp://user:password@mail.example.ml:587?tls=required)"
+                ))
+            }
+        };
+        let (userinfo, rest) = match rest.rfind('@') {
+            Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+            None => (None, rest),
+        };
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            match v6.split_once(']') {
+                Some((h, p)) => (h, p.strip_prefix(':')),
+                None => (authority, None),
+            }
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() || host.contains(['[', ']', ' ']) {
+            return Err(tr!(
+                lang,
+                "CNRM_SMTP_URL ne nomme pas de serveur (par exemple smtp://mail.example.ml:587)",
+                "CNRM_SMTP_URL names no server (for example smtp://mail.example.ml:587)"
+            ));
+        }
+        let mut tls = if implicit {
+            TlsMode::Implicit
+        } else {
+            TlsMode::Unset
+        };
+        let mut timeout = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match (key, value, implicit) {
+                ("tls", "none", false) => tls = TlsMode::None,
+                ("tls", "opportunistic", false) => tls = TlsMode::Opportunistic,
+                ("tls", "required", false) => tls = TlsMode::Required,
+                ("tls", _, true) => {
+                    return Err(tr!(
+                        lang,
+                        "CNRM_SMTP_URL\u{a0}: smtps:// chiffre déjà toute la connexion, retirez le paramètre tls=",
+                        "CNRM_SMTP_URL: smtps:// already encrypts the whole connection, remove the tls= parameter"
+                    ))
+                }
+                ("tls", v, false) => {
+                    let v: String = v.chars().take(20).filter(|c| !c.is_control()).collect();
+                    return Err(tr!(
+                        lang,
+                        "CNRM_SMTP_URL\u{a0}: tls={v} est inconnu (valeurs possibles\u{a0}: none, opportunistic, required)",
+                        "CNRM_SMTP_URL: tls={v} is unknown (possible values: none, opportunistic, required)"
+                    ));
+                }
+                ("timeout", v, _) => match v.parse::<u64>() {
+                    Ok(s @ 1..=600) => timeout = Some(Duration::from_secs(s)),
+                    _ => {
+                        return Err(tr!(
+                            lang,
+                            "CNRM_SMTP_URL\u{a0}: timeout= attend un nombre de secondes de 1 à 600",
+                            "CNRM_SMTP_URL: timeout= takes a number of seconds from 1 to 600"
+                        ))
+                    }
+                },
+                (k, _, _) => {
+                    let k: String = k.chars().take(20).filter(|c| !c.is_control()).collect();
+                    return Err(tr!(
+                        lang,
+                        "CNRM_SMTP_URL\u{a0}: le paramètre {k} est inconnu (paramètres possibles\u{a0}: tls, timeout)",
+                        "CNRM_SMTP_URL: the parameter {k} is unknown (possible parameters: tls, timeout)"
+                    ));
+                }
+            }
+        }
+        let default_port = match tls {
+            TlsMode::Implicit => 465,
+            TlsMode::Required | TlsMode::Opportunistic => 587,
+            TlsMode::Unset | TlsMode::None => 25,
+        };
+        let port = match port {
+            None | Some("") => default_port,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(tr!(
+                        lang,
+                        "CNRM_SMTP_URL\u{a0}: le port doit être un nombre de 1 à 65535",
+                        "CNRM_SMTP_URL: the port must be a number from 1 to 65535"
+                    ))
+                }
+            },
+        };
+        let bad_encoding = || {
+            tr!(
+                lang,
+                "CNRM_SMTP_URL\u{a0}: l'utilisateur ou le mot de passe contient un encodage %XX invalide",
+                "CNRM_SMTP_URL: the user or the password holds an invalid %XX encoding"
+            )
+        };
+        let (user, password) = match userinfo {
+            None => (String::new(), None),
+            Some(info) => match info.split_once(':') {
+                Some((u, p)) => (
+                    percent_decode(u).ok_or_else(bad_encoding)?,
+                    Some((percent_decode(p).ok_or_else(bad_encoding)?, p.to_string())),
+                ),
+                None => (percent_decode(info).ok_or_else(bad_encoding)?, None),
+            },
+        };
+        let hello = Some(path.trim_matches('/'))
+            .filter(|h| !h.is_empty())
+            .map(str::to_string);
+        Ok(SmtpUrl {
+            tls,
+            host: host.to_string(),
+            port,
+            user,
+            password,
+            hello,
+            timeout,
+        })
+    }
+
+    /// `host:port`, for messages.
+    pub fn server(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
 /// SMTP settings from `CNRM_SMTP_URL`, `CNRM_SMTP_FROM` and `CNRM_SMTP_PASSWORD_FILE`.
 #[derive(Clone)]
 pub struct SmtpConfig {
-    pub url: String,
+    pub url: SmtpUrl,
     pub from: String,
+    /// The password sent in `AUTH`: the password file's, else the URL's.
     password: Option<String>,
     /// How long one message's exchange with the server may take (see [`send`]).
     pub send_timeout: Duration,
+    /// The language of the errors recorded in the outbox.
+    pub lang: Lang,
 }
 
-/// [`SmtpConfig::send_timeout`] unless changed: far beyond a real server's pace, short enough
-/// that a server which never answers holds no scan for long.
+/// [`SmtpConfig::send_timeout`] unless the URL says `timeout=`: far beyond a real server's pace,
+/// short enough that a server which never answers holds no scan for long.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl fmt::Debug for SmtpConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SmtpConfig")
-            .field("url", &crate::text::redact(&self.url))
+            .field("url", &self.url)
             .field("from", &self.from)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .finish()
@@ -259,122 +601,347 @@ impl SmtpConfig {
         };
         let from = std::env::var("CNRM_SMTP_FROM")
             .unwrap_or_else(|_| "Secrétariat CNRM <cnrm@localhost>".into());
+        let file = match std::env::var_os("CNRM_SMTP_PASSWORD_FILE") {
+            Some(path) => Some(read_password_file(std::path::Path::new(&path), lang)?),
+            None => None,
+        };
+        SmtpConfig::new(&url, &from, file, lang).map(Some)
+    }
+
+    /// Settings from a URL, a sender and the password file's content, checked: a password is
+    /// never sent in clear to another machine unless the URL says `tls=none`.
+    pub fn new(
+        url: &str,
+        from: &str,
+        password_file: Option<String>,
+        lang: Lang,
+    ) -> Result<SmtpConfig, String> {
+        let url = SmtpUrl::parse(url, lang)?;
         if from.parse::<Mailbox>().is_err() {
+            let shown: String = from.chars().filter(|c| !c.is_control()).collect();
             return Err(tr!(
                 lang,
-                "CNRM_SMTP_FROM `{from}` n'est pas une adresse valide",
-                "CNRM_SMTP_FROM `{from}` is not a valid address"
+                "CNRM_SMTP_FROM `{shown}` n'est pas une adresse valide (par exemple Secrétariat CNRM <cnrm@example.ml>)",
+                "CNRM_SMTP_FROM `{shown}` is not a valid address (for example CNRM Secretariat <cnrm@example.ml>)"
             ));
         }
-        let password = match std::env::var("CNRM_SMTP_PASSWORD_FILE") {
-            Ok(path) => Some(
-                std::fs::read_to_string(&path)
-                    .map_err(|e| {
-                        tr!(
-                            lang,
-                            "CNRM_SMTP_PASSWORD_FILE `{path}` illisible : {e}",
-                            "CNRM_SMTP_PASSWORD_FILE `{path}` is unreadable: {e}"
-                        )
-                    })?
-                    .trim_end_matches(['\n', '\r'])
-                    .to_string(),
-            ),
-            Err(_) => None,
-        };
-        Ok(Some(SmtpConfig {
+        let password = password_file.or_else(|| url.password.as_ref().map(|(p, _)| p.clone()));
+        let clear = matches!(
+            url.tls,
+            TlsMode::Unset | TlsMode::Opportunistic | TlsMode::None
+        );
+        if password.is_some() && clear && url.tls != TlsMode::None && !is_loopback(&url.host) {
+            let server = url.server();
+            return Err(tr!(
+                lang,
+                "CNRM_SMTP_URL\u{a0}: le mot de passe serait envoyé en clair au serveur {server}\u{a0}; ajoutez ?tls=required (STARTTLS), utilisez smtps://, ou écrivez ?tls=none pour l'accepter",
+                "CNRM_SMTP_URL: the password would be sent in clear to the server {server}; add ?tls=required (STARTTLS), use smtps://, or write ?tls=none to accept it"
+            ));
+        }
+        Ok(SmtpConfig {
+            send_timeout: url.timeout.unwrap_or(SEND_TIMEOUT),
             url,
-            from,
+            from: from.to_string(),
             password,
-            send_timeout: SEND_TIMEOUT,
-        }))
+            lang,
+        })
+    }
+
+    /// Every form in which the password may appear: as written in the URL, decoded, from the
+    /// file, and base64-encoded as `AUTH PLAIN` and `AUTH LOGIN` send it.
+    fn secrets(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Some((decoded, raw)) = &self.url.password {
+            out.push(decoded.clone());
+            out.push(raw.clone());
+            out.push(percent_encode(decoded));
+        }
+        if let Some(p) = &self.password {
+            out.push(p.clone());
+            out.push(percent_encode(p));
+            out.push(base64(p.as_bytes()));
+            out.push(base64(format!("\0{}\0{p}", self.url.user).as_bytes()));
+            out.push(base64(format!("{}\0{p}", self.url.user).as_bytes()));
+        }
+        out.retain(|s| !s.is_empty());
+        // Longest first, so that a secret inside another is not left half-replaced.
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out.dedup();
+        out
     }
 
     /// Removes every trace of the password from a text (errors, logs).
     pub fn scrub(&self, text: &str) -> String {
         let mut out = crate::text::redact(text);
-        for secret in self.password.iter().chain(self.url_password().as_ref()) {
-            if !secret.is_empty() {
-                out = out.replace(secret.as_str(), "***");
-            }
+        for secret in self.secrets() {
+            out = out.replace(secret.as_str(), "***");
         }
         out
     }
 
-    fn url_password(&self) -> Option<String> {
-        let rest = self.url.split_once("://")?.1;
-        let authority = rest.split(['/', '?']).next()?;
-        let userinfo = authority.rsplit_once('@')?.0;
-        userinfo.split_once(':').map(|(_, p)| p.to_string())
-    }
-
     /// A transport (a small connection pool) to the configured server.
     pub fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)
-            .map_err(|e| self.scrub(&e.to_string()))?;
+        use lettre::transport::smtp::client::{Tls, TlsParameters};
+        let url = &self.url;
+        let mut builder =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(url.host.as_str())
+                .port(url.port);
+        let params = || {
+            TlsParameters::new(url.host.clone()).map_err(|_| {
+                let server = url.server();
+                tr!(
+                    self.lang,
+                    "le nom du serveur SMTP {server} ne convient pas à une connexion chiffrée (TLS)",
+                    "the SMTP server name {server} does not suit an encrypted (TLS) connection"
+                )
+            })
+        };
+        builder = match url.tls {
+            TlsMode::Unset | TlsMode::None => builder,
+            TlsMode::Opportunistic => builder.tls(Tls::Opportunistic(params()?)),
+            TlsMode::Required => builder.tls(Tls::Required(params()?)),
+            TlsMode::Implicit => builder.tls(Tls::Wrapper(params()?)),
+        };
+        if let Some(hello) = &url.hello {
+            builder = builder.hello_name(lettre::transport::smtp::extension::ClientId::Domain(
+                hello.clone(),
+            ));
+        }
         if let Some(password) = &self.password {
-            let user = self
-                .url
-                .split_once("://")
-                .and_then(|(_, rest)| rest.split(['/', '?']).next())
-                .and_then(|a| a.rsplit_once('@'))
-                .map(|(u, _)| u.split(':').next().unwrap_or("").to_string())
-                .unwrap_or_default();
-            builder = builder.credentials(
-                lettre::transport::smtp::authentication::Credentials::new(user, password.clone()),
-            );
+            builder =
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                    url.user.clone(),
+                    password.clone(),
+                ));
         }
         Ok(builder.timeout(Some(Duration::from_secs(20))).build())
     }
 }
 
-/// Builds the MIME message: text and HTML alternatives, and the .ics as an attachment.
+/// The password file's first line; an unreadable or empty file is an error (never a silent
+/// fall-back to the URL's password), in one sentence without the system's words.
+fn read_password_file(path: &std::path::Path, lang: Lang) -> Result<String, String> {
+    let shown = path.display();
+    let text = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => tr!(lang, "il n'existe pas", "it does not exist"),
+            std::io::ErrorKind::PermissionDenied => {
+                tr!(lang, "la lecture est interdite", "reading it is not permitted")
+            }
+            _ if path.is_dir() => tr!(lang, "c'est un dossier", "it is a folder"),
+            _ => tr!(lang, "il ne peut pas être lu", "it cannot be read"),
+        };
+        tr!(
+            lang,
+            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) est illisible\u{a0}: {why}",
+            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is unreadable: {why}"
+        )
+    })?;
+    let Ok(text) = String::from_utf8(text) else {
+        return Err(tr!(
+            lang,
+            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) n'est pas un texte UTF-8",
+            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is not UTF-8 text"
+        ));
+    };
+    let password = text.trim_end_matches(['\n', '\r']);
+    if password.trim().is_empty() {
+        return Err(tr!(
+            lang,
+            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) est vide",
+            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is empty"
+        ));
+    }
+    Ok(password.to_string())
+}
+
+/// Builds the MIME message: text and HTML alternatives, and the .ics as an attachment. The
+/// error names the address that is not one.
 pub fn build(from: &str, m: &Outgoing, date: DateTime<Utc>) -> Result<Message, String> {
-    let from: Mailbox = from.parse().map_err(|e| format!("{e}"))?;
+    let from: Mailbox = from.parse().map_err(|_| from.to_string())?;
     let mut b = Message::builder()
         .from(from)
         .subject(m.subject.clone())
         .message_id(Some(m.message_id.clone()))
         .date(date.into());
     for to in &m.to {
-        b = b.to(to.parse::<Mailbox>().map_err(|e| format!("`{to}`: {e}"))?);
+        b = b.to(to.parse::<Mailbox>().map_err(|_| to.clone())?);
     }
     for cc in &m.cc {
-        b = b.cc(cc.parse::<Mailbox>().map_err(|e| format!("`{cc}`: {e}"))?);
+        b = b.cc(cc.parse::<Mailbox>().map_err(|_| cc.clone())?);
     }
+    let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+        .map_err(|_| String::new())?;
     let body = MultiPart::mixed()
         .multipart(MultiPart::alternative_plain_html(
             m.text.clone(),
             m.html.clone(),
         ))
-        .singlepart(
-            Attachment::new("echeances.ics".to_string()).body(
-                m.ics.clone(),
-                ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
-                    .map_err(|e| e.to_string())?,
-            ),
-        );
-    b.multipart(body).map_err(|e| e.to_string())
+        .singlepart(Attachment::new("echeances.ics".to_string()).body(m.ics.clone(), calendar));
+    b.multipart(body).map_err(|_| String::new())
 }
 
-/// Sends one message; the error (if any) is scrubbed of secrets. The whole exchange is bounded
-/// by `config.send_timeout`: lettre's own timeout covers the connection, not a server that
-/// accepts it and then never answers (a listen queue that overflowed leaves exactly that), which
-/// held `cnrm remind` forever. A message that times out is marked failed and retried like any
-/// other failure.
+/// Why a message was not sent, and what follows for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendError {
+    pub kind: Failure,
+    /// One sentence, in the configuration's language, without secrets.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer in time, or no connection: the server is out of reach, and the next messages
+    /// of the batch would fare the same.
+    Unreachable,
+    /// A permanent refusal (5xx) or a message that cannot be built: not retried automatically.
+    Permanent,
+    /// A temporary refusal (4xx) or anything else: retried with backoff.
+    Retry,
+}
+
+/// The server's own words in an error (its reply), on one line, without secrets.
+fn server_words(config: &SmtpConfig, e: &lettre::transport::smtp::Error) -> String {
+    let words = std::error::Error::source(e)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let one_line: String = words
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    config.scrub(one_line.trim())
+}
+
+/// An SMTP error as a sentence, and what kind of failure it is.
+fn describe(config: &SmtpConfig, e: &lettre::transport::smtp::Error) -> SendError {
+    let lang = config.lang;
+    let server = config.url.server();
+    let refused = || {
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                return io.kind() == std::io::ErrorKind::ConnectionRefused;
+            }
+            source = s.source();
+        }
+        false
+    };
+    if let Some(code) = e.status() {
+        let words = server_words(config, e);
+        let reply = format!("{code} {words}").trim().to_string();
+        return if e.is_permanent() {
+            SendError {
+                kind: Failure::Permanent,
+                text: tr!(
+                    lang,
+                    "le serveur SMTP {server} a refusé le message définitivement ({reply})\u{a0}; il n'est pas réessayé automatiquement",
+                    "the SMTP server {server} refused the message permanently ({reply}); it is not retried automatically"
+                ),
+            }
+        } else {
+            SendError {
+                kind: Failure::Retry,
+                text: tr!(
+                    lang,
+                    "le serveur SMTP {server} a refusé le message pour l'instant ({reply})\u{a0}; il sera réessayé",
+                    "the SMTP server {server} refused the message for now ({reply}); it will be retried"
+                ),
+            }
+        };
+    }
+    if e.is_timeout() {
+        let secs = config.send_timeout.as_secs();
+        return SendError {
+            kind: Failure::Unreachable,
+            text: tr!(
+                lang,
+                "le serveur SMTP {server} n'a pas répondu en {secs} s",
+                "the SMTP server {server} did not answer within {secs} s"
+            ),
+        };
+    }
+    if e.is_tls() {
+        return SendError {
+            kind: Failure::Unreachable,
+            text: tr!(
+                lang,
+                "la connexion chiffrée (TLS) avec le serveur SMTP {server} a échoué",
+                "the encrypted (TLS) connection to the SMTP server {server} failed"
+            ),
+        };
+    }
+    if e.is_client() {
+        return SendError {
+            kind: Failure::Retry,
+            text: tr!(
+                lang,
+                "le serveur SMTP {server} ne propose pas ce que l'envoi demande (une méthode d'authentification acceptée, par exemple)",
+                "the SMTP server {server} does not offer what sending needs (an accepted authentication method, for example)"
+            ),
+        };
+    }
+    if e.is_response() {
+        return SendError {
+            kind: Failure::Retry,
+            text: tr!(
+                lang,
+                "le serveur SMTP {server} a donné une réponse incompréhensible",
+                "the SMTP server {server} gave an unreadable answer"
+            ),
+        };
+    }
+    SendError {
+        kind: Failure::Unreachable,
+        text: if refused() {
+            tr!(
+                lang,
+                "le serveur SMTP {server} refuse la connexion (aucun service sur ce port\u{a0}?)",
+                "the SMTP server {server} refuses the connection (no service on that port?)"
+            )
+        } else {
+            tr!(
+                lang,
+                "connexion impossible au serveur SMTP {server} (injoignable, coupée ou nom inconnu)",
+                "cannot connect to the SMTP server {server} (unreachable, cut off or unknown name)"
+            )
+        },
+    }
+}
+
+/// Sends one message. The whole exchange is bounded by `config.send_timeout`: lettre's own
+/// timeout covers the connection, not a server that accepts it and then never answers (a listen
+/// queue that overflowed leaves exactly that).
 pub async fn send(
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     config: &SmtpConfig,
     m: &Outgoing,
     date: DateTime<Utc>,
-) -> Result<(), String> {
-    let message = build(&config.from, m, date)?;
+) -> Result<(), SendError> {
+    let lang = config.lang;
+    let message = build(&config.from, m, date).map_err(|address| {
+        let address: String = address.chars().filter(|c| !c.is_control()).collect();
+        SendError {
+            kind: Failure::Permanent,
+            text: tr!(
+                lang,
+                "le message ne peut pas être construit\u{a0}: l'adresse `{address}` n'est pas valide",
+                "the message cannot be built: the address `{address}` is not valid"
+            ),
+        }
+    })?;
     match tokio::time::timeout(config.send_timeout, transport.send(message)).await {
-        Ok(sent) => sent.map(|_| ()).map_err(|e| config.scrub(&e.to_string())),
-        Err(_) => Err(format!(
-            "le serveur SMTP n'a pas répondu en {} s (no answer from the SMTP server in {} s)",
-            config.send_timeout.as_secs(),
-            config.send_timeout.as_secs()
-        )),
+        Ok(sent) => sent.map(|_| ()).map_err(|e| describe(config, &e)),
+        Err(_) => {
+            let (server, secs) = (config.url.server(), config.send_timeout.as_secs());
+            Err(SendError {
+                kind: Failure::Unreachable,
+                text: tr!(
+                    lang,
+                    "le serveur SMTP {server} n'a pas répondu en {secs} s",
+                    "the SMTP server {server} did not answer within {secs} s"
+                ),
+            })
+        }
     }
 }
 
@@ -429,17 +996,27 @@ mod tests {
             d("2025-09-27"),
             stamp,
         );
-        assert_eq!(r.subject, "[CNRM] Rappel : 1 tâche(s) à échéance prochaine");
+        assert_eq!(
+            r.subject,
+            "[CNRM] Rappel\u{a0}: 1 tâche à échéance prochaine"
+        );
         assert!(
             r.text
-                .contains("Échéance : 30/09/2025 (T3 2025) — dans 3 jours"),
+                .contains("Échéance\u{a0}: 30/09/2025 (T3 2025) — dans 3 jours"),
             "{}",
             r.text
         );
         assert!(r
             .text
-            .contains("Bloquée : « En attente de la signature du ministre »"));
-        assert!(r.text.contains("Partenaires : OIM"));
+            .contains("Bloquée\u{a0}: «\u{a0}En attente de la signature du ministre\u{a0}»"));
+        assert!(r
+            .text
+            .contains("Responsable\u{a0}: DGME · Partenaire\u{a0}: OIM"));
+        assert!(
+            r.text.contains("Voici la tâche du plan «\u{a0}Plan d'actions\u{a0}» qui vous concerne (DGME)\u{a0}:"),
+            "{}",
+            r.text
+        );
         assert!(r.html.contains("l'échéance") && r.html.contains("<li"));
         assert!(r.ics.contains("DTSTART;VALUE=DATE:20250930\r\n"));
         assert!(r.ics.contains("UID:axe-1.a1@pao.cnrm\r\n"));
@@ -474,12 +1051,13 @@ mod tests {
                 held.push(stream);
             }
         });
-        let config = SmtpConfig {
-            url: format!("smtp://127.0.0.1:{port}"),
-            from: "Secrétariat CNRM <cnrm@localhost>".into(),
-            password: None,
-            send_timeout: Duration::from_secs(1),
-        };
+        let config = SmtpConfig::new(
+            &format!("smtp://127.0.0.1:{port}?timeout=1"),
+            "Secrétariat CNRM <cnrm@localhost>",
+            None,
+            Lang::Fr,
+        )
+        .expect("config");
         let m = Outgoing {
             to: vec!["dgme@example.ml".into()],
             cc: Vec::new(),
@@ -499,9 +1077,12 @@ mod tests {
             send(&transport, &config, &m, Utc::now()).await
         });
         let err = result.expect_err("no answer, no success");
-        assert!(
-            err.contains("le serveur SMTP n'a pas répondu en 1 s"),
-            "{err}"
+        assert_eq!(
+            err,
+            SendError {
+                kind: Failure::Unreachable,
+                text: format!("le serveur SMTP 127.0.0.1:{port} n'a pas répondu en 1 s"),
+            }
         );
         assert!(
             start.elapsed() < Duration::from_secs(10),
@@ -511,22 +1092,145 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_scrubbed() {
-        let c = SmtpConfig {
-            url: "smtp://cnrm:hunter22@mail.example.ml:587".into(),
-            from: "a@b.ml".into(),
-            password: Some("filepass9".into()),
-            send_timeout: SEND_TIMEOUT,
-        };
+    fn secrets_are_scrubbed_in_every_form() {
+        // Written percent-encoded in the URL; the server may repeat it decoded, or the base64
+        // of the AUTH exchange.
+        let c = SmtpConfig::new(
+            "smtp://cnrm:p%40ss%2Fw%20rd%3F@127.0.0.1:2525",
+            "a@b.ml",
+            None,
+            Lang::Fr,
+        )
+        .expect("config");
+        let plain = base64(b"\0cnrm\0p@ss/w rd?");
+        let login = base64(b"p@ss/w rd?");
+        let text = format!(
+            "535 no for p@ss/w rd? or p%40ss%2Fw%20rd%3F ({plain}, {login}) smtp://cnrm:p%40ss%2Fw%20rd%3F@host"
+        );
+        let scrubbed = c.scrub(&text);
+        for secret in ["p@ss", "p%40ss", "w rd", plain.as_str(), login.as_str()] {
+            assert!(!scrubbed.contains(secret), "{secret}: {scrubbed}");
+        }
+        assert_eq!(c.url.to_string(), "smtp://cnrm:***@127.0.0.1:2525");
+        let debug = format!("{c:?}");
+        assert!(
+            !debug.contains("p@ss") && !debug.contains("p%40") && debug.contains("***"),
+            "{debug}"
+        );
+
+        // A password file wins over the URL's password, and is scrubbed as well.
+        let c = SmtpConfig::new(
+            "smtp://cnrm:hunter22@localhost:2525",
+            "a@b.ml",
+            Some("filepass9".into()),
+            Lang::Fr,
+        )
+        .expect("config");
         assert_eq!(
             c.scrub("auth failed for cnrm:hunter22 and filepass9"),
             "auth failed for cnrm:*** and ***"
         );
-        let debug = format!("{c:?}");
-        assert!(
-            !debug.contains("hunter22") && !debug.contains("filepass9"),
-            "{debug}"
+        assert_eq!(c.password.as_deref(), Some("filepass9"));
+    }
+
+    #[test]
+    fn base64_as_smtp_auth_writes_it() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"\0user\0pass"), "AHVzZXIAcGFzcw==");
+    }
+
+    #[test]
+    fn urls_are_parsed_once_and_refused_in_one_sentence() {
+        let u = SmtpUrl::parse("smtps://a:b@mail.example.ml", Lang::Fr).expect("url");
+        assert_eq!((u.tls, u.port), (TlsMode::Implicit, 465));
+        let u = SmtpUrl::parse("smtp://[::1]:2525?tls=none", Lang::Fr).expect("url");
+        assert_eq!(
+            (u.host.as_str(), u.port, u.tls),
+            ("::1", 2525, TlsMode::None)
         );
+        // An unencoded `/`, `?`, `@` or space in the password.
+        let u = SmtpUrl::parse(
+            "smtp://cnrm:a/b?c@d e@mail.example.ml:587?tls=required",
+            Lang::Fr,
+        )
+        .expect("url");
+        assert_eq!(u.password.as_ref().map(|p| p.0.as_str()), Some("a/b?c@d e"));
+        assert_eq!(
+            u.to_string(),
+            "smtp://cnrm:***@mail.example.ml:587?tls=required"
+        );
+        let refused = |url: &str| SmtpUrl::parse(url, Lang::Fr).expect_err(url);
+        assert_eq!(
+            refused("mysql://root:S3cret@h/x"),
+            "CNRM_SMTP_URL doit commencer par smtp:// ou smtps:// (par exemple smtp://127.0.0.1:2525 ou smtp://utilisateur:motdepasse@mail.example.ml:587?tls=required)"
+        );
+        assert_eq!(
+            refused("smtp://u:S3cret@h:99999"),
+            "CNRM_SMTP_URL\u{a0}: le port doit être un nombre de 1 à 65535"
+        );
+        assert_eq!(
+            refused("smtp://u:S3cret@h?tls=maybe"),
+            "CNRM_SMTP_URL\u{a0}: tls=maybe est inconnu (valeurs possibles\u{a0}: none, opportunistic, required)"
+        );
+        assert_eq!(
+            refused("smtp://u:S3%ZZcret@h"),
+            "CNRM_SMTP_URL\u{a0}: l'utilisateur ou le mot de passe contient un encodage %XX invalide"
+        );
+        assert!(!refused("smtp://u:S3cret@").contains("S3cret"));
+    }
+
+    #[test]
+    fn a_password_goes_in_clear_only_to_this_machine_or_when_the_url_says_so() {
+        let new = |url: &str| SmtpConfig::new(url, "a@b.ml", None, Lang::Fr);
+        assert_eq!(
+            new("smtp://u:pw@mail.example.ml:587").expect_err("clear"),
+            "CNRM_SMTP_URL\u{a0}: le mot de passe serait envoyé en clair au serveur mail.example.ml:587\u{a0}; ajoutez ?tls=required (STARTTLS), utilisez smtps://, ou écrivez ?tls=none pour l'accepter"
+        );
+        assert!(new("smtp://u:pw@mail.example.ml:587?tls=opportunistic").is_err());
+        for ok in [
+            "smtp://u:pw@mail.example.ml:587?tls=none",
+            "smtp://u:pw@mail.example.ml:587?tls=required",
+            "smtps://u:pw@mail.example.ml",
+            "smtp://u:pw@127.0.0.2:2525",
+            "smtp://u:pw@[::1]:2525",
+            "smtp://u:pw@LOCALHOST:2525",
+            "smtp://mail.example.ml:25",
+        ] {
+            assert!(new(ok).is_ok(), "{ok}");
+        }
+        // The password file counts as a password too.
+        assert!(SmtpConfig::new(
+            "smtp://u@mail.example.ml",
+            "a@b.ml",
+            Some("pw".into()),
+            Lang::En
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn an_empty_or_unreadable_password_file_is_one_sentence() {
+        let dir = tempfile::tempdir().expect("dir");
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, " \n").expect("write");
+        assert_eq!(
+            read_password_file(&empty, Lang::Fr).expect_err("empty"),
+            format!(
+                "le fichier de mot de passe SMTP {} (CNRM_SMTP_PASSWORD_FILE) est vide",
+                empty.display()
+            )
+        );
+        let absent = dir.path().join("absent");
+        assert_eq!(
+            read_password_file(&absent, Lang::En).expect_err("absent"),
+            format!("the SMTP password file {} (CNRM_SMTP_PASSWORD_FILE) is unreadable: it does not exist", absent.display())
+        );
+        let good = dir.path().join("good");
+        std::fs::write(&good, "s3cret\r\n").expect("write");
+        assert_eq!(read_password_file(&good, Lang::Fr).as_deref(), Ok("s3cret"));
     }
 
     #[test]
@@ -566,11 +1270,137 @@ mod tests {
             d("2025-09-30"),
             Utc::now(),
         );
-        assert_eq!(r.subject, "[CNRM] Escalation: 1 overdue task(s)");
+        assert_eq!(r.subject, "[CNRM] Escalation: 1 task overdue");
         assert!(
-            r.text.contains("29 days late") && r.text.contains("[escalated]"),
+            r.text.contains("Deadline: 1 Sep 2025 — 29 days late")
+                && r.text.contains("[escalated]")
+                && r.text.contains(
+                    "The following task of the plan \u{201c}Plan\u{201d} has been overdue"
+                ),
             "{}",
             r.text
         );
+    }
+
+    #[test]
+    fn subjects_count_in_words_in_both_languages() {
+        let task = |id: &str, deadline: &str| RemindTask {
+            id: id.into(),
+            title: "T".into(),
+            priority: "p".into(),
+            deadline: d(deadline),
+            deadline_label: deadline.into(),
+            start: None,
+            status: Status::Todo,
+            owners: vec!["x".into()],
+            partners: vec![],
+            policy: None,
+            note: None,
+        };
+        let tasks = vec![
+            task("a", "2025-09-01"),
+            task("b", "2025-10-20"),
+            task("c", "2025-10-25"),
+        ];
+        let message = |kind, language, items: &[usize]| PlannedMessage {
+            kind,
+            owners: vec!["x".into()],
+            to: vec!["x@x.ml".into()],
+            cc: vec![],
+            language,
+            items: items
+                .iter()
+                .map(|i| DueItem {
+                    task: *i,
+                    occasion: Occasion::Deadline,
+                    date: d("2025-10-01"),
+                    escalated: false,
+                })
+                .collect(),
+        };
+        let today = d("2025-10-01");
+        let cases = [
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[0, 1, 2][..],
+                "[CNRM] Rappel\u{a0}: 3 tâches à suivre, dont 1 en retard",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[0][..],
+                "[CNRM] Rappel\u{a0}: 1 tâche en retard",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[1][..],
+                "[CNRM] Rappel\u{a0}: 1 tâche à échéance prochaine",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::Fr,
+                &[1, 2][..],
+                "[CNRM] Rappel\u{a0}: 2 tâches à échéance prochaine",
+            ),
+            (
+                MessageKind::Escalation,
+                Lang::Fr,
+                &[0][..],
+                "[CNRM] Escalade\u{a0}: 1 tâche en retard",
+            ),
+            (
+                MessageKind::Digest,
+                Lang::Fr,
+                &[0, 1][..],
+                "[CNRM] Récapitulatif hebdomadaire\u{a0}: 2 tâches",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::En,
+                &[0, 1, 2][..],
+                "[CNRM] Reminder: 3 tasks to follow up, 1 of them overdue",
+            ),
+            (
+                MessageKind::Reminder,
+                Lang::En,
+                &[1][..],
+                "[CNRM] Reminder: 1 task coming due",
+            ),
+            (
+                MessageKind::Escalation,
+                Lang::En,
+                &[0][..],
+                "[CNRM] Escalation: 1 task overdue",
+            ),
+            (
+                MessageKind::Digest,
+                Lang::En,
+                &[0][..],
+                "[CNRM] Weekly digest: 1 task",
+            ),
+        ];
+        for (kind, lang, items, expected) in cases {
+            assert_eq!(
+                subject(&message(kind, lang, items), &tasks, today),
+                expected
+            );
+        }
+        let digest = render(
+            &message(MessageKind::Digest, Lang::Fr, &[0, 1]),
+            &tasks,
+            "p",
+            "Plan",
+            &|s: &str| s.to_uppercase(),
+            today,
+            Utc::now(),
+        );
+        assert!(
+            digest.text.contains("Récapitulatif de la semaine pour X, plan «\u{a0}Plan\u{a0}»\u{a0}: 2 tâches en retard ou à échéance dans les 30 prochains jours."),
+            "{}",
+            digest.text
+        );
+        assert!(!digest.text.contains("(s)") && !digest.html.contains("(s)"));
     }
 }

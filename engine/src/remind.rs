@@ -58,18 +58,28 @@ pub struct Decision {
     pub superseded_items: Vec<(NaiveDate, Occasion)>,
 }
 
-/// The candidate occurrences of a task on or before `today` and after `handled` (exclusive).
+/// `d` moved by `days`, or `None` past the calendar's ends: stored data may hold any number (a
+/// plan applied by an older cnrm, a value written by hand), and the scan must not overflow on it.
+fn shift(d: NaiveDate, days: i64) -> Option<NaiveDate> {
+    d.checked_add_signed(Duration::try_days(days)?)
+}
+
+/// The candidate occurrences of a task on or before `today` and after `handled` (exclusive),
+/// and how many older overdue ones are left out of the list (only the two latest overdue
+/// occurrences are listed: computed, not stepped through, however long ago the deadline was).
 fn candidates(
     t: &RemindTask,
     p: &EffectivePolicy,
     today: NaiveDate,
     handled: Option<NaiveDate>,
-) -> Vec<(NaiveDate, Occasion)> {
+) -> (Vec<(NaiveDate, Occasion)>, usize) {
     let fresh = |d: NaiveDate| d <= today && handled.is_none_or(|h| d > h);
     let d = t.deadline;
     let mut out = Vec::new();
     for n in &p.before {
-        let date = d - Duration::days(i64::from(*n));
+        let Some(date) = shift(d, -i64::from(*n)) else {
+            continue;
+        };
         if *n > 0 && fresh(date) {
             out.push((date, Occasion::Before(*n)));
         }
@@ -82,6 +92,7 @@ fn candidates(
             out.push((start, Occasion::Start));
         }
     }
+    let mut left_out = 0;
     if p.overdue_every > 0 && today > d {
         let every = i64::from(p.overdue_every);
         let k_max = (today - d).num_days() / every;
@@ -89,12 +100,18 @@ fn candidates(
         let k_min = match handled {
             Some(h) if h >= d => (h - d).num_days() / every + 1,
             _ => 1,
-        };
-        for k in k_min.max(1)..=k_max {
-            out.push((d + Duration::days(k * every), Occasion::Overdue));
         }
+        .max(1);
+        // Every D + k × every with k ≤ k_max is on or before today: no overflow.
+        let from = k_min.max(k_max - 1);
+        for k in from..=k_max {
+            if let Some(date) = shift(d, k * every) {
+                out.push((date, Occasion::Overdue));
+            }
+        }
+        left_out = usize::try_from(from - k_min).unwrap_or(0);
     }
-    out
+    (out, left_out)
 }
 
 /// The reminder to send for a task today, if any. `handled` is the latest occurrence date already
@@ -109,12 +126,12 @@ pub fn decide(
         return None;
     }
     let p = t.policy.as_ref()?;
-    let mut c = candidates(t, p, today, handled);
+    let (mut c, left_out) = candidates(t, p, today, handled);
     // Latest date wins; on the same date, the deadline (or overdue) over a `before`, over start.
     c.sort_by_key(|(date, occ)| (*date, *occ));
     let (date, occasion) = *c.last()?;
     let escalated = occasion == Occasion::Overdue
-        && date >= t.deadline + Duration::days(i64::from(p.escalate_after));
+        && shift(t.deadline, i64::from(p.escalate_after)).is_some_and(|from| date >= from);
     let older = &c[..c.len() - 1];
     let last_overdue = older.iter().rposition(|(_, o)| *o == Occasion::Overdue);
     let superseded_items = older
@@ -130,7 +147,7 @@ pub fn decide(
             date,
             escalated,
         },
-        superseded: older.len(),
+        superseded: older.len() + left_out,
         superseded_items,
     })
 }
@@ -259,7 +276,7 @@ pub fn plan_digest(
     today: NaiveDate,
 ) -> Vec<PlannedMessage> {
     let by_id: HashMap<&str, &Recipient> = people.iter().map(|r| (r.id.as_str(), r)).collect();
-    let horizon = today + Duration::days(30);
+    let horizon = shift(today, 30).unwrap_or(NaiveDate::MAX);
     let mut per_owner: BTreeMap<String, Vec<DueItem>> = BTreeMap::new();
     for (i, t) in tasks.iter().enumerate() {
         if !t.status.is_active() || t.deadline > horizon {

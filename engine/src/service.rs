@@ -14,6 +14,7 @@ use crate::records::{RemindTask, StoredPolicy};
 use crate::remind::{self, Decision, MessageKind, PlannedMessage};
 use crate::schedule::CronSpec;
 use crate::store::{QueuedMessage, ScanInput, Store, StoreError};
+use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +44,9 @@ pub struct ScanReport {
     /// Plans skipped because today is a weekend day or holiday in their calendar.
     #[serde(skip)]
     pub resting: Vec<String>,
+    /// Plans whose scan failed; the others went on.
+    #[serde(skip)]
+    pub failed: Vec<PlanFailure>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,6 +55,10 @@ pub struct SendReport {
     pub failed: usize,
     /// The last error (secrets removed), for the one-sentence summary.
     pub last_error: Option<String>,
+    /// Not attempted (stop requested, taken by another process, or circuit open).
+    pub skipped: usize,
+    /// Left pending because the server was out of reach ([`BREAKER`] failures in a row).
+    pub left_pending: usize,
 }
 
 fn occurrences(
@@ -145,8 +153,61 @@ pub fn message_domain(smtp: Option<&SmtpConfig>) -> String {
     .unwrap_or_else(|| "cnrm.local".into())
 }
 
+/// A plan whose scan failed: its id and why, in one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanFailure {
+    pub plan: String,
+    pub sentence: String,
+}
+
+/// Runs one plan's part of a scan so that nothing in it reaches the other plans: an error and a
+/// panic alike become a [`PlanFailure`].
+async fn isolate<T>(
+    plan_id: &str,
+    lang: Lang,
+    work: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<T, PlanFailure> {
+    use futures_util::FutureExt;
+    let why = match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(Ok(value)) => return Ok(value),
+        Ok(Err(StoreError::NoPolicy(_))) => tr!(
+            lang,
+            "sa politique de rappels enregistrée est illisible (appliquez le plan de nouveau)",
+            "its stored reminder policy is unreadable (apply the plan again)"
+        ),
+        Ok(Err(StoreError::Database(_))) => tr!(
+            lang,
+            "la base de données a refusé une lecture ou une écriture",
+            "the database refused a read or a write"
+        ),
+        Ok(Err(_)) => tr!(
+            lang,
+            "ses données enregistrées sont invalides",
+            "its stored data is invalid"
+        ),
+        Err(_) => tr!(
+            lang,
+            "une erreur interne de cnrm l'a interrompu (signalez-la)",
+            "an internal error of cnrm stopped it (please report it)"
+        ),
+    };
+    let sentence = tr!(
+        lang,
+        "les rappels du plan {plan_id} n'ont pas pu être préparés\u{a0}: {why}",
+        "the reminders of the plan {plan_id} could not be prepared: {why}"
+    );
+    tracing::error!(plan = %plan_id, error = %sentence, "scan failed");
+    Err(PlanFailure {
+        plan: plan_id.to_string(),
+        sentence,
+    })
+}
+
 /// One scan of every plan (or one): reminders and escalations, or with `digest` the weekly
 /// digest. On a weekend day or holiday of a plan's calendar nothing is queued or recorded for it.
+/// Plans are isolated: one whose scan fails (bad data, a bug) is reported in `failed` and, unless
+/// dry, recorded in the outbox as a `scan-error` row; the others are scanned and queued all the
+/// same.
 pub async fn scan(
     store: &Store,
     clock: &Clock,
@@ -154,70 +215,113 @@ pub async fn scan(
     digest: bool,
     dry_run: bool,
     domain: &str,
+    lang: Lang,
 ) -> Result<ScanReport, StoreError> {
     let mut report = ScanReport::default();
     for plan_id in store.plan_ids(plan).await? {
-        let input = store.scan_input(&plan_id, clock).await?;
-        if !input.calendar.is_working_day(input.today) {
-            report.resting.push(plan_id);
-            continue;
-        }
-        let mut superseded = Vec::new();
-        let planned = if digest {
-            remind::plan_digest(&input.tasks, &input.people, input.today)
-                .into_iter()
-                .filter(|m| !m.owners.iter().all(|o| input.digested.contains(o)))
-                .collect()
-        } else {
-            let decisions: Vec<Decision> = input
-                .tasks
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| {
-                    let handled = input.handled.get(&(t.id.clone(), t.deadline)).copied();
-                    remind::decide(t, input.today, handled, i)
-                })
-                .collect();
-            for d in &decisions {
-                report.superseded += d.superseded;
-                let t = &input.tasks[d.item.task];
-                for (date, occ) in &d.superseded_items {
-                    superseded.push((t.id.clone(), occ.key(), t.deadline, *date));
-                }
+        let one = scan_plan(store, clock, &plan_id, digest, dry_run, domain);
+        match isolate(&plan_id, lang, one).await {
+            Ok(Some(part)) => {
+                report.messages.extend(part.messages);
+                report.superseded += part.superseded;
             }
-            remind::plan_scan(
-                &input.tasks,
-                &decisions,
-                &input.people,
-                input.secretariat.as_deref(),
-            )
-        };
-        let queued = render_all(&input, &planned, clock, !dry_run);
-        for q in &queued {
-            report.messages.push(MessageSummary {
-                kind: match q.kind {
-                    "reminder" => MessageKind::Reminder,
-                    "escalation" => MessageKind::Escalation,
-                    _ => MessageKind::Digest,
-                },
-                to: q.to.clone(),
-                cc: q.cc.clone(),
-                tasks: q.tasks.clone(),
-                plan: plan_id.clone(),
-                subject: q.subject.clone(),
-            });
-        }
-        if !dry_run {
-            store
-                .queue(&plan_id, &queued, &superseded, input.today, clock, domain)
-                .await?;
+            Ok(None) => report.resting.push(plan_id),
+            Err(failure) => {
+                if !dry_run {
+                    store
+                        .record_scan_error(&failure.plan, &failure.sentence, clock)
+                        .await?;
+                }
+                report.failed.push(failure);
+            }
         }
     }
     Ok(report)
 }
 
+/// One plan's scan; `None` on a day it rests.
+async fn scan_plan(
+    store: &Store,
+    clock: &Clock,
+    plan_id: &str,
+    digest: bool,
+    dry_run: bool,
+    domain: &str,
+) -> Result<Option<ScanReport>, StoreError> {
+    let mut report = ScanReport::default();
+    let input = store.scan_input(plan_id, clock).await?;
+    if !input.calendar.is_working_day(input.today) {
+        return Ok(None);
+    }
+    let mut superseded = Vec::new();
+    let planned = if digest {
+        remind::plan_digest(&input.tasks, &input.people, input.today)
+            .into_iter()
+            .filter(|m| !m.owners.iter().all(|o| input.digested.contains(o)))
+            .collect()
+    } else {
+        let decisions: Vec<Decision> = input
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let handled = input.handled.get(&(t.id.clone(), t.deadline)).copied();
+                remind::decide(t, input.today, handled, i)
+            })
+            .collect();
+        for d in &decisions {
+            report.superseded += d.superseded;
+            let t = &input.tasks[d.item.task];
+            for (date, occ) in &d.superseded_items {
+                superseded.push((t.id.clone(), occ.key(), t.deadline, *date));
+            }
+        }
+        remind::plan_scan(
+            &input.tasks,
+            &decisions,
+            &input.people,
+            input.secretariat.as_deref(),
+        )
+    };
+    let queued = render_all(&input, &planned, clock, !dry_run);
+    for q in &queued {
+        report.messages.push(MessageSummary {
+            kind: match q.kind {
+                "reminder" => MessageKind::Reminder,
+                "escalation" => MessageKind::Escalation,
+                _ => MessageKind::Digest,
+            },
+            to: q.to.clone(),
+            cc: q.cc.clone(),
+            tasks: q.tasks.clone(),
+            plan: plan_id.to_string(),
+            subject: q.subject.clone(),
+        });
+    }
+    if !dry_run {
+        store
+            .queue(plan_id, &queued, &superseded, input.today, clock, domain)
+            .await?;
+    }
+    Ok(Some(report))
+}
+
+/// Consecutive time-outs or connection failures after which a batch stops sending: the rest is
+/// left pending, untouched, for the next pass, instead of each waiting for its own time-out.
+const BREAKER: usize = 3;
+
+/// What happened to one message of a batch.
+enum Outcome {
+    Sent,
+    Failed(mail::SendError),
+    /// Not sent, not touched: stop requested, circuit open, or taken by another process.
+    Skipped,
+}
+
 /// Sends every due outbox message (or only `only`), one claim at a time. Stops between two
-/// messages when `stop` is set.
+/// messages when `stop` is set. The first messages go one at a time until the server answers
+/// (so that a server out of reach costs [`BREAKER`] time-outs, not one per message), then up to
+/// [`SEND_CONCURRENCY`] at once.
 pub async fn send_due(
     store: &Store,
     smtp: &SmtpConfig,
@@ -226,6 +330,7 @@ pub async fn send_due(
     only: Option<i64>,
     stop: &AtomicBool,
 ) -> Result<SendReport, StoreError> {
+    use std::sync::atomic::AtomicUsize;
     let mut report = SendReport::default();
     let ids = store.due_outbox(clock, only).await?;
     if ids.is_empty() {
@@ -239,46 +344,77 @@ pub async fn send_due(
             return Ok(report);
         }
     };
-    // A few messages in flight at once over the pooled connections: each SMTP exchange waits on
-    // the network, not on us.
-    use futures_util::StreamExt;
-    let outcomes: Vec<Result<Option<Result<(), String>>, StoreError>> =
-        futures_util::stream::iter(ids)
-            .map(|id| {
-                let transport = &transport;
-                async move {
-                    if stop.load(Ordering::SeqCst) {
-                        return Ok(None);
-                    }
-                    let Some(msg) = store.claim(id, me, clock).await? else {
-                        return Ok(None);
-                    };
-                    match mail::send(transport, smtp, &msg.mail, clock.now()).await {
-                        Ok(()) => {
-                            store.mark_sent(id, clock).await?;
-                            tracing::info!(outbox = id, "sent");
-                            Ok(Some(Ok(())))
-                        }
-                        Err(e) => {
-                            tracing::warn!(outbox = id, error = %e, "send failed");
-                            store.mark_failed(id, msg.attempts, &e, clock).await?;
-                            Ok(Some(Err(e)))
-                        }
-                    }
-                }
-            })
-            .buffer_unordered(SEND_CONCURRENCY)
-            .collect()
-            .await;
-    for outcome in outcomes {
-        match outcome? {
-            Some(Ok(())) => report.sent += 1,
-            Some(Err(e)) => {
-                report.failed += 1;
-                report.last_error = Some(e);
+    let unreachable_in_a_row = AtomicUsize::new(0);
+    let one = |id: i64| {
+        let (transport, unreachable_in_a_row) = (&transport, &unreachable_in_a_row);
+        async move {
+            if stop.load(Ordering::SeqCst) || unreachable_in_a_row.load(Ordering::SeqCst) >= BREAKER
+            {
+                return Ok(Outcome::Skipped);
             }
-            None => {}
+            let Some(msg) = store.claim(id, me, clock).await? else {
+                return Ok(Outcome::Skipped);
+            };
+            match mail::send(transport, smtp, &msg.mail, clock.now()).await {
+                Ok(()) => {
+                    unreachable_in_a_row.store(0, Ordering::SeqCst);
+                    store.mark_sent(id, clock).await?;
+                    tracing::info!(outbox = id, "sent");
+                    Ok(Outcome::Sent)
+                }
+                Err(e) => {
+                    if e.kind == mail::Failure::Unreachable {
+                        unreachable_in_a_row.fetch_add(1, Ordering::SeqCst);
+                    } else {
+                        unreachable_in_a_row.store(0, Ordering::SeqCst);
+                    }
+                    tracing::warn!(outbox = id, error = %e.text, "send failed");
+                    let permanent = e.kind == mail::Failure::Permanent;
+                    store
+                        .mark_failed(id, msg.attempts, &e.text, permanent, clock)
+                        .await?;
+                    Ok::<_, StoreError>(Outcome::Failed(e))
+                }
+            }
         }
+    };
+    let mut outcomes = Vec::new();
+    let mut rest = ids.into_iter();
+    // One at a time until the server has answered once (sent or refused).
+    for id in rest.by_ref() {
+        let outcome = one(id).await?;
+        let answered = match &outcome {
+            Outcome::Sent => true,
+            Outcome::Failed(e) => e.kind != mail::Failure::Unreachable,
+            Outcome::Skipped => false,
+        };
+        outcomes.push(outcome);
+        if answered || unreachable_in_a_row.load(Ordering::SeqCst) >= BREAKER {
+            break;
+        }
+    }
+    // Then a few at once over the pooled connections: each exchange waits on the network.
+    use futures_util::StreamExt;
+    let parallel: Vec<Result<Outcome, StoreError>> = futures_util::stream::iter(rest)
+        .map(one)
+        .buffer_unordered(SEND_CONCURRENCY)
+        .collect()
+        .await;
+    for outcome in parallel {
+        outcomes.push(outcome?);
+    }
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Sent => report.sent += 1,
+            Outcome::Failed(e) => {
+                report.failed += 1;
+                report.last_error = Some(e.text);
+            }
+            Outcome::Skipped => report.skipped += 1,
+        }
+    }
+    if unreachable_in_a_row.load(Ordering::SeqCst) >= BREAKER {
+        report.left_pending = report.skipped;
     }
     Ok(report)
 }
@@ -329,7 +465,14 @@ pub async fn daemon(
         let now = clock.now();
         let mut next: Option<(DateTime<Utc>, Vec<Job>)> = None;
         for plan_id in store.plan_ids(None).await? {
-            let (policy, tz) = store.plan_policy(&plan_id).await?;
+            // A plan whose policy cannot be read is logged and left out; the others go on.
+            let (policy, tz) = match store.plan_policy(&plan_id).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(plan = %plan_id, error = %e, "unreadable reminder policy");
+                    continue;
+                }
+            };
             let Ok((scan, digest)) = next_times(&policy, tz, now, 1) else {
                 tracing::warn!(plan = %plan_id, "unreadable schedule");
                 continue;
@@ -373,14 +516,16 @@ pub async fn daemon(
                 Job::Scan(p) => (p.as_str(), false),
                 Job::Digest(p) => (p.as_str(), true),
             };
-            match scan(store, &clock, Some(plan), digest, false, &domain).await {
-                Ok(r) => tracing::info!(
+            match scan(store, &clock, Some(plan), digest, false, &domain, lang).await {
+                Ok(r) if r.failed.is_empty() => tracing::info!(
                     plan,
                     digest,
                     messages = r.messages.len(),
                     superseded = r.superseded,
                     "scan"
                 ),
+                // Logged with the plan's id and recorded in the outbox by `scan`.
+                Ok(_) => {}
                 Err(e) => tracing::warn!(plan, error = %e, "scan failed"),
             }
         }
@@ -397,5 +542,43 @@ pub async fn daemon(
             tracing::info!("shutting down");
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    #[test]
+    fn a_panic_or_an_error_in_one_plan_becomes_a_sentence_about_that_plan() {
+        let panicked = run(isolate("pao", Lang::Fr, async {
+            let stored: Vec<u32> = Vec::new();
+            if stored.is_empty() {
+                panic!("a defect in a scan");
+            }
+            Ok::<_, StoreError>(1)
+        }));
+        assert_eq!(
+            panicked,
+            Err(PlanFailure {
+                plan: "pao".into(),
+                sentence: "les rappels du plan pao n'ont pas pu être préparés\u{a0}: une erreur interne de cnrm l'a interrompu (signalez-la)".into(),
+            })
+        );
+        let failed = run(isolate("pao", Lang::En, async {
+            Err::<(), _>(StoreError::NoPolicy("pao".into()))
+        }));
+        assert_eq!(
+            failed.map_err(|f| f.sentence),
+            Err("the reminders of the plan pao could not be prepared: its stored reminder policy is unreadable (apply the plan again)".into())
+        );
+        assert_eq!(run(isolate("pao", Lang::Fr, async { Ok(7) })), Ok(7));
     }
 }

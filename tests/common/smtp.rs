@@ -148,6 +148,16 @@ impl SmtpServer {
     /// accepting each message's content. Its stderr goes to `server.log` beside the messages,
     /// quoted if it does not start.
     pub fn start_on(port: u16, delay: Duration) -> SmtpServer {
+        SmtpServer::start_with(port, delay, "ok")
+    }
+
+    /// A server that misbehaves as `mode` says (`silent`, `reject-rcpt`, `reject-data`,
+    /// `defer-rcpt`, `auth-echo`: see `tests/smtp_server.py`).
+    pub fn start_mode(mode: &str) -> SmtpServer {
+        SmtpServer::start_with(free_port(), Duration::ZERO, mode)
+    }
+
+    fn start_with(port: u16, delay: Duration, mode: &str) -> SmtpServer {
         let dir = tempfile::tempdir().expect("dir");
         let script = super::root().join("tests/smtp_server.py");
         let log_path = dir.path().join("server.log");
@@ -157,6 +167,7 @@ impl SmtpServer {
             .arg(port.to_string())
             .arg(dir.path())
             .arg(delay.as_millis().to_string())
+            .arg(mode)
             .stdout(std::process::Stdio::null())
             .stderr(log)
             .spawn()

@@ -20,6 +20,10 @@ use sqlx::{Any, Row, Transaction};
 /// A claim older than this is taken to be abandoned by a process that died mid-send.
 const LEASE_MINUTES: i64 = 10;
 
+/// The next attempt of a message that is not retried automatically (a permanent refusal, a scan
+/// error): later than any clock.
+const NEVER: &str = "9999-12-31T23:59:59Z";
+
 /// Everything a scan of one plan needs.
 #[derive(Debug, Clone)]
 pub struct ScanInput {
@@ -343,7 +347,7 @@ impl Store {
         let now = clock.now();
         let stale = stamp(now - Duration::minutes(LEASE_MINUTES));
         let rows = sqlx::query(
-            "SELECT id FROM outbox WHERE ((status IN ('pending', 'failed') AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at <= $2)) ORDER BY id",
+            "SELECT id FROM outbox WHERE kind <> 'scan-error' AND ((status IN ('pending', 'failed') AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_at <= $2)) ORDER BY id",
         )
         .bind(stamp(now))
         .bind(stale)
@@ -366,7 +370,7 @@ impl Store {
         let now = clock.now();
         let done = sqlx::query(
             "UPDATE outbox SET status = 'sending', claimed_by = $1, claimed_at = $2
-             WHERE id = $3 AND ((status IN ('pending', 'failed') AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_at <= $4))",
+             WHERE id = $3 AND kind <> 'scan-error' AND ((status IN ('pending', 'failed') AND next_attempt_at <= $2) OR (status = 'sending' AND claimed_at <= $4))",
         )
         .bind(me)
         .bind(stamp(now))
@@ -405,21 +409,63 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed attempt; the next one waits 1, 2, 4 … minutes (at most 6 hours).
+    /// Records a failed attempt; the next one waits 1, 2, 4 … minutes (at most 6 hours), or,
+    /// for a permanent refusal, never comes by itself (`cnrm outbox retry` makes it due).
     pub async fn mark_failed(
         &self,
         id: i64,
         attempts_before: i64,
         error: &str,
+        permanent: bool,
         clock: &Clock,
     ) -> Result<(), StoreError> {
         let wait = Duration::minutes(1i64 << attempts_before.clamp(0, 9)).min(Duration::hours(6));
+        let next = if permanent {
+            NEVER.to_string()
+        } else {
+            stamp(clock.now() + wait)
+        };
         sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL WHERE id = $3")
             .bind(error)
-            .bind(stamp(clock.now() + wait))
+            .bind(next)
             .bind(id)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    /// Records that a plan's scan failed, where the secretariat sees it: an outbox row of kind
+    /// `scan-error`, `failed`, whose subject and last error are the sentence. It is never sent;
+    /// the same failure again for the same plan updates the row (attempts counts them).
+    pub async fn record_scan_error(
+        &self,
+        plan_id: &str,
+        sentence: &str,
+        clock: &Clock,
+    ) -> Result<(), StoreError> {
+        let now = clock.stamp();
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE outbox SET attempts = attempts + 1, created_at = $1 WHERE kind = 'scan-error' AND plan_id = $2 AND subject = $3")
+            .bind(&now)
+            .bind(plan_id)
+            .bind(sentence)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            let id = alloc_ids(&mut tx, "outbox", 1).await?;
+            sqlx::query(
+                "INSERT INTO outbox (id, plan_id, kind, recipients, cc, tasks, language, subject, body_text, body_html, ics, message_id, status, attempts, last_error, next_attempt_at, created_at)
+                 VALUES ($1, $2, 'scan-error', '[]', '[]', '[]', 'fr', $3, '', '', '', '', 'failed', 1, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(plan_id)
+            .bind(sentence)
+            .bind(NEVER)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -435,14 +481,14 @@ impl Store {
                 if exists.is_none() {
                     return Err(StoreError::NoMessage(id));
                 }
-                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND status IN ('failed', 'pending')")
+                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND kind <> 'scan-error' AND status IN ('failed', 'pending')")
                     .bind(&now)
                     .bind(id)
                     .execute(&self.pool)
                     .await?
             }
             None => {
-                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE status = 'failed'")
+                sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE kind <> 'scan-error' AND status = 'failed'")
                     .bind(&now)
                     .execute(&self.pool)
                     .await?

@@ -74,22 +74,49 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
     Ok(())
 }
 
+/// A panic in a plan's scan is caught at the plan boundary (`service::scan`) and reported as a
+/// sentence; the hook only logs it (the daemon's log), instead of printing Rust's dump.
+fn log_panics() {
+    std::panic::set_hook(Box::new(
+        |info| tracing::error!(panic = %info, "internal error"),
+    ));
+}
+
 pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
     let config = smtp(ctx.lang)?;
+    log_panics();
     let (dry, json) = (args.dry_run, args.format == CheckFormat::Json);
     let mut out = output::stdout();
     with_store(ctx, async |store| {
         let domain = service::message_domain(config.as_ref());
         let plan = args.plan.as_deref();
-        let report = service::scan(store, &ctx.clock, plan, args.digest, dry, &domain).await?;
+        let report =
+            service::scan(store, &ctx.clock, plan, args.digest, dry, &domain, ctx.lang).await?;
         if json {
             output::json(&mut out, &report)?;
         } else {
             print_scan(&mut out, ctx.lang, &report, dry)?;
         }
         out.flush()?;
+        // A plan whose scan failed is an error (exit 1) once the other plans' messages are out.
+        let failed_plan = report.failed.first().map(|f| {
+            let more = report.failed.len() - 1;
+            let also = match (more, ctx.lang) {
+                (0, _) => String::new(),
+                (1, Lang::Fr) => " (et 1 autre plan)".into(),
+                (n, Lang::Fr) => format!(" (et {n} autres plans)"),
+                (1, Lang::En) => " (and 1 other plan)".into(),
+                (n, Lang::En) => format!(" (and {n} other plans)"),
+            };
+            CliError::Problem(tr!(
+                ctx.lang,
+                "{}{also}\u{a0}; les autres plans ont été traités (voir `cnrm outbox --status failed`)",
+                "{}{also}; the other plans were processed (see `cnrm outbox --status failed`)",
+                f.sentence
+            ))
+        });
         if dry {
-            return Ok(());
+            return failed_plan.map_or(Ok(()), Err);
         }
         let Some(cfg) = config else {
             let pending = store.outbox(Some("pending")).await?.len();
@@ -101,7 +128,8 @@ pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
         };
         let stop = AtomicBool::new(false);
         let sent = service::send_due(store, &cfg, &ctx.clock, &me(), None, &stop).await?;
-        report_sent(&mut out, ctx.lang, &sent, json)
+        report_sent(&mut out, ctx.lang, &sent, json)?;
+        failed_plan.map_or(Ok(()), Err)
     })
 }
 
@@ -123,6 +151,15 @@ fn report_sent(
     } else {
         writeln!(out, "{line}")?;
         out.flush()?;
+    }
+    if r.left_pending > 0 {
+        let (n, why) = (r.left_pending, r.last_error.clone().unwrap_or_default());
+        return Err(CliError::Problem(match (n, lang) {
+            (1, Lang::Fr) => format!("{why}\u{a0}: envoi interrompu, 1 message reste en attente pour la prochaine tentative"),
+            (_, Lang::Fr) => format!("{why}\u{a0}: envoi interrompu, {n} messages restent en attente pour la prochaine tentative"),
+            (1, Lang::En) => format!("{why}: sending stopped, 1 message stays pending for the next attempt"),
+            (_, Lang::En) => format!("{why}: sending stopped, {n} messages stay pending for the next attempt"),
+        }));
     }
     if failed > 0 {
         let why = r.last_error.clone().unwrap_or_default();
@@ -235,6 +272,7 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+    log_panics();
     if config.is_none() {
         tracing::warn!("CNRM_SMTP_URL is not set: messages are queued in the outbox, not sent");
     }
