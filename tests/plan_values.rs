@@ -91,7 +91,7 @@ fn yaml_syntax_errors_are_sentences_in_the_users_language() {
     let dir = tempfile::tempdir().expect("dir");
     let cases: &[(&str, &str, u64, u64, &str)] = &[
         (
-            "version: 1\nlist:\n  - a\n  b\n",
+            "version: 1\nlist:\n  - a\n  b: c\n",
             "fr",
             4,
             3,
@@ -101,8 +101,8 @@ fn yaml_syntax_errors_are_sentences_in_the_users_language() {
             "version: 1\ntitle: Axe 1: coordination\n",
             "en",
             2,
-            12,
-            "`:` in an unquoted value at line 2, column 12",
+            13,
+            "`:` in an unquoted value at line 2, column 13",
         ),
         (
             "version: 1\ntitle: \"Axe 1\nx: y\n",

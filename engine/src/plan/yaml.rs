@@ -493,7 +493,7 @@ fn scan_error(src: &str, stack: &[Frame<'_>], e: &saphyr_parser::ScanError) -> S
         (pos, SyntaxProblem::MissingDash)
     } else if info.contains("mapping values are not allowed") {
         (pos, SyntaxProblem::ColonInValue)
-    } else if info.contains("while scanning a quoted scalar") {
+    } else if info.contains("quoted scalar") {
         let quote = char_at(src, pos)
             .filter(|c| matches!(c, '"' | '\''))
             .unwrap_or('"');
@@ -510,6 +510,12 @@ fn scan_error(src: &str, stack: &[Frame<'_>], e: &saphyr_parser::ScanError) -> S
         )
     } else if info.contains("block mapping, did not find expected key") {
         (pos, SyntaxProblem::BadIndent)
+    } else if let Some((open, b)) = open_flow('[')
+        .map(|p| (p, '['))
+        .or_else(|| open_flow('{').map(|p| (p, '{')))
+    {
+        // Any other refusal inside a flow collection: most often the `]` or `}` left out.
+        (open, SyntaxProblem::UnclosedBracket(b))
     } else {
         (pos, SyntaxProblem::Other)
     };
