@@ -81,12 +81,23 @@ pub fn bad_now(lang: Lang, text: &str) -> String {
     )
 }
 
-pub fn bad_duration(lang: Lang, text: &str) -> String {
-    tr!(
-        lang,
-        "durée `{text}` illisible : 14d ou 2w",
-        "duration `{text}` is unreadable: 14d or 2w"
-    )
+pub fn bad_duration(
+    lang: Lang,
+    text: &str,
+    why: cnrm_engine::plan::values::DurationError,
+) -> String {
+    match why {
+        cnrm_engine::plan::values::DurationError::Form => tr!(
+            lang,
+            "durée `{text}` illisible\u{a0}: écrivez un nombre entier de jours ou de semaines, par exemple 14j, 14d ou 2w",
+            "duration `{text}` is unreadable: write a whole number of days or weeks, for example 14d, 14j or 2w"
+        ),
+        cnrm_engine::plan::values::DurationError::TooLong => tr!(
+            lang,
+            "durée `{text}` trop longue\u{a0}: au plus 3650 jours (10 ans)",
+            "duration `{text}` is too long: at most 3650 days (10 years)"
+        ),
+    }
 }
 
 pub fn bad_number(lang: Lang, what: &str, text: &str) -> String {

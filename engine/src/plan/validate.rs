@@ -300,13 +300,7 @@ pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
     let root = match parsed {
         Ok(root) => root,
         Err(e) => {
-            let message = tr!(lang, "YAML invalide : {}", "invalid YAML: {}", e.message);
-            let help = tr!(
-                lang,
-                "vérifiez l'indentation (des espaces, jamais de tabulation), que chaque `[` ou `{{` est refermé, et mettez entre guillemets un texte qui contient `: ` ou ` #`",
-                "check the indentation (spaces, never tabs), that every `[` or `{{` is closed, and quote text that contains `: ` or ` #`"
-            );
-            v.report(Code::YamlSyntax, e.pos, message, Some(help));
+            v.report(Code::YamlSyntax, e.pos, e.message(lang), Some(e.help(lang)));
             return v.finish(None);
         }
     };
@@ -585,6 +579,13 @@ impl<'f> Validator<'f> {
                         "date illisible `{text}` dans `{key}`",
                         "unreadable date `{text}` in `{key}`"
                     ),
+                    DateError::YearOutOfRange => tr!(
+                        self.lang,
+                        "date `{text}` hors limites dans `{key}`\u{a0}: l'année doit être comprise entre {} et {}",
+                        "date `{text}` out of range in `{key}`: the year must be between {} and {}",
+                        values::MIN_YEAR,
+                        values::MAX_YEAR
+                    ),
                 };
                 let help = tr!(
                     self.lang,
@@ -600,21 +601,31 @@ impl<'f> Validator<'f> {
 
     fn duration(&mut self, node: &Node<'_>, key: &str) -> Option<u32> {
         let text = self.text(node, key)?;
-        let days = values::parse_duration(&text);
-        if days.is_none() {
-            let msg = tr!(
-                self.lang,
-                "durée illisible `{text}` dans `{key}`",
-                "unreadable duration `{text}` in `{key}`"
-            );
-            let help = tr!(
-                self.lang,
-                "écrivez un nombre entier de jours ou de semaines : `14d`, `2w`",
-                "write a whole number of days or weeks: `14d`, `2w`"
-            );
-            self.report(Code::InvalidDuration, node.pos, msg, Some(help));
+        match values::parse_duration(&text) {
+            Ok(days) => Some(days),
+            Err(e) => {
+                let msg = match e {
+                    values::DurationError::Form => tr!(
+                        self.lang,
+                        "durée illisible `{text}` dans `{key}`",
+                        "unreadable duration `{text}` in `{key}`"
+                    ),
+                    values::DurationError::TooLong => tr!(
+                        self.lang,
+                        "durée trop longue `{text}` dans `{key}`\u{a0}: au plus {} jours (10 ans)",
+                        "duration too long `{text}` in `{key}`: at most {} days (10 years)",
+                        values::MAX_DURATION_DAYS
+                    ),
+                };
+                let help = tr!(
+                    self.lang,
+                    "écrivez un nombre entier de jours ou de semaines, au plus 3650 jours\u{a0}: `14j`, `14d`, `2w`",
+                    "write a whole number of days or weeks, at most 3650 days: `14d`, `14j`, `2w`"
+                );
+                self.report(Code::InvalidDuration, node.pos, msg, Some(help));
+                None
+            }
         }
-        days
     }
 
     fn cron(&mut self, node: &Node<'_>, key: &str) -> Option<CronSpec> {
@@ -622,6 +633,7 @@ impl<'f> Validator<'f> {
         match CronSpec::parse(&text) {
             Ok(c) => Some(c),
             Err(why) => {
+                let why = why.reason(self.lang);
                 let msg = tr!(
                     self.lang,
                     "expression cron illisible `{text}` dans `{key}` : {why}",
@@ -669,6 +681,11 @@ impl<'f> Validator<'f> {
                         self.lang,
                         "`{key}` n'est pas un nombre : `{text}`",
                         "`{key}` is not a number: `{text}`"
+                    ),
+                    AmountError::TooLarge => tr!(
+                        self.lang,
+                        "`{key}` est trop grand\u{a0}: `{text}` (au plus 10^15)",
+                        "`{key}` is too large: `{text}` (at most 10^15)"
                     ),
                 };
                 let help = tr!(

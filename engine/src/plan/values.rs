@@ -10,11 +10,12 @@ pub const MAX_ID_LEN: usize = 64;
 
 /// `[a-z0-9][a-z0-9._-]*`, at most 64 characters.
 pub fn is_valid_id(id: &str) -> bool {
-    let bytes = id.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= MAX_ID_LEN
-        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
-        && bytes.iter().all(|b| {
+    let mut bytes = id.bytes();
+    id.len() <= MAX_ID_LEN
+        && bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
         })
 }
@@ -35,7 +36,14 @@ pub enum DateError {
     Form,
     /// In a form, but naming a day that does not exist (2025-02-30, T5 2025).
     Impossible,
+    /// A real day, but of a year outside [`MIN_YEAR`, `MAX_YEAR`].
+    YearOutOfRange,
 }
+
+/// The first year a plan date may fall in.
+pub const MIN_YEAR: i32 = 1900;
+/// The last year a plan date may fall in.
+pub const MAX_YEAR: i32 = 2200;
 
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
     let (ny, nm) = if month == 12 {
@@ -52,8 +60,18 @@ fn digits(s: &str, n: usize) -> Option<u32> {
         .flatten()
 }
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM`, `T1 2025`/`Q1 2025` and `S1 2025` (case-insensitive letters).
+/// Parses `YYYY-MM-DD`, `YYYY-MM`, `T1 2025`/`Q1 2025` and `S1 2025` (case-insensitive letters),
+/// in years 1900 to 2200.
 pub fn parse_date(text: &str) -> Result<(NaiveDate, DateForm), DateError> {
+    let (date, form) = parse_date_form(text)?;
+    if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+        Ok((date, form))
+    } else {
+        Err(DateError::YearOutOfRange)
+    }
+}
+
+fn parse_date_form(text: &str) -> Result<(NaiveDate, DateForm), DateError> {
     let s = text.trim();
     let parts: Vec<&str> = s.split('-').collect();
     match parts.as_slice() {
@@ -107,16 +125,40 @@ pub fn is_continuous(text: &str) -> bool {
     text.trim().eq_ignore_ascii_case("continu")
 }
 
-/// `Nd` or `Nw`, N a whole number: the number of days.
-pub fn parse_duration(text: &str) -> Option<u32> {
+/// The longest duration a plan may write, in days (ten years).
+pub const MAX_DURATION_DAYS: u32 = 3650;
+
+/// Why a text is not a duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationError {
+    /// Not a whole number followed by `d`, `j` or `w`.
+    Form,
+    /// Well formed, but longer than [`MAX_DURATION_DAYS`].
+    TooLong,
+}
+
+/// `Nd` or `Nj` (days, *jours*) or `Nw` (weeks), N a whole number: the number of days, at most
+/// [`MAX_DURATION_DAYS`].
+pub fn parse_duration(text: &str) -> Result<u32, DurationError> {
     let s = text.trim();
-    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
-    let n: u32 = digits(num, num.len()).filter(|_| !num.is_empty())?;
-    match unit {
-        "d" => Some(n),
-        "w" => n.checked_mul(7),
-        _ => None,
+    let mut chars = s.chars();
+    let per_unit: u64 = match chars.next_back() {
+        Some('d' | 'j') => 1,
+        Some('w') => 7,
+        _ => return Err(DurationError::Form),
+    };
+    let num = chars.as_str();
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(DurationError::Form);
     }
+    // Only digits: a number too large for u64 is simply too long.
+    let days = num
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(per_unit))
+        .filter(|d| *d <= u64::from(MAX_DURATION_DAYS))
+        .ok_or(DurationError::TooLong)?;
+    u32::try_from(days).map_err(|_| DurationError::TooLong)
 }
 
 /// Why a text is not an amount.
@@ -124,7 +166,12 @@ pub fn parse_duration(text: &str) -> Option<u32> {
 pub enum AmountError {
     Negative,
     NotNumeric,
+    /// More than [`MAX_AMOUNT`].
+    TooLarge,
 }
+
+/// The largest amount or quantity a plan may write (10^15, a million billion).
+pub const MAX_AMOUNT: f64 = 1e15;
 
 /// A non-negative amount: a YAML number (`12_500_000`, `1500.5`) or a string grouped by spaces
 /// (`"12 500 000"`, also with non-breaking spaces as French word processors write them).
@@ -145,10 +192,11 @@ pub fn parse_amount(text: &str) -> Result<f64, AmountError> {
     if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err(AmountError::NotNumeric);
     }
-    body.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or(AmountError::NotNumeric)
+    match body.parse::<f64>() {
+        Ok(v) if v.is_finite() && v <= MAX_AMOUNT => Ok(v),
+        Ok(_) => Err(AmountError::TooLarge),
+        Err(_) => Err(AmountError::NotNumeric),
+    }
 }
 
 /// `6.000`, `12.500.000`: digits grouped by dots the French way, which YAML reads as a decimal.
@@ -177,7 +225,11 @@ pub fn is_currency_code(text: &str) -> bool {
 /// Adds `months` to a recurring deadline: the last day of a month stays the last day of the month;
 /// any other day keeps its number, clamped to the month's end.
 pub fn add_months(date: NaiveDate, months: u32, keep_month_end: bool) -> Option<NaiveDate> {
-    let total = date.year() * 12 + date.month0() as i32 + months as i32;
+    let total = date
+        .year()
+        .checked_mul(12)?
+        .checked_add(date.month0() as i32)?
+        .checked_add(i32::try_from(months).ok()?)?;
     let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
     let last = last_day_of_month(year, month)?;
     if keep_month_end {
@@ -233,18 +285,48 @@ mod tests {
         assert_eq!(parse_date("30/09/2025"), Err(DateError::Form));
         assert_eq!(parse_date("septembre"), Err(DateError::Form));
         assert_eq!(parse_date(""), Err(DateError::Form));
+        assert_eq!(parse_date("1900-01-01"), Ok((d(1900, 1, 1), DateForm::Day)));
+        assert_eq!(
+            parse_date("2200-12"),
+            Ok((d(2200, 12, 31), DateForm::Month))
+        );
+        for far in [
+            "0001-01-01",
+            "1899-12-31",
+            "2201-01-01",
+            "0001-01",
+            "T4 0001",
+            "S1 9999",
+            "q1 2201",
+        ] {
+            assert_eq!(parse_date(far), Err(DateError::YearOutOfRange), "{far}");
+        }
+        for bad in ["2025-é1-01", "é", "Té 2025", "T1 2é25", "2025-09-3é"] {
+            assert_eq!(parse_date(bad), Err(DateError::Form), "{bad}");
+        }
         assert!(is_continuous("continu") && is_continuous("Continu") && !is_continuous("continue"));
     }
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("14d"), Some(14));
-        assert_eq!(parse_duration("2w"), Some(14));
-        assert_eq!(parse_duration("0d"), Some(0));
-        assert_eq!(parse_duration("d"), None);
-        assert_eq!(parse_duration("-3d"), None);
-        assert_eq!(parse_duration("3 days"), None);
-        assert_eq!(parse_duration("3"), None);
+        assert_eq!(parse_duration("14d"), Ok(14));
+        assert_eq!(parse_duration("7j"), Ok(7));
+        assert_eq!(parse_duration("2w"), Ok(14));
+        assert_eq!(parse_duration("0d"), Ok(0));
+        assert_eq!(parse_duration(" 3650d "), Ok(3650));
+        assert_eq!(parse_duration("521w"), Ok(3647));
+        assert_eq!(parse_duration("3651d"), Err(DurationError::TooLong));
+        assert_eq!(parse_duration("522w"), Err(DurationError::TooLong));
+        assert_eq!(parse_duration("100000000d"), Err(DurationError::TooLong));
+        assert_eq!(
+            parse_duration("99999999999999999999999w"),
+            Err(DurationError::TooLong)
+        );
+        for bad in [
+            "d", "-3d", "3 days", "3", "1é", "3é", "é", "", "3D", "+3d", "3.5d", "٣d",
+        ] {
+            assert_eq!(parse_duration(bad), Err(DurationError::Form), "{bad}");
+        }
     }
 
     #[test]
@@ -256,6 +338,11 @@ mod tests {
         assert_eq!(parse_amount("-5"), Err(AmountError::Negative));
         assert_eq!(parse_amount("beaucoup"), Err(AmountError::NotNumeric));
         assert_eq!(parse_amount("1e400"), Err(AmountError::NotNumeric));
+        assert_eq!(parse_amount("1000000000000000"), Ok(1e15));
+        assert_eq!(parse_amount("1000000000000001"), Err(AmountError::TooLarge));
+        assert_eq!(parse_amount(&"9".repeat(400)), Err(AmountError::TooLarge));
+        assert_eq!(parse_amount("1.2.3"), Err(AmountError::NotNumeric));
+        assert_eq!(parse_amount("12é"), Err(AmountError::NotNumeric));
         assert!(is_ambiguous_amount("6.000") && is_ambiguous_amount("12.500.000"));
         assert!(
             !is_ambiguous_amount("6.5")

@@ -6,6 +6,8 @@
 //! mean is the validator's business. Scalars keep the exact text the author wrote (so `6.000` is
 //! still `6.000`, and a date is never turned into something else), and whether they were quoted.
 
+use crate::lang::Lang;
+use crate::tr;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -34,11 +36,150 @@ pub enum Kind<'a> {
     Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
+/// What is wrong in a document that is not YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyntaxProblem {
+    /// A tab in the indentation (YAML indents with spaces only).
+    TabIndent,
+    /// A line in a block list that does not start with `-`.
+    MissingDash,
+    /// A `:` followed by a space inside an unquoted value.
+    ColonInValue,
+    /// A quoted text whose closing quote never comes (the quote character).
+    UnclosedQuote(char),
+    /// A `[` or `{` never closed (the opening character).
+    UnclosedBracket(char),
+    /// A line indented so that it belongs to no mapping above.
+    BadIndent,
+    /// A key written twice in one mapping, and where it was first written.
+    DuplicateKey(String, Pos),
+    /// `*name` with no `&name` before it.
+    UnknownAlias,
+    /// Aliases expanding to more than a million nodes.
+    TooManyAliases,
+    /// Anything else the parser refuses.
+    Other,
+}
+
 /// A YAML syntax problem, with where it was found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
     pub pos: Pos,
-    pub message: String,
+    pub problem: SyntaxProblem,
+}
+
+impl SyntaxError {
+    /// One sentence saying what is wrong and where, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let (l, c) = (self.pos.line, self.pos.col);
+        match &self.problem {
+            SyntaxProblem::TabIndent => tr!(
+                lang,
+                "tabulation dans l'indentation ligne {l}, colonne {c}",
+                "tab used for indentation at line {l}, column {c}"
+            ),
+            SyntaxProblem::MissingDash => tr!(
+                lang,
+                "élément de liste sans `-` ligne {l}, colonne {c}",
+                "list item without `-` at line {l}, column {c}"
+            ),
+            SyntaxProblem::ColonInValue => tr!(
+                lang,
+                "`:` dans une valeur sans guillemets ligne {l}, colonne {c}",
+                "`:` in an unquoted value at line {l}, column {c}"
+            ),
+            SyntaxProblem::UnclosedQuote(q) => tr!(
+                lang,
+                "le guillemet {q} ouvert ligne {l}, colonne {c} n'est jamais refermé",
+                "the quote {q} opened at line {l}, column {c} is never closed"
+            ),
+            SyntaxProblem::UnclosedBracket(b) => tr!(
+                lang,
+                "le `{b}` ouvert ligne {l}, colonne {c} n'est jamais refermé",
+                "the `{b}` opened at line {l}, column {c} is never closed"
+            ),
+            SyntaxProblem::BadIndent => tr!(
+                lang,
+                "indentation incohérente ligne {l}, colonne {c}",
+                "inconsistent indentation at line {l}, column {c}"
+            ),
+            SyntaxProblem::DuplicateKey(key, first) => tr!(
+                lang,
+                "clé `{key}` en double ligne {l}, colonne {c} (déjà écrite ligne {})",
+                "duplicate key `{key}` at line {l}, column {c} (already written at line {})",
+                first.line
+            ),
+            SyntaxProblem::UnknownAlias => tr!(
+                lang,
+                "alias sans ancre ligne {l}, colonne {c}",
+                "alias without an anchor at line {l}, column {c}"
+            ),
+            SyntaxProblem::TooManyAliases => tr!(
+                lang,
+                "les alias se déploient en plus d'un million d'éléments ligne {l}, colonne {c}",
+                "aliases expand to more than a million nodes at line {l}, column {c}"
+            ),
+            SyntaxProblem::Other => tr!(
+                lang,
+                "syntaxe YAML invalide ligne {l}, colonne {c}",
+                "invalid YAML syntax at line {l}, column {c}"
+            ),
+        }
+    }
+
+    /// What to write instead, in `lang`.
+    pub fn help(&self, lang: Lang) -> String {
+        match &self.problem {
+            SyntaxProblem::TabIndent => tr!(
+                lang,
+                "indentez avec des espaces, jamais avec des tabulations",
+                "indent with spaces, never with tabs"
+            ),
+            SyntaxProblem::MissingDash => tr!(
+                lang,
+                "dans une liste, chaque élément commence par `- `, aligné sur les autres",
+                "in a list, every item starts with `- `, aligned with the others"
+            ),
+            SyntaxProblem::ColonInValue => tr!(
+                lang,
+                "mettez entre guillemets un texte qui contient `: `, par exemple `title: \"Axe 1 : coordination\"`",
+                "quote a text that contains `: `, for example `title: \"Axis 1: coordination\"`"
+            ),
+            SyntaxProblem::UnclosedQuote(q) => tr!(
+                lang,
+                "refermez le texte par {q} sur la même ligne",
+                "close the text with {q} on the same line"
+            ),
+            SyntaxProblem::UnclosedBracket(b) => {
+                let close = if *b == '[' { ']' } else { '}' };
+                tr!(
+                    lang,
+                    "ajoutez `{close}` après le dernier élément",
+                    "add `{close}` after the last item"
+                )
+            }
+            SyntaxProblem::BadIndent => tr!(
+                lang,
+                "alignez cette ligne, avec des espaces, sur les autres clés de la même table",
+                "align this line, with spaces, with the other keys of the same mapping"
+            ),
+            SyntaxProblem::DuplicateKey(..) => tr!(
+                lang,
+                "gardez une seule de ces deux clés",
+                "keep only one of the two keys"
+            ),
+            SyntaxProblem::UnknownAlias | SyntaxProblem::TooManyAliases => tr!(
+                lang,
+                "écrivez les valeurs en entier plutôt qu'avec des ancres (`&nom`) et des alias (`*nom`)",
+                "write the values out instead of using anchors (`&name`) and aliases (`*name`)"
+            ),
+            SyntaxProblem::Other => tr!(
+                lang,
+                "vérifiez l'indentation (des espaces, jamais de tabulation), que chaque `[` ou `{{` est refermé, et mettez entre guillemets un texte qui contient `: ` ou ` #`",
+                "check the indentation (spaces, never tabs), that every `[` or `{{` is closed, and quote text that contains `: ` or ` #`"
+            ),
+        }
+    }
 }
 
 /// Beyond this many nodes created by aliases, the document is refused ("billion laughs").
@@ -89,9 +230,43 @@ fn pos_of(span: &Span) -> Pos {
     }
 }
 
+/// Below this many keys a mapping is searched for a duplicate key; from it on, the keys are
+/// indexed, so that a mapping of any size is read in linear time.
+const INDEX_KEYS_FROM: usize = 16;
+
+/// The keys of a large mapping, each with its index in the mapping's pairs.
+type KeyIndex = HashMap<String, usize>;
+
 enum Frame<'a> {
     Seq(Pos, usize, Vec<Node<'a>>),
-    Map(Pos, usize, Vec<(Node<'a>, Node<'a>)>, Option<Node<'a>>),
+    Map(
+        Pos,
+        usize,
+        Vec<(Node<'a>, Node<'a>)>,
+        Option<Node<'a>>,
+        Option<KeyIndex>,
+    ),
+}
+
+/// The pair index of a key already in a mapping, if `key` is one.
+fn find_key(
+    pairs: &[(Node<'_>, Node<'_>)],
+    index: &mut Option<KeyIndex>,
+    key: &str,
+) -> Option<usize> {
+    if index.is_none() && pairs.len() >= INDEX_KEYS_FROM {
+        let mut keys = KeyIndex::with_capacity(pairs.len() * 2);
+        for (i, (k, _)) in pairs.iter().enumerate() {
+            if let Some(text) = k.as_scalar() {
+                keys.entry(text.to_string()).or_insert(i);
+            }
+        }
+        *index = Some(keys);
+    }
+    match index {
+        Some(keys) => keys.get(key).copied(),
+        None => pairs.iter().position(|(k, _)| k.as_scalar() == Some(key)),
+    }
 }
 
 /// Parses the first document of `src` into a positioned tree.
@@ -106,7 +281,7 @@ pub fn parse(src: &str) -> Result<Node<'_>, SyntaxError> {
 /// at `tasks`, and that list: the place where task items are completed.
 fn at_task_item(stack: &[Frame<'_>]) -> Option<usize> {
     match stack {
-        [Frame::Map(_, _, _, Some(k1)), Frame::Seq(_, _, prios), Frame::Map(_, _, _, Some(k2)), Frame::Seq(..)]
+        [Frame::Map(_, _, _, Some(k1), _), Frame::Seq(_, _, prios), Frame::Map(_, _, _, Some(k2), _), Frame::Seq(..)]
             if k1.as_scalar() == Some("priorities") && k2.as_scalar() == Some("tasks") =>
         {
             Some(prios.len())
@@ -124,13 +299,14 @@ pub fn parse_streaming<'a>(
     on_task: &mut dyn FnMut(usize, Node<'a>),
 ) -> Result<Node<'a>, SyntaxError> {
     let mut parser = Parser::new_from_str(src);
-    build(&mut || parser.next_event(), on_task)
+    build(src, &mut || parser.next_event(), on_task)
 }
 
 type ParseItem<'a> = Result<(Event<'a>, Span), saphyr_parser::ScanError>;
 
 /// Builds the tree from the parser's events, handing task items to `on_task`.
 fn build<'a>(
+    src: &'a str,
     next_event: &mut dyn FnMut() -> Option<ParseItem<'a>>,
     on_task: &mut dyn FnMut(usize, Node<'a>),
 ) -> Result<Node<'a>, SyntaxError> {
@@ -141,13 +317,7 @@ fn build<'a>(
     let mut last_pos = Pos { line: 1, col: 1 };
 
     while let Some(item) = next_event() {
-        let (event, span) = item.map_err(|e| SyntaxError {
-            pos: Pos {
-                line: e.marker().line() as u32,
-                col: e.marker().col() as u32 + 1,
-            },
-            message: e.info().to_string(),
-        })?;
+        let (event, span) = item.map_err(|e| scan_error(src, &stack, &e))?;
         let pos = pos_of(&span);
         last_pos = pos;
         let finished: Node<'_> = match event {
@@ -158,7 +328,7 @@ fn build<'a>(
                 continue;
             }
             Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map(pos, anchor, Vec::new(), None));
+                stack.push(Frame::Map(pos, anchor, Vec::new(), None, None));
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
@@ -175,12 +345,12 @@ fn build<'a>(
                 _ => {
                     return Err(SyntaxError {
                         pos,
-                        message: "unbalanced sequence".into(),
+                        problem: SyntaxProblem::Other,
                     })
                 }
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(p, anchor, pairs, _)) => {
+                Some(Frame::Map(p, anchor, pairs, _, _)) => {
                     let node = Node {
                         pos: p,
                         kind: Kind::Map(pairs),
@@ -193,7 +363,7 @@ fn build<'a>(
                 _ => {
                     return Err(SyntaxError {
                         pos,
-                        message: "unbalanced mapping".into(),
+                        problem: SyntaxProblem::Other,
                     })
                 }
             },
@@ -216,7 +386,7 @@ fn build<'a>(
                     if alias_nodes > MAX_ALIAS_NODES {
                         return Err(SyntaxError {
                             pos,
-                            message: "aliases expand to too many nodes".into(),
+                            problem: SyntaxProblem::TooManyAliases,
                         });
                     }
                     let mut node = target.clone();
@@ -226,7 +396,7 @@ fn build<'a>(
                 None => {
                     return Err(SyntaxError {
                         pos,
-                        message: "unknown alias".into(),
+                        problem: SyntaxProblem::UnknownAlias,
                     })
                 }
             },
@@ -243,17 +413,20 @@ fn build<'a>(
                     }
                 }
             },
-            Some(Frame::Map(_, _, pairs, pending)) => match pending.take() {
+            Some(Frame::Map(_, _, pairs, pending, index)) => match pending.take() {
                 None => {
                     if let Kind::Scalar { text, .. } = &finished.kind {
-                        if pairs
-                            .iter()
-                            .any(|(k, _)| k.as_scalar() == Some(text.as_ref()))
-                        {
+                        if let Some(first) = find_key(pairs, index, text) {
                             return Err(SyntaxError {
                                 pos: finished.pos,
-                                message: format!("duplicate key `{text}`"),
+                                problem: SyntaxProblem::DuplicateKey(
+                                    text.to_string(),
+                                    pairs[first].0.pos,
+                                ),
                             });
+                        }
+                        if let Some(keys) = index {
+                            keys.insert(text.to_string(), pairs.len());
                         }
                     }
                     *pending = Some(finished);
@@ -269,6 +442,84 @@ fn build<'a>(
             plain: true,
         },
     }))
+}
+
+/// The first tab in the leading whitespace of 1-based `line`, as a position.
+fn leading_tab(src: &str, line: u32) -> Option<Pos> {
+    let text = src.split('\n').nth((line as usize).checked_sub(1)?)?;
+    let col = text
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .position(|c| c == '\t')?;
+    Some(Pos {
+        line,
+        col: col as u32 + 1,
+    })
+}
+
+/// The character at a 1-based position, if there is one.
+fn char_at(src: &str, pos: Pos) -> Option<char> {
+    let text = src.split('\n').nth((pos.line as usize).checked_sub(1)?)?;
+    text.chars().nth((pos.col as usize).checked_sub(1)?)
+}
+
+/// The parser's refusal as a problem of the plan author's, at the place to look at: the tab
+/// itself, the bracket or quote left open.
+fn scan_error(src: &str, stack: &[Frame<'_>], e: &saphyr_parser::ScanError) -> SyntaxError {
+    let pos = Pos {
+        line: e.marker().line() as u32,
+        col: e.marker().col() as u32 + 1,
+    };
+    let info = e.info();
+    // The parser may stop on the line before a tab-indented one, or on the one after.
+    let tab = [pos.line, pos.line + 1, pos.line.saturating_sub(1)]
+        .into_iter()
+        .find_map(|line| leading_tab(src, line));
+    if let Some(tab) = tab.filter(|_| info.contains("tab") || !info.contains("quoted scalar")) {
+        return SyntaxError {
+            pos: tab,
+            problem: SyntaxProblem::TabIndent,
+        };
+    }
+    let open_flow = |want: char| {
+        stack.iter().rev().find_map(|f| {
+            let p = match f {
+                Frame::Seq(p, ..) | Frame::Map(p, ..) => *p,
+            };
+            (char_at(src, p) == Some(want)).then_some(p)
+        })
+    };
+    let (pos, problem) = if info.contains("did not find expected '-'") {
+        (pos, SyntaxProblem::MissingDash)
+    } else if info.contains("mapping values are not allowed") {
+        (pos, SyntaxProblem::ColonInValue)
+    } else if info.contains("quoted scalar") {
+        let quote = char_at(src, pos)
+            .filter(|c| matches!(c, '"' | '\''))
+            .unwrap_or('"');
+        (pos, SyntaxProblem::UnclosedQuote(quote))
+    } else if info.contains("flow sequence") {
+        (
+            open_flow('[').unwrap_or(pos),
+            SyntaxProblem::UnclosedBracket('['),
+        )
+    } else if info.contains("flow mapping") {
+        (
+            open_flow('{').unwrap_or(pos),
+            SyntaxProblem::UnclosedBracket('{'),
+        )
+    } else if info.contains("block mapping, did not find expected key") {
+        (pos, SyntaxProblem::BadIndent)
+    } else if let Some((open, b)) = open_flow('[')
+        .map(|p| (p, '['))
+        .or_else(|| open_flow('{').map(|p| (p, '{')))
+    {
+        // Any other refusal inside a flow collection: most often the `]` or `}` left out.
+        (open, SyntaxProblem::UnclosedBracket(b))
+    } else {
+        (pos, SyntaxProblem::Other)
+    };
+    SyntaxError { pos, problem }
 }
 
 /// Byte offsets of the start of every line, to turn (line, column) into a byte span for display.
@@ -359,7 +610,14 @@ mod tests {
     fn duplicate_key_is_an_error_at_the_second_key() {
         let err = parse("a: 1\nb: 2\na: 3\n").expect_err("duplicate");
         assert_eq!(err.pos, Pos { line: 3, col: 1 });
-        assert!(err.message.contains("duplicate key"));
+        assert_eq!(
+            err.problem,
+            SyntaxProblem::DuplicateKey("a".into(), Pos { line: 1, col: 1 })
+        );
+        assert_eq!(
+            err.message(Lang::Fr),
+            "clé `a` en double ligne 3, colonne 1 (déjà écrite ligne 1)"
+        );
     }
 
     #[test]

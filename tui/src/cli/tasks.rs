@@ -15,7 +15,7 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
         None => None,
         Some(text) => Some(
             cnrm_engine::plan::values::parse_duration(text)
-                .ok_or_else(|| CliError::Misuse(strings::bad_duration(ctx.lang, text)))?,
+                .map_err(|e| CliError::Misuse(strings::bad_duration(ctx.lang, text, e)))?,
         ),
     };
     let filter = TaskFilter {
