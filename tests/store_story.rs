@@ -790,13 +790,13 @@ fn review(db: &TestDb) {
     block_on(async {
         let store = Store::open(&db.url).await.expect("open");
         assert_eq!(
-            store.renamed_to(None, "p3.t1").await.expect("lookup"),
+            store.renamed_to_id(None, "p3.t1").await.expect("lookup"),
             Some("p3.t2".to_string()),
             "{label}"
         );
         assert_eq!(
             store
-                .renamed_to(Some("revue"), "p3.t4")
+                .renamed_to_id(Some("revue"), "p3.t4")
                 .await
                 .expect("lookup"),
             None,

@@ -1367,7 +1367,7 @@ async fn add_events(
 impl Store {
     /// Where a task id went: the id it was last renamed to by an apply, following later renames
     /// (`a` → `b` → `c` gives `c`), or `None` if it was never renamed. `plan`: only in that plan.
-    pub async fn renamed_to(
+    pub async fn renamed_to_id(
         &self,
         plan: Option<&str>,
         old_id: &str,
