@@ -80,7 +80,7 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
         if args.format == CheckFormat::Json {
             output::json(&mut out, &d)?;
         } else {
-            write_detail(&mut out, ctx.lang, &d)?;
+            write_detail(&mut output::terminal(&mut out), ctx.lang, &d)?;
         }
         Ok(())
     })?;
@@ -90,7 +90,8 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
 /// A task for people: its fields, description, deadline moves and history.
 fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Result<()> {
     let t = &d.row;
-    writeln!(out, "{} — {}", t.id, t.title)?;
+    let title = cnrm_engine::text::terminal_line(&t.title);
+    writeln!(out, "{} — {title}", t.id)?;
     let label = |fr: &'static str, en: &'static str| if lang == Lang::Fr { fr } else { en };
     let status = if t.overdue {
         format!(
