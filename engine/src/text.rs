@@ -289,7 +289,15 @@ mod tests {
             "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;R&amp;D[31m&lt;/a&gt;"
         );
         assert_eq!(
-            csv_line(&["a", "b,c", "say \"hi\"", "two\nlines", "cr\rlf\r\n", "", "x;y"]),
+            csv_line(&[
+                "a",
+                "b,c",
+                "say \"hi\"",
+                "two\nlines",
+                "cr\rlf\r\n",
+                "",
+                "x;y"
+            ]),
             "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\nlf\n\",,\"x;y\"\n"
         );
     }
@@ -297,7 +305,10 @@ mod tests {
     #[test]
     fn csv_text_cells_never_read_as_formulas() {
         for (cell, written) in [
-            (r#"=HYPERLINK("http://x")"#, r#""'=HYPERLINK(""http://x"")""#),
+            (
+                r#"=HYPERLINK("http://x")"#,
+                r#""'=HYPERLINK(""http://x"")""#,
+            ),
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
@@ -333,6 +344,9 @@ mod tests {
         assert_eq!(group_thousands(12_500_000.0), "12 500 000");
         assert_eq!(group_thousands(999.6), "1 000");
         assert_eq!(group_thousands(-52_000.0), "-52 000");
-        assert_eq!(money_nbsp(1_500_000.0, "XOF"), "1\u{a0}500\u{a0}000\u{a0}FCFA");
+        assert_eq!(
+            money_nbsp(1_500_000.0, "XOF"),
+            "1\u{a0}500\u{a0}000\u{a0}FCFA"
+        );
     }
 }

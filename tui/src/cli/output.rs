@@ -203,10 +203,18 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// `impossible d'écrire `x` : disque plein`: what went wrong, in words, without the OS's text.
 fn cannot_write(lang: Lang, what: &str, e: &std::io::Error) -> String {
     let reason = match e.kind() {
-        ErrorKind::NotFound => tr!(lang, "son dossier n'existe pas", "its folder does not exist"),
+        ErrorKind::NotFound => tr!(
+            lang,
+            "son dossier n'existe pas",
+            "its folder does not exist"
+        ),
         ErrorKind::PermissionDenied => tr!(lang, "permission refusée", "permission denied"),
         ErrorKind::StorageFull => tr!(lang, "le disque est plein", "the disk is full"),
-        ErrorKind::QuotaExceeded => tr!(lang, "le quota de disque est dépassé", "the disk quota is exceeded"),
+        ErrorKind::QuotaExceeded => tr!(
+            lang,
+            "le quota de disque est dépassé",
+            "the disk quota is exceeded"
+        ),
         ErrorKind::IsADirectory => tr!(lang, "c'est un dossier", "it is a folder"),
         ErrorKind::NotADirectory => tr!(
             lang,
@@ -218,11 +226,23 @@ fn cannot_write(lang: Lang, what: &str, e: &std::io::Error) -> String {
             "le système de fichiers est en lecture seule",
             "the file system is read-only"
         ),
-        ErrorKind::FileTooLarge => tr!(lang, "le fichier serait trop grand", "the file would be too large"),
-        ErrorKind::InvalidFilename => tr!(lang, "le nom de fichier n'est pas valable", "the file name is not valid"),
+        ErrorKind::FileTooLarge => tr!(
+            lang,
+            "le fichier serait trop grand",
+            "the file would be too large"
+        ),
+        ErrorKind::InvalidFilename => tr!(
+            lang,
+            "le nom de fichier n'est pas valable",
+            "the file name is not valid"
+        ),
         _ => tr!(lang, "erreur d'entrée-sortie", "input/output error"),
     };
-    tr!(lang, "impossible d'écrire {what}\u{a0}: {reason}", "cannot write {what}: {reason}")
+    tr!(
+        lang,
+        "impossible d'écrire {what}\u{a0}: {reason}",
+        "cannot write {what}: {reason}"
+    )
 }
 
 /// `s` fitted to `width` characters: padded, or cut with `…`.
@@ -307,7 +327,10 @@ pub fn task_table<I: Iterator<Item = TaskRow>>(
     }
     for r in rows() {
         let c = task_cells(lang, &r);
-        let text = line([&c[0], &c[1], &c[2], &c[3], &c[4]], &terminal_line(&r.title));
+        let text = line(
+            [&c[0], &c[1], &c[2], &c[3], &c[4]],
+            &terminal_line(&r.title),
+        );
         if paint && r.overdue {
             writeln!(out, "{}", text.red())?;
         } else {
