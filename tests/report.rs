@@ -306,3 +306,419 @@ fn the_calendar_parses_back_with_every_open_deadline_and_stable_uids() {
     let (code, _, err) = exec(cnrm_db(&db, NOW).args(["export", "ics", "--owner", "personne"]));
     assert_eq!(code, 2, "{err}");
 }
+
+// ---- hostile text and `--output` ----------------------------------------------------------------
+
+/// Titles that try to run a formula in a spreadsheet, to inject iCalendar lines, to colour or
+/// rewrite the terminal, and to break Markdown rows; all five tasks late on NOW.
+const HOSTILE: &str = r#"version: 1
+plan:
+  id: hostile
+  title: "Plan\r\nX-INJECTED:1"
+  period: { start: 2025-01-01, end: 2025-12-31 }
+owners:
+  - { id: dgme, name: "=cmd|' /C calc'!A0", short: DGME }
+priorities:
+  - id: axe-1
+    title: Gouvernance
+    tasks:
+      - { id: h1, title: '=HYPERLINK("http://x")', owner: dgme, deadline: 2025-09-01 }
+      - { id: h2, title: "+cmd|' /C calc'!A0", owner: dgme, deadline: 2025-09-02 }
+      - { id: h3, title: "-2+3", owner: dgme, deadline: 2025-09-03 }
+      - { id: h4, title: "@SUM(A1)", owner: dgme, deadline: 2025-09-04 }
+      - id: h5
+        title: "a\rCR\0NUL\e[31mESC|pipe\nLF"
+        owner: dgme
+        deadline: 2025-09-05
+        resources:
+          - { kind: budget, amount: 1000, funder: dgme, status: secured }
+"#;
+
+/// What every hostile title becomes in a CSV text cell.
+const NEUTRALISED: [&str; 5] = [
+    "'=HYPERLINK(\"http://x\")",
+    "'+cmd|' /C calc'!A0",
+    "'-2+3",
+    "'@SUM(A1)",
+    "a\nCRNUL[31mESC|pipe\nLF",
+];
+
+fn hostile(db: &TestDb) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    let plan = write_plan(dir.path(), "hostile.yaml", HOSTILE);
+    let (code, _, err) = exec(cnrm_db(db, "2025-06-01").args(["plan", "apply", &plan]));
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
+/// RFC 4180 records: quoted fields may hold commas, quotes and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(
+        !quoted && field.is_empty() && row.is_empty(),
+        "ends with a line end"
+    );
+    rows
+}
+
+fn no_control_but_line_feeds(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect();
+    assert!(bad.is_empty(), "{what}: {bad:?} in {text:?}");
+}
+
+#[test]
+fn csv_cells_from_the_plan_never_read_as_formulas() {
+    let db = TestDb::sqlite();
+    let _dir = hostile(&db);
+    let (code, out, err) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "csv"]));
+    assert_eq!(code, 0, "{err}");
+    no_control_but_line_feeds("tasks csv", &out);
+    let rows = parse_csv(&out);
+    assert!(rows.iter().all(|r| r.len() == 12), "{rows:?}");
+    let titles: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(titles, NEUTRALISED);
+    let (code, out, err) =
+        exec(cnrm_db(&db, NOW).args(["report", "--format", "csv", "--table", "late"]));
+    assert_eq!(code, 0, "{err}");
+    no_control_but_line_feeds("report csv", &out);
+    let rows = parse_csv(&out);
+    assert!(rows.iter().all(|r| r.len() == 9), "{rows:?}");
+    let titles: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(titles, NEUTRALISED, "the latest first");
+    assert_eq!(rows[1][4], "30", "a number stays a number");
+    let (_, out, _) =
+        exec(cnrm_db(&db, NOW).args(["report", "--format", "csv", "--table", "funders"]));
+    assert_eq!(parse_csv(&out)[1][1], "'=cmd|' /C calc'!A0", "{out}");
+}
+
+#[test]
+fn markdown_and_html_rows_hold_whatever_a_title_says() {
+    let db = TestDb::sqlite();
+    let _dir = hostile(&db);
+    let md = report(&db, &["--format", "md"]);
+    no_control_but_line_feeds("markdown", &md);
+    assert!(
+        md.starts_with("# Rapport au comité de pilotage — Plan X-INJECTED:1\n"),
+        "{md}"
+    );
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| h5 — "))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        row.starts_with("| h5 — a CRNUL[31mESC\\|pipe LF | dgme | 05/09/2025 | 26\u{a0}j |"),
+        "{row}"
+    );
+    // Every row of the late table has as many cells as its head.
+    let cells = |l: &str| l.replace(r"\|", "").matches('|').count();
+    let table: Vec<&str> = md
+        .split("## Tâches en retard (5)\n\n")
+        .nth(1)
+        .map(|t| t.lines().take_while(|l| l.starts_with('|')).collect())
+        .unwrap_or_default();
+    assert_eq!(table.len(), 7, "{md}");
+    assert!(
+        table.iter().all(|l| cells(l) == cells(table[0])),
+        "{table:?}"
+    );
+    let html = report(&db, &["--format", "html"]);
+    no_control_but_line_feeds("html", &html);
+    assert!(
+        html.contains("<td>h5 — a\nCRNUL[31mESC|pipe\nLF</td><td>dgme</td>")
+            && html.contains("<td>=cmd|&#39; /C calc&#39;!A0</td>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn the_calendar_keeps_hostile_titles_inside_their_event() {
+    use icalendar::{Calendar, CalendarComponent, Component};
+    let db = TestDb::sqlite();
+    let _dir = hostile(&db);
+    let (code, text, err) = exec(cnrm_db(&db, NOW).args(["export", "ics"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.last(), Some(&""), "ends with CRLF");
+    for l in &lines {
+        assert!(l.len() <= 75, "folded: {l:?}");
+        assert!(!l.chars().any(char::is_control), "{l:?}");
+        assert!(!l.starts_with("X-INJECTED"), "{text}");
+    }
+    assert!(
+        text.contains("X-WR-CALNAME:Plan\\nX-INJECTED:1\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SUMMARY:⚠ h5 — a\\nCRNUL[31mESC|pipe\\nLF\r\n"),
+        "{text}"
+    );
+    let cal: Calendar = text.parse().expect("a valid iCalendar");
+    let summaries: Vec<String> = cal
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => e.get_summary().map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(summaries.len(), 5, "{summaries:?}");
+    assert!(
+        summaries[0].starts_with("⚠ h1 — =HYPERLINK"),
+        "{summaries:?}"
+    );
+}
+
+#[test]
+fn no_escape_sequence_reaches_the_terminal() {
+    let db = TestDb::sqlite();
+    let _dir = hostile(&db);
+    let out = cnrm_db(&db, NOW).args(["tasks"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    no_control_but_line_feeds("tasks", &text);
+    assert_eq!(text.lines().count(), 6, "one line a task: {text}");
+    assert!(
+        text.contains("  a⏎CR\u{fffd}NUL\u{fffd}[31mESC|pipe⏎LF\n"),
+        "{text}"
+    );
+    let out = cnrm_db(&db, NOW)
+        .args(["task", "show", "h5"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    no_control_but_line_feeds("task show", &text);
+    assert!(
+        text.starts_with("h5 — a⏎CR\u{fffd}NUL\u{fffd}[31mESC|pipe⏎LF\n"),
+        "{text}"
+    );
+    let (code, _, err) = exec(cnrm_db(&db, NOW).args([
+        "task",
+        "set",
+        "h5",
+        "--note",
+        "vu\u{1b}]0;titre\u{7}\u{9b}2J",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let out = cnrm_db(&db, NOW)
+        .args(["task", "show", "h5"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    no_control_but_line_feeds("task show", &text);
+    assert!(
+        text.contains("« vu\u{fffd}]0;titre\u{fffd}\u{fffd}2J »"),
+        "{text}"
+    );
+    let out = cnrm_db(&db, NOW).args(["plans"]).output().expect("runs");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    no_control_but_line_feeds("plans", &text);
+    assert!(text.starts_with("hostile — Plan\u{fffd}\n"), "{text}");
+}
+
+/// The mode bits of a file.
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn output_replaces_a_file_whole_keeping_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::sqlite();
+    let _plan = setup(&db);
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("rapport.md");
+    let expected = report(&db, &["--period", "T3 2025"]);
+    // A new file: the mode any new file of this process gets (the umask's).
+    let (code, stdout, err) = exec(
+        cnrm_db(&db, NOW)
+            .args(["report", "--period", "T3 2025", "-o"])
+            .arg(&out),
+    );
+    assert_eq!((code, stdout.as_str(), err.as_str()), (0, "", ""));
+    assert_eq!(std::fs::read_to_string(&out).expect("written"), expected);
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").expect("probe");
+    assert_eq!(mode(&out), mode(&probe));
+    std::fs::remove_file(&probe).expect("rm");
+    // An existing file of mode 600 stays 600; nothing else is left in the folder.
+    std::fs::write(&out, "ancien").expect("old");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let (code, _, err) = exec(
+        cnrm_db(&db, NOW)
+            .args(["report", "--period", "T3 2025", "--output"])
+            .arg(&out),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&out).expect("written"), expected);
+    assert_eq!(mode(&out), 0o600);
+    assert_eq!(names(dir.path()), ["rapport.md"]);
+    // `-` is standard output.
+    let (code, stdout, _) =
+        exec(cnrm_db(&db, NOW).args(["report", "--period", "T3 2025", "-o", "-"]));
+    assert_eq!((code, stdout), (0, expected));
+}
+
+#[test]
+fn output_never_writes_through_a_planted_link() {
+    let db = TestDb::sqlite();
+    let _plan = setup(&db);
+    let dir = tempfile::tempdir().expect("dir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "secret").expect("victim");
+    let link = dir.path().join("cal.ics");
+    std::os::unix::fs::symlink(&victim, &link).expect("link");
+    let (code, _, err) = exec(
+        cnrm_db(&db, NOW)
+            .args(["export", "ics", "--output"])
+            .arg(&link),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "secret");
+    let meta = std::fs::symlink_metadata(&link).expect("target");
+    assert!(meta.is_file(), "the link itself is replaced by the file");
+    assert!(std::fs::read_to_string(&link)
+        .expect("ics")
+        .starts_with("BEGIN:VCALENDAR\r\n"));
+    assert_eq!(names(dir.path()), ["cal.ics", "victim.txt"]);
+}
+
+#[test]
+fn output_writes_fifos_and_devices_in_place() {
+    let db = TestDb::sqlite();
+    let _plan = setup(&db);
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("tube");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read"))
+    };
+    let (code, _, err) = exec(
+        cnrm_db(&db, NOW)
+            .args(["export", "ics", "--output"])
+            .arg(&fifo),
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = reader.join().expect("reader");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .expect("fifo")
+        .file_type()
+        .is_fifo());
+    assert_eq!(names(dir.path()), ["tube"]);
+    let (code, stdout, err) = exec(cnrm_db(&db, NOW).args(["export", "ics", "-o", "/dev/stdout"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.starts_with("BEGIN:VCALENDAR\r\n"), "{stdout}");
+    assert!(std::fs::symlink_metadata("/dev/stdout")
+        .expect("dev")
+        .file_type()
+        .is_symlink());
+    let (code, _, err) = exec(cnrm_db(&db, NOW).args(["export", "ics", "-o", "/dev/null"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn output_errors_are_one_sentence_and_leave_nothing_behind() {
+    let db = TestDb::sqlite();
+    let _plan = setup(&db);
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, out, err) = exec(cnrm_db(&db, NOW).args(["report", "-o", "/dev/full"]));
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            1,
+            "",
+            "erreur: impossible d'écrire `/dev/full`\u{a0}: le disque est plein\n"
+        )
+    );
+    let (code, _, err) =
+        exec(cnrm_db(&db, NOW).args(["report", "--lang", "en", "-o", "/dev/full"]));
+    assert_eq!(
+        (code, err.as_str()),
+        (1, "error: cannot write `/dev/full`: the disk is full\n")
+    );
+    let missing = dir.path().join("pas-ici").join("rapport.md");
+    let (code, _, err) = exec(cnrm_db(&db, NOW).arg("report").arg("-o").arg(&missing));
+    assert_eq!(
+        (code, err),
+        (
+            1,
+            format!(
+                "erreur: impossible d'écrire `{}`\u{a0}: son dossier n'existe pas\n",
+                missing.display()
+            )
+        )
+    );
+    let (code, _, err) = exec(
+        cnrm_db(&db, NOW)
+            .args(["export", "ics", "--output"])
+            .arg(dir.path()),
+    );
+    assert_eq!(
+        (code, err),
+        (
+            1,
+            format!(
+                "erreur: impossible d'écrire `{}`\u{a0}: c'est un dossier\n",
+                dir.path().display()
+            )
+        )
+    );
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    // Standard output on a full disk: the same sentence, no OS text.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = cnrm_db(&db, NOW)
+        .args(["report"])
+        .stdout(full)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "erreur: impossible d'écrire la sortie standard\u{a0}: le disque est plein\n"
+    );
+}

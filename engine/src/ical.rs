@@ -28,10 +28,11 @@ impl<'a> Calendar<'a> {
         c
     }
 
-    /// One content line, folded at 75 octets, never inside a UTF-8 character.
+    /// One content line, folded at 75 octets, never inside a UTF-8 character; a control
+    /// character in it (a value that was not escaped) is dropped, so it can never start a line.
     pub fn line(&mut self, line: &str) {
         let mut count = 0;
-        for c in line.chars() {
+        for c in line.chars().filter(|c| !c.is_control()) {
             if count + c.len_utf8() > 75 {
                 self.text.push_str("\r\n ");
                 count = 1;
@@ -75,12 +76,9 @@ impl<'a> Calendar<'a> {
     }
 }
 
-/// A TEXT value: backslash, semicolon, comma and line break escaped.
+/// A TEXT value, escaped by [`crate::text::ical_text`].
 pub fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
+    crate::text::ical_text(s)
 }
 
 #[cfg(test)]
@@ -90,11 +88,22 @@ mod tests {
         let day = chrono::NaiveDate::from_ymd_opt(2025, 9, 30).expect("day");
         let mut c = super::Calendar::new("pao", "20250927T080000Z", &["METHOD:PUBLISH"]);
         c.event("a1", day, "a1 — R; D, x", &"é".repeat(60), &[]);
+        c.event(
+            "a2",
+            day,
+            "a2 \r\nX-INJECTED:1\rEND:VEVENT\0\u{1b}",
+            "",
+            &[],
+        );
         let text = c.finish();
         assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CNRM//cnrm//FR\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:a1@pao.cnrm\r\n"));
         assert!(text.contains("DTSTART;VALUE=DATE:20250930\r\nDTEND;VALUE=DATE:20251001\r\n"));
         assert!(text.contains("SUMMARY:a1 — R\\; D\\, x\r\n"));
-        assert!(text.lines().all(|l| l.len() <= 76), "{text}");
+        assert!(text.contains("SUMMARY:a2 \\nX-INJECTED:1\\nEND:VEVENT\r\n"));
+        assert!(text.split("\r\n").all(|l| l.len() <= 75), "{text}");
+        assert!(!text
+            .replace("\r\n", "")
+            .contains(['\r', '\n', '\0', '\u{1b}']));
         assert!(text.ends_with("END:VEVENT\r\nEND:VCALENDAR\r\n"));
     }
 }

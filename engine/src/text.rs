@@ -56,6 +56,16 @@ pub fn money(amount: f64, currency: &str) -> String {
     format!("{} {}", group_thousands(amount), unit(currency))
 }
 
+/// `12 500 000 FCFA` with non-breaking spaces (U+00A0) between the groups and before the
+/// currency, as typeset documents (the reports) write an amount: it never breaks across lines.
+pub fn money_nbsp(amount: f64, currency: &str) -> String {
+    format!(
+        "{}\u{a0}{}",
+        group_thousands(amount).replace(' ', "\u{a0}"),
+        unit(currency)
+    )
+}
+
 /// A currency as the secretariat writes it: XOF is FCFA.
 pub fn unit(currency: &str) -> &str {
     if currency == "XOF" {
@@ -74,32 +84,141 @@ pub fn french_date(day: &str) -> String {
     }
 }
 
-/// Text for HTML content or a quoted attribute.
+/// Text for HTML content or a quoted attribute: `&`, `<`, `>`, `"` and `'` as entities,
+/// control characters other than tab and line feed dropped (they are errors in HTML).
 pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+/// One CSV field (RFC 4180) as it is: quoted when it holds a comma, a semicolon (the separator
+/// of French spreadsheets), a tab, a quote or a line break. For numbers we write; text goes
+/// through [`csv_text`].
 pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
+    if s.contains([',', ';', '\t', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
     }
 }
 
-/// One CSV record, its line end included.
+/// One CSV text cell (a title, a name, a note, an id): line breaks (CR LF, CR) as LF inside the
+/// quoted cell, other control characters but tab dropped, and a cell that a spreadsheet would
+/// read as a formula (starting with `=`, `+`, `-`, `@`, tab or a line break) prefixed with `'`
+/// (the OWASP rule), then quoted as needed.
+pub fn csv_text(s: &str) -> String {
+    let mut clean = String::with_capacity(s.len() + 1);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    clean.push('\n');
+                }
+            }
+            '\t' | '\n' => clean.push(c),
+            c if c.is_control() => {}
+            c => clean.push(c),
+        }
+    }
+    if clean.starts_with(['=', '+', '-', '@', '\t', '\n']) {
+        clean.insert(0, '\'');
+    }
+    csv_field(&clean)
+}
+
+/// One CSV record of text cells ([`csv_text`]), its line end included.
 pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
     let mut line = fields
         .iter()
-        .map(|f| csv_field(f.as_ref()))
+        .map(|f| csv_text(f.as_ref()))
         .collect::<Vec<_>>()
         .join(",");
     line.push('\n');
     line
+}
+
+/// An iCalendar TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, a line
+/// break (LF, CR LF or CR) as `\n`, other control characters dropped. Lines are folded by the
+/// writer (`ical::Calendar::line`).
+pub fn ical_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("\\n");
+                }
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a Markdown table cell or heading: `\` and `|` escaped, line breaks as one space,
+/// other control characters dropped, so that a cell never ends its row early.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '\n' | '\t' => out.push(' '),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push(' ');
+                }
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The placeholder shown on a terminal for a control character.
+pub const CONTROL_MARK: char = '\u{FFFD}';
+
+/// Text for one line of terminal output (a table cell, a title): a line break (LF, CR LF or
+/// CR) as `⏎`, a tab as a space, any other control character (C0, DEL, C1, ESC included) as
+/// `�` (U+FFFD), so no escape sequence reaches the terminal.
+pub fn terminal_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push('⏎'),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('⏎');
+                }
+            }
+            '\t' => out.push(' '),
+            c if c.is_control() => out.push(CONTROL_MARK),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// How many characters `s` holds.
@@ -166,12 +285,56 @@ mod tests {
         assert_eq!(french_date("2025-09-30"), "30/09/2025");
         assert_eq!(french_date("continu"), "continu");
         assert_eq!(
-            html_escape(r#"<a href="x">R&D</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;"
+            html_escape("<a href=\"x\" title='y'>R&D\u{1b}[31m\0\u{9b}</a>"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;R&amp;D[31m&lt;/a&gt;"
         );
         assert_eq!(
-            csv_line(&["a", "b,c", "say \"hi\"", "two\nlines", "cr\r", ""]),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",\n"
+            csv_line(&[
+                "a",
+                "b,c",
+                "say \"hi\"",
+                "two\nlines",
+                "cr\rlf\r\n",
+                "",
+                "x;y"
+            ]),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\nlf\n\",,\"x;y\"\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_cells_never_read_as_formulas() {
+        for (cell, written) in [
+            (
+                r#"=HYPERLINK("http://x")"#,
+                r#""'=HYPERLINK(""http://x"")""#,
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "\"'\tx\""),
+            ("\r=1", "\"'\n=1\""),
+            ("\u{1b}[31m=1\0", "[31m=1"),
+            ("a-b", "a-b"),
+        ] {
+            assert_eq!(csv_text(cell), written, "{cell:?}");
+        }
+        assert_eq!(csv_field("-5"), "-5", "numbers we write stay numbers");
+    }
+
+    #[test]
+    fn ical_markdown_and_terminal_text() {
+        assert_eq!(
+            ical_text("a\\b;c,d\ne\r\nf\rg\0h\u{1b}[1m"),
+            r"a\\b\;c\,d\ne\nf\ngh[1m"
+        );
+        assert_eq!(
+            markdown_text("a|b\\|c\r\nd\re\nf\u{1b}[31m\0"),
+            r"a\|b\\\|c d e f[31m"
+        );
+        assert_eq!(
+            terminal_line("a\u{1b}[31mb\r\nc\rd\ne\tf\u{7f}\u{9b}\0"),
+            "a\u{fffd}[31mb⏎c⏎d⏎e f\u{fffd}\u{fffd}\u{fffd}"
         );
     }
 
@@ -181,5 +344,9 @@ mod tests {
         assert_eq!(group_thousands(12_500_000.0), "12 500 000");
         assert_eq!(group_thousands(999.6), "1 000");
         assert_eq!(group_thousands(-52_000.0), "-52 000");
+        assert_eq!(
+            money_nbsp(1_500_000.0, "XOF"),
+            "1\u{a0}500\u{a0}000\u{a0}FCFA"
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! One table of the report as CSV, for spreadsheets: the contract's column keys, plain numbers
-//! with dot decimals, amounts rounded to the unit.
+//! with dot decimals, amounts rounded to the unit. Text cells (ids, titles, names, notes) go
+//! through `csv_text`, so none reads as a formula; the numbers we write are left as numbers.
 
 use super::table::{Cell, Table};
 use super::Report;
-use crate::text::csv_line;
+use crate::text::{csv_field, csv_line, csv_text};
 
 /// The table `name` (`summary`, `priorities`, `funders`, `late`, `indicators`); `None` for any
 /// other name.
@@ -14,19 +15,22 @@ pub fn csv(r: &Report, name: &str) -> Option<String> {
         let fields: Vec<String> = row
             .iter()
             .map(|c| match c {
-                Cell::Text(s) | Cell::Late(s) | Cell::Bar(s, _) => s.clone(),
+                Cell::Text(s) | Cell::Late(s) | Cell::Bar(s, _) => csv_text(s),
+                Cell::Number(s) => csv_field(s),
                 Cell::Amount(x) => format!("{x:.0}"),
             })
             .collect();
-        out.push_str(&csv_line(&fields));
+        out.push_str(&fields.join(","));
+        out.push('\n');
     }
     Some(out)
 }
 
 fn table(r: &Report, name: &str) -> Option<Table> {
     let text = |s: &dyn ToString| Cell::Text(s.to_string());
-    let one = |x: f64| Cell::Text(format!("{x:.1}"));
-    let opt = |x: Option<f64>, f: fn(f64) -> String| Cell::Text(x.map(f).unwrap_or_default());
+    let n = |s: &dyn ToString| Cell::Number(s.to_string());
+    let one = |x: f64| Cell::Number(format!("{x:.1}"));
+    let opt = |x: Option<f64>, f: fn(f64) -> String| Cell::Number(x.map(f).unwrap_or_default());
     let (heads, rows): (&[&str], Vec<Vec<Cell>>) = match name {
         "summary" => {
             let s = &r.summary;
@@ -37,8 +41,8 @@ fn table(r: &Report, name: &str) -> Option<Table> {
                 ),
                 ("physical_execution_overall", one(s.physical_overall)),
                 ("financial_execution", one(s.financial)),
-                ("tasks", text(&s.tasks)),
-                ("overdue", text(&s.overdue)),
+                ("tasks", n(&s.tasks)),
+                ("overdue", n(&s.overdue)),
                 ("planned", Cell::Amount(s.money.planned)),
                 ("spent", Cell::Amount(s.money.spent)),
                 ("gap", Cell::Amount(r.gap)),
@@ -61,9 +65,9 @@ fn table(r: &Report, name: &str) -> Option<Table> {
                         text(&p.id),
                         text(&p.title),
                         one(p.progress),
-                        text(&p.done),
-                        text(&p.late),
-                        text(&p.upcoming),
+                        n(&p.done),
+                        n(&p.late),
+                        n(&p.upcoming),
                         Cell::Amount(p.money.planned),
                         Cell::Amount(p.money.secured),
                         Cell::Amount(p.money.pledged),
@@ -121,10 +125,10 @@ fn table(r: &Report, name: &str) -> Option<Table> {
                         text(&t.title),
                         text(&t.owners.join(" ")),
                         text(&t.deadline),
-                        text(&t.days_late),
+                        n(&t.days_late),
                         text(&t.status),
-                        text(&t.slips),
-                        text(&t.slipped_days),
+                        n(&t.slips),
+                        n(&t.slipped_days),
                         text(&t.last_note.as_deref().unwrap_or_default()),
                     ]
                 })
@@ -154,7 +158,7 @@ fn table(r: &Report, name: &str) -> Option<Table> {
                         text(&i.indicator.title),
                         opt(i.indicator.baseline, |b| b.to_string()),
                         opt(i.indicator.target, |b| b.to_string()),
-                        text(&value),
+                        n(&value),
                         text(&date),
                         opt(i.achievement, |a| format!("{a:.1}")),
                     ]

@@ -1,8 +1,8 @@
 //! The report as one self-contained HTML file.
 
 use super::table::{tables, Cell, Table};
-use super::{heading, milestones, percent, period_line, period_rate, Report};
-use crate::text::{group_thousands, html_escape as esc, money, unit};
+use super::{colon, heading, milestones, percent, period_line, period_rate, Report};
+use crate::text::{group_thousands, html_escape as esc, money_nbsp as money, unit};
 use crate::tr;
 
 /// One self-contained HTML file: inline CSS, bars in CSS, print-friendly, no external resource.
@@ -63,13 +63,14 @@ th{{background:#eef3ee;text-align:left}}td.n{{text-align:right;white-space:nowra
         ));
     }
     h.push_str(&format!(
-        "</div>\n<p>{} : {} · {} : {} · {} : {}</p>\n",
+        "</div>\n<p>{}{k}{} · {}{k}{} · {}{k}{}</p>\n",
         esc(&tr!(l, "Prévu", "Planned")),
-        money(m.planned, c),
+        esc(&money(m.planned, c)),
         esc(&tr!(l, "Acquis", "Secured")),
-        money(m.secured, c),
+        esc(&money(m.secured, c)),
         esc(&tr!(l, "Dépensé", "Spent")),
-        money(m.spent, c)
+        esc(&money(m.spent, c)),
+        k = colon(l)
     ));
     for t in tables(r) {
         table(&mut h, &t);
@@ -114,8 +115,8 @@ fn table(h: &mut String, t: &Table) {
                 (false, false) => "",
             };
             let text = match cell {
-                Cell::Text(s) | Cell::Late(s) => esc(s),
-                Cell::Amount(x) => group_thousands(*x),
+                Cell::Text(s) | Cell::Number(s) | Cell::Late(s) => esc(s),
+                Cell::Amount(x) => amount(*x),
                 Cell::Bar(s, p) => format!("{}{}", esc(s), bar(*p)),
             };
             h.push_str(&format!("<td{class}>{text}</td>"));
@@ -126,12 +127,18 @@ fn table(h: &mut String, t: &Table) {
         h.push_str(&format!(
             "<tr><th>{}</th><td class=\"n late\">{}</td>",
             esc(label),
-            group_thousands(*amount)
+            self::amount(*amount)
         ));
         h.push_str(&"<td></td>".repeat(t.heads.len().saturating_sub(2)));
         h.push_str("</tr>");
     }
     h.push_str("</table>\n");
+}
+
+/// An amount in a table (whose title names the currency), its groups held by non-breaking
+/// spaces.
+fn amount(x: f64) -> String {
+    group_thousands(x).replace(' ', "\u{a0}")
 }
 
 fn bar(p: f64) -> String {

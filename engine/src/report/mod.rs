@@ -348,12 +348,47 @@ pub fn build(s: &Snapshot, extras: &Extras, period: Period, lang: Lang) -> Repor
     }
 }
 
-/// `12,3 %` or `12.3%`.
+/// `12,3 %` (a non-breaking space before `%`) or `12.3%`.
 fn percent(p: f64, lang: Lang) -> String {
     match lang {
-        Lang::Fr => format!("{} %", format!("{p:.1}").replace('.', ",")),
+        Lang::Fr => format!("{}\u{a0}%", format!("{p:.1}").replace('.', ",")),
         Lang::En => format!("{p:.1}%"),
     }
+}
+
+/// A label's colon: ` :` with a non-breaking space in French, `:` in English, then a space.
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "\u{a0}: ",
+        Lang::En => ": ",
+    }
+}
+
+/// A stored day (`2025-09-30`) as a reader writes it: `30/09/2025` in French, ISO in English.
+fn day(lang: Lang, iso: &str) -> String {
+    match lang {
+        Lang::Fr => french_date(iso),
+        Lang::En => iso.to_string(),
+    }
+}
+
+/// `16 j` / `16 d`, with a non-breaking space.
+fn days(lang: Lang, n: impl std::fmt::Display) -> String {
+    tr!(lang, "{n}\u{a0}j", "{n}\u{a0}d")
+}
+
+/// `2 bloquées`, `1 terminée`, `0 suspendue`: a count of tasks with a status, agreed in number
+/// (French: plural from 2).
+fn status_count(status: Status, n: usize, lang: Lang) -> String {
+    let label = status.label(lang);
+    // `à faire` and `en cours` do not change; the participles agree.
+    let plural = lang == Lang::Fr
+        && n > 1
+        && matches!(
+            status,
+            Status::Blocked | Status::Suspended | Status::Done | Status::Cancelled
+        );
+    format!("{n} {label}{}", if plural { "s" } else { "" })
 }
 
 /// The report's title line, before any markup.
@@ -368,14 +403,16 @@ fn heading(r: &Report) -> String {
 
 /// The line under the title: period, date of the figures, plan revision.
 fn period_line(r: &Report) -> String {
+    let l = r.language;
     tr!(
-        r.language,
-        "Période : {} (du {} au {}) · situation au {} · révision {} du plan",
-        "Period: {} ({} to {}) · as of {} · plan revision {}",
+        l,
+        "Période{}{} (du {} au {}) · situation au {} · révision {} du plan",
+        "Period{}{} ({} to {}) · as of {} · plan revision {}",
+        colon(l),
         r.period.label,
-        french_date(&r.period.from.to_string()),
-        french_date(&r.period.to.to_string()),
-        french_date(&r.today.to_string()),
+        day(l, &r.period.from.to_string()),
+        day(l, &r.period.to.to_string()),
+        day(l, &r.today.to_string()),
         r.revision
     )
 }
@@ -393,7 +430,7 @@ fn milestones(r: &Report) -> [(String, Vec<String>); 2] {
     let l = r.language;
     let items = |list: &[Milestone]| {
         list.iter()
-            .map(|m| format!("{} — {} ({})", m.id, m.title, french_date(&m.deadline)))
+            .map(|m| format!("{} — {} ({})", m.id, m.title, day(l, &m.deadline)))
             .collect()
     };
     [
@@ -433,7 +470,13 @@ mod tests {
 
     #[test]
     fn french_percent_and_money() {
-        assert_eq!(percent(12.345, Lang::Fr), "12,3 %");
+        assert_eq!(percent(12.345, Lang::Fr), "12,3\u{a0}%");
+        assert_eq!(status_count(Status::Blocked, 2, Lang::Fr), "2 bloquées");
+        assert_eq!(status_count(Status::Done, 1, Lang::Fr), "1 terminée");
+        assert_eq!(status_count(Status::Todo, 3, Lang::Fr), "3 à faire");
+        assert_eq!(status_count(Status::InProgress, 3, Lang::Fr), "3 en cours");
+        assert_eq!(status_count(Status::Cancelled, 0, Lang::Fr), "0 annulée");
+        assert_eq!(status_count(Status::Done, 2, Lang::En), "2 done");
         assert_eq!(crate::text::money(12_500_000.0, "XOF"), "12 500 000 FCFA");
     }
 }

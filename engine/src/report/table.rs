@@ -2,13 +2,15 @@
 //! cells. Markdown and HTML write the same four tables (`tables`); CSV builds its own, with the
 //! contract's column keys and plain numbers, of the same cells.
 
-use super::{percent, Report};
+use super::{day, days, percent, Report};
 use crate::lang::Lang;
 use crate::tr;
 
 pub(super) enum Cell {
-    /// Text as it reads (HTML escapes it).
+    /// Text as it reads (each format escapes it).
     Text(String),
+    /// A number we wrote, as text: escaped like text, but never taken for a formula in CSV.
+    Number(String),
     /// Text that HTML shows as late (in red).
     Late(String),
     /// An amount: with its currency in Markdown, bare in HTML (whose table title names the
@@ -143,17 +145,17 @@ pub(super) fn tables(r: &Report) -> [Table; 4] {
         let slips = if t.slips == 0 {
             "—".to_string()
         } else {
-            tr!(l, "{} (+{} j)", "{} (+{} d)", t.slips, t.slipped_days)
+            format!("{} (+{})", t.slips, days(l, t.slipped_days))
         };
         late.rows.push(vec![
             text(format!("{} — {}", t.id, t.title)),
             text(t.owners.join(", ")),
-            text(format!(
-                "{} ({})",
-                t.deadline_label,
-                crate::text::french_date(&t.deadline)
-            )),
-            Cell::Late(format!("{} {}", t.days_late, tr!(l, "j", "d"))),
+            text(if t.deadline_label == t.deadline {
+                day(l, &t.deadline)
+            } else {
+                format!("{} ({})", t.deadline_label, day(l, &t.deadline))
+            }),
+            Cell::Late(days(l, t.days_late)),
             text(t.status.label(l)),
             text(slips),
             text(t.last_note.as_deref().unwrap_or("—")),
@@ -172,13 +174,18 @@ pub(super) fn tables(r: &Report) -> [Table; 4] {
         &[1, 2, 4],
         l,
     );
-    let num = |v: Option<f64>| text(v.map(|x| x.to_string()).as_deref().unwrap_or("—"));
+    // A value as written: a decimal comma in French.
+    let value = |x: f64| match l {
+        Lang::Fr => x.to_string().replace('.', ","),
+        Lang::En => x.to_string(),
+    };
+    let num = |v: Option<f64>| text(v.map(value).as_deref().unwrap_or("—"));
     for i in &r.indicators {
         let latest = i
             .indicator
             .latest
             .as_ref()
-            .map(|(d, v)| format!("{v} ({})", crate::text::french_date(d)))
+            .map(|(d, v)| format!("{} ({})", value(*v), day(l, d)))
             .unwrap_or_else(|| "—".into());
         indicators.rows.push(vec![
             text(format!("{} — {}", i.indicator.id, i.indicator.title)),

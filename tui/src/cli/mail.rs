@@ -212,6 +212,7 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
             }
         }
         ListFormat::Table => {
+            let out = &mut output::terminal(&mut out);
             if rows.is_empty() {
                 let empty = tr!(ctx.lang, "boîte d'envoi vide", "the outbox is empty");
                 writeln!(out, "{empty}")?;

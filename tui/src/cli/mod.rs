@@ -58,7 +58,7 @@ impl CliError {
             CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return 0,
             CliError::Misuse(text) => (MISUSE, text.clone()),
             CliError::Problem(text) => (PROBLEM, text.clone()),
-            CliError::Io(e) => (PROBLEM, e.to_string()),
+            CliError::Io(e) => (PROBLEM, output::cannot_write_stdout(lang, e)),
             CliError::Refused(line) => {
                 eprintln!("{line}");
                 return PROBLEM;

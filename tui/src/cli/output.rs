@@ -1,14 +1,18 @@
-//! How commands write to stdout: one buffered writer, JSON, CSV and the `cnrm tasks` table.
+//! How commands write: one buffered writer on stdout, JSON, CSV, the `cnrm tasks` table, the
+//! filter that keeps control characters off the terminal, and the files of `--output`.
 //!
 //! Everything goes through `std::io::Write` and returns its error: a closed pipe becomes
 //! `CliError::Io`, which the edge ends quietly (`println!` would panic instead).
 
+use super::CliError;
 use crate::strings;
 use cnrm_engine::store::TaskRow;
-use cnrm_engine::text::char_count;
-use cnrm_engine::Lang;
+use cnrm_engine::text::{char_count, terminal_line, CONTROL_MARK};
+use cnrm_engine::{tr, Lang};
 use crossterm::style::Stylize;
-use std::io::{BufWriter, IsTerminal, Stdout, Write};
+use std::fs::{self, File};
+use std::io::{BufWriter, ErrorKind, IsTerminal, Stdout, Write};
+use std::path::Path;
 
 /// Stdout, buffered: flush it before waiting on anything slow, and at the end.
 pub fn stdout() -> BufWriter<Stdout> {
@@ -50,6 +54,197 @@ pub fn json_rows<T: serde::Serialize>(
 
 pub use cnrm_engine::text::csv_line;
 
+/// A writer for human output that shows every control character but the line feed as `�`
+/// (U+FFFD), ESC and the C1 controls included: text from a plan or a user never reaches the
+/// terminal as an escape sequence. Wrap the writer where a command prints people's text
+/// (`task show`, `plans`, `outbox`); what prints colours of its own cleans its texts with
+/// `terminal_line` instead.
+pub struct Terminal<W: Write> {
+    inner: W,
+    /// A 0xC2 byte whose next byte (a C1 control, or not) has not come yet.
+    c2: bool,
+}
+
+pub fn terminal<W: Write>(inner: W) -> Terminal<W> {
+    Terminal { inner, c2: false }
+}
+
+impl<W: Write> Write for Terminal<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut mark = [0; 4];
+        let mark = CONTROL_MARK.encode_utf8(&mut mark).as_bytes();
+        let mut clean = Vec::with_capacity(buf.len());
+        for &b in buf {
+            if std::mem::take(&mut self.c2) {
+                // U+0080 to U+009F are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
+                if (0x80..=0x9f).contains(&b) {
+                    clean.extend_from_slice(mark);
+                    continue;
+                }
+                clean.push(0xc2);
+            }
+            match b {
+                b'\n' => clean.push(b),
+                0x00..=0x1f | 0x7f => clean.extend_from_slice(mark),
+                0xc2 => self.c2 = true,
+                _ => clean.push(b),
+            }
+        }
+        self.inner.write_all(&clean)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.c2) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Terminal<W> {
+    fn drop(&mut self) {
+        if self.c2 {
+            let _ = self.inner.write_all(&[0xc2]);
+        }
+    }
+}
+
+/// Writes `bytes`, the whole result, where `--output` says: `-` is stdout; a device, FIFO or
+/// socket (and anything in `/dev` or `/proc`, such as `/dev/stdout`) is written in place; any
+/// other path gets a new file, created exclusively under an unpredictable name in the same
+/// folder with the mode of the file it replaces (a new one: the umask's), then renamed over the
+/// path. A symbolic link is never followed there: it is itself replaced. Any failure is one
+/// sentence naming the file (exit 1), and no temporary file is left behind.
+pub fn write_file(lang: Lang, path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        let mut out = stdout();
+        return out
+            .write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| match e.kind() {
+                ErrorKind::BrokenPipe => CliError::Io(e),
+                _ => CliError::Problem(cannot_write(lang, &strings_stdout(lang), &e)),
+            });
+    }
+    let written = match in_place(path) {
+        Ok(true) => write_in_place(path, bytes),
+        Ok(false) => replace(path, bytes),
+        Err(e) => Err(e),
+    };
+    written.map_err(|e| CliError::Problem(cannot_write(lang, &format!("`{}`", path.display()), &e)))
+}
+
+fn strings_stdout(lang: Lang) -> String {
+    tr!(lang, "la sortie standard", "standard output")
+}
+
+/// Why writing to stdout failed, in one sentence.
+pub fn cannot_write_stdout(lang: Lang, e: &std::io::Error) -> String {
+    cannot_write(lang, &strings_stdout(lang), e)
+}
+
+/// Whether `path` is written in place rather than replaced.
+fn in_place(path: &Path) -> std::io::Result<bool> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(folder) = fs::canonicalize(folder) {
+        if folder.starts_with("/dev") || folder.starts_with("/proc") {
+            return Ok(true);
+        }
+    }
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+        Ok(m) if m.is_dir() => Err(ErrorKind::IsADirectory.into()),
+        Ok(m) => Ok(!m.is_file() && !m.file_type().is_symlink()),
+    }
+}
+
+fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
+}
+
+/// A new file next to `path`, renamed over it once it holds every byte.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = fs::symlink_metadata(path).ok().filter(|m| m.is_file());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".cnrm-tmp")
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(folder)?;
+    if let Some(old) = &old {
+        // The replaced file's owner (when allowed) and exact mode, whatever the umask.
+        let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(old.uid()), Some(old.gid()));
+        tmp.as_file().set_permissions(old.permissions())?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(dir) = File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// `impossible d'écrire `x` : disque plein`: what went wrong, in words, without the OS's text.
+fn cannot_write(lang: Lang, what: &str, e: &std::io::Error) -> String {
+    let reason = match e.kind() {
+        ErrorKind::NotFound => tr!(
+            lang,
+            "son dossier n'existe pas",
+            "its folder does not exist"
+        ),
+        ErrorKind::PermissionDenied => tr!(lang, "permission refusée", "permission denied"),
+        ErrorKind::StorageFull => tr!(lang, "le disque est plein", "the disk is full"),
+        ErrorKind::QuotaExceeded => tr!(
+            lang,
+            "le quota de disque est dépassé",
+            "the disk quota is exceeded"
+        ),
+        ErrorKind::IsADirectory => tr!(lang, "c'est un dossier", "it is a folder"),
+        ErrorKind::NotADirectory => tr!(
+            lang,
+            "un élément du chemin n'est pas un dossier",
+            "a part of the path is not a folder"
+        ),
+        ErrorKind::ReadOnlyFilesystem => tr!(
+            lang,
+            "le système de fichiers est en lecture seule",
+            "the file system is read-only"
+        ),
+        ErrorKind::FileTooLarge => tr!(
+            lang,
+            "le fichier serait trop grand",
+            "the file would be too large"
+        ),
+        ErrorKind::InvalidFilename => tr!(
+            lang,
+            "le nom de fichier n'est pas valable",
+            "the file name is not valid"
+        ),
+        _ => tr!(lang, "erreur d'entrée-sortie", "input/output error"),
+    };
+    tr!(
+        lang,
+        "impossible d'écrire {what}\u{a0}: {reason}",
+        "cannot write {what}: {reason}"
+    )
+}
+
 /// `s` fitted to `width` characters: padded, or cut with `…`.
 fn fit(s: &str, width: usize) -> String {
     if char_count(s) <= width {
@@ -74,16 +269,17 @@ fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
         status.push_str(strings::archived_marker(lang));
     }
     [
-        r.id.clone(),
-        deadline,
+        terminal_line(&r.id),
+        terminal_line(&deadline),
         status,
         r.progress.to_string(),
-        r.owners.join(", "),
+        terminal_line(&r.owners.join(", ")),
     ]
 }
 
 /// The `cnrm tasks` table: it fits `width` (the title column gives way), the header in bold and
-/// overdue rows in red on a terminal.
+/// overdue rows in red on a terminal; every cell through `terminal_line` (one line, no control
+/// character).
 /// `rows` gives the tasks, twice: for the columns' widths, then for the lines (a long list is
 /// never held whole).
 pub fn task_table<I: Iterator<Item = TaskRow>>(
@@ -131,7 +327,10 @@ pub fn task_table<I: Iterator<Item = TaskRow>>(
     }
     for r in rows() {
         let c = task_cells(lang, &r);
-        let text = line([&c[0], &c[1], &c[2], &c[3], &c[4]], &r.title);
+        let text = line(
+            [&c[0], &c[1], &c[2], &c[3], &c[4]],
+            &terminal_line(&r.title),
+        );
         if paint && r.overdue {
             writeln!(out, "{}", text.red())?;
         } else {

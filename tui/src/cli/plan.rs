@@ -634,6 +634,7 @@ fn overdue_title(lang: Lang, n: usize) -> String {
 // ---- plans -------------------------------------------------------------------------------------
 
 async fn print_plans(store: &Store, ctx: &Ctx, out: &mut impl Write) -> Result<(), CliError> {
+    let out = &mut output::terminal(out);
     let plans = store.plans(&ctx.clock).await?;
     if plans.is_empty() {
         writeln!(out, "{}", strings::no_plans(ctx.lang))?;

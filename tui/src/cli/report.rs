@@ -8,26 +8,16 @@ use cnrm_engine::{tr, Lang};
 use std::io::Write;
 use std::path::Path;
 
-/// `text` on stdout, or in `output`: written next to it then renamed, so a reader never sees
-/// half a report.
+/// `text` on stdout, or in `output` as `output::write_file` writes it (whole or not at all).
 fn write_out(lang: Lang, output: Option<&Path>, text: &str) -> Result<(), CliError> {
-    let Some(path) = output else {
-        let mut out = super::output::stdout();
-        out.write_all(text.as_bytes())?;
-        return Ok(out.flush()?);
-    };
-    let tmp = path.with_extension("cnrm-tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            CliError::Problem(tr!(
-                lang,
-                "impossible d'écrire `{}` : {e}",
-                "cannot write `{}`: {e}",
-                path.display()
-            ))
-        })
+    match output {
+        Some(path) => super::output::write_file(lang, path, text.as_bytes()),
+        None => {
+            let mut out = super::output::stdout();
+            out.write_all(text.as_bytes())?;
+            Ok(out.flush()?)
+        }
+    }
 }
 
 /// The period `--period`, or `--from`/`--to`, asked for; none: the current quarter.

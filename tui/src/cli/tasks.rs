@@ -89,7 +89,7 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
         if args.format == CheckFormat::Json {
             output::json(&mut out, &d)?;
         } else {
-            write_detail(&mut out, ctx.lang, &d)?;
+            write_detail(&mut output::terminal(&mut out), ctx.lang, &d)?;
         }
         Ok(())
     })?;
@@ -99,7 +99,8 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
 /// A task for people: its fields, description, deadline moves, spending entries and history.
 fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Result<()> {
     let t = &d.row;
-    writeln!(out, "{} — {}", t.id, t.title)?;
+    let title = cnrm_engine::text::terminal_line(&t.title);
+    writeln!(out, "{} — {title}", t.id)?;
     if t.archived {
         writeln!(
             out,
