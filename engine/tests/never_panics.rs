@@ -149,7 +149,7 @@ fn the_real_plan_loads_completely() {
     let quarterly = plan
         .tasks()
         .find(|(_, t)| t.id == "axe-6.a2")
-        .map(|(_, t)| t.occurrences(plan.end).len());
+        .map(|(_, t)| t.occurrences(plan.start, plan.end).len());
     assert_eq!(quarterly, Some(12), "a quarterly report over three years");
     let kits = plan
         .tasks()

@@ -3,6 +3,7 @@
 //! `yaml` builds a positioned tree, `validate` walks it into a `model::Plan` while collecting
 //! `diag::Diagnostic`s, `values` knows the value forms, `schema` is the JSON Schema for editors.
 
+pub mod currency;
 pub mod diag;
 pub mod model;
 pub mod schema;

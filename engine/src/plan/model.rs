@@ -233,34 +233,60 @@ pub struct Occurrence {
     pub deadline_label: String,
 }
 
+/// The deadlines of a recurring task that lie within the plan period, in order: the first one
+/// on or after `start` (skipped to directly, so a first deadline years before the period costs
+/// nothing), then one every `repeat` until `end`.
+pub fn recurrence(
+    first: NaiveDate,
+    repeat: Repeat,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> impl Iterator<Item = NaiveDate> {
+    use chrono::Datelike;
+    let step = repeat.months();
+    let month_end = is_month_end(first);
+    let months_before =
+        (start.year() - first.year()) * 12 + start.month0() as i32 - first.month0() as i32;
+    // One step short of the period, then forward to its first day.
+    let mut k = (months_before.max(0) as u32 / step).saturating_sub(1);
+    while add_months(first, k * step, month_end).is_some_and(|d| d < start) {
+        k += 1;
+    }
+    (k..)
+        .map_while(move |k| add_months(first, k.checked_mul(step)?, month_end))
+        .take_while(move |d| *d <= end)
+}
+
 impl Task {
-    /// The task's dated instances: itself, or for a recurring task one occurrence per period from
-    /// its first deadline to the end of the plan period (the first always exists).
-    pub fn occurrences(&self, period_end: NaiveDate) -> Vec<Occurrence> {
-        let (Some(repeat), Deadline::Date(first)) = (self.repeat, &self.deadline) else {
-            return vec![Occurrence {
-                id: self.id.clone(),
-                deadline: self.deadline.date(),
-                deadline_label: self.deadline.label().to_string(),
-            }];
+    /// The task's dated instances: itself, or for a recurring task one occurrence per period
+    /// within the plan period (`recurrence`). A recurring task none of whose occurrences falls
+    /// inside the period keeps one, on its written deadline, as a task that does not repeat.
+    pub fn occurrences(&self, period_start: NaiveDate, period_end: NaiveDate) -> Vec<Occurrence> {
+        let single = || Occurrence {
+            id: self.id.clone(),
+            deadline: self.deadline.date(),
+            deadline_label: self.deadline.label().to_string(),
         };
-        let month_end = is_month_end(first.date);
-        let mut out = Vec::new();
-        let mut k = 0u32;
-        while let Some(date) = add_months(first.date, k * repeat.months(), month_end) {
-            if k > 0 && date > period_end {
-                break;
-            }
-            out.push(Occurrence {
-                id: format!("{}@{}", self.id, date.format("%Y-%m-%d")),
-                deadline: Some(date),
-                deadline_label: if k == 0 {
+        let (Some(repeat), Deadline::Date(first)) = (self.repeat, &self.deadline) else {
+            return vec![single()];
+        };
+        let occurrence = |date: NaiveDate, label: String| Occurrence {
+            id: format!("{}@{}", self.id, date.format("%Y-%m-%d")),
+            deadline: Some(date),
+            deadline_label: label,
+        };
+        let out: Vec<Occurrence> = recurrence(first.date, repeat, period_start, period_end)
+            .map(|date| {
+                let label = if date == first.date {
                     first.label.clone()
                 } else {
                     date.format("%Y-%m-%d").to_string()
-                },
-            });
-            k += 1;
+                };
+                occurrence(date, label)
+            })
+            .collect();
+        if out.is_empty() {
+            return vec![occurrence(first.date, first.label.clone())];
         }
         out
     }
@@ -363,11 +389,15 @@ mod tests {
         }
     }
 
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
     #[test]
     fn quarterly_occurrences_keep_month_ends() {
         let end = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
         let ids: Vec<String> = task("T1 2025", Some(Repeat::Quarterly))
-            .occurrences(end)
+            .occurrences(day(2025, 1, 1), end)
             .into_iter()
             .map(|o| o.id)
             .collect();
@@ -386,7 +416,7 @@ mod tests {
     fn monthly_occurrences_clamp_the_day() {
         let end = NaiveDate::from_ymd_opt(2025, 4, 30).expect("date");
         let dates: Vec<String> = task("2025-01-30", Some(Repeat::Monthly))
-            .occurrences(end)
+            .occurrences(day(2025, 1, 1), end)
             .into_iter()
             .map(|o| o.deadline_label)
             .collect();
@@ -394,7 +424,32 @@ mod tests {
             dates,
             ["2025-01-30", "2025-02-28", "2025-03-30", "2025-04-30"]
         );
-        assert_eq!(task("T4 2025", None).occurrences(end)[0].id, "axe-6.a2");
+        assert_eq!(
+            task("T4 2025", None).occurrences(day(2025, 1, 1), end)[0].id,
+            "axe-6.a2"
+        );
+    }
+
+    #[test]
+    fn occurrences_begin_at_the_first_one_inside_the_period() {
+        // A monthly task whose first deadline is in 1900: the twelve of 2025, nothing before.
+        let occ = task("1900-01-31", Some(Repeat::Monthly))
+            .occurrences(day(2025, 1, 1), day(2025, 12, 31));
+        assert_eq!(occ.len(), 12);
+        assert_eq!(occ[0].id, "axe-6.a2@2025-01-31");
+        assert_eq!(occ[0].deadline_label, "2025-01-31");
+        assert_eq!(occ[11].id, "axe-6.a2@2025-12-31");
+        // A day of the month that is not its end keeps its number, clamped.
+        let occ = task("2020-01-30", Some(Repeat::Quarterly))
+            .occurrences(day(2025, 2, 1), day(2025, 12, 31));
+        let dates: Vec<String> = occ.into_iter().map(|o| o.deadline_label).collect();
+        assert_eq!(dates, ["2025-04-30", "2025-07-30", "2025-10-30"]);
+        // None inside the period: the written deadline stays, as for a task that does not repeat.
+        let occ = task("2020-03-31", Some(Repeat::Yearly))
+            .occurrences(day(2025, 4, 1), day(2025, 12, 31));
+        assert_eq!(occ.len(), 1);
+        assert_eq!(occ[0].id, "axe-6.a2@2020-03-31");
+        assert_eq!(occ[0].deadline_label, "2020-03-31");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Every message exists in French and English (`tr!`).
 
 use crate::lang::Lang;
+use crate::plan::currency::{self, Currency};
 use crate::plan::diag::{Code, Diagnostic, Severity};
 use crate::plan::model::*;
 use crate::plan::values::{self, AmountError, DateError, DateForm};
@@ -205,6 +206,17 @@ impl RefRole {
     }
 }
 
+/// A deadline or due date, judged once the plan period and calendar are known.
+struct Dated {
+    pos: Pos,
+    date: NaiveDate,
+    label: String,
+    /// A task deadline written as a precise day (checked against the calendar).
+    precise_day: bool,
+    /// A recurring task's step, for the first occurrence inside the period.
+    repeat: Option<Repeat>,
+}
+
 struct Reference {
     role: RefRole,
     id: String,
@@ -258,11 +270,14 @@ struct Validator<'f> {
     streamed: Vec<Vec<Task>>,
     /// How many task items each priority had, valid or not.
     streamed_items: Vec<usize>,
-    /// Deadlines and due dates, checked against the period and calendar once both are known:
-    /// (where, day, as written, a task deadline written as a precise day).
-    dated: Vec<(Pos, NaiveDate, String, bool)>,
+    /// Deadlines and due dates, checked against the period and calendar once both are known.
+    dated: Vec<Dated>,
     /// Currencies written on resources, checked once the plan's currency and rates are known.
     currencies: Vec<(Pos, String)>,
+    /// Each owner's `parent` (owner as written, parent, where the parent was written).
+    parents: Vec<(String, String, Pos)>,
+    /// Currencies already reported (the plan's, an exchange rate's): not reported again.
+    bad_currencies: FxHashSet<String>,
     /// Owners whose `email` key was written (even if invalid): no second warning for them.
     email_written: FxHashSet<String>,
     /// Every task's dependencies with where each was written, even for tasks with other errors,
@@ -286,6 +301,8 @@ pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
         streamed_items: Vec::new(),
         dated: Vec::new(),
         currencies: Vec::new(),
+        bad_currencies: Default::default(),
+        parents: Vec::new(),
     };
     let parsed = crate::plan::yaml::parse_streaming(src, &mut |priority, node| {
         if v.streamed.len() <= priority {
@@ -319,6 +336,13 @@ impl<'f> Validator<'f> {
     }
 
     fn report(&mut self, code: Code, pos: Pos, message: String, help: Option<String>) {
+        let (message, help) = match self.lang {
+            Lang::Fr => (
+                french_typography(&message),
+                help.map(|h| french_typography(&h)),
+            ),
+            Lang::En => (message, help),
+        };
         self.diags.push(Diagnostic {
             code,
             severity: code.severity(),
@@ -351,8 +375,8 @@ impl<'f> Validator<'f> {
             let msg = tr!(
                 self.lang,
                 "{what} doit être une table de clés (`clé: valeur`), pas {}",
-                "{what} must be a mapping (`key: value`), not a {}",
-                node.kind_name()
+                "{what} must be a mapping (`key: value`), not {}",
+                kind_word(node, self.lang)
             );
             self.report(Code::InvalidValue, node.pos, msg, None);
             return None;
@@ -395,10 +419,11 @@ impl<'f> Validator<'f> {
         let found = f.get(key).filter(|n| !n.is_null());
         if found.is_none() {
             let what = what.describe();
+            let de_what = de(&what);
             let msg = tr!(
                 self.lang,
-                "clé obligatoire `{key}` absente de {what}",
-                "required key `{key}` is missing from {what}"
+                "clé obligatoire `{key}` absente {de_what}",
+                "required key `{key}` is missing from {what}",
             );
             self.report(Code::MissingField, f.pos, msg, None);
         }
@@ -413,13 +438,37 @@ impl<'f> Validator<'f> {
                 let msg = tr!(
                     self.lang,
                     "`{key}` doit être un texte, pas {}",
-                    "`{key}` must be text, not a {}",
-                    node.kind_name()
+                    "`{key}` must be text, not {}",
+                    kind_word(node, self.lang)
                 );
                 self.report(Code::InvalidValue, node.pos, msg, None);
                 None
             }
         }
+    }
+
+    /// A required text (`title`, `name`): present, and not empty or blank. A blank text is
+    /// `missing-field` like an absent key, reported at the value.
+    fn required_text<W: Describe + ?Sized>(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        what: &W,
+    ) -> Option<String> {
+        let node = self.require(f, key, what)?;
+        let text = self.text(node, key)?;
+        if !text.trim().is_empty() {
+            return Some(text);
+        }
+        let what = what.describe();
+        let de_what = de(&what);
+        let msg = tr!(
+            self.lang,
+            "`{key}` {de_what} est vide : un texte est obligatoire",
+            "`{key}` of {what} is empty: a text is required",
+        );
+        self.report(Code::MissingField, node.pos, msg, None);
+        None
     }
 
     fn opt_text(&mut self, f: &Fields<'_, '_>, key: &str) -> Option<String> {
@@ -466,11 +515,20 @@ impl<'f> Validator<'f> {
 
     /// Registers an id in the plan's single namespace; a second use is `duplicate-id`, reported
     /// at whichever use comes later in the file (tasks are read while parsing, so not in order).
+    /// An id that breaks the pattern is reported once and still declared as written, so that
+    /// the references naming it are not reported again as unknown.
     fn declare(&mut self, node: &Node<'_>, entity: Entity) -> Option<String> {
-        let id = self.id(node, "id")?;
+        let valid = self.id(node, "id");
+        let id = match &valid {
+            Some(id) => id.clone(),
+            None => node
+                .as_scalar()
+                .filter(|s| !s.trim().is_empty())?
+                .to_string(),
+        };
         let Some((first, first_pos)) = self.ids.get(&id).copied() else {
             self.ids.insert(id.clone(), (entity, node.pos));
-            return Some(id);
+            return valid;
         };
         let later = (first_pos.line, first_pos.col) > (node.pos.line, node.pos.col);
         let (kept, kept_pos, dup_pos) = if later {
@@ -507,6 +565,19 @@ impl<'f> Validator<'f> {
     /// (owners usually come first), else kept for `check_references` at the end.
     fn reference(&mut self, node: &Node<'_>, role: RefRole) -> Option<String> {
         let id = self.text(node, role.key())?;
+        if id.trim().is_empty() {
+            // `owner: ""` is reported by the task as a missing owner.
+            if !matches!(role, RefRole::Owner) {
+                let key = role.key();
+                let msg = tr!(
+                    self.lang,
+                    "`{key}` contient un identifiant vide",
+                    "`{key}` holds an empty id"
+                );
+                self.report(Code::InvalidValue, node.pos, msg, None);
+            }
+            return None;
+        }
         if !matches!(self.ids.get(&id), Some((e, _)) if *e == role.target()) {
             self.refs.push(Reference {
                 role,
@@ -548,8 +619,8 @@ impl<'f> Validator<'f> {
                 let msg = tr!(
                     self.lang,
                     "`{key}` doit être une liste (`- ...`), pas {}",
-                    "`{key}` must be a list (`- ...`), not a {}",
-                    node.kind_name()
+                    "`{key}` must be a list (`- ...`), not {}",
+                    kind_word(node, self.lang)
                 );
                 self.report(Code::InvalidValue, node.pos, msg, None);
                 &[]
@@ -589,9 +660,13 @@ impl<'f> Validator<'f> {
                 };
                 let help = tr!(
                     self.lang,
-                    "formes acceptées : 2025-09-30, 2025-09 (fin du mois), T3 2025 ou Q3 2025 (fin du trimestre), S1 2025 (fin du semestre){}",
-                    "accepted forms: 2025-09-30, 2025-09 (end of month), T3 2025 or Q3 2025 (end of quarter), S1 2025 (end of semester){}",
-                    if key == "deadline" { ", continu" } else { "" }
+                    "formes acceptées : AAAA-MM-JJ (2025-09-30), AAAA-MM (fin du mois), T3 2025 ou Q3 2025 (fin du trimestre), S1 2025 (fin du semestre){}",
+                    "accepted forms: YYYY-MM-DD (2025-09-30), YYYY-MM (end of month), T3 2025 or Q3 2025 (end of quarter), S1 2025 (end of semester){}",
+                    if key == "deadline" {
+                        tr!(self.lang, ", ou `continu` (activité continue)", ", or `continu` (ongoing activity)")
+                    } else {
+                        String::new()
+                    }
                 );
                 self.report(Code::InvalidDate, node.pos, msg, Some(help));
                 None
@@ -641,7 +716,7 @@ impl<'f> Validator<'f> {
                 );
                 let help = tr!(
                     self.lang,
-                    "cinq champs `min heure jour mois jour-semaine`, par exemple `0 8 * * MON-FRI` (8 h du lundi au vendredi)",
+                    "cinq champs `min heure jour mois jour-semaine`, par exemple `0 8 * * LUN-VEN` ou `0 8 * * MON-FRI` (8 h du lundi au vendredi)",
                     "five fields `min hour day month weekday`, for example `0 8 * * MON-FRI` (8:00 Monday to Friday)"
                 );
                 self.report(Code::InvalidCron, node.pos, msg, Some(help));
@@ -653,13 +728,30 @@ impl<'f> Validator<'f> {
     /// An amount or quantity: a number or a space-grouped string, never negative.
     fn amount(&mut self, node: &Node<'_>, key: &str) -> Option<f64> {
         let text = self.text(node, key)?;
-        if values::is_ambiguous_amount(&text) {
-            let grouped = text.replace('.', " ");
-            let plain = text.replace('.', "");
+        let trimmed = text.trim();
+        if values::is_ambiguous_amount(trimmed) {
+            let grouped = trimmed.replace('.', " ");
+            let plain = trimmed.replace('.', "");
+            // `12.500.000` has one reading only, and it is not what YAML reads: refused once.
+            if trimmed.matches('.').count() > 1 {
+                let msg = tr!(
+                    self.lang,
+                    "montant illisible `{text}` : des points ne séparent pas les milliers",
+                    "unreadable amount `{text}`: dots do not separate thousands"
+                );
+                let help = tr!(
+                    self.lang,
+                    "écrivez `{plain}` ou `\"{grouped}\"`",
+                    "write `{plain}` or `\"{grouped}\"`"
+                );
+                self.report(Code::InvalidAmount, node.pos, msg, Some(help));
+                return None;
+            }
+            let (thousands, decimal) = amount_readings(trimmed, self.lang);
             let msg = tr!(
                 self.lang,
-                "montant ambigu `{text}` : six mille ou six ?",
-                "ambiguous amount `{text}`: thousands or a decimal?"
+                "montant ambigu `{text}` : {thousands} ou {decimal} ?",
+                "ambiguous amount `{text}`: {thousands} or {decimal}?"
             );
             let help = tr!(
                 self.lang,
@@ -776,16 +868,11 @@ impl<'f> Validator<'f> {
         let header = self
             .require(&top, "plan", &*tr!(lang, "le fichier", "the file"))
             .and_then(|n| self.fields(n, plan_what.as_str(), PLAN_KEYS));
-        let mut header_out = None;
-        if let Some(h) = &header {
-            header_out = self.header(h, &plan_what);
-        }
+        let header_out = header.as_ref().map(|h| self.header(h, &plan_what));
         let (currency, rates, period) = match &header_out {
             Some(h) => (h.currency.clone(), h.rates.clone(), h.period),
             None => ("XOF".to_string(), BTreeMap::new(), None),
         };
-        // Resource currencies are only judged against a header that was read without error.
-        let currency_known = header_out.is_some();
 
         let policy = self.policy(top.get("reminders"));
         let calendar = self.calendar(top.get("calendar"));
@@ -810,9 +897,7 @@ impl<'f> Validator<'f> {
             }
         }
         self.check_dated(period, calendar.as_ref());
-        if currency_known {
-            self.check_currencies(&currency, &rates);
-        }
+        self.check_currencies(&currency, &rates);
         convert_amounts(&mut priorities, &currency, &rates);
 
         self.check_references(&owners);
@@ -821,6 +906,7 @@ impl<'f> Validator<'f> {
         let tasks: Vec<&Task> = priorities.iter().flat_map(|p| p.tasks.iter()).collect();
         self.check_dependencies(&graph, &tasks);
         self.check_owner_emails(&owners);
+        self.check_parents();
 
         if self.error_count() > 0 {
             return None;
@@ -828,13 +914,13 @@ impl<'f> Validator<'f> {
         let h = header_out?;
         let (start, end) = h.period?;
         Some(Plan {
-            id: h.id,
-            title: h.title,
+            id: h.id?,
+            title: h.title?,
             start,
             end,
-            timezone: h.timezone,
+            timezone: h.timezone?,
             currency,
-            language: h.language,
+            language: h.language?,
             secretariat: h.secretariat,
             exchange_rates: rates,
             reminders: policy?,
@@ -844,14 +930,12 @@ impl<'f> Validator<'f> {
         })
     }
 
-    fn header(&mut self, f: &Fields<'_, '_>, what: &str) -> Option<Header> {
+    fn header(&mut self, f: &Fields<'_, '_>, what: &str) -> Header {
         let lang = self.lang;
         let id = self
             .require(f, "id", what)
             .and_then(|n| self.declare_plan_id(n));
-        let title = self
-            .require(f, "title", what)
-            .and_then(|n| self.text(n, "title"));
+        let title = self.required_text(f, "title", what);
         let period = self.require(f, "period", what).and_then(|n| {
             let pf = self.fields(n, "`period`", PERIOD_KEYS)?;
             let start = self
@@ -881,9 +965,9 @@ impl<'f> Validator<'f> {
         });
         let timezone = match f.get("timezone").filter(|n| !n.is_null()) {
             None => Some(chrono_tz::Africa::Bamako),
-            Some(n) => {
-                let text = self.text(n, "timezone")?;
-                match text.trim().parse::<chrono_tz::Tz>() {
+            Some(n) => match self.text(n, "timezone") {
+                None => None,
+                Some(text) => match text.trim().parse::<chrono_tz::Tz>() {
                     Ok(tz) => Some(tz),
                     Err(_) => {
                         let msg = tr!(
@@ -899,27 +983,21 @@ impl<'f> Validator<'f> {
                         self.report(Code::InvalidValue, n.pos, msg, Some(help));
                         None
                     }
-                }
-            }
+                },
+            },
         };
+        // A plan currency that cannot be read is reported here, once: amounts written in that
+        // same text are then not reported again (`bad_currencies`).
         let currency = match f.get("currency").filter(|n| !n.is_null()) {
             None => "XOF".to_string(),
             Some(n) => match self.text(n, "currency") {
-                Some(c) if values::is_currency_code(c.trim()) => c.trim().to_string(),
-                Some(c) => {
-                    let msg = tr!(
-                        lang,
-                        "devise `{c}` invalide : un code ISO 4217 de trois majuscules est attendu",
-                        "invalid currency `{c}`: a three-letter ISO 4217 code is expected"
-                    );
-                    self.report(
-                        Code::InvalidValue,
-                        n.pos,
-                        msg,
-                        Some("XOF, EUR, USD, CHF".into()),
-                    );
-                    "XOF".to_string()
-                }
+                Some(c) => match self.currency_code(n, &c, "currency") {
+                    Some(code) => code,
+                    None => {
+                        self.bad_currencies.insert(c.trim().to_string());
+                        "XOF".to_string()
+                    }
+                },
                 None => "XOF".to_string(),
             },
         };
@@ -950,46 +1028,87 @@ impl<'f> Validator<'f> {
                     &[]
                 }
             };
+            // A rate that is reported (bad code, bad number, zero) is reported once: amounts in
+            // that currency are then not reported again as unknown-currency.
             for (k, v) in pairs {
-                let Some(code) = k.as_scalar() else { continue };
-                if !values::is_currency_code(code) {
-                    let msg = tr!(
-                        lang,
-                        "devise `{code}` invalide dans `exchange_rates`",
-                        "invalid currency `{code}` in `exchange_rates`"
-                    );
-                    self.report(
-                        Code::UnknownCurrency,
-                        k.pos,
-                        msg,
-                        Some("USD, CHF, GBP…".into()),
-                    );
+                let Some(written) = k.as_scalar() else {
                     continue;
-                }
-                if let Some(r) = self.amount(v, code) {
-                    if r == 0.0 {
+                };
+                let Some(code) = self.currency_code(k, written, "exchange_rates") else {
+                    self.bad_currencies.insert(written.trim().to_string());
+                    continue;
+                };
+                match self.amount(v, &code) {
+                    Some(r) if r == 0.0 => {
                         let msg = tr!(
                             lang,
-                            "un taux de change ne peut pas être nul",
-                            "an exchange rate cannot be zero"
+                            "le taux de change de `{written}` ne peut pas être nul",
+                            "the exchange rate of `{written}` cannot be zero"
                         );
                         self.report(Code::InvalidAmount, v.pos, msg, None);
-                    } else {
-                        rates.insert(code.to_string(), r);
+                        self.bad_currencies.insert(code);
+                    }
+                    Some(r) => {
+                        rates.insert(code, r);
+                    }
+                    None => {
+                        self.bad_currencies.insert(code);
                     }
                 }
             }
         }
-        Some(Header {
-            id: id?,
-            title: title?,
+        Header {
+            id,
+            title,
             period,
-            timezone: timezone?,
+            timezone,
             currency,
-            language: language?,
+            language,
             secretariat,
             rates,
-        })
+        }
+    }
+
+    /// A currency as written (`XOF`, `FCFA`...) as its ISO 4217 code; a text that is no current
+    /// code is `unknown-currency`, reported here.
+    fn currency_code(&mut self, node: &Node<'_>, written: &str, key: &str) -> Option<String> {
+        let lang = self.lang;
+        let (msg, help) = match currency::read(written) {
+            Currency::Known(code) => return Some(code),
+            Currency::Unknown(code) => (
+                tr!(
+                    lang,
+                    "devise `{code}` inconnue dans `{key}` : ce n'est pas un code ISO 4217 en vigueur",
+                    "unknown currency `{code}` in `{key}`: not a current ISO 4217 code"
+                ),
+                tr!(
+                    lang,
+                    "par exemple XOF (ou FCFA), EUR, USD, CHF",
+                    "for example XOF (or FCFA), EUR, USD, CHF"
+                ),
+            ),
+            Currency::Malformed => {
+                let upper = written.trim().to_uppercase();
+                let hint = match currency::read(&upper) {
+                    Currency::Known(_) => tr!(lang, "écrivez `{upper}`", "write `{upper}`"),
+                    _ => tr!(
+                        lang,
+                        "un code ISO 4217 de trois majuscules : XOF (ou FCFA), EUR, USD, CHF",
+                        "a three-letter ISO 4217 code: XOF (or FCFA), EUR, USD, CHF"
+                    ),
+                };
+                (
+                    tr!(
+                        lang,
+                        "devise `{written}` illisible dans `{key}`",
+                        "unreadable currency `{written}` in `{key}`"
+                    ),
+                    hint,
+                )
+            }
+        };
+        self.report(Code::UnknownCurrency, node.pos, msg, Some(help));
+        None
     }
 
     fn declare_plan_id(&mut self, node: &Node<'_>) -> Option<String> {
@@ -1013,14 +1132,21 @@ impl<'f> Validator<'f> {
         };
         let f = self.fields(node, "`reminders`", POLICY_KEYS)?;
         let before_errors = self.error_count();
+        // Each key is read even when another one is wrong: a bad cron hides nothing beside it.
         if let Some(n) = f.get("schedule") {
-            p.schedule = self.cron(n, "schedule")?;
+            if let Some(c) = self.cron(n, "schedule") {
+                p.schedule = c;
+            }
         }
         if let Some(n) = f.get("digest") {
-            p.digest = match n.as_scalar() {
-                Some(s) if s.trim().eq_ignore_ascii_case("off") => None,
-                _ => Some(self.cron(n, "digest")?),
-            };
+            match n.as_scalar() {
+                Some(s) if s.trim().eq_ignore_ascii_case("off") => p.digest = None,
+                _ => {
+                    if let Some(c) = self.cron(n, "digest") {
+                        p.digest = Some(c);
+                    }
+                }
+            }
         }
         let o = self.policy_fields(&f);
         if let Some(v) = o.before {
@@ -1086,7 +1212,11 @@ impl<'f> Validator<'f> {
                             Code::InvalidValue,
                             n.pos,
                             msg,
-                            Some("MON, TUE, WED, THU, FRI, SAT, SUN".into()),
+                            Some(tr!(
+                                lang,
+                                "LUN, MAR, MER, JEU, VEN, SAM, DIM (ou MON, TUE, WED, THU, FRI, SAT, SUN)",
+                                "MON, TUE, WED, THU, FRI, SAT, SUN (or LUN, MAR, MER, JEU, VEN, SAM, DIM)"
+                            )),
                         );
                         None
                     }
@@ -1118,18 +1248,29 @@ impl<'f> Validator<'f> {
             &*tr!(lang, "un jour férié", "a holiday"),
             HOLIDAY_KEYS,
         )?;
-        let from_node = self.require(&f, "from", &*tr!(lang, "un jour férié", "a holiday"))?;
-        let (from, ff) = self.date(from_node, "from")?;
-        let to = match f.get("to").filter(|n| !n.is_null()) {
-            Some(n) => {
-                let (to, tf) = self.date(n, "to")?;
-                if !self.day_only(n, &to, tf) {
-                    return None;
-                }
+        let from_node = self.require(&f, "from", &*tr!(lang, "un jour férié", "a holiday"));
+        let from = from_node.and_then(|n| self.date(n, "from"));
+        let from_ok = match (from_node, &from) {
+            (Some(n), Some((d, form))) => self.day_only(n, d, *form),
+            _ => false,
+        };
+        let to_node = f.get("to").filter(|n| !n.is_null());
+        let to = to_node.and_then(|n| self.date(n, "to"));
+        let to_ok = match (to_node, &to) {
+            (Some(n), Some((d, form))) => self.day_only(n, d, *form),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        let label = self.opt_text(&f, "label");
+        let (Some((from, _)), true, true) = (from, from_ok, to_ok) else {
+            return None;
+        };
+        let to = match (to_node, to) {
+            (Some(n), Some((to, _))) => {
                 if to.date < from.date {
                     let msg = tr!(
                         lang,
-                        "le congé finit ({}) avant de commencer ({})",
+                        "le jour férié finit ({}) avant de commencer ({})",
                         "the holiday ends ({}) before it starts ({})",
                         to.label,
                         from.label
@@ -1139,12 +1280,8 @@ impl<'f> Validator<'f> {
                 }
                 to.date
             }
-            None => from.date,
+            _ => from.date,
         };
-        if !self.day_only(from_node, &from, ff) {
-            return None;
-        }
-        let label = self.opt_text(&f, "label");
         Some(Holiday {
             from: from.date,
             to,
@@ -1170,17 +1307,14 @@ impl<'f> Validator<'f> {
         let lang = self.lang;
         let what0 = || tr!(lang, "un responsable (owners)", "an owner");
         let f = self.fields(node, &what0, OWNER_KEYS)?;
-        let id = self
-            .require(&f, "id", &what0)
-            .and_then(|n| self.declare(n, Entity::Owner));
+        let id_node = self.require(&f, "id", &what0);
+        let id = id_node.and_then(|n| self.declare(n, Entity::Owner));
         let what = || {
             id.as_ref()
                 .map(|i| tr!(lang, "le responsable `{i}`", "owner `{i}`"))
                 .unwrap_or_else(what0)
         };
-        let name = self
-            .require(&f, "name", &what)
-            .and_then(|n| self.text(n, "name"));
+        let name = self.required_text(&f, "name", &what);
         let short = self.opt_text(&f, "short");
         if let (Some(i), Some(_)) = (&id, f.get("email")) {
             self.email_written.insert(i.clone());
@@ -1210,10 +1344,13 @@ impl<'f> Validator<'f> {
             .get("language")
             .filter(|n| !n.is_null())
             .and_then(|n| self.language(n));
-        let parent = f
-            .get("parent")
-            .filter(|n| !n.is_null())
-            .and_then(|n| self.reference(n, RefRole::Parent));
+        let parent_node = f.get("parent").filter(|n| !n.is_null());
+        let parent = parent_node.and_then(|n| self.reference(n, RefRole::Parent));
+        if let (Some(me), Some(p), Some(n)) =
+            (id_node.and_then(|n| n.as_scalar()), &parent, parent_node)
+        {
+            self.parents.push((me.to_string(), p.clone(), n.pos));
+        }
         let renamed_from = self.renamed_from(&f);
         Some(Owner {
             id: id?,
@@ -1237,9 +1374,7 @@ impl<'f> Validator<'f> {
                 .map(|i| tr!(lang, "la priorité `{i}`", "priority `{i}`"))
                 .unwrap_or_else(what0)
         };
-        let title = self
-            .require(&f, "title", &what)
-            .and_then(|n| self.text(n, "title"));
+        let title = self.required_text(&f, "title", &what);
         let lead = f
             .get("lead")
             .filter(|n| !n.is_null())
@@ -1316,9 +1451,7 @@ impl<'f> Validator<'f> {
                 .map(|i| tr!(lang, "l'indicateur `{i}`", "indicator `{i}`"))
                 .unwrap_or_else(what0)
         };
-        let title = self
-            .require(&f, "title", &what)
-            .and_then(|n| self.text(n, "title"));
+        let title = self.required_text(&f, "title", &what);
         let unit = self.opt_text(&f, "unit");
         let baseline = f
             .get("baseline")
@@ -1328,15 +1461,25 @@ impl<'f> Validator<'f> {
             .get("target")
             .filter(|n| !n.is_null())
             .and_then(|n| self.number(n, "target"));
-        let due = match f.get("due").filter(|n| !n.is_null()) {
-            Some(n) => {
-                let (d, _) = self.date(n, "due")?;
-                self.dated.push((n.pos, d.date, d.label.clone(), false));
-                Some(d)
+        let due_node = f.get("due").filter(|n| !n.is_null());
+        let due = due_node.map(|n| {
+            let d = self.date(n, "due").map(|(d, _)| d);
+            if let Some(d) = &d {
+                self.dated.push(Dated {
+                    pos: n.pos,
+                    date: d.date,
+                    label: d.label.clone(),
+                    precise_day: false,
+                    repeat: None,
+                });
             }
+            d
+        });
+        let renamed_from = self.renamed_from(&f);
+        let due = match due {
+            Some(d) => Some(d?),
             None => None,
         };
-        let renamed_from = self.renamed_from(&f);
         Some(Indicator {
             id: id?,
             title: title?,
@@ -1351,18 +1494,31 @@ impl<'f> Validator<'f> {
     /// Deadlines outside the plan period, and task deadlines on non-working days.
     fn check_dated(&mut self, period: Option<(NaiveDate, NaiveDate)>, calendar: Option<&Calendar>) {
         let lang = self.lang;
-        for (pos, date, label, day_form) in std::mem::take(&mut self.dated) {
+        for d in std::mem::take(&mut self.dated) {
+            let (pos, date, label) = (d.pos, d.date, written_date(&d.label, d.date));
             if let Some((start, end)) = period {
                 if date < start || date > end {
                     let msg = tr!(
                         lang,
-                        "l'échéance `{label}` ({date}) est hors de la période du plan ({start} – {end})",
-                        "deadline `{label}` ({date}) is outside the plan period ({start} – {end})"
+                        "l'échéance {label} est hors de la période du plan ({start} – {end})",
+                        "deadline {label} is outside the plan period ({start} – {end})"
                     );
-                    self.report(Code::DeadlineOutsidePeriod, pos, msg, None);
+                    // A recurring task's occurrences begin at the first one inside the period.
+                    let first = d
+                        .repeat
+                        .filter(|_| date < start)
+                        .and_then(|r| recurrence(date, r, start, end).next());
+                    let help = first.map(|f| {
+                        tr!(
+                            lang,
+                            "la tâche se répète : ses occurrences commencent au {f}, la première dans la période",
+                            "the task repeats: its occurrences begin on {f}, the first one inside the period"
+                        )
+                    });
+                    self.report(Code::DeadlineOutsidePeriod, pos, msg, help);
                 }
             }
-            if let Some(cal) = calendar.filter(|_| day_form) {
+            if let Some(cal) = calendar.filter(|_| d.precise_day) {
                 if !cal.is_working_day(date) {
                     let msg = tr!(
                         lang,
@@ -1383,16 +1539,24 @@ impl<'f> Validator<'f> {
     /// Currencies written on resources that cannot be converted to the plan's.
     fn check_currencies(&mut self, plan_currency: &str, rates: &BTreeMap<String, f64>) {
         let lang = self.lang;
-        for (pos, c) in std::mem::take(&mut self.currencies) {
-            if rate(plan_currency, &c, rates).is_some() {
+        for (node_pos, written) in std::mem::take(&mut self.currencies) {
+            let pos = node_pos;
+            if self.bad_currencies.contains(written.trim()) {
+                continue;
+            }
+            let c = match currency::read(&written) {
+                Currency::Known(code) => code,
+                _ => written.trim().to_string(),
+            };
+            if rate(plan_currency, &c, rates).is_some() || self.bad_currencies.contains(&c) {
                 continue;
             }
             let msg = tr!(
                 lang,
-                "devise `{c}` inconnue : ni la devise du plan ({plan_currency}), ni l'EUR, ni dans `plan.exchange_rates`",
-                "unknown currency `{c}`: neither the plan's ({plan_currency}), EUR, nor in `plan.exchange_rates`"
+                "devise `{c}` inconnue : ce n'est ni la devise du plan ({plan_currency}) ni l'euro, et elle n'a pas de taux dans `plan.exchange_rates`",
+                "unknown currency `{c}`: it is neither the plan's ({plan_currency}) nor EUR, and has no rate in `plan.exchange_rates`"
             );
-            let help = if values::is_currency_code(&c) {
+            let help = if matches!(currency::read(&c), Currency::Known(_)) {
                 tr!(
                     lang,
                     "ajoutez `exchange_rates: {{ {c}: <taux> }}` dans `plan`",
@@ -1401,8 +1565,8 @@ impl<'f> Validator<'f> {
             } else {
                 tr!(
                     lang,
-                    "un code ISO 4217 de trois majuscules : XOF, EUR, USD, CHF",
-                    "a three-letter ISO 4217 code: XOF, EUR, USD, CHF"
+                    "un code ISO 4217 de trois majuscules : XOF (ou FCFA), EUR, USD, CHF",
+                    "a three-letter ISO 4217 code: XOF (or FCFA), EUR, USD, CHF"
                 )
             };
             self.report(Code::UnknownCurrency, pos, msg, Some(help));
@@ -1421,11 +1585,10 @@ impl<'f> Validator<'f> {
                 .map(|i| tr!(lang, "la tâche `{i}`", "task `{i}`"))
                 .unwrap_or_else(what0)
         };
-        let title = self
-            .require(&f, "title", &what)
-            .and_then(|n| self.text(n, "title"));
+        let title = self.required_text(&f, "title", &what);
         let description = self.opt_text(&f, "description");
-        let owners = self.require(&f, "owner", &what).map(|n| {
+        let owners_node = self.require(&f, "owner", &what);
+        let owners = owners_node.map(|n| {
             self.one_or_many(n, "owner", |v, n| {
                 let id = v.reference(n, RefRole::Owner)?;
                 match v.owner_uses.get_mut(&id) {
@@ -1437,6 +1600,29 @@ impl<'f> Validator<'f> {
                 Some(id)
             })
         });
+        let no_owner = match owners_node.map(|n| &n.kind) {
+            Some(Kind::Seq(items)) => items
+                .iter()
+                .all(|i| !i.is_null() && i.as_scalar().is_some_and(|t| t.trim().is_empty())),
+            Some(Kind::Scalar { text, .. }) => text.trim().is_empty(),
+            _ => false,
+        };
+        if let (true, Some(n)) = (no_owner, owners_node) {
+            let what = what();
+            let de_what = de(&what);
+            let msg = tr!(
+                lang,
+                "`owner` {de_what} ne nomme personne : il nomme au moins un responsable",
+                "`owner` of {what} names nobody: it names at least one owner",
+            );
+            let help = tr!(
+                lang,
+                "`owner: mmeia`, ou une liste `owner: [mmeia, dgme]` pour une tâche co-pilotée",
+                "`owner: mmeia`, or a list `owner: [mmeia, dgme]` for a co-led task"
+            );
+            self.report(Code::MissingField, n.pos, msg, Some(help));
+        }
+        let owners = owners.filter(|o| !no_owner || !o.is_empty());
         let partners = match f.get("partners") {
             Some(n) => self.one_or_many(n, "partners", |v, n| v.reference(n, RefRole::Partner)),
             None => Vec::new(),
@@ -1447,10 +1633,16 @@ impl<'f> Validator<'f> {
                 return Some(Deadline::Continuous);
             }
             let (d, form) = self.date(n, "deadline")?;
-            self.dated
-                .push((n.pos, d.date, d.label.clone(), form == DateForm::Day));
+            self.dated.push(Dated {
+                pos: n.pos,
+                date: d.date,
+                label: d.label.clone(),
+                precise_day: form == DateForm::Day,
+                repeat: None,
+            });
             Some(Deadline::Date(d))
         });
+        let dated_index = matches!(deadline, Some(Deadline::Date(_))).then(|| self.dated.len() - 1);
         let start = match f.get("start").filter(|n| !n.is_null()) {
             Some(n) => self.date(n, "start").map(|(d, form)| {
                 let day = first_day(&d, form);
@@ -1501,6 +1693,9 @@ impl<'f> Validator<'f> {
             }
             None => None,
         };
+        if let Some(i) = dated_index {
+            self.dated[i].repeat = repeat;
+        }
         let mut dep_entries: Vec<(String, Pos)> = Vec::new();
         let depends_on = match f.get("depends_on") {
             Some(n) => self.one_or_many(n, "depends_on", |v, n| {
@@ -1605,9 +1800,11 @@ impl<'f> Validator<'f> {
         let currency = match f.get("currency").filter(|n| !n.is_null()) {
             None => Some(String::new()),
             Some(n) => self.text(n, "currency").map(|c| {
-                let c = c.trim().to_string();
                 self.currencies.push((n.pos, c.clone()));
-                c
+                match currency::read(&c) {
+                    Currency::Known(code) => code,
+                    _ => c.trim().to_string(),
+                }
             }),
         };
         let funder = f
@@ -1623,10 +1820,10 @@ impl<'f> Validator<'f> {
                     ("pledged", FundingStatus::Pledged),
                     ("needed", FundingStatus::Needed),
                 ],
-            )?,
+            ),
             // A named funder without a status is taken as secured; no funder is the gap.
-            None if funder.is_some() => FundingStatus::Secured,
-            None => FundingStatus::Needed,
+            None if funder.is_some() => Some(FundingStatus::Secured),
+            None => Some(FundingStatus::Needed),
         };
         let quantity = f
             .get("quantity")
@@ -1641,7 +1838,7 @@ impl<'f> Validator<'f> {
             currency,
             amount_in_plan_currency: None,
             funder,
-            status,
+            status: status?,
             quantity,
             unit,
             label,
@@ -1811,6 +2008,47 @@ impl<'f> Validator<'f> {
         }
     }
 
+    /// Owners' `parent` links that loop (`a → b → a`): an escalation would climb for ever. Each
+    /// loop is reported once, at the `parent` that closes it in file order.
+    fn check_parents(&mut self) {
+        let links = std::mem::take(&mut self.parents);
+        let parent_of: HashMap<&str, (&str, Pos)> = links
+            .iter()
+            .map(|(me, p, pos)| (me.as_str(), (p.as_str(), *pos)))
+            .collect();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let lang = self.lang;
+        for (start, _, _) in &links {
+            let mut path: Vec<&str> = Vec::new();
+            let mut at = start.as_str();
+            while !seen.contains(at) {
+                seen.insert(at);
+                path.push(at);
+                let Some((next, pos)) = parent_of.get(at).copied() else {
+                    break;
+                };
+                if let Some(from) = path.iter().position(|p| *p == next) {
+                    let mut cycle = path[from..].to_vec();
+                    cycle.push(next);
+                    let names = cycle.join(" → ");
+                    let msg = tr!(
+                        lang,
+                        "boucle de responsables parents : {names}",
+                        "loop of parent owners: {names}"
+                    );
+                    let help = tr!(
+                        lang,
+                        "une escalade remonterait ces `parent` sans fin ; retirez l'un d'eux",
+                        "an escalation would climb these `parent` links for ever; remove one of them"
+                    );
+                    self.report(Code::DependencyCycle, pos, msg, Some(help));
+                    break;
+                }
+                at = next;
+            }
+        }
+    }
+
     fn check_owner_emails(&mut self, owners: &[Owner]) {
         let mut missing: Vec<(Pos, String, usize)> = owners
             .iter()
@@ -1823,11 +2061,19 @@ impl<'f> Validator<'f> {
             .collect();
         missing.sort_by_key(|(p, _, _)| (p.line, p.col));
         for (pos, id, n) in missing {
-            let msg = tr!(
-                self.lang,
-                "le responsable `{id}` n'a pas d'e-mail : ses {n} tâche(s) ne recevront aucun rappel",
-                "owner `{id}` has no e-mail: its {n} task(s) will get no reminder"
-            );
+            let msg = if n == 1 {
+                tr!(
+                    self.lang,
+                    "le responsable `{id}` n'a pas d'e-mail : sa tâche ne recevra aucun rappel",
+                    "owner `{id}` has no e-mail: its task will get no reminder"
+                )
+            } else {
+                tr!(
+                    self.lang,
+                    "le responsable `{id}` n'a pas d'e-mail : ses {n} tâches ne recevront aucun rappel",
+                    "owner `{id}` has no e-mail: its {n} tasks will get no reminder"
+                )
+            };
             let help = tr!(
                 self.lang,
                 "ajoutez `email:` au responsable `{id}`",
@@ -1838,13 +2084,14 @@ impl<'f> Validator<'f> {
     }
 }
 
+/// The `plan` section as far as it could be read; the plan is built only when nothing is missing.
 struct Header {
-    id: String,
-    title: String,
+    id: Option<String>,
+    title: Option<String>,
     period: Option<(NaiveDate, NaiveDate)>,
-    timezone: chrono_tz::Tz,
+    timezone: Option<chrono_tz::Tz>,
     currency: String,
-    language: Lang,
+    language: Option<Lang>,
     secretariat: Option<String>,
     rates: BTreeMap<String, f64>,
 }
@@ -1983,6 +2230,105 @@ fn id_fix(text: &str) -> Option<String> {
     (values::is_valid_id(&fixed) && fixed != text).then_some(fixed)
 }
 
+/// The two readings of `12.500`: thousands (`12 500`, English `12,500`) and a decimal number
+/// (`12,5`, English `12.5`), each written as a reader of `lang` writes numbers.
+fn amount_readings(text: &str, lang: Lang) -> (String, String) {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let (sep, point) = match lang {
+        Lang::Fr => ('\u{a0}', ','),
+        Lang::En => (',', '.'),
+    };
+    let digits: Vec<char> = format!("{int}{frac}")
+        .trim_start_matches('0')
+        .chars()
+        .collect();
+    let mut thousands = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            thousands.push(sep);
+        }
+        thousands.push(*c);
+    }
+    if thousands.is_empty() {
+        thousands.push('0');
+    }
+    let frac = frac.trim_end_matches('0');
+    let decimal = if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}{point}{frac}")
+    };
+    (thousands, decimal)
+}
+
+/// A date as the author wrote it, with the day it means only when that differs: `T3 2025
+/// (2025-09-30)`, but `2025-09-30` once.
+fn written_date(label: &str, date: NaiveDate) -> String {
+    let day = date.format("%Y-%m-%d").to_string();
+    if label == day {
+        format!("`{label}`")
+    } else {
+        format!("`{label}` ({day})")
+    }
+}
+
+/// A YAML node's kind in words, for "must be text, not a list".
+fn kind_word(node: &Node<'_>, lang: Lang) -> &'static str {
+    match (&node.kind, lang) {
+        (Kind::Scalar { .. }, Lang::Fr) if node.is_null() => "une valeur vide",
+        (Kind::Scalar { .. }, Lang::En) if node.is_null() => "an empty value",
+        (Kind::Scalar { .. }, Lang::Fr) => "un texte",
+        (Kind::Scalar { .. }, Lang::En) => "a text",
+        (Kind::Seq(_), Lang::Fr) => "une liste",
+        (Kind::Seq(_), Lang::En) => "a list",
+        (Kind::Map(_), Lang::Fr) => "une table",
+        (Kind::Map(_), Lang::En) => "a mapping",
+    }
+}
+
+/// French `de` before a phrase: `du fichier`, `d'une tâche`, `de la tâche`, `des tâches`.
+fn de(phrase: &str) -> String {
+    for (article, contracted) in [
+        ("le ", "du "),
+        ("les ", "des "),
+        ("une ", "d'une "),
+        ("un ", "d'un "),
+    ] {
+        if let Some(rest) = phrase.strip_prefix(article) {
+            return format!("{contracted}{rest}");
+        }
+    }
+    if phrase.starts_with(['a', 'e', 'é', 'i', 'o', 'u']) {
+        return format!("d'{phrase}");
+    }
+    format!("de {phrase}")
+}
+
+/// French typography: a non-breaking space before `:` `;` `?` `!` and inside « », outside the
+/// `quoted` parts (what the author wrote is quoted as written).
+fn french_typography(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => quoted = !quoted,
+            ' ' if !quoted && matches!(chars.peek(), Some(':' | ';' | '?' | '!' | '»')) => {
+                out.push('\u{a0}');
+                continue;
+            }
+            '«' if !quoted && chars.peek() == Some(&' ') => {
+                chars.next();
+                out.push_str("«\u{a0}");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2060,5 +2406,239 @@ priorities:
         let amount =
             plan.and_then(|p| p.priorities[0].tasks[0].resources[0].amount_in_plan_currency);
         assert_eq!(amount, Some(6000.0));
+    }
+
+    /// (code, line, column, message) of every diagnostic.
+    fn diags(src: &str, lang: Lang) -> Vec<(String, u32, u32, String)> {
+        check_source(src, "t.yaml", lang)
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.line, d.column, d.message))
+            .collect()
+    }
+
+    fn one(code: &str, line: u32, col: u32, msg: &str) -> Vec<(String, u32, u32, String)> {
+        vec![(code.to_string(), line, col, msg.to_string())]
+    }
+
+    #[test]
+    fn a_bad_cron_hides_no_other_reminder_setting() {
+        let src = BASE.replace(
+            "owners:",
+            "reminders:\n  schedule: \"0 8 * *\"\n  before: [3x]\n  digest: nope\n  overdue_every: 7\nowners:",
+        );
+        let got: Vec<(String, u32)> = diags(&src, Lang::En)
+            .into_iter()
+            .map(|d| (d.0, d.1))
+            .collect();
+        let want = [
+            ("invalid-cron", 7),
+            ("invalid-duration", 8),
+            ("invalid-cron", 9),
+            ("invalid-duration", 10),
+        ];
+        let want: Vec<(String, u32)> = want.iter().map(|(c, l)| (c.to_string(), *l)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_invalid_rate_is_reported_once() {
+        let src = BASE
+            .replace("period: {", "exchange_rates: { USD: beaucoup }\n  period: {")
+            .replace(
+                "deadline: T3 2025 }",
+                "deadline: T3 2025, resources: [{ kind: budget, amount: 10, currency: USD }, { kind: budget, amount: 5, currency: USD }] }",
+            );
+        let got = diags(&src, Lang::En);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0.as_str(), got[0].1), ("invalid-amount", 4));
+    }
+
+    #[test]
+    fn an_owner_with_an_invalid_id_is_still_known_by_it() {
+        let src = BASE
+            .replace("{ id: st, name: Secrétariat", "{ id: St, name: Secrétariat")
+            .replace("owner: st,", "owner: St,");
+        assert_eq!(
+            diags(&src, Lang::Fr),
+            one("invalid-id", 7, 11, "identifiant invalide `St`")
+        );
+    }
+
+    #[test]
+    fn blank_required_texts_and_empty_owner_lists_are_refused() {
+        let src = BASE.replace("title: Tâche", "title: \"  \"");
+        assert_eq!(
+            diags(&src, Lang::Fr),
+            one(
+                "missing-field",
+                12,
+                34,
+                "`title` de la tâche `t1` est vide\u{a0}: un texte est obligatoire"
+            )
+        );
+        assert_eq!(
+            diags(&src, Lang::En),
+            one(
+                "missing-field",
+                12,
+                34,
+                "`title` of task `t1` is empty: a text is required"
+            )
+        );
+        let src = BASE.replace("title: Plan", "title: ''");
+        assert_eq!(diags(&src, Lang::En)[0].0, "missing-field");
+        let src = BASE.replace("owner: st,", "owner: [],");
+        assert_eq!(
+            diags(&src, Lang::Fr),
+            one(
+                "missing-field",
+                12,
+                48,
+                "`owner` de la tâche `t1` ne nomme personne\u{a0}: il nomme au moins un responsable"
+            )
+        );
+    }
+
+    #[test]
+    fn plan_currency_is_a_current_iso_code_and_fcfa_is_xof() {
+        let src = BASE.replace("period: {", "currency: ZZZ\n  period: {");
+        assert_eq!(
+            diags(&src, Lang::En),
+            one(
+                "unknown-currency",
+                4,
+                13,
+                "unknown currency `ZZZ` in `currency`: not a current ISO 4217 code"
+            )
+        );
+        let src = BASE
+            .replace("period: {", "currency: F CFA\n  exchange_rates: { usd: 600, cfa: 1 }\n  period: {")
+            .replace(
+                "deadline: T3 2025 }",
+                "deadline: T3 2025, resources: [{ kind: budget, amount: 10, currency: fcfa }, { kind: budget, amount: 1, currency: EUR }] }",
+            );
+        let got = diags(&src, Lang::Fr);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            (got[0].0.as_str(), got[0].1, got[0].2),
+            ("unknown-currency", 5, 21)
+        );
+        let src = src.replace("usd: 600, ", "");
+        let plan = check_source(&src, "t.yaml", Lang::Fr).plan.expect("valid");
+        assert_eq!(plan.currency, "XOF");
+        let r = &plan.priorities[0].tasks[0].resources;
+        assert_eq!(
+            (r[0].currency.as_str(), r[0].amount_in_plan_currency),
+            ("XOF", Some(10.0))
+        );
+        assert_eq!(r[1].amount_in_plan_currency, Some(EUR_XOF));
+    }
+
+    #[test]
+    fn parent_loops_are_named() {
+        let src = BASE.replace(
+            "  - { id: st, name: Secrétariat, email: st@example.ml }",
+            "  - { id: st, name: Secrétariat, email: st@example.ml, parent: b }\n  - { id: b, name: B, parent: c }\n  - { id: c, name: C, parent: st }\n  - { id: d, name: D, parent: d }",
+        );
+        assert_eq!(
+            diags(&src, Lang::Fr),
+            [
+                (
+                    "dependency-cycle".to_string(),
+                    9,
+                    35,
+                    "boucle de responsables parents\u{a0}: st → b → c → st".to_string()
+                ),
+                (
+                    "dependency-cycle".to_string(),
+                    10,
+                    35,
+                    "boucle de responsables parents\u{a0}: d → d".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_recurring_task_before_the_period_begins_inside_it() {
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: 1900-01-31, repeat: monthly }",
+        );
+        let checked = check_source(&src, "t.yaml", Lang::En);
+        let d = &checked.diagnostics;
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::DeadlineOutsidePeriod);
+        assert_eq!(
+            d[0].message,
+            "deadline `1900-01-31` is outside the plan period (2025-01-01 – 2025-12-31)"
+        );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("the task repeats: its occurrences begin on 2025-01-31, the first one inside the period")
+        );
+        let plan = checked.plan.expect("a warning only");
+        let task = &plan.priorities[0].tasks[0];
+        assert_eq!(task.occurrences(plan.start, plan.end).len(), 12);
+    }
+
+    #[test]
+    fn ambiguous_amounts_quote_both_readings() {
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, resources: [{ kind: budget, amount: 12.500 }, { kind: budget, amount: 12.500.000 }] }",
+        );
+        let fr = diags(&src, Lang::Fr);
+        assert_eq!(fr[0].0, "ambiguous-amount");
+        assert_eq!(
+            fr[0].3,
+            "montant ambigu `12.500`\u{a0}: 12\u{a0}500 ou 12,5\u{a0}?"
+        );
+        assert_eq!(fr[1].0, "invalid-amount");
+        assert_eq!(fr.len(), 2);
+        let en = diags(&src, Lang::En);
+        assert_eq!(en[0].3, "ambiguous amount `12.500`: 12,500 or 12.5?");
+        assert_eq!(
+            amount_readings("6.000", Lang::Fr),
+            ("6\u{a0}000".to_string(), "6".to_string())
+        );
+        assert_eq!(
+            amount_readings("1.050", Lang::En),
+            ("1,050".to_string(), "1.05".to_string())
+        );
+    }
+
+    #[test]
+    fn french_wording() {
+        assert_eq!(de("le fichier"), "du fichier");
+        assert_eq!(de("une tâche"), "d'une tâche");
+        assert_eq!(de("la tâche `t1`"), "de la tâche `t1`");
+        assert_eq!(
+            french_typography("clé `a: b` : vouliez-vous dire `x` ?"),
+            "clé `a: b`\u{a0}: vouliez-vous dire `x`\u{a0}?"
+        );
+        let src = BASE.replace("priorities:", "priorities: 3");
+        let got = diags(&src, Lang::Fr);
+        assert!(
+            got.iter()
+                .any(|d| d.3 == "`priorities` doit être une liste (`- ...`), pas un texte"),
+            "{got:?}"
+        );
+        let src = BASE.replace("    title: Axe\n", "");
+        assert_eq!(
+            diags(&src, Lang::Fr),
+            one(
+                "missing-field",
+                10,
+                5,
+                "clé obligatoire `title` absente de la priorité `axe-1`"
+            )
+        );
+        let src = BASE.replace("deadline: T3 2025 }", "deadline: 2026-03-31 }");
+        assert_eq!(
+            diags(&src, Lang::Fr)[0].3,
+            "l'échéance `2026-03-31` est hors de la période du plan (2025-01-01 – 2025-12-31)"
+        );
     }
 }

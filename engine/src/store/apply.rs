@@ -421,7 +421,7 @@ fn task_rows_of(plan: &Plan, tasks: &[(&str, &Task)], first_position: usize) -> 
             }
             fold_into(&mut search, owner);
         }
-        for occ in t.occurrences(plan.end) {
+        for occ in t.occurrences(plan.start, plan.end) {
             let deadline = occ.deadline.map(|d| d.to_string());
             let renamed_from = t
                 .renamed_from
