@@ -549,6 +549,8 @@ pub fn renamed_from_unknown(lang: Lang, kind: &str, id: &str, old: &str) -> Stri
 /// An empty list or an absent value, in either language.
 pub fn nothing() -> &'static str {
     "—"
+}
+
 // History, corrections and indicators: `task show`, `indicators`, `indicator show`, the
 // terminal UI's history screen. French with its non-breaking spaces (U+00A0) before `:` and `%`
 // and inside « ».
