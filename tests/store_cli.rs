@@ -361,7 +361,7 @@ fn refusals_write_nothing_and_say_what_and_where() {
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = exec(cnrm_db(&db, "hier").args(["tasks"]));
     assert_eq!(code, 2);
-    assert!(err.contains("--now `hier`"), "{err}");
+    assert!(err.contains("valeur `hier` invalide pour --now"), "{err}");
     let (code, _, err) =
         exec(cnrm_db(&db, NOW).args(["task", "spend", "axe-1.a1", "100", "--currency", "GBP"]));
     assert_eq!(code, 2);
@@ -612,4 +612,209 @@ fn a_title_holding_control_characters_does_not_break_the_list() {
             .collect();
         assert_eq!(titles, ["a b c", "Tâche sûre"], "{}", db.label);
     }
+}
+
+/// `cnrm` with `args` in a clean environment whose database is `db`: (exit code, stdout, stderr).
+fn at(db: &str, args: &[&str]) -> (i32, String, String) {
+    exec(
+        cnrm()
+            .env("CNRM_DATABASE_URL", db)
+            .args(args)
+            .stdin(Stdio::null()),
+    )
+}
+
+#[test]
+fn argument_errors_are_one_sentence_in_the_users_language() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("cnrm.db").display().to_string();
+    let nb = '\u{a0}';
+    for (args, want) in [
+        (
+            vec!["tasks", "--status", "fini"],
+            format!("erreur{nb}: valeur `fini` invalide pour --status{nb}; valeurs possibles{nb}: à faire, en cours, bloqué, suspendu, fait, annulé (voir `cnrm tasks --help`)"),
+        ),
+        (
+            vec!["--lang", "en", "tasks", "--status", "fini"],
+            "error: invalid value `fini` for --status; possible values: todo, in_progress, blocked, suspended, done, cancelled (see `cnrm tasks --help`)".to_string(),
+        ),
+        (
+            vec!["tasks", "--stauts", "x"],
+            format!("erreur{nb}: option `--stauts` inconnue{nb}; vouliez-vous dire `--status`{nb}? (voir `cnrm tasks --help`)"),
+        ),
+        (
+            vec!["task", "set", "axe-1.a1", "--progress", "-5"],
+            format!("erreur{nb}: valeur `-5` invalide pour --progress{nb}; l'avancement doit être un nombre entier compris entre 0 et 100 (voir `cnrm task set --help`)"),
+        ),
+        (
+            vec!["--lang", "en", "tasks", "--due-within", "100000000d"],
+            "error: invalid value `100000000d` for --due-within; a duration is at most 3650 days (10 years) (see `cnrm tasks --help`)".to_string(),
+        ),
+        (
+            vec!["tasks", "--due-within", "3é"],
+            format!("erreur{nb}: valeur `3é` invalide pour --due-within{nb}; une durée s'écrit en jours ou en semaines, comme 14j, 14d ou 2w (voir `cnrm tasks --help`)"),
+        ),
+        (
+            vec!["task", "spend", "axe-1.a1", "10", "--date", "30/02/2026"],
+            format!("erreur{nb}: valeur `30/02/2026` invalide pour --date{nb}; cette date n'existe pas (voir `cnrm task spend --help`)"),
+        ),
+        (
+            vec!["task", "spend", "axe-1.a1", "-5"],
+            format!("erreur{nb}: valeur `-5` invalide pour le montant{nb}; une dépense est un montant positif (voir `cnrm task spend --help`)"),
+        ),
+        (
+            vec!["plan"],
+            format!("erreur{nb}: il manque une commande après `cnrm plan`{nb}: check, diff, apply ou schema (voir `cnrm plan --help`)"),
+        ),
+        (
+            vec!["--lang", "en", "plan", "diff"],
+            "error: missing the file (see `cnrm plan diff --help`)".to_string(),
+        ),
+        (
+            vec!["taks"],
+            format!("erreur{nb}: commande `taks` inconnue{nb}; vouliez-vous dire `tasks`{nb}? (voir `cnrm --help`)"),
+        ),
+    ] {
+        let (code, out, err) = at(&db, &args);
+        assert_eq!((code, out.as_str(), err.trim_end()), (2, "", want.as_str()), "{args:?}");
+    }
+    for flag in ["--help", "--version"] {
+        let (code, out, _) = at(&db, &[flag]);
+        assert_eq!(code, 0, "{flag}");
+        assert!(out.contains("cnrm"), "{flag}: {out}");
+    }
+}
+
+#[test]
+fn values_people_type_are_taken() {
+    let db = TestDb::sqlite();
+    assert_eq!(
+        exec(cnrm_db(&db, NOW).args(["plan", "apply", EXAMPLE])).0,
+        0
+    );
+    for (status, label) in [
+        ("en cours", "en cours"),
+        ("Terminée", "terminée"),
+        ("a faire", "à faire"),
+    ] {
+        let (code, out, err) =
+            exec(cnrm_db(&db, NOW).args(["task", "set", "axe-1.a1", "--status", status]));
+        assert_eq!(code, 0, "{status}: {err}");
+        assert!(out.contains(&format!("→ {label}")), "{status}: {out}");
+    }
+    let (code, out, err) = exec(cnrm_db(&db, NOW).args([
+        "task",
+        "spend",
+        "axe-1.a1",
+        "2\u{a0}500\u{a0}000,50",
+        "--date",
+        "31/12/2025",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 500 001 FCFA"), "{out}");
+    let (code, out, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--status", "en cours", "--count"]));
+    assert_eq!((code, out.trim()), (0, "0"));
+}
+
+#[test]
+fn unusable_databases_are_said_at_once_without_their_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "bonjour\n").expect("write");
+    let text = text.display().to_string();
+    let missing = dir.path().join("no/such/cnrm.db").display().to_string();
+    let folder = dir.path().display().to_string();
+    let nb = '\u{a0}';
+    for (db, code, fr, en) in [
+        (
+            text.clone(),
+            2,
+            format!("erreur{nb}: {text} n'est pas une base de données SQLite{nb}: donnez le chemin d'une base cnrm ou d'un fichier à créer"),
+            format!("error: {text} is not a SQLite database: give the path of a cnrm database or of a file to create"),
+        ),
+        (
+            "/dev/null".to_string(),
+            2,
+            format!("erreur{nb}: impossible d'ouvrir la base de données /dev/null{nb}: ce n'est pas un fichier ordinaire"),
+            "error: cannot open the database /dev/null: it is not a regular file".to_string(),
+        ),
+        (
+            folder.clone(),
+            2,
+            format!("erreur{nb}: impossible d'ouvrir la base de données {folder}{nb}: ce n'est pas un fichier ordinaire"),
+            format!("error: cannot open the database {folder}: it is not a regular file"),
+        ),
+        (
+            missing.clone(),
+            2,
+            format!("erreur{nb}: le dossier de la base de données {missing} n'existe pas{nb}: créez-le ou corrigez le chemin"),
+            format!("error: the folder of the database {missing} does not exist: create it or correct the path"),
+        ),
+        (
+            "mysql://root:S3cret@h/x".to_string(),
+            2,
+            format!("erreur{nb}: valeur invalide pour --db{nb}; les bases de données `mysql://` ne sont pas prises en charge{nb}: donnez le chemin d'un fichier SQLite, sqlite://FICHIER ou postgres://… (voir `cnrm plans --help`)"),
+            "error: invalid value for --db; `mysql://` databases are not supported: give the path of a SQLite file, sqlite://FILE or postgres://… (see `cnrm plans --help`)".to_string(),
+        ),
+        (
+            "postgres://cnrm:a/b?c d@e@127.0.0.1:1/nulle".to_string(),
+            1,
+            format!("erreur{nb}: le serveur 127.0.0.1:1 refuse la connexion à la base de données postgres://cnrm:***@127.0.0.1:1/nulle{nb}: PostgreSQL est-il démarré et à l'écoute sur ce port{nb}?"),
+            "error: the server 127.0.0.1:1 refuses the connection to the database postgres://cnrm:***@127.0.0.1:1/nulle: is PostgreSQL running and listening on that port?".to_string(),
+        ),
+    ] {
+        let (c, _, err) = exec(cnrm().args(["--db", &db, "plans"]));
+        assert_eq!((c, err.trim_end()), (code, fr.as_str()), "{db}");
+        let (c, _, err) = exec(cnrm().args(["--lang", "en", "--db", &db, "plans"]));
+        assert_eq!((c, err.trim_end()), (code, en.as_str()), "{db}");
+    }
+    assert!(!std::path::Path::new(&missing).exists());
+    let (code, _, err) = exec(cnrm().args(["--db", "", "plans"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("l'adresse de la base de données est vide"),
+        "{err}"
+    );
+
+    // PostgreSQL: a database that does not exist, a wrong password.
+    if let Some(pg) = TestDb::postgres() {
+        let base = pg
+            .url
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .expect("url");
+        let nope = format!("{base}/cnrm_no_such_db_xyz");
+        let (code, _, err) = exec(cnrm().args(["--db", &nope, "plans"]));
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(
+            err.trim_end(),
+            format!("erreur{nb}: la base de données {nope} n'existe pas sur son serveur{nb}: créez-la (createdb) ou corrigez son nom")
+        );
+        let (code, _, _) = exec(cnrm().args(["--db", &pg.url, "plans"]));
+        assert_eq!(code, 0);
+    }
+}
+
+#[test]
+fn without_a_terminal_cnrm_prints_the_plans() {
+    let db = TestDb::sqlite();
+    assert_eq!(
+        exec(cnrm_db(&db, NOW).args(["plan", "apply", EXAMPLE])).0,
+        0
+    );
+    let (_, plans, _) = exec(cnrm_db(&db, NOW).args(["plans"]));
+    for args in [vec![], vec!["tui"]] {
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(&args).stdin(Stdio::null()));
+        assert_eq!((code, out.as_str()), (0, plans.as_str()), "{args:?}: {err}");
+    }
+    let (code, _, err) = exec(
+        cnrm_db(&db, NOW)
+            .args(["tui", "--plan", "nope"])
+            .stdin(Stdio::null()),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.trim_end(),
+        "erreur\u{a0}: aucun plan `nope` dans la base (voir `cnrm plans`)"
+    );
 }

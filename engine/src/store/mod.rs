@@ -20,10 +20,12 @@ pub use query::{
     IndicatorDetail, IndicatorInfo, IndicatorValue, PlanInfo, SpendingEntry, TaskDetail,
     TaskFilter, TaskList, TaskRow,
 };
+/// The driver's error type, named for the edge (which does not depend on the driver).
+pub use sqlx::Error as DriverError;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -40,10 +42,31 @@ pub enum Backend {
 /// replaced by `***`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("`{url}` is neither a SQLite path nor a postgres:// URL")]
-    Url { url: String },
+    #[error("{0}")]
+    Url(DbUrlError),
     #[error("cannot create the folder of database {url}: {source}")]
     Folder { url: String, source: std::io::Error },
+    /// A SQLite path whose folder does not exist (a typo is not silently a new database).
+    #[error("the folder of database {url} does not exist")]
+    NoFolder { url: String },
+    /// A folder, a device, a FIFO where a SQLite file is expected.
+    #[error("database {url} is not a regular file")]
+    NotAFile { url: String },
+    #[error("{url} is not a SQLite database")]
+    NotSqlite { url: String },
+    /// The SQLite file cannot be read or created.
+    #[error("cannot open database file {url}: {source}")]
+    File { url: String, source: std::io::Error },
+    #[error("database {url} does not exist on its server")]
+    NoDatabase { url: String },
+    #[error("the server of database {url} refused the connection")]
+    Refused { url: String, host: String },
+    #[error("the server of database {url} cannot be reached")]
+    Unreachable { url: String, host: String },
+    #[error("the server of database {url} did not answer within {seconds} s")]
+    TimedOut { url: String, seconds: u64 },
+    #[error("authentication failed for database {url}")]
+    Auth { url: String },
     #[error("cannot open database {url}: {}", redact(&.source.to_string()))]
     Connect { url: String, source: sqlx::Error },
     #[error("cannot migrate database {url}: {}", redact(&.source.to_string()))]
@@ -110,26 +133,226 @@ pub fn default_path() -> PathBuf {
     base.join("cnrm").join("cnrm.db")
 }
 
-/// Turns `--db` into a URL sqlx reads: a bare path or `sqlite://path` becomes a SQLite URL that
-/// creates the file; `postgres://` passes through.
-fn normalise(url: &str) -> Option<(String, Backend, Option<PathBuf>)> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Some((url.to_string(), Backend::Postgres, None));
+/// A database address, parsed once from what the user wrote (`--db`, `CNRM_DATABASE_URL`).
+/// `Display` and `Debug` show the password as `***` whatever characters it holds, so the value
+/// can go into any message; only [`DbUrl::connect_url`] (for the driver) holds the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    /// A SQLite file; `create_folder` only for the default data folder.
+    Sqlite { path: PathBuf, create_folder: bool },
+    /// A PostgreSQL server: user and password decoded, `rest` is `host[:port]/db[?params]`.
+    Postgres {
+        user: Option<String>,
+        password: Option<String>,
+        rest: String,
+    },
+}
+
+/// Why a text is not a database address; no variant holds the text (it may hold a password).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbUrlError {
+    #[error("the database URL is empty")]
+    Empty,
+    /// `mysql://...`: only the scheme is kept.
+    #[error("unsupported database URL scheme `{0}` (sqlite:// or postgres://)")]
+    Scheme(String),
+}
+
+impl DbUrl {
+    /// Reads `--db`: a bare path or `sqlite://path` (or `sqlite:path`) is a SQLite file,
+    /// `postgres://` or `postgresql://` a server; any other `scheme://` is refused.
+    ///
+    /// In a PostgreSQL URL, the credentials end at the last `@`, and the password runs from the
+    /// first `:` of them to there, so it may hold `/`, `?`, `@` or spaces unencoded; `%XX`
+    /// sequences in it are decoded (write `%` itself as `%25`).
+    pub fn parse(text: &str) -> Result<DbUrl, DbUrlError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(DbUrlError::Empty);
+        }
+        let server = ["postgres://", "postgresql://"]
+            .iter()
+            .find_map(|p| strip_prefix_ignore_case(text, p));
+        if let Some(rest) = server {
+            let (user, password, rest) = match rest.rfind('@') {
+                None => (None, None, rest),
+                Some(at) => {
+                    let (creds, host) = (&rest[..at], &rest[at + 1..]);
+                    match creds.split_once(':') {
+                        Some((u, p)) => (Some(percent_decode(u)), Some(percent_decode(p)), host),
+                        None => (Some(percent_decode(creds)), None, host),
+                    }
+                }
+            };
+            return Ok(DbUrl::Postgres {
+                user: user.filter(|u| !u.is_empty()),
+                password,
+                rest: rest.to_string(),
+            });
+        }
+        if let Some(i) = text.find("://") {
+            let scheme = &text[..i];
+            let is_scheme = !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            if is_scheme && !scheme.eq_ignore_ascii_case("sqlite") {
+                return Err(DbUrlError::Scheme(scheme.to_ascii_lowercase()));
+            }
+        }
+        let path = strip_prefix_ignore_case(text, "sqlite://")
+            .or_else(|| strip_prefix_ignore_case(text, "sqlite:"))
+            .unwrap_or(text);
+        // `sqlite://x.db?mode=ro`: the parameters are the driver's, the path is before them.
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err(DbUrlError::Empty);
+        }
+        Ok(DbUrl::Sqlite {
+            path: PathBuf::from(path),
+            create_folder: false,
+        })
     }
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    let path = path.split('?').next().unwrap_or(path);
-    if path.is_empty() || url.contains("://") && !url.starts_with("sqlite://") {
-        return None;
+
+    /// The default database, whose folder is created on first use.
+    pub fn default_sqlite() -> DbUrl {
+        DbUrl::Sqlite {
+            path: default_path(),
+            create_folder: true,
+        }
     }
-    let file = PathBuf::from(path);
-    Some((
-        format!("sqlite://{path}?mode=rwc"),
-        Backend::Sqlite,
-        Some(file),
-    ))
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbUrl::Sqlite { .. } => Backend::Sqlite,
+            DbUrl::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// The URL the driver reads, secret included: never for a message.
+    fn connect_url(&self) -> String {
+        match self {
+            DbUrl::Sqlite { path, .. } => format!("sqlite://{}?mode=rwc", path.display()),
+            DbUrl::Postgres {
+                user,
+                password,
+                rest,
+            } => {
+                let creds = match (user, password) {
+                    (None, None) => String::new(),
+                    (u, None) => format!("{}@", percent_encode(u.as_deref().unwrap_or(""))),
+                    (u, Some(p)) => format!(
+                        "{}:{}@",
+                        percent_encode(u.as_deref().unwrap_or("")),
+                        percent_encode(p)
+                    ),
+                };
+                format!("postgres://{creds}{rest}")
+            }
+        }
+    }
+
+    /// The server's host (and port) as written, for messages.
+    fn host(&self) -> String {
+        match self {
+            DbUrl::Sqlite { path, .. } => path.display().to_string(),
+            DbUrl::Postgres { rest, .. } => rest
+                .split(['/', '?'])
+                .next()
+                .filter(|h| !h.is_empty())
+                .unwrap_or("localhost")
+                .to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for DbUrl {
+    type Err = DbUrlError;
+    fn from_str(s: &str) -> Result<DbUrl, DbUrlError> {
+        DbUrl::parse(s)
+    }
+}
+
+impl std::fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbUrl::Sqlite { path, .. } => write!(f, "{}", path.display()),
+            DbUrl::Postgres {
+                user,
+                password,
+                rest,
+            } => {
+                f.write_str("postgres://")?;
+                match (user, password) {
+                    (None, None) => {}
+                    (u, None) => write!(f, "{}@", u.as_deref().unwrap_or(""))?,
+                    (u, Some(_)) => write!(f, "{}:***@", u.as_deref().unwrap_or(""))?,
+                }
+                // A password may also be a parameter (`?password=...`).
+                match rest.split_once('?') {
+                    None => f.write_str(rest),
+                    Some((head, query)) => {
+                        let params: Vec<String> = query
+                            .split('&')
+                            .map(|kv| match kv.split_once('=') {
+                                Some((k, _)) if k.eq_ignore_ascii_case("password") => {
+                                    format!("{k}=***")
+                                }
+                                _ => kv.to_string(),
+                            })
+                            .collect();
+                        write!(f, "{head}?{}", params.join("&"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DbUrl({self})")
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// `%XX` sequences decoded; anything else (a lone `%`, invalid UTF-8 once decoded) as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// An open database, migrated to the current schema.
@@ -144,23 +367,30 @@ pub struct Store {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl Store {
-    /// Opens (creating a SQLite file and its folder if needed) and migrates. A database whose
-    /// schema is newer than this binary is refused before anything is written.
+    /// Opens `url` as `--db` reads it (see [`DbUrl::parse`]).
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::connect(&DbUrl::parse(url).map_err(StoreError::Url)?).await
+    }
+
+    /// Opens (creating a SQLite file, and the default data folder if needed) and migrates. A
+    /// database whose schema is newer than this binary is refused before anything is written.
+    ///
+    /// One connection is made directly first, so that what prevents any connection (no such
+    /// database, refused, wrong password, not a SQLite file) is said at once: the pool would
+    /// retry some of these until its time-out and then only say that it timed out.
+    pub async fn connect(db: &DbUrl) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let shown = redact(url);
-        let (sqlx_url, backend, file) =
-            normalise(url).ok_or_else(|| StoreError::Url { url: shown.clone() })?;
-        if let Some(parent) = file
-            .as_ref()
-            .and_then(|f| f.parent())
-            .filter(|p| !p.as_os_str().is_empty())
+        let shown = db.to_string();
+        let backend = db.backend();
+        if let DbUrl::Sqlite {
+            path,
+            create_folder,
+        } = db
         {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
-                url: shown.clone(),
-                source,
-            })?;
+            check_sqlite_file(path, *create_folder, &shown)?;
         }
+        let url = db.connect_url();
+        first_connection(db, &url, &shown).await?;
         // One connection: a command's statements run one after the other.
         let pool = AnyPoolOptions::new()
             .max_connections(1)
@@ -177,12 +407,9 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect(&sqlx_url)
+            .connect(&url)
             .await
-            .map_err(|source| StoreError::Connect {
-                url: shown.clone(),
-                source,
-            })?;
+            .map_err(|e| connect_error(db, &shown, e))?;
         let store = Store {
             pool,
             backend,
@@ -251,6 +478,123 @@ impl Store {
     }
 }
 
+/// How long the first connection may take (a server that accepts and never answers).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// What can be said of a SQLite path before the driver opens it: its folder exists (or is the
+/// default one, then created), and an existing file is a regular file holding a SQLite database
+/// (or nothing yet).
+fn check_sqlite_file(path: &Path, create_folder: bool, shown: &str) -> Result<(), StoreError> {
+    use std::io::Read;
+    let url = || shown.to_string();
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(StoreError::NotAFile { url: url() }),
+        Ok(_) => {
+            let mut head = Vec::with_capacity(16);
+            std::fs::File::open(path)
+                .and_then(|f| f.take(16).read_to_end(&mut head))
+                .map_err(|source| StoreError::File { url: url(), source })?;
+            if head.is_empty() || head.as_slice() == SQLITE_HEADER {
+                Ok(())
+            } else {
+                Err(StoreError::NotSqlite { url: url() })
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            match parent {
+                Some(folder) if !folder.is_dir() => {
+                    if create_folder {
+                        std::fs::create_dir_all(folder)
+                            .map_err(|source| StoreError::Folder { url: url(), source })
+                    } else {
+                        Err(StoreError::NoFolder { url: url() })
+                    }
+                }
+                _ => Ok(()),
+            }
+        }
+        Err(source) => Err(StoreError::File { url: url(), source }),
+    }
+}
+
+/// One connection made and closed, its failure said precisely.
+async fn first_connection(db: &DbUrl, url: &str, shown: &str) -> Result<(), StoreError> {
+    use sqlx::Connection;
+    let attempt = async {
+        let mut conn = sqlx::AnyConnection::connect(url).await?;
+        if db.backend() == Backend::Sqlite {
+            conn.execute(SQLITE_PRAGMAS).await?;
+        }
+        conn.close().await
+    };
+    match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
+        Ok(result) => result.map_err(|e| connect_error(db, shown, e)),
+        Err(_) => Err(StoreError::TimedOut {
+            url: shown.to_string(),
+            seconds: CONNECT_TIMEOUT.as_secs(),
+        }),
+    }
+}
+
+/// A connection's failure as the error saying it: the SQLSTATE or SQLite code and the kind of
+/// I/O error tell the cases apart, never the driver's text.
+fn connect_error(db: &DbUrl, shown: &str, e: sqlx::Error) -> StoreError {
+    let url = shown.to_string();
+    let code = match &e {
+        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+        _ => None,
+    };
+    match (&e, code.as_deref()) {
+        // invalid_catalog_name; invalid_password, invalid_authorization_specification.
+        (_, Some("3D000")) => StoreError::NoDatabase { url },
+        (_, Some("28P01" | "28000")) => StoreError::Auth { url },
+        // SQLITE_NOTADB.
+        (_, Some("26")) => StoreError::NotSqlite { url },
+        (sqlx::Error::Io(io), _) if db.backend() == Backend::Postgres => {
+            let host = db.host();
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound => {
+                    StoreError::Refused { url, host }
+                }
+                _ => StoreError::Unreachable { url, host },
+            }
+        }
+        (sqlx::Error::PoolTimedOut, _) => StoreError::TimedOut { url, seconds: 5 },
+        _ => StoreError::Connect { url, source: e },
+    }
+}
+
+/// What a driver error was, so that the edge can say it without quoting the driver's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cause {
+    Io(std::io::ErrorKind),
+    Tls,
+    /// No connection came in time, or the pool was closed.
+    NoAnswer,
+    /// The address could not be read by the driver.
+    BadAddress,
+    /// The database refused a statement, with its SQLSTATE or SQLite code when it gave one.
+    Refused(Option<String>),
+    Other,
+}
+
+impl Cause {
+    pub fn of(e: &sqlx::Error) -> Cause {
+        match e {
+            sqlx::Error::Io(io) => Cause::Io(io.kind()),
+            sqlx::Error::Tls(_) => Cause::Tls,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => Cause::NoAnswer,
+            sqlx::Error::Configuration(_) => Cause::BadAddress,
+            sqlx::Error::Database(d) => Cause::Refused(d.code().map(|c| c.into_owned())),
+            _ => Cause::Other,
+        }
+    }
+}
+
 /// Reserves `n` consecutive row ids of sequence `name` and returns the first.
 async fn alloc_ids(
     tx: &mut Transaction<'static, Any>,
@@ -315,20 +659,64 @@ mod tests {
     }
 
     #[test]
-    fn urls_are_normalised() {
+    fn urls_are_parsed_once() {
+        let sqlite = |url: &str| match DbUrl::parse(url) {
+            Ok(DbUrl::Sqlite { path, .. }) => Some(path.display().to_string()),
+            _ => None,
+        };
+        assert_eq!(sqlite("/tmp/a.db").as_deref(), Some("/tmp/a.db"));
+        assert_eq!(sqlite("sqlite://x.db?mode=rwc").as_deref(), Some("x.db"));
+        assert_eq!(sqlite("sqlite:x.db").as_deref(), Some("x.db"));
         assert_eq!(
-            normalise("/tmp/a.db").map(|x| x.0),
-            Some("sqlite:///tmp/a.db?mode=rwc".to_string())
+            DbUrl::parse("/tmp/a.db").map(|d| d.connect_url()),
+            Ok("sqlite:///tmp/a.db?mode=rwc".to_string())
         );
         assert_eq!(
-            normalise("sqlite://x.db").map(|x| x.1),
-            Some(Backend::Sqlite)
+            DbUrl::parse("postgres://h/db").map(|d| d.backend()),
+            Ok(Backend::Postgres)
         );
         assert_eq!(
-            normalise("postgres://h/db").map(|x| x.1),
-            Some(Backend::Postgres)
+            DbUrl::parse("mysql://root:S3cret@h/x"),
+            Err(DbUrlError::Scheme("mysql".into()))
         );
-        assert!(normalise("mysql://h/db").is_none());
+        assert_eq!(DbUrl::parse(" "), Err(DbUrlError::Empty));
+        assert_eq!(DbUrl::parse("sqlite://"), Err(DbUrlError::Empty));
+    }
+
+    #[test]
+    fn a_password_is_hidden_whatever_it_holds() {
+        for (url, shown, driver) in [
+            (
+                "postgres://cnrm:s3cret@db.example.ml/cnrm",
+                "postgres://cnrm:***@db.example.ml/cnrm",
+                "postgres://cnrm:s3cret@db.example.ml/cnrm",
+            ),
+            (
+                "postgresql://cnrm:a/b?c d@e@db:5432/cnrm?sslmode=require",
+                "postgres://cnrm:***@db:5432/cnrm?sslmode=require",
+                "postgres://cnrm:a%2Fb%3Fc%20d%40e@db:5432/cnrm?sslmode=require",
+            ),
+            (
+                "postgres://cnrm:p%40ss@db/cnrm",
+                "postgres://cnrm:***@db/cnrm",
+                "postgres://cnrm:p%40ss@db/cnrm",
+            ),
+            (
+                "postgres://db/cnrm?user=u&password=top",
+                "postgres://db/cnrm?user=u&password=***",
+                "postgres://db/cnrm?user=u&password=top",
+            ),
+            (
+                "postgres://postgres@127.0.0.1/test",
+                "postgres://postgres@127.0.0.1/test",
+                "postgres://postgres@127.0.0.1/test",
+            ),
+        ] {
+            let db = DbUrl::parse(url).expect(url);
+            assert_eq!(db.to_string(), shown, "{url}");
+            assert_eq!(format!("{db:?}"), format!("DbUrl({shown})"), "{url}");
+            assert_eq!(db.connect_url(), driver, "{url}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and environment variables are a contract that scripts rely on. The global options are
 //! `context::Global`.
 
-use crate::context::Global;
+use crate::context::{self, BadValue, Global};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cnrm_engine::workflow::Status;
 use std::path::PathBuf;
@@ -21,8 +21,31 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-fn parse_status(s: &str) -> Result<Status, String> {
-    s.parse()
+// Values people type, checked as the arguments are read so that a mistake is an argument error
+// naming its option. Texts stay texts where the commands parse them again.
+
+fn status(s: &str) -> Result<Status, BadValue> {
+    context::status(s)
+}
+
+fn progress(s: &str) -> Result<i64, BadValue> {
+    context::progress(s)
+}
+
+fn day_text(s: &str) -> Result<String, BadValue> {
+    context::day(s).map(|_| s.to_string())
+}
+
+fn amount_text(s: &str) -> Result<String, BadValue> {
+    context::amount(s).map(|_| s.to_string())
+}
+
+fn measure_text(s: &str) -> Result<String, BadValue> {
+    context::measure(s).map(|_| s.to_string())
+}
+
+fn duration_text(s: &str) -> Result<String, BadValue> {
+    context::duration_days(s).map(|_| s.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,11 +99,11 @@ pub struct ReportArgs {
     /// Période : T3 2025, S1 2026, 2025-09, 2025 (par défaut le trimestre en cours)
     #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
     pub period: Option<String>,
-    /// Début de la période (YYYY-MM-DD) / period start
-    #[arg(long, value_name = "D", requires = "to")]
+    /// Début de la période (AAAA-MM-JJ ou JJ/MM/AAAA) / period start
+    #[arg(long, value_name = "DATE", requires = "to", value_parser = day_text)]
     pub from: Option<String>,
-    /// Fin de la période (YYYY-MM-DD) / period end
-    #[arg(long, value_name = "D", requires = "from")]
+    /// Fin de la période (AAAA-MM-JJ ou JJ/MM/AAAA) / period end
+    #[arg(long, value_name = "DATE", requires = "from", value_parser = day_text)]
     pub to: Option<String>,
     /// Format / output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
@@ -152,7 +175,7 @@ pub enum OutboxAction {
 pub struct DaemonArgs {
     /// Afficher les N prochains passages et récapitulatifs de chaque plan, puis quitter
     /// / print the next N scan and digest times of each plan, then exit
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = context::count)]
     pub next: Option<usize>,
 }
 
@@ -251,14 +274,14 @@ pub struct TasksArgs {
     /// Seulement les tâches de ce responsable / only this owner's tasks
     #[arg(long, value_name = "ID")]
     pub owner: Option<String>,
-    /// Statut (répétable) / status, repeatable
-    #[arg(long, value_name = "S", value_parser = parse_status)]
+    /// Statut (répétable) : à faire, en cours, bloqué, suspendu, fait, annulé / status, repeatable
+    #[arg(long, value_name = "S", value_parser = status)]
     pub status: Vec<Status>,
     /// Seulement les tâches en retard / only overdue tasks
     #[arg(long)]
     pub overdue: bool,
-    /// Échéance dans ce délai (14d, 2w) / due within DURATION
-    #[arg(long, value_name = "DURATION")]
+    /// Échéance dans ce délai (14j, 14d, 2w) / due within DURATION
+    #[arg(long, value_name = "DURATION", value_parser = duration_text)]
     pub due_within: Option<String>,
     /// Texte cherché (sans tenir compte des accents) / search text
     #[arg(long, value_name = "TEXT")]
@@ -287,6 +310,7 @@ pub enum TaskCommand {
 #[derive(Debug, Args)]
 pub struct TaskShowArgs {
     /// Identifiant de la tâche / task id
+    #[arg(value_name = "ID")]
     pub id: String,
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
@@ -297,12 +321,13 @@ pub struct TaskShowArgs {
 #[derive(Debug, Args)]
 pub struct TaskSetArgs {
     /// Identifiant de la tâche / task id
+    #[arg(value_name = "ID")]
     pub id: String,
-    /// todo, in_progress, blocked, suspended, done, cancelled
-    #[arg(long, value_parser = parse_status)]
+    /// à faire, en cours, bloqué, suspendu, fait, annulé / todo, in_progress, blocked, …
+    #[arg(long, value_name = "S", value_parser = status)]
     pub status: Option<Status>,
     /// Avancement 0-100 / progress percentage
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = progress, allow_hyphen_values = true)]
     pub progress: Option<i64>,
     /// Note / note
     #[arg(long, value_name = "TEXT")]
@@ -314,8 +339,10 @@ pub struct TaskSetArgs {
 #[derive(Debug, Args)]
 pub struct TaskSpendArgs {
     /// Identifiant de la tâche / task id
+    #[arg(value_name = "ID")]
     pub id: String,
-    /// Montant (12500000 ou "12 500 000") / amount
+    /// Montant (12500000, "12 500 000" ou "12 500 000,50") / amount
+    #[arg(value_name = "AMOUNT", value_parser = amount_text, allow_hyphen_values = true)]
     pub amount: Option<String>,
     /// Annuler la dépense n° ENTRY (voir `cnrm task show`) / cancel spending entry ENTRY
     #[arg(long, value_name = "ENTRY")]
@@ -323,8 +350,8 @@ pub struct TaskSpendArgs {
     /// Devise (par défaut celle du plan) / currency
     #[arg(long)]
     pub currency: Option<String>,
-    /// Date de la dépense (YYYY-MM-DD) / date spent
-    #[arg(long)]
+    /// Date de la dépense (AAAA-MM-JJ ou JJ/MM/AAAA) / date spent
+    #[arg(long, value_name = "DATE", value_parser = day_text)]
     pub date: Option<String>,
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
@@ -361,14 +388,16 @@ pub struct IndicatorShowArgs {
 #[derive(Debug, Args)]
 pub struct IndicatorRecordArgs {
     /// Identifiant de l'indicateur / indicator id
+    #[arg(value_name = "ID")]
     pub id: String,
     /// Valeur / value
+    #[arg(value_name = "VALUE", value_parser = measure_text, allow_hyphen_values = true)]
     pub value: Option<String>,
     /// Annuler la valeur n° ENTRY (voir `cnrm indicator show`) / cancel recorded value ENTRY
     #[arg(long, value_name = "ENTRY")]
     pub cancel: Option<String>,
-    /// Date de la mesure (YYYY-MM-DD) / date measured
-    #[arg(long)]
+    /// Date de la mesure (AAAA-MM-JJ ou JJ/MM/AAAA) / date measured
+    #[arg(long, value_name = "DATE", value_parser = day_text)]
     pub date: Option<String>,
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,

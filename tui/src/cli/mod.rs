@@ -2,6 +2,9 @@
 //! into one sentence on stderr and an exit code (0 ok, 1 a problem, 2 a misuse, as
 //! `../shared/spec/cli.md` says).
 //!
+//! Argument errors are said here too, from clap's error kinds and context, in the language that
+//! `--lang`/`CNRM_LANG` name before the arguments are parsed: clap's own English never shows.
+//!
 //! Each command group has its file; they print through `output`'s writer, so a reader that stops
 //! early (`cnrm tasks | head -1`) ends the command quietly instead of panicking.
 
@@ -16,9 +19,11 @@ mod tasks;
 use crate::context::Ctx;
 use crate::strings;
 use args::{Cli, Command, ExportCommand, IndicatorCommand, PlanCommand, TaskCommand};
-use clap::Parser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, FromArgMatches};
 use cnrm_engine::store::{Store, StoreError};
 use cnrm_engine::Lang;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 const PROBLEM: u8 = 1;
@@ -27,7 +32,7 @@ const MISUSE: u8 = 2;
 /// Why a command stopped short.
 #[derive(Debug)]
 pub enum CliError {
-    /// The user's mistake (exit 2): what to say after `erreur: `.
+    /// The user's mistake (exit 2): what to say after `erreur : `.
     Misuse(String),
     /// Anything else that went wrong (exit 1).
     Problem(String),
@@ -71,7 +76,12 @@ impl CliError {
                     | StoreError::Ambiguous { .. }
                     | StoreError::NeedPlan(_)
                     | StoreError::Empty
-                    | StoreError::Url { .. }
+                    | StoreError::Url(_)
+                    | StoreError::NoFolder { .. }
+                    | StoreError::NotAFile { .. }
+                    | StoreError::NotSqlite { .. }
+                    | StoreError::NoDatabase { .. }
+                    | StoreError::Auth { .. }
                     | StoreError::BadProgress(_)
                     | StoreError::NothingToRecord
                     | StoreError::BadAmount(_)
@@ -83,7 +93,7 @@ impl CliError {
                 (code, strings::store_error(lang, e))
             }
         };
-        eprintln!("{word}: {text}");
+        eprintln!("{word}{text}");
         code
     }
 }
@@ -109,16 +119,154 @@ pub fn run() -> ExitCode {
             }
         }
     }
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let lang = crate::context::early_lang(&args, std::env::var("CNRM_LANG").ok().as_deref());
+    let cli = match Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(argument_error(&e, &args, lang)),
+    };
     match dispatch(&cli) {
         Ok(code) => code,
         Err(e) => ExitCode::from(e.report(cli.global.lang)),
     }
 }
 
+/// Says an argument error in one sentence ending with the `--help` to read, and gives exit 2;
+/// `--help` and `--version` print as clap writes them, exit 0.
+fn argument_error(e: &clap::Error, args: &[OsString], lang: Lang) -> u8 {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
+    }
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let list = |kind| match e.get(kind) {
+        Some(ContextValue::Strings(v)) => v.clone(),
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let name = strings::arg_name(lang, &arg);
+    // The database address may hold a password: it is never repeated.
+    let secret = name == "--db";
+    let value = text(ContextKind::InvalidValue).filter(|_| !secret);
+    let path = command_path(args);
+    let sentence = match e.kind() {
+        ErrorKind::UnknownArgument if arg.starts_with('-') => strings::arg_unknown_option(
+            lang,
+            arg.split('=').next().unwrap_or(&arg),
+            text(ContextKind::SuggestedArg).as_deref(),
+        ),
+        ErrorKind::UnknownArgument => strings::arg_unexpected(lang, &arg),
+        ErrorKind::InvalidSubcommand => strings::arg_unknown_command(
+            lang,
+            &text(ContextKind::InvalidSubcommand).unwrap_or_default(),
+            text(ContextKind::SuggestedSubcommand).as_deref(),
+        ),
+        ErrorKind::InvalidValue => strings::arg_invalid_value(
+            lang,
+            value.as_deref().unwrap_or(""),
+            &name,
+            &list(ContextKind::ValidValue),
+        ),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .and_then(|s| s.downcast_ref::<crate::context::BadValue>())
+                .map(|b| b.say(lang).to_string());
+            match why {
+                Some(why) => strings::arg_bad_value(lang, value.as_deref(), &name, &why),
+                None => {
+                    strings::arg_invalid_value(lang, value.as_deref().unwrap_or("?"), &name, &[])
+                }
+            }
+        }
+        ErrorKind::MissingRequiredArgument => {
+            let missing: Vec<String> = list(ContextKind::InvalidArg)
+                .iter()
+                .map(|a| strings::arg_name(lang, a))
+                .collect();
+            strings::arg_missing(lang, &missing)
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let mut available = list(ContextKind::ValidSubcommand);
+            available.retain(|c| c != "help");
+            strings::arg_missing_command(lang, &path, &available)
+        }
+        ErrorKind::ArgumentConflict => {
+            let other = text(ContextKind::PriorArg).map(|o| strings::arg_name(lang, &o));
+            match other {
+                Some(other) if other != name => strings::arg_conflict(lang, &name, &other),
+                _ => strings::arg_twice(lang, &name),
+            }
+        }
+        ErrorKind::TooManyValues => {
+            strings::arg_too_many(lang, &name, value.as_deref().unwrap_or("?"))
+        }
+        ErrorKind::InvalidUtf8 => strings::arg_not_utf8(lang),
+        _ => strings::arg_other(lang),
+    };
+    eprintln!(
+        "{}{sentence} {}",
+        strings::error_word(lang),
+        strings::see_help(lang, &path)
+    );
+    MISUSE
+}
+
+/// The command the arguments name (`cnrm task set`), for the `--help` to read: the words that
+/// name subcommands, skipping options and the values they take.
+fn command_path(args: &[OsString]) -> String {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut path = vec![cmd.get_name().to_string()];
+    let mut words = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(option) = word.strip_prefix("--") {
+            let takes_value = !option.contains('=')
+                && cmd
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(option))
+                    .is_some_and(|a| a.get_action().takes_values());
+            if takes_value {
+                words.next();
+            }
+            continue;
+        }
+        if let Some(short) = word.strip_prefix('-') {
+            let mut chars = short.chars();
+            let takes_value = matches!((chars.next(), chars.next()), (Some(c), None) if cmd
+                .get_arguments()
+                .find(|a| a.get_short() == Some(c))
+                .is_some_and(|a| a.get_action().takes_values()));
+            if takes_value {
+                words.next();
+            }
+            continue;
+        }
+        let Some(sub) = cmd.find_subcommand(&word).cloned() else {
+            continue;
+        };
+        path.push(sub.get_name().to_string());
+        cmd = sub;
+    }
+    path.join(" ")
+}
+
 fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
     let g = &cli.global;
-    let ctx = || Ctx::from_global(g).map_err(CliError::Misuse);
+    let ctx = || -> Result<Ctx, CliError> { Ok(Ctx::from_global(g)) };
     match &cli.command {
         None => ui(ctx()?, None),
         Some(Command::Tui(a)) => ui(ctx()?, a.plan.clone()),
@@ -144,9 +292,26 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `cnrm` and `cnrm tui`: the terminal UI.
+/// `cnrm` and `cnrm tui`: the terminal UI. The database and `--plan` are checked before the
+/// screen takes the terminal over, so a refusal is a sentence on a normal terminal; without a
+/// terminal (a pipe, a service), it prints where each plan stands, as `cnrm plans` does.
 fn ui(ctx: Ctx, plan: Option<String>) -> Result<(), CliError> {
-    Ok(crate::ui::run(ctx, plan)?)
+    use std::io::IsTerminal;
+    with_store(&ctx, async |store| {
+        if let Some(p) = &plan {
+            store.plan_ids(Some(p)).await?;
+        }
+        Ok(())
+    })?;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        eprintln!("{}", strings::no_terminal(ctx.lang));
+        let table = args::FormatArgs {
+            format: args::ListFormat::Table,
+        };
+        return plan::plans(&ctx, &table);
+    }
+    let lang = ctx.lang;
+    crate::ui::run(ctx, plan).map_err(|e| CliError::Problem(strings::tui_failed(lang, &e)))
 }
 
 /// Runs `f` with an open store on a current-thread runtime, then closes the store.
@@ -157,9 +322,9 @@ fn with_store<T>(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::Problem(e.to_string()))?;
+        .map_err(|e| CliError::Problem(strings::io_reason(ctx.lang, &e)))?;
     runtime.block_on(async {
-        let store = Store::open(&ctx.db).await?;
+        let store = Store::connect(&ctx.db).await?;
         let result = f(&store).await;
         store.close().await;
         result

@@ -119,7 +119,7 @@ fn read_bytes(path: &Path, lang: Lang) -> Result<Vec<u8>, CliError> {
         CliError::Misuse(strings::unreadable(
             lang,
             &path.display().to_string(),
-            &e.to_string(),
+            &strings::io_reason(lang, &e),
         ))
     })
 }

@@ -150,7 +150,7 @@ pub fn run(
         }
     };
     runtime.block_on(async move {
-        let store = match Store::open(&ctx.db).await {
+        let store = match Store::connect(&ctx.db).await {
             Ok(s) => s,
             Err(e) => {
                 let _ = actions.send(Action::Done(Err(crate::strings::store_error(ctx.lang, &e))));
