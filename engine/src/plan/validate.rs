@@ -1039,7 +1039,7 @@ impl<'f> Validator<'f> {
                     continue;
                 };
                 match self.amount(v, &code) {
-                    Some(r) if r == 0.0 => {
+                    Some(0.0) => {
                         let msg = tr!(
                             lang,
                             "le taux de change de `{written}` ne peut pas être nul",
@@ -2244,7 +2244,7 @@ fn amount_readings(text: &str, lang: Lang) -> (String, String) {
         .collect();
     let mut thousands = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             thousands.push(sep);
         }
         thousands.push(*c);
