@@ -246,13 +246,13 @@ mod history {
             // Cancelling twice, an entry that does not exist, a spending of 0: one sentence each.
             let refusals: [(&[&str], i32, &str); 5] = [
                 (&["task", "spend", "axe-1.a2", "--cancel", "1"], 1,
-                 "erreur: l'entrée n°\u{a0}1 de `axe-1.a2` est déjà annulée\u{a0}: rien n'a été enregistré\n"),
+                 "erreur\u{a0}: l'entrée n°\u{a0}1 de `axe-1.a2` est déjà annulée\u{a0}: rien n'a été enregistré\n"),
                 (&["task", "spend", "axe-1.a2", "--cancel", "5"], 2,
-                 "erreur: `axe-1.a2` n'a pas d'entrée n°\u{a0}5\u{a0}: 2 sont enregistrées (n°\u{a0}1 à 2)\n"),
+                 "erreur\u{a0}: `axe-1.a2` n'a pas d'entrée n°\u{a0}5\u{a0}: 2 sont enregistrées (n°\u{a0}1 à 2)\n"),
                 (&["task", "spend", "axe-1.a2", "--cancel", "premier"], 2,
-                 "erreur: --cancel `premier` n'est pas un numéro d'entrée\u{a0}: un entier à partir de 1, comme `cnrm task show` les numérote\n"),
+                 "erreur\u{a0}: --cancel `premier` n'est pas un numéro d'entrée\u{a0}: un entier à partir de 1, comme `cnrm task show` les numérote\n"),
                 (&["task", "spend", "axe-1.a2", "0"], 2,
-                 "erreur: montant invalide 0\u{a0}: un nombre supérieur à 0 est attendu\n"),
+                 "erreur\u{a0}: montant invalide 0\u{a0}: un nombre supérieur à 0 est attendu\n"),
                 (&["--lang", "en", "task", "spend", "axe-1.a2", "--cancel", "1"], 1,
                  "error: entry #1 of `axe-1.a2` is already cancelled: nothing was recorded\n"),
             ];
@@ -374,7 +374,7 @@ Historique\u{a0}:\n\
                 (code, err.as_str()),
                 (
                     2,
-                    "erreur: aucune tâche `axe-1.zz` dans la base (voir `cnrm tasks`)\n"
+                    "erreur\u{a0}: aucune tâche `axe-1.zz` dans la base (voir `cnrm tasks`)\n"
                 )
             );
 
@@ -505,7 +505,7 @@ Historique\u{a0}:\n\
                 "axe-1.i1\u{a0}: valeur n°\u{a0}2 (3) annulée\u{a0}; l'historique la garde\n"
             );
             let (code, _, err) = run(&db, &["indicator", "record", "axe-1.i1", "--cancel", "2"]);
-            assert_eq!((code, err.as_str()), (1, "erreur: l'entrée n°\u{a0}2 de `axe-1.i1` est déjà annulée\u{a0}: rien n'a été enregistré\n"));
+            assert_eq!((code, err.as_str()), (1, "erreur\u{a0}: l'entrée n°\u{a0}2 de `axe-1.i1` est déjà annulée\u{a0}: rien n'a été enregistré\n"));
             let (code, _, err) = run(
                 &db,
                 &[
@@ -528,7 +528,10 @@ Historique\u{a0}:\n\
             let (code, _, err) = run(&db, &["indicator", "show", "axe-1.i9"]);
             assert_eq!(
                 (code, err.as_str()),
-                (2, "erreur: aucun indicateur `axe-1.i9` dans la base\n")
+                (
+                    2,
+                    "erreur\u{a0}: aucun indicateur `axe-1.i9` dans la base\n"
+                )
             );
 
             let shown = ok(&db, &["indicator", "show", "axe-1.i1"]);

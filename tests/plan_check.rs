@@ -132,7 +132,10 @@ fn human_output_shows_the_line_a_marker_and_a_hint() {
         text.contains("deadlin: T3 2025"),
         "source line shown: {text}"
     );
-    assert!(text.contains("vouliez-vous dire `deadline` ?"), "{text}");
+    assert!(
+        text.contains("vouliez-vous dire `deadline`\u{a0}?"),
+        "{text}"
+    );
     assert!(
         text.contains("tests/fixtures/unknown-field.yaml:24:9"),
         "{text}"

@@ -317,7 +317,7 @@ plan:
   title: "Plan\r\nX-INJECTED:1"
   period: { start: 2025-01-01, end: 2025-12-31 }
 owners:
-  - { id: dgme, name: "=cmd|' /C calc'!A0", short: DGME }
+  - { id: dgme, name: "=cmd|' /C calc'!A0", short: "=cmd|' /C calc'!A0" }
 priorities:
   - id: axe-1
     title: Gouvernance
@@ -445,7 +445,7 @@ fn markdown_and_html_rows_hold_whatever_a_title_says() {
     let html = report(&db, &["--format", "html"]);
     no_control_but_line_feeds("html", &html);
     assert!(
-        html.contains("<td>h5 — a\nCRNUL[31mESC|pipe\nLF</td><td>dgme</td>")
+        html.contains("<td>h5 — aCRNUL[31mESC|pipe\nLF</td><td>dgme</td>")
             && html.contains("<td>=cmd|&#39; /C calc&#39;!A0</td>"),
         "{html}"
     );
@@ -528,7 +528,7 @@ fn no_escape_sequence_reaches_the_terminal() {
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     no_control_but_line_feeds("task show", &text);
     assert!(
-        text.contains("« vu\u{fffd}]0;titre\u{fffd}\u{fffd}2J »"),
+        text.contains("vu\u{fffd}]0;titre\u{fffd}\u{fffd}2J\u{a0}»"),
         "{text}"
     );
     let out = cnrm_db(&db, NOW).args(["plans"]).output().expect("runs");
@@ -669,7 +669,7 @@ fn output_errors_are_one_sentence_and_leave_nothing_behind() {
         (
             1,
             "",
-            "erreur: impossible d'écrire `/dev/full`\u{a0}: le disque est plein\n"
+            "erreur\u{a0}: impossible d'écrire `/dev/full`\u{a0}: le disque est plein\n"
         )
     );
     let (code, _, err) =
@@ -685,7 +685,7 @@ fn output_errors_are_one_sentence_and_leave_nothing_behind() {
         (
             1,
             format!(
-                "erreur: impossible d'écrire `{}`\u{a0}: son dossier n'existe pas\n",
+                "erreur\u{a0}: impossible d'écrire `{}`\u{a0}: son dossier n'existe pas\n",
                 missing.display()
             )
         )
@@ -700,7 +700,7 @@ fn output_errors_are_one_sentence_and_leave_nothing_behind() {
         (
             1,
             format!(
-                "erreur: impossible d'écrire `{}`\u{a0}: c'est un dossier\n",
+                "erreur\u{a0}: impossible d'écrire `{}`\u{a0}: c'est un dossier\n",
                 dir.path().display()
             )
         )
@@ -719,6 +719,6 @@ fn output_errors_are_one_sentence_and_leave_nothing_behind() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "erreur: impossible d'écrire la sortie standard\u{a0}: le disque est plein\n"
+        "erreur\u{a0}: impossible d'écrire la sortie standard\u{a0}: le disque est plein\n"
     );
 }

@@ -51,6 +51,8 @@ fn json_shapes_of_apply_diff_and_tasks() {
             "restored",
             "renamed",
             "unchanged",
+            "changes",
+            "warnings",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -280,7 +282,7 @@ fn first_session_from_the_readme_loses_nothing() {
         let (_, diff, _) = exec(cnrm_db(&db, NOW).args(["plan", "diff", &file]));
         assert!(diff.contains("axe-1.a2 → axe-1.a2-bis"), "{diff}");
         assert!(
-            diff.contains("axe-1.a1 T2 2025 → T3 2025 (+92 j)"),
+            diff.contains("échéance\u{a0}: T2 2025 → T3 2025 (+92 jours)"),
             "{diff}"
         );
         let (code, out, _) = exec(cnrm_db(&db, NOW).args([

@@ -159,8 +159,11 @@ fn a_new_user_finds_late_tasks_marks_one_done_with_a_note_and_sees_the_dashboard
     assert_eq!(code, 0);
     assert!(show.contains("terminée · 100 %"), "{show}");
     assert!(
-        show.contains("awa: note — « Adopté en session à Kayes »"),
+        show.contains("— awa — note\u{a0}: «\u{a0}Adopté en session à Kayes\u{a0}»"),
         "{show}"
     );
-    assert!(show.contains("awa: à faire → terminée"), "{show}");
+    assert!(
+        show.contains("— awa — statut\u{a0}: à faire → terminée"),
+        "{show}"
+    );
 }

@@ -1017,7 +1017,7 @@ mod tests {
             "{}",
             r.text
         );
-        assert!(r.html.contains("l'échéance") && r.html.contains("<li"));
+        assert!(r.html.contains("l&#39;échéance") && r.html.contains("<li"));
         assert!(r.ics.contains("DTSTART;VALUE=DATE:20250930\r\n"));
         assert!(r.ics.contains("UID:axe-1.a1@pao.cnrm\r\n"));
         assert!(r.ics.lines().all(|l| l.len() <= 76), "{}", r.ics);

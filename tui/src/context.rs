@@ -270,14 +270,11 @@ pub fn progress(text: &str) -> Result<i64, BadValue> {
 /// most [`MAX_DAYS`] days: the date arithmetic it feeds cannot overflow.
 pub fn duration_days(text: &str) -> Result<u32, BadValue> {
     // Durations are ASCII: anything else is refused before the parser sees it.
-    let parsed = text
-        .is_ascii()
-        .then(|| cnrm_engine::plan::values::parse_duration(text).ok())
-        .flatten();
-    match parsed {
-        Some(days) if days <= MAX_DAYS => Ok(days),
-        Some(_) => Err(BadValue::new(strings::duration_too_long)),
-        None => Err(BadValue::new(strings::bad_days)),
+    use cnrm_engine::plan::values::{parse_duration, DurationError};
+    match parse_duration(text) {
+        Ok(days) if days <= MAX_DAYS => Ok(days),
+        Ok(_) | Err(DurationError::TooLong) => Err(BadValue::new(strings::duration_too_long)),
+        Err(DurationError::Form) => Err(BadValue::new(strings::bad_days)),
     }
 }
 

@@ -2451,7 +2451,7 @@ priorities:
             );
         let got = diags(&src, Lang::En);
         assert_eq!(got.len(), 1, "{got:?}");
-        assert_eq!((got[0].0.as_str(), got[0].1), ("invalid-amount", 4));
+        assert_eq!((got[0].0.as_str(), got[0].1), ("invalid-amount", 5));
     }
 
     #[test]
@@ -2473,7 +2473,7 @@ priorities:
             one(
                 "missing-field",
                 12,
-                34,
+                26,
                 "`title` de la tâche `t1` est vide\u{a0}: un texte est obligatoire"
             )
         );
@@ -2482,7 +2482,7 @@ priorities:
             one(
                 "missing-field",
                 12,
-                34,
+                26,
                 "`title` of task `t1` is empty: a text is required"
             )
         );
@@ -2494,7 +2494,7 @@ priorities:
             one(
                 "missing-field",
                 12,
-                48,
+                40,
                 "`owner` de la tâche `t1` ne nomme personne\u{a0}: il nomme au moins un responsable"
             )
         );
@@ -2507,7 +2507,7 @@ priorities:
             diags(&src, Lang::En),
             one(
                 "unknown-currency",
-                4,
+                5,
                 13,
                 "unknown currency `ZZZ` in `currency`: not a current ISO 4217 code"
             )
@@ -2547,13 +2547,13 @@ priorities:
                 (
                     "dependency-cycle".to_string(),
                     9,
-                    35,
+                    31,
                     "boucle de responsables parents\u{a0}: st → b → c → st".to_string()
                 ),
                 (
                     "dependency-cycle".to_string(),
                     10,
-                    35,
+                    31,
                     "boucle de responsables parents\u{a0}: d → d".to_string()
                 ),
             ]
@@ -2618,7 +2618,10 @@ priorities:
             french_typography("clé `a: b` : vouliez-vous dire `x` ?"),
             "clé `a: b`\u{a0}: vouliez-vous dire `x`\u{a0}?"
         );
-        let src = BASE.replace("priorities:", "priorities: 3");
+        let src = format!(
+            "{}priorities: 3\n",
+            &BASE[..BASE.find("priorities:").unwrap_or(0)]
+        );
         let got = diags(&src, Lang::Fr);
         assert!(
             got.iter()
