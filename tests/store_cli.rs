@@ -296,6 +296,7 @@ fn first_session_from_the_readme_loses_nothing() {
         assert!(out.contains("révision 2"), "{out}");
 
         let (_, show, _) = exec(cnrm_db(&db, NOW).args(["task", "show", "axe-1.a1"]));
+        let show = show.replace('\u{a0}', " ");
         assert!(show.contains("terminée · 100 %"), "{show}");
         assert!(show.contains("« Adopté en session le 12 mars »"), "{show}");
         assert!(show.contains("dépensé 1 250 000 FCFA"), "{show}");

@@ -1077,7 +1077,9 @@ pub fn arg_name(lang: Lang, arg: &str) -> String {
     if arg.starts_with('-') {
         return arg.split([' ', '=']).next().unwrap_or(arg).to_string();
     }
-    let name = arg.trim_start_matches('<').trim_end_matches(['>', '.']);
+    let name = arg
+        .trim_start_matches(['<', '['])
+        .trim_end_matches(['>', ']', '.']);
     let (fr, en) = match name {
         "FILE" => ("le fichier", "the file"),
         "AMOUNT" => ("le montant", "the amount"),
