@@ -2522,7 +2522,7 @@ priorities:
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(
             (got[0].0.as_str(), got[0].1, got[0].2),
-            ("unknown-currency", 5, 21)
+            ("unknown-currency", 6, 21)
         );
         let src = src.replace("usd: 600, ", "");
         let plan = check_source(&src, "t.yaml", Lang::Fr).plan.expect("valid");
@@ -2633,7 +2633,7 @@ priorities:
             diags(&src, Lang::Fr),
             one(
                 "missing-field",
-                10,
+                9,
                 5,
                 "clé obligatoire `title` absente de la priorité `axe-1`"
             )

@@ -10,6 +10,7 @@ use crate::plan::model::rate;
 use crate::workflow::Status;
 use chrono::NaiveDate;
 use serde_json::json;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -274,19 +275,7 @@ impl Store {
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
-        let Some(row) = usize::try_from(entry - 1).ok().and_then(|i| rows.get(i)) else {
-            return Err(StoreError::NoEntry {
-                id: id.to_string(),
-                entry,
-                count: rows.len(),
-            });
-        };
-        if row.try_get::<i64, _>(5)? != 0 {
-            return Err(StoreError::AlreadyCancelled {
-                id: id.to_string(),
-                entry,
-            });
-        }
+        let row = open_entry(&rows, id, entry, 5)?;
         let sid: i64 = row.try_get(0)?;
         let amount: f64 = row.try_get(1)?;
         let currency: String = row.try_get(2)?;
@@ -338,19 +327,7 @@ impl Store {
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
-        let Some(row) = usize::try_from(entry - 1).ok().and_then(|i| rows.get(i)) else {
-            return Err(StoreError::NoEntry {
-                id: id.to_string(),
-                entry,
-                count: rows.len(),
-            });
-        };
-        if row.try_get::<i64, _>(3)? != 0 {
-            return Err(StoreError::AlreadyCancelled {
-                id: id.to_string(),
-                entry,
-            });
-        }
+        let row = open_entry(&rows, id, entry, 3)?;
         let vid: i64 = row.try_get(0)?;
         let value: f64 = row.try_get(1)?;
         let date: String = row.try_get(2)?;
@@ -390,4 +367,28 @@ pub struct Cancelled {
     pub entry: i64,
     pub value: f64,
     pub currency: Option<String>,
+}
+
+/// Entry `entry` (numbered from 1) of `rows`, refused when it does not exist or when its
+/// `cancelled` column (at `cancelled`) says it is already cancelled.
+fn open_entry<'r>(
+    rows: &'r [AnyRow],
+    id: &str,
+    entry: i64,
+    cancelled: usize,
+) -> Result<&'r AnyRow, StoreError> {
+    let Some(row) = usize::try_from(entry - 1).ok().and_then(|i| rows.get(i)) else {
+        return Err(StoreError::NoEntry {
+            id: id.to_string(),
+            entry,
+            count: rows.len(),
+        });
+    };
+    if row.try_get::<i64, _>(cancelled)? != 0 {
+        return Err(StoreError::AlreadyCancelled {
+            id: id.to_string(),
+            entry,
+        });
+    }
+    Ok(row)
 }
