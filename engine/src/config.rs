@@ -48,25 +48,68 @@ pub fn default_path() -> Option<PathBuf> {
     Some(base.join("cnrm").join("config.yaml"))
 }
 
-/// Reads a configuration file; a missing file is an empty configuration. The error is one
-/// sentence naming the file (and never quoting a value, which may be a secret URL).
-pub fn load(path: &Path) -> Result<FileConfig, String> {
+/// Why a configuration file cannot be used; the CLI says it in one sentence (never quoting a
+/// value, which may be a secret URL).
+#[derive(Debug, PartialEq)]
+pub enum ConfigError {
+    /// The file exists but cannot be read (permission, a folder, not UTF-8...).
+    Unreadable {
+        path: PathBuf,
+        kind: std::io::ErrorKind,
+    },
+    /// A key that is none of the five.
+    UnknownKey {
+        path: PathBuf,
+        key: String,
+        line: usize,
+    },
+    /// Not YAML, not a mapping, or a value that is not a text.
+    Invalid { path: PathBuf, line: Option<usize> },
+}
+
+/// The keys a configuration file may hold.
+pub const KEYS: [&str; 5] = [
+    "CNRM_DATABASE_URL",
+    "CNRM_LANG",
+    "CNRM_SMTP_URL",
+    "CNRM_SMTP_FROM",
+    "CNRM_SMTP_PASSWORD_FILE",
+];
+
+/// Reads a configuration file; a missing file is an empty configuration.
+pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) => {
+            return Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                kind: e.kind(),
+            })
+        }
     };
     if text.trim().is_empty() {
         return Ok(FileConfig::default());
     }
     serde_yaml::from_str(&text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
+        let line = e.location().map(|l| l.line());
         let what = e.to_string();
-        let what = what.split(" at line").next().unwrap_or(&what).to_string();
-        format!("{}{at}: {what}", path.display())
+        // serde's "unknown field `X`, expected one of ..." names the key written.
+        let unknown = what
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string);
+        match unknown {
+            Some(key) => ConfigError::UnknownKey {
+                path: path.to_path_buf(),
+                key,
+                line: line.unwrap_or(1),
+            },
+            None => ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+            },
+        }
     })
 }
 
@@ -88,11 +131,24 @@ mod tests {
             ]
         );
         std::fs::write(&path, "CNRM_SMTP_URLL: x\n").expect("write");
-        let err = load(&path).expect_err("unknown key");
-        assert!(
-            err.contains("CNRM_SMTP_URLL") && err.contains("config.yaml:1:"),
-            "{err}"
+        assert_eq!(
+            load(&path),
+            Err(ConfigError::UnknownKey {
+                path: path.clone(),
+                key: "CNRM_SMTP_URLL".into(),
+                line: 1
+            })
         );
+        std::fs::write(&path, "CNRM_LANG: fr\nCNRM_SMTP_URL: [a, b]\n").expect("write");
+        assert_eq!(
+            load(&path),
+            Err(ConfigError::Invalid {
+                path: path.clone(),
+                line: Some(2)
+            })
+        );
+        std::fs::write(&path, "CNRM_LANG: \"fr\n").expect("write");
+        assert!(matches!(load(&path), Err(ConfigError::Invalid { .. })));
         assert_eq!(
             load(&dir.path().join("absent.yaml")),
             Ok(FileConfig::default())

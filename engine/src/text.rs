@@ -221,6 +221,31 @@ pub fn terminal_line(s: &str) -> String {
     out
 }
 
+/// French typography: a non-breaking space before `:` `;` `?` `!` and inside « », outside the
+/// `quoted` parts (what the author wrote is quoted as written).
+pub fn french_typography(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => quoted = !quoted,
+            ' ' if !quoted && matches!(chars.peek(), Some(':' | ';' | '?' | '!' | '»')) => {
+                out.push('\u{a0}');
+                continue;
+            }
+            '«' if !quoted && chars.peek() == Some(&' ') => {
+                chars.next();
+                out.push_str("«\u{a0}");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// How many characters `s` holds.
 pub fn char_count(s: &str) -> usize {
     s.chars().count()

@@ -22,13 +22,19 @@ pub struct Global {
     #[arg(long, global = true, env = "CNRM_DATABASE_URL", value_name = "URL", value_parser = parse_db, hide_env_values = true)]
     pub db: Option<DbUrl>,
     /// Langue des messages : fr ou en / language of human output
-    #[arg(long, global = true, env = "CNRM_LANG", default_value = "fr", value_parser = parse_lang)]
+    #[arg(long, global = true, env = "CNRM_LANG", default_value = "fr", value_parser = parse_lang, hide_env_values = true)]
     pub lang: Lang,
     /// Qui agit (enregistré dans l'historique) / who is acting
-    #[arg(long = "as", global = true, env = "CNRM_ACTOR", value_name = "NAME")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "CNRM_ACTOR",
+        value_name = "NAME",
+        hide_env_values = true
+    )]
     pub actor: Option<String>,
     /// Date courante simulée, AAAA-MM-JJ ou RFC 3339 / pretend the current time is TIME
-    #[arg(long, global = true, env = "CNRM_NOW", value_name = "TIME", value_parser = parse_now)]
+    #[arg(long, global = true, env = "CNRM_NOW", value_name = "TIME", value_parser = parse_now, hide_env_values = true)]
     pub now: Option<Clock>,
 }
 
@@ -233,6 +239,24 @@ pub fn status(text: &str) -> Result<Status, BadValue> {
         _ => None,
     };
     found.ok_or_else(|| BadValue::new(strings::bad_status))
+}
+
+/// A state of the outbox, as `cnrm outbox --status` takes it: `pending`, `sent`, `failed` or
+/// `superseded`, also in French (`en attente`, `envoyé`, `en échec`, `remplacé`).
+pub fn outbox_status(text: &str) -> Result<&'static str, BadValue> {
+    let folded = cnrm_engine::text::fold(text.trim());
+    let words: Vec<&str> = folded
+        .split([' ', '_', '-'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let found = match words.join(" ").as_str() {
+        "pending" | "en attente" | "attente" => Some("pending"),
+        "sent" | "envoye" | "envoyes" | "envoyee" | "envoyees" => Some("sent"),
+        "failed" | "en echec" | "echec" | "echoue" | "echoues" => Some("failed"),
+        "superseded" | "remplace" | "remplaces" => Some("superseded"),
+        _ => None,
+    };
+    found.ok_or_else(|| BadValue::new(strings::bad_outbox_status))
 }
 
 /// An amount spent: a number of at most 10^15, not negative.

@@ -61,8 +61,9 @@ pub fn error_word(lang: Lang) -> &'static str {
 pub fn warnings_seen(lang: Lang, file: &str, n: usize) -> String {
     tr!(
         lang,
-        "{file} : {n} avertissement(s) ; détail avec `cnrm plan check {file}`",
-        "{file}: {n} warning(s); details with `cnrm plan check {file}`"
+        "{file}\u{a0}: {n} avertissement{}\u{a0}; détail avec `cnrm plan check {file}`",
+        "{file}: {n} warning{}; details with `cnrm plan check {file}`",
+        plural(n)
     )
 }
 
@@ -977,6 +978,43 @@ pub fn bad_status(lang: Lang) -> String {
     )
 }
 
+pub fn bad_outbox_status(lang: Lang) -> String {
+    tr!(
+        lang,
+        "valeurs possibles : en attente, envoyé, en échec, remplacé",
+        "possible values: pending, sent, failed, superseded"
+    )
+}
+
+/// A message's state in the outbox, in words.
+pub fn outbox_status(lang: Lang, status: &str) -> &'static str {
+    let (fr, en) = match status {
+        "sent" => ("envoyé", "sent"),
+        "failed" => ("en échec", "failed"),
+        "superseded" => ("remplacé", "superseded"),
+        _ => ("en attente", "pending"),
+    };
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+/// A message's kind in the outbox, in words (the words `cnrm remind` uses).
+pub fn outbox_kind(lang: Lang, kind: &str) -> &str {
+    let (fr, en) = match kind {
+        "reminder" => ("rappel", "reminder"),
+        "escalation" => ("escalade", "escalation"),
+        "digest" => ("récapitulatif", "digest"),
+        "scan-error" => ("erreur d'analyse", "scan error"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
 pub fn bad_day(lang: Lang) -> String {
     tr!(
         lang,
@@ -1438,4 +1476,74 @@ pub fn tui_failed(lang: Lang, e: &std::io::Error) -> String {
         "cannot show the interface in this terminal: {}",
         io_reason(lang, e)
     )
+}
+
+/// clap's own words in a `--help` page, in French: headings, defaults, possible values,
+/// environment variables, the help and version flags. The descriptions are ours already.
+pub fn help_page(lang: Lang, page: &str) -> String {
+    if lang == Lang::En {
+        return page.to_string();
+    }
+    const WORDS: [(&str, &str); 14] = [
+        ("Usage:", "Utilisation\u{a0}:"),
+        ("Commands:", "Commandes\u{a0}:"),
+        ("Options:", "Options\u{a0}:"),
+        ("Arguments:", "Arguments\u{a0}:"),
+        ("[default: ", "[par défaut\u{a0}: "),
+        ("[possible values: ", "[valeurs possibles\u{a0}: "),
+        ("[env: ", "[variable\u{a0}: "),
+        ("[aliases: ", "[autres noms\u{a0}: "),
+        ("[alias: ", "[autre nom\u{a0}: "),
+        (
+            "Print this message or the help of the given subcommand(s)",
+            "Afficher cette aide ou celle d'une commande / print help",
+        ),
+        (
+            "Print help (see more with '--help')",
+            "Afficher l'aide (détails avec --help) / print help",
+        ),
+        (
+            "Print help (see a summary with '-h')",
+            "Afficher l'aide (résumé avec -h) / print help",
+        ),
+        ("Print help", "Afficher l'aide / print help"),
+        ("Print version", "Afficher la version / print version"),
+    ];
+    let mut out = page.to_string();
+    for (en, fr) in WORDS {
+        out = out.replace(en, fr);
+    }
+    out
+}
+
+/// Why the configuration file cannot be used, in one sentence.
+pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String {
+    use cnrm_engine::config::{ConfigError, KEYS};
+    match e {
+        ConfigError::Unreadable { path, kind } => {
+            let (path, why) = (path.display(), kind_reason(lang, *kind));
+            tr!(
+                lang,
+                "fichier de configuration {path} illisible : {why}",
+                "cannot read the configuration file {path}: {why}"
+            )
+        }
+        ConfigError::UnknownKey { path, key, line } => {
+            let (path, keys) = (path.display(), KEYS.join(", "));
+            tr!(
+                lang,
+                "{path}:{line} : clé `{key}` inconnue dans le fichier de configuration ; clés possibles : {keys}",
+                "{path}:{line}: unknown key `{key}` in the configuration file; possible keys: {keys}"
+            )
+        }
+        ConfigError::Invalid { path, line } => {
+            let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+            let path = path.display();
+            tr!(
+                lang,
+                "{path}{at} : fichier de configuration illisible ; il contient des lignes `CLÉ: texte`, par exemple `CNRM_LANG: fr`",
+                "{path}{at}: unreadable configuration file; it holds `KEY: text` lines, for example `CNRM_LANG: fr`"
+            )
+        }
+    }
 }

@@ -12,6 +12,7 @@ use crate::plan::model::*;
 use crate::plan::values::{self, AmountError, DateError, DateForm};
 use crate::plan::yaml::{Kind, Node, Pos};
 use crate::schedule::CronSpec;
+use crate::text::french_typography;
 use crate::tr;
 use chrono::{Datelike, NaiveDate, Weekday};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
@@ -2302,31 +2303,6 @@ fn de(phrase: &str) -> String {
         return format!("d'{phrase}");
     }
     format!("de {phrase}")
-}
-
-/// French typography: a non-breaking space before `:` `;` `?` `!` and inside « », outside the
-/// `quoted` parts (what the author wrote is quoted as written).
-fn french_typography(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '`' => quoted = !quoted,
-            ' ' if !quoted && matches!(chars.peek(), Some(':' | ';' | '?' | '!' | '»')) => {
-                out.push('\u{a0}');
-                continue;
-            }
-            '«' if !quoted && chars.peek() == Some(&' ') => {
-                chars.next();
-                out.push_str("«\u{a0}");
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

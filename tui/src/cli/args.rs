@@ -24,6 +24,10 @@ pub struct Cli {
 // Values people type, checked as the arguments are read so that a mistake is an argument error
 // naming its option. Texts stay texts where the commands parse them again.
 
+fn outbox_status(s: &str) -> Result<&'static str, BadValue> {
+    context::outbox_status(s)
+}
+
 fn status(s: &str) -> Result<Status, BadValue> {
     context::status(s)
 }
@@ -127,6 +131,7 @@ pub struct IcsArgs {
     /// Seulement les tâches de ce responsable / only this owner's tasks
     #[arg(long, value_name = "ID")]
     pub owner: Option<String>,
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
     /// Fichier de sortie / output file
@@ -154,9 +159,9 @@ pub struct RemindArgs {
 pub struct OutboxArgs {
     #[command(subcommand)]
     pub action: Option<OutboxAction>,
-    /// pending, sent ou failed
-    #[arg(long, value_parser = ["pending", "sent", "failed"])]
-    pub status: Option<String>,
+    /// en attente, envoyé, en échec ou remplacé / pending, sent, failed or superseded
+    #[arg(long, value_name = "S", value_parser = outbox_status)]
+    pub status: Option<&'static str>,
     /// Format de sortie / output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
@@ -312,8 +317,10 @@ pub struct TaskShowArgs {
     /// Identifiant de la tâche / task id
     #[arg(value_name = "ID")]
     pub id: String,
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
+    /// Format de sortie : human ou json / output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
 }
@@ -332,6 +339,7 @@ pub struct TaskSetArgs {
     /// Note / note
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
 }
@@ -353,8 +361,10 @@ pub struct TaskSpendArgs {
     /// Date de la dépense (AAAA-MM-JJ ou JJ/MM/AAAA) / date spent
     #[arg(long, value_name = "DATE", value_parser = day_text)]
     pub date: Option<String>,
+    /// Note / note
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
 }
@@ -369,8 +379,10 @@ pub enum IndicatorCommand {
 
 #[derive(Debug, Args)]
 pub struct IndicatorsArgs {
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
+    /// Format de sortie / output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }
@@ -379,8 +391,10 @@ pub struct IndicatorsArgs {
 pub struct IndicatorShowArgs {
     /// Identifiant de l'indicateur / indicator id
     pub id: String,
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
+    /// Format de sortie : human ou json / output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
 }
@@ -399,8 +413,47 @@ pub struct IndicatorRecordArgs {
     /// Date de la mesure (AAAA-MM-JJ ou JJ/MM/AAAA) / date measured
     #[arg(long, value_name = "DATE", value_parser = day_text)]
     pub date: Option<String>,
+    /// Note / note
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every option and argument of every command says what it is, in French and English.
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                match arg.get_help().map(|h| h.to_string()) {
+                    Some(h) if !h.trim().is_empty() => {}
+                    _ => missing.push(format!("{path} {id}")),
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {} (the command)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "cnrm", &mut missing);
+        assert!(missing.is_empty(), "without a description: {missing:#?}");
+    }
 }

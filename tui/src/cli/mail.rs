@@ -4,6 +4,7 @@ use super::args::{CheckFormat, DaemonArgs, ListFormat, OutboxAction, OutboxArgs,
 use super::output::{self, csv_line};
 use super::{with_store, CliError};
 use crate::context::Ctx;
+use crate::strings;
 use cnrm_engine::mail::SmtpConfig;
 use cnrm_engine::remind::MessageKind;
 use cnrm_engine::service::{self, ScanReport};
@@ -23,14 +24,7 @@ fn smtp(lang: Lang) -> Result<Option<SmtpConfig>, CliError> {
 }
 
 fn kind_label(lang: Lang, k: MessageKind) -> &'static str {
-    match (k, lang) {
-        (MessageKind::Reminder, Lang::Fr) => "rappel",
-        (MessageKind::Escalation, Lang::Fr) => "escalade",
-        (MessageKind::Digest, Lang::Fr) => "récapitulatif",
-        (MessageKind::Reminder, Lang::En) => "reminder",
-        (MessageKind::Escalation, Lang::En) => "escalation",
-        (MessageKind::Digest, Lang::En) => "digest",
-    }
+    strings::outbox_kind(lang, k.as_str())
 }
 
 fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> std::io::Result<()> {
@@ -43,18 +37,23 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
         writeln!(out, "{line}")?;
     }
     let n = r.messages.len();
-    let head = if dry {
-        tr!(
-            lang,
-            "{n} message(s) seraient envoyés (rien n'est écrit) :",
-            "{n} message(s) would be sent (nothing is written):"
-        )
-    } else {
-        tr!(
-            lang,
-            "{n} message(s) mis dans la boîte d'envoi :",
-            "{n} message(s) queued in the outbox:"
-        )
+    let head = match (dry, n, lang) {
+        (true, 0, Lang::Fr) => "aucun message ne serait envoyé (rien n'est écrit)".to_string(),
+        (true, 1, Lang::Fr) => "1 message serait envoyé (rien n'est écrit) :".to_string(),
+        (true, _, Lang::Fr) => format!("{n} messages seraient envoyés (rien n'est écrit) :"),
+        (true, 0, Lang::En) => "no message would be sent (nothing is written)".to_string(),
+        (true, 1, Lang::En) => "1 message would be sent (nothing is written):".to_string(),
+        (true, _, Lang::En) => format!("{n} messages would be sent (nothing is written):"),
+        (false, 0, Lang::Fr) => "aucun message mis dans la boîte d'envoi".to_string(),
+        (false, 1, Lang::Fr) => "1 message mis dans la boîte d'envoi :".to_string(),
+        (false, _, Lang::Fr) => format!("{n} messages mis dans la boîte d'envoi :"),
+        (false, 0, Lang::En) => "no message queued in the outbox".to_string(),
+        (false, 1, Lang::En) => "1 message queued in the outbox:".to_string(),
+        (false, _, Lang::En) => format!("{n} messages queued in the outbox:"),
+    };
+    let head = match lang {
+        Lang::Fr => cnrm_engine::text::french_typography(&head),
+        Lang::En => head,
     };
     writeln!(out, "{head}")?;
     for m in &r.messages {
@@ -64,11 +63,21 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
     }
     if r.superseded > 0 {
         let s = r.superseded;
-        let line = tr!(
-            lang,
-            "{s} rappel(s) plus ancien(s) remplacé(s) par le plus récent (jamais envoyés en retard)",
-            "{s} older reminder(s) superseded by the latest (never sent late)"
-        );
+        let line = match (s, lang) {
+            (1, Lang::Fr) => {
+                "1 rappel plus ancien remplacé par le plus récent (jamais envoyé en retard)"
+                    .to_string()
+            }
+            (_, Lang::Fr) => format!(
+                "{s} rappels plus anciens remplacés par le plus récent (jamais envoyés en retard)"
+            ),
+            (1, Lang::En) => {
+                "1 older reminder superseded by the latest (never sent late)".to_string()
+            }
+            (_, Lang::En) => {
+                format!("{s} older reminders superseded by the latest (never sent late)")
+            }
+        };
         writeln!(out, "{line}")?;
     }
     Ok(())
@@ -120,11 +129,14 @@ pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
         }
         let Some(cfg) = config else {
             let pending = store.outbox(Some("pending")).await?.len();
-            return Err(CliError::Problem(tr!(
-                ctx.lang,
-                "CNRM_SMTP_URL n'est pas défini : {pending} message(s) attendent dans la boîte d'envoi",
-                "CNRM_SMTP_URL is not set: {pending} message(s) wait in the outbox"
-            )));
+            return Err(CliError::Problem(match (pending, ctx.lang) {
+                (0, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini : rien ne peut être envoyé".to_string(),
+                (1, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini : 1 message attend dans la boîte d'envoi".to_string(),
+                (_, Lang::Fr) => format!("CNRM_SMTP_URL n'est pas défini : {pending} messages attendent dans la boîte d'envoi"),
+                (0, Lang::En) => "CNRM_SMTP_URL is not set: nothing can be sent".to_string(),
+                (1, Lang::En) => "CNRM_SMTP_URL is not set: 1 message waits in the outbox".to_string(),
+                (_, Lang::En) => format!("CNRM_SMTP_URL is not set: {pending} messages wait in the outbox"),
+            }));
         };
         let stop = AtomicBool::new(false);
         let sent = service::send_due(store, &cfg, &ctx.clock, &me(), None, &stop).await?;
@@ -163,11 +175,12 @@ fn report_sent(
     }
     if failed > 0 {
         let why = r.last_error.clone().unwrap_or_default();
-        return Err(CliError::Problem(tr!(
-            lang,
-            "{failed} envoi(s) en échec, réessayés plus tard (voir `cnrm outbox --status failed`) : {why}",
-            "{failed} message(s) failed and will be retried (see `cnrm outbox --status failed`): {why}"
-        )));
+        return Err(CliError::Problem(match (failed, lang) {
+            (1, Lang::Fr) => format!("1 envoi en échec, réessayé plus tard (voir `cnrm outbox --status failed`) : {why}"),
+            (_, Lang::Fr) => format!("{failed} envois en échec, réessayés plus tard (voir `cnrm outbox --status failed`) : {why}"),
+            (1, Lang::En) => format!("1 message failed and will be retried (see `cnrm outbox --status failed`): {why}"),
+            (_, Lang::En) => format!("{failed} messages failed and will be retried (see `cnrm outbox --status failed`): {why}"),
+        }));
     }
     Ok(())
 }
@@ -189,9 +202,7 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
             report_sent(&mut out, ctx.lang, &sent, false)
         });
     }
-    let rows = with_store(ctx, async |store| {
-        Ok(store.outbox(args.status.as_deref()).await?)
-    })?;
+    let rows = with_store(ctx, async |store| Ok(store.outbox(args.status).await?))?;
     match args.format {
         ListFormat::Json => output::json(&mut out, &rows)?,
         ListFormat::Csv => {
@@ -218,17 +229,13 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
                 writeln!(out, "{empty}")?;
             }
             for r in &rows {
-                let status = match (r.status.as_str(), ctx.lang) {
-                    ("sent", Lang::Fr) => "envoyé",
-                    ("failed", Lang::Fr) => "en échec",
-                    ("pending" | "sending", Lang::Fr) => "en attente",
-                    (s, _) => s,
-                };
+                let status = strings::outbox_status(ctx.lang, &r.status);
+                let kind = strings::outbox_kind(ctx.lang, &r.kind);
                 let to = r.to.join(", ");
                 writeln!(
                     out,
-                    "#{:<5} {status:<10} {:<13} {} → {to}",
-                    r.id, r.kind, r.created_at
+                    "#{:<5} {status:<10} {kind:<16} {} → {to}",
+                    r.id, r.created_at
                 )?;
                 writeln!(out, "       « {} »", r.subject)?;
                 if let Some(e) = &r.last_error {

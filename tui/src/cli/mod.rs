@@ -55,6 +55,15 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+/// A French sentence with its non-breaking spaces (before `:` `;` `?` `!`), whichever
+/// string it was built from; English text as it is.
+fn french(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Fr => cnrm_engine::text::french_typography(text),
+        Lang::En => text.to_string(),
+    }
+}
+
 impl CliError {
     /// Says the error on stderr, in `lang`, and gives its exit code.
     pub fn report(&self, lang: Lang) -> u8 {
@@ -65,7 +74,7 @@ impl CliError {
             CliError::Problem(text) => (PROBLEM, text.clone()),
             CliError::Io(e) => (PROBLEM, output::cannot_write_stdout(lang, e)),
             CliError::Refused(line) => {
-                eprintln!("{line}");
+                eprintln!("{}", french(lang, line));
                 return PROBLEM;
             }
             CliError::Store(e) => {
@@ -93,7 +102,7 @@ impl CliError {
                 (code, strings::store_error(lang, e))
             }
         };
-        eprintln!("{word}{text}");
+        eprintln!("{word}{}", french(lang, &text));
         code
     }
 }
@@ -112,10 +121,11 @@ pub fn run() -> ExitCode {
                 }
             }
             Err(e) => {
-                let e = CliError::Misuse(format!(
-                    "fichier de configuration illisible / unreadable configuration file: {e}"
-                ));
-                return ExitCode::from(e.report(Lang::Fr));
+                let args: Vec<OsString> = std::env::args_os().collect();
+                let env_lang = std::env::var("CNRM_LANG").ok();
+                let lang = crate::context::early_lang(&args, env_lang.as_deref());
+                let e = CliError::Misuse(strings::config_error(lang, &e));
+                return ExitCode::from(e.report(lang));
             }
         }
     }
@@ -137,9 +147,24 @@ pub fn run() -> ExitCode {
 /// Says an argument error in one sentence ending with the `--help` to read, and gives exit 2;
 /// `--help` and `--version` print as clap writes them, exit 0.
 fn argument_error(e: &clap::Error, args: &[OsString], lang: Lang) -> u8 {
-    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if e.kind() == ErrorKind::DisplayVersion {
         let _ = e.print();
         return 0;
+    }
+    if e.kind() == ErrorKind::DisplayHelp {
+        use std::io::{IsTerminal, Write};
+        let page = e.render();
+        let page = if std::io::stdout().is_terminal() {
+            page.ansi().to_string()
+        } else {
+            page.to_string()
+        };
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(strings::help_page(lang, &page).as_bytes()) {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(_) => PROBLEM,
+        };
     }
     let text = |kind| match e.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),

@@ -7,7 +7,7 @@
 use crate::context::parse_number;
 use cnrm_engine::figures;
 use cnrm_engine::records::{Snapshot, TaskDetail};
-use cnrm_engine::text::fold;
+use cnrm_engine::text::{fold, terminal_line};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -334,16 +334,20 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             // Only before the whole plan arrives: never replace complete data by a preview.
             if state.data.is_none() {
                 state.figures.dashboard = o.dashboard;
-                state.data = Some(o.snapshot);
+                let mut snapshot = o.snapshot;
+                readable_snapshot(&mut snapshot);
+                state.data = Some(snapshot);
                 state.partial = true;
             }
             vec![]
         }
-        Action::Loaded(data) => {
+        Action::Loaded(mut data) => {
+            readable_snapshot(&mut data);
             state.set_data(*data);
             vec![]
         }
-        Action::DetailLoaded(d) => {
+        Action::DetailLoaded(mut d) => {
+            readable_detail(&mut d);
             state.detail = Some(*d);
             vec![]
         }
@@ -638,5 +642,65 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
         _ => vec![],
+    }
+}
+
+/// Makes a text the plan or a member wrote safe and visible on one screen line: line breaks as
+/// `⏎`, other control characters (ESC included) as `�` (ratatui would drop them silently).
+fn readable(s: &mut String) {
+    if s.chars().any(char::is_control) {
+        *s = terminal_line(s);
+    }
+}
+
+fn readable_opt(s: &mut Option<String>) {
+    if let Some(s) = s {
+        readable(s);
+    }
+}
+
+/// Every free text of a snapshot (titles, names, notes, subjects, errors) made readable.
+fn readable_snapshot(d: &mut Snapshot) {
+    readable(&mut d.plan_title);
+    for p in &mut d.priorities {
+        readable(&mut p.title);
+    }
+    for o in &mut d.owners {
+        readable(&mut o.name);
+        readable_opt(&mut o.short);
+    }
+    for t in &mut d.tasks {
+        readable(&mut t.row.title);
+    }
+    for i in &mut d.indicators {
+        readable(&mut i.title);
+        readable_opt(&mut i.unit);
+    }
+    for m in &mut d.outbox {
+        readable(&mut m.subject);
+        readable_opt(&mut m.last_error);
+    }
+    for h in &mut d.history {
+        readable(&mut h.summary);
+        readable_opt(&mut h.note);
+    }
+}
+
+/// Every free text of a task's detail made readable.
+fn readable_detail(d: &mut TaskDetail) {
+    readable(&mut d.row.title);
+    // A description keeps its lines: each is made readable on its own.
+    if let Some(desc) = &mut d.description {
+        *desc = desc
+            .lines()
+            .map(terminal_line)
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    for h in &mut d.history {
+        readable_opt(&mut h.note);
+    }
+    for s in &mut d.spendings {
+        readable_opt(&mut s.note);
     }
 }

@@ -159,7 +159,7 @@ pub fn fixture() -> Snapshot {
                 id: 2,
                 kind: "reminder".into(),
                 to: vec!["cab@example.ml".into()],
-                subject: "[CNRM] Rappel : 1 tâche(s)".into(),
+                subject: "[CNRM] Rappel : 1 tâche".into(),
                 status: "failed".into(),
                 attempts: 1,
                 last_error: Some("connection refused".into()),
@@ -172,7 +172,7 @@ pub fn fixture() -> Snapshot {
                 id: 1,
                 kind: "escalation".into(),
                 to: vec!["st@example.ml".into()],
-                subject: "[CNRM] Escalade : 1 tâche(s) en retard".into(),
+                subject: "[CNRM] Escalade : 1 tâche en retard".into(),
                 status: "sent".into(),
                 attempts: 1,
                 last_error: None,
@@ -464,4 +464,27 @@ fn resizing_to_tiny_terminals_does_not_panic() {
             let _ = render(&s, w, h);
         }
     }
+}
+
+#[test]
+fn control_characters_in_written_texts_are_shown_not_sent_to_the_terminal() {
+    let mut data = fixture();
+    data.tasks[0].row.title = "Atelier\u{1b}[2J\u{1b}]0;pwned\u{7}\r\nsuite".into();
+    data.priorities[0].title = "Gouvernance\u{1b}[31m".into();
+    data.owners[0].short = Some("MME\u{0}IA".into());
+    data.history[0].note = Some("note\u{1b}[1m\nsuite".into());
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Loaded(Box::new(data)));
+    let title = &s.data.as_ref().expect("loaded").tasks[0].row.title;
+    assert_eq!(title, "Atelier\u{fffd}[2J\u{fffd}]0;pwned\u{fffd}⏎suite");
+    for screen in ['1', '2', '3', '8'] {
+        update(&mut s, key(KeyCode::Char(screen)));
+        let out = render(&s, 160, 48);
+        assert!(!out.contains('\u{1b}'), "screen {screen}: {out}");
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
+    }
+    update(&mut s, key(KeyCode::Char('2')));
+    assert!(render(&s, 160, 48).contains("Atelier�[2J�]0;pwned�⏎suite"));
+    update(&mut s, key(KeyCode::Char('1')));
+    assert!(render(&s, 160, 48).contains("Gouvernance�[31m"));
 }

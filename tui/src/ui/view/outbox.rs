@@ -16,10 +16,12 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let (label, color) = match o.status.as_str() {
-                "sent" => (word(lang, "envoyé", "sent"), Color::Green),
-                "failed" => (word(lang, "en échec", "failed"), Color::Red),
-                _ => (word(lang, "en attente", "pending"), Color::Yellow),
+            let label = crate::strings::outbox_status(lang, &o.status);
+            let color = match o.status.as_str() {
+                "sent" => Color::Green,
+                "failed" => Color::Red,
+                "superseded" => Color::DarkGray,
+                _ => Color::Yellow,
             };
             let style = if i == state.outbox_selected {
                 Style::new().reversed()

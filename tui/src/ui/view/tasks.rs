@@ -178,7 +178,9 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
         None => lines.push(Line::from(text::loading(lang).dim())),
         Some(dt) => {
             if let Some(desc) = &dt.description {
-                lines.push(Line::from(desc.trim().to_string().italic()));
+                for line in desc.trim().lines() {
+                    lines.push(Line::from(line.to_string().italic()));
+                }
             }
             if !dt.depends_on.is_empty() {
                 lines.push(Line::from(format!(
