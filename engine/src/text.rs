@@ -114,10 +114,10 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// One CSV text cell (a title, a name, a note, an id): line breaks (CR LF, CR) as LF inside the
-/// quoted cell, other control characters but tab dropped, and a cell that a spreadsheet would
-/// read as a formula (starting with `=`, `+`, `-`, `@`, tab or a line break) prefixed with `'`
-/// (the OWASP rule), then quoted as needed.
+/// One CSV text cell (a title, a name, a note, an id): line breaks and tabs as spaces, other
+/// control characters dropped, so that every record is one line of printable text; a cell that
+/// a spreadsheet would read as a formula (starting, after any spaces, with `=`, `+`, `-` or `@`)
+/// is prefixed with `'` (the OWASP rule), then quoted as needed.
 pub fn csv_text(s: &str) -> String {
     let mut clean = String::with_capacity(s.len() + 1);
     let mut chars = s.chars().peekable();
@@ -125,15 +125,15 @@ pub fn csv_text(s: &str) -> String {
         match c {
             '\r' => {
                 if chars.peek() != Some(&'\n') {
-                    clean.push('\n');
+                    clean.push(' ');
                 }
             }
-            '\t' | '\n' => clean.push(c),
+            '\t' | '\n' => clean.push(' '),
             c if c.is_control() => {}
             c => clean.push(c),
         }
     }
-    if clean.starts_with(['=', '+', '-', '@', '\t', '\n']) {
+    if s.starts_with(['\t', '\r', '\n']) || clean.trim_start().starts_with(['=', '+', '-', '@']) {
         clean.insert(0, '\'');
     }
     csv_field(&clean)
@@ -323,7 +323,7 @@ mod tests {
                 "",
                 "x;y"
             ]),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\nlf\n\",,\"x;y\"\n"
+            "a,\"b,c\",\"say \"\"hi\"\"\",two lines,cr lf ,,\"x;y\"\n"
         );
     }
 
@@ -337,8 +337,10 @@ mod tests {
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tx", "\"'\tx\""),
-            ("\r=1", "\"'\n=1\""),
+            ("\tx", "' x"),
+            ("\r=1", "' =1"),
+            ("  =1+1", "'  =1+1"),
+            ("a\r\nb\nc\rd\te", "a b c d e"),
             ("\u{1b}[31m=1\0", "[31m=1"),
             ("a-b", "a-b"),
         ] {

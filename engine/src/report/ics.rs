@@ -3,10 +3,12 @@
 use crate::ical::{self, Calendar};
 use crate::records::Snapshot;
 use crate::workflow::Status;
+use crate::Lang;
 
 /// One all-day event per dated task (of `owner`, if given), cancelled ones left out; a prefix
-/// marks done (✓), late (⚠) and milestone (◆) tasks.
-pub fn ics(s: &Snapshot, owner: Option<&str>, stamp: &str) -> String {
+/// marks done (✓), late (⚠) and milestone (◆) tasks; the description gives the owners' names,
+/// the status in `lang` and the progress.
+pub fn ics(s: &Snapshot, owner: Option<&str>, stamp: &str, lang: Lang) -> String {
     let name = format!("X-WR-CALNAME:{}", ical::escape(&s.plan_title));
     let mut c = Calendar::new(&s.plan_id, stamp, &["CALSCALE:GREGORIAN", &name]);
     for t in &s.tasks {
@@ -35,13 +37,26 @@ pub fn ics(s: &Snapshot, owner: Option<&str>, stamp: &str) -> String {
             day,
             &format!("{prefix}{} — {}", t.row.id, t.row.title),
             &format!(
-                "{} · {} · {} %",
-                t.row.owners.join(", "),
-                t.row.status,
+                "{} · {} · {}\u{a0}%",
+                owners(s, &t.row.owners),
+                t.row.status.label(lang),
                 t.row.progress
             ),
             extra,
         );
     }
     c.finish()
+}
+
+/// Owners by their short name (or name), as the secretariat knows them.
+fn owners(s: &Snapshot, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            s.owners
+                .iter()
+                .find(|o| &o.id == id)
+                .map_or(id.as_str(), |o| o.display())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
