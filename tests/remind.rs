@@ -350,6 +350,13 @@ fn smtp_down_then_up_delivers_exactly_once() {
                     .all(|m| m["attempts"] == 2 && m["last_error"].is_null())),
             "{sent}"
         );
+        let (_, envoyes, _) = run(&["outbox", "--status", "envoyés", "--format", "json"]);
+        assert_eq!(
+            json(&envoyes),
+            sent,
+            "{}: French words filter the same",
+            db.label
+        );
     }
 }
 
@@ -844,7 +851,7 @@ fn a_plan_whose_scan_fails_is_reported_and_the_other_plans_go_on() {
         assert_eq!(errors[0]["attempts"], 2);
         let (_, table, _) = exec(cnrm_db(&db, "2025-09-16").args(["outbox", "--status", "failed"]));
         assert!(
-            table.contains("scan-error") && table.contains(sentence),
+            table.contains("erreur d'analyse") && table.contains(sentence),
             "{table}"
         );
         // Never sent, even on request.

@@ -340,7 +340,7 @@ const NEUTRALISED: [&str; 5] = [
     "'+cmd|' /C calc'!A0",
     "'-2+3",
     "'@SUM(A1)",
-    "a\nCRNUL[31mESC|pipe\nLF",
+    "a CRNUL[31mESC|pipe LF",
 ];
 
 fn hostile(db: &TestDb) -> tempfile::TempDir {
@@ -395,6 +395,11 @@ fn csv_cells_from_the_plan_never_read_as_formulas() {
     assert_eq!(code, 0, "{err}");
     no_control_but_line_feeds("tasks csv", &out);
     let rows = parse_csv(&out);
+    assert_eq!(
+        rows.len(),
+        out.lines().count(),
+        "one line per record: {out}"
+    );
     assert!(rows.iter().all(|r| r.len() == 12), "{rows:?}");
     let titles: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
     assert_eq!(titles, NEUTRALISED);
@@ -403,6 +408,11 @@ fn csv_cells_from_the_plan_never_read_as_formulas() {
     assert_eq!(code, 0, "{err}");
     no_control_but_line_feeds("report csv", &out);
     let rows = parse_csv(&out);
+    assert_eq!(
+        rows.len(),
+        out.lines().count(),
+        "one line per record: {out}"
+    );
     assert!(rows.iter().all(|r| r.len() == 9), "{rows:?}");
     let titles: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
     assert_eq!(titles, NEUTRALISED, "the latest first");

@@ -681,11 +681,31 @@ fn argument_errors_are_one_sentence_in_the_users_language() {
         let (code, out, err) = at(&db, &args);
         assert_eq!((code, out.as_str(), err.trim_end()), (2, "", want.as_str()), "{args:?}");
     }
+    let (code, out, err) = at(&db, &["outbox", "--status", "fini"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(err.trim_end(), format!("erreur{nb}: valeur `fini` invalide pour --status{nb}; valeurs possibles{nb}: en attente, envoyé, en échec, remplacé (voir `cnrm outbox --help`)"));
     for flag in ["--help", "--version"] {
         let (code, out, _) = at(&db, &[flag]);
         assert_eq!(code, 0, "{flag}");
         assert!(out.contains("cnrm"), "{flag}: {out}");
     }
+    // Help pages speak the user's language, clap's own words included.
+    for args in [
+        vec!["--help"],
+        vec!["task", "set", "--help"],
+        vec!["help", "plan"],
+    ] {
+        let (code, out, _) = at(&db, &args);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(out.contains(&format!("Utilisation{nb}: cnrm")), "{out}");
+        assert!(out.contains(&format!("Options{nb}:")), "{out}");
+        assert!(out.contains("Afficher l'aide"), "{out}");
+        for english in ["Usage:", "Print help", "[default:", "[env:", "Commands:"] {
+            assert!(!out.contains(english), "{args:?}: {english} in {out}");
+        }
+    }
+    let (_, out, _) = at(&db, &["--lang", "en", "task", "set", "--help"]);
+    assert!(out.contains("Usage: cnrm task set"), "{out}");
 }
 
 #[test]

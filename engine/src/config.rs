@@ -62,9 +62,14 @@ pub enum ConfigError {
         path: PathBuf,
         key: String,
         line: usize,
+        column: usize,
     },
     /// Not YAML, not a mapping, or a value that is not a text.
-    Invalid { path: PathBuf, line: Option<usize> },
+    Invalid {
+        path: PathBuf,
+        /// Line and column, when the YAML reader gives them.
+        at: Option<(usize, usize)>,
+    },
 }
 
 /// The keys a configuration file may hold.
@@ -92,7 +97,7 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
         return Ok(FileConfig::default());
     }
     serde_yaml::from_str(&text).map_err(|e| {
-        let line = e.location().map(|l| l.line());
+        let at = e.location().map(|l| (l.line(), l.column()));
         let what = e.to_string();
         // serde's "unknown field `X`, expected one of ..." names the key written.
         let unknown = what
@@ -103,11 +108,12 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
             Some(key) => ConfigError::UnknownKey {
                 path: path.to_path_buf(),
                 key,
-                line: line.unwrap_or(1),
+                line: at.map_or(1, |a| a.0),
+                column: at.map_or(1, |a| a.1),
             },
             None => ConfigError::Invalid {
                 path: path.to_path_buf(),
-                line,
+                at,
             },
         }
     })
@@ -136,7 +142,8 @@ mod tests {
             Err(ConfigError::UnknownKey {
                 path: path.clone(),
                 key: "CNRM_SMTP_URLL".into(),
-                line: 1
+                line: 1,
+                column: 1
             })
         );
         std::fs::write(&path, "CNRM_LANG: fr\nCNRM_SMTP_URL: [a, b]\n").expect("write");
@@ -144,7 +151,7 @@ mod tests {
             load(&path),
             Err(ConfigError::Invalid {
                 path: path.clone(),
-                line: Some(2)
+                at: Some((2, 16))
             })
         );
         std::fs::write(&path, "CNRM_LANG: \"fr\n").expect("write");

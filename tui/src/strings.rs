@@ -1528,16 +1528,21 @@ pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String 
                 "cannot read the configuration file {path}: {why}"
             )
         }
-        ConfigError::UnknownKey { path, key, line } => {
+        ConfigError::UnknownKey {
+            path,
+            key,
+            line,
+            column,
+        } => {
             let (path, keys) = (path.display(), KEYS.join(", "));
             tr!(
                 lang,
-                "{path}:{line} : clé `{key}` inconnue dans le fichier de configuration ; clés possibles : {keys}",
-                "{path}:{line}: unknown key `{key}` in the configuration file; possible keys: {keys}"
+                "{path}:{line}:{column} : clé `{key}` inconnue dans le fichier de configuration ; clés possibles : {keys}",
+                "{path}:{line}:{column}: unknown key `{key}` in the configuration file; possible keys: {keys}"
             )
         }
-        ConfigError::Invalid { path, line } => {
-            let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        ConfigError::Invalid { path, at } => {
+            let at = at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
             let path = path.display();
             tr!(
                 lang,

@@ -231,10 +231,13 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
             for r in &rows {
                 let status = strings::outbox_status(ctx.lang, &r.status);
                 let kind = strings::outbox_kind(ctx.lang, &r.kind);
-                let to = r.to.join(", ");
+                let to = match r.to.join(", ") {
+                    to if to.is_empty() => String::new(),
+                    to => format!(" → {to}"),
+                };
                 writeln!(
                     out,
-                    "#{:<5} {status:<10} {kind:<16} {} → {to}",
+                    "#{:<5} {status:<10} {kind:<16} {}{to}",
                     r.id, r.created_at
                 )?;
                 writeln!(out, "       « {} »", r.subject)?;

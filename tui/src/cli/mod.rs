@@ -236,11 +236,12 @@ fn argument_error(e: &clap::Error, args: &[OsString], lang: Lang) -> u8 {
         ErrorKind::InvalidUtf8 => strings::arg_not_utf8(lang),
         _ => strings::arg_other(lang),
     };
-    eprintln!(
+    let line = format!(
         "{}{sentence} {}",
         strings::error_word(lang),
         strings::see_help(lang, &path)
     );
+    eprintln!("{}", french(lang, &line));
     MISUSE
 }
 

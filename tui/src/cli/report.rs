@@ -88,7 +88,12 @@ pub fn ics(ctx: &Ctx, args: &IcsArgs) -> Result<(), CliError> {
             }
         }
         let stamp = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
-        Ok(report::ics(&snapshot, args.owner.as_deref(), &stamp, ctx.lang))
+        Ok(report::ics(
+            &snapshot,
+            args.owner.as_deref(),
+            &stamp,
+            ctx.lang,
+        ))
     })?;
     write_out(ctx.lang, args.output.as_deref(), &text)
 }
