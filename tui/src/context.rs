@@ -305,6 +305,63 @@ pub fn duration_days(text: &str) -> Result<u32, BadValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Text people might type, and worse: non-ASCII, control characters, huge numbers.
+    fn typed() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[0-9]{1,30}[dDjJwWsé ]?",
+            "-?[0-9 ,.]{0,25}( ?%|€|é)?",
+            "[0-9]{1,4}[-/][0-9]{1,4}[-/][0-9]{1,6}(T[0-9:]{0,12}Z?)?",
+            "(pending|sent|en cours|fait|à faire|\u{1b}|\u{0}|é|  ){1,4}",
+            "(postgres|sqlite|mysql)://[a-z:@/?% é]{0,30}",
+        ]
+    }
+
+    fn said(b: &BadValue) -> bool {
+        [Lang::Fr, Lang::En]
+            .iter()
+            .all(|&l| !b.say(l).trim().is_empty() && !b.say(l).contains('\n'))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Every value parser of the command line answers any text with a value or one
+        /// sentence in each language; none panics.
+        #[test]
+        fn every_value_parser_answers_any_text(text in typed()) {
+            let answers = [
+                status(&text).map(|_| ()),
+                outbox_status(&text).map(|_| ()),
+                amount(&text).map(|_| ()),
+                measure(&text).map(|_| ()),
+                progress(&text).map(|_| ()),
+                duration_days(&text).map(|_| ()),
+                day(&text).map(|_| ()),
+                count(&text).map(|_| ()),
+                parse_lang(&text).map(|_| ()),
+                parse_now(&text).map(|_| ()),
+                parse_db(&text).map(|_| ()),
+            ];
+            for answer in answers {
+                if let Err(b) = answer {
+                    prop_assert!(said(&b), "{text:?}: {:?}", b.say(Lang::Fr));
+                }
+            }
+            if let Ok(v) = amount(&text) {
+                prop_assert!(v.is_finite() && (0.0..=MAX_AMOUNT).contains(&v));
+            }
+            if let Ok(d) = duration_days(&text) {
+                prop_assert!(d <= MAX_DAYS);
+            }
+            if let Ok(p) = progress(&text) {
+                prop_assert!((0..=100).contains(&p));
+            }
+            let _ = early_lang(&[text.clone().into()], Some(&text));
+        }
+    }
 
     #[test]
     fn statuses_in_french_and_english() {
