@@ -6,6 +6,7 @@ mod common;
 mod overview;
 mod plan_check;
 mod plan_schema;
+mod plan_schema_editor;
 mod plan_values;
 mod remind;
 mod report;

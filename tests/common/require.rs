@@ -1,7 +1,7 @@
-//! The outside parts some tests need (PostgreSQL, tmux, Chromium, the test SMTP server), found or
-//! not. A test whose part is missing is skipped with one line on stderr saying what is missing,
-//! unless its `CNRM_REQUIRE_*` variable is `1` (as `.ci/run` sets them all): then a missing part
-//! fails the test.
+//! The outside parts some tests need (PostgreSQL, tmux, Chromium, the test SMTP server,
+//! yaml-language-server), found or not. A test whose part is missing is skipped with one line on
+//! stderr saying what is missing, unless its `CNRM_REQUIRE_*` variable is `1` (as `.ci/run` sets
+//! them all): then a missing part fails the test.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -96,4 +96,28 @@ pub fn smtp() -> bool {
         })
     });
     require("CNRM_REQUIRE_SMTP", missing.as_deref())
+}
+
+/// yaml-language-server, the language server of VS Code's YAML extension, for the editor tests of
+/// the JSON Schema (`CNRM_REQUIRE_YAMLLS`): the command to run (`CNRM_YAMLLS` if set, else
+/// `yaml-language-server` on the PATH), or `None` to skip.
+pub fn yamlls() -> Option<String> {
+    static FOUND: OnceLock<Result<String, String>> = OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let command =
+            std::env::var("CNRM_YAMLLS").unwrap_or_else(|_| "yaml-language-server".to_string());
+        match fails(&command, &["--version"]) {
+            None => Ok(command),
+            Some(why) => Err(format!(
+                "{why} (npm install -g yaml-language-server@2.0.0, or set CNRM_YAMLLS)"
+            )),
+        }
+    });
+    match found {
+        Ok(command) => Some(command.clone()),
+        Err(missing) => {
+            require("CNRM_REQUIRE_YAMLLS", Some(missing));
+            None
+        }
+    }
 }
