@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::{Any, Transaction};
 use std::collections::BTreeMap;
 
 /// `cnrm task set`.
@@ -281,25 +282,14 @@ impl Store {
         let currency: String = row.try_get(2)?;
         let amount_plan: f64 = row.try_get(3)?;
         let date: String = row.try_get(4)?;
-        sqlx::query("UPDATE spendings SET cancelled = 1 WHERE id = $1")
-            .bind(sid)
-            .execute(&mut *tx)
-            .await?;
         let data = json!({ "entry": entry, "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": date });
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let at = clock.stamp();
-        add_event(
-            &mut tx,
-            &plan_id,
-            Some(id),
-            "spending_cancelled",
-            actor,
-            &at,
-            &data,
-            note,
-        )
-        .await?;
-        tx.commit().await?;
+        let event = CancelEvent {
+            plan: &plan_id,
+            task: Some(id),
+            kind: "spending_cancelled",
+            data: &data,
+        };
+        cancel_row(tx, "spendings", sid, &event, note, actor, clock).await?;
         Ok(Cancelled {
             plan: plan_id,
             entry,
@@ -331,25 +321,14 @@ impl Store {
         let vid: i64 = row.try_get(0)?;
         let value: f64 = row.try_get(1)?;
         let date: String = row.try_get(2)?;
-        sqlx::query("UPDATE indicator_values SET cancelled = 1 WHERE id = $1")
-            .bind(vid)
-            .execute(&mut *tx)
-            .await?;
         let data = json!({ "indicator": id, "entry": entry, "value": value, "date": date });
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        let at = clock.stamp();
-        add_event(
-            &mut tx,
-            &plan_id,
-            None,
-            "indicator_cancelled",
-            actor,
-            &at,
-            &data,
-            note,
-        )
-        .await?;
-        tx.commit().await?;
+        let event = CancelEvent {
+            plan: &plan_id,
+            task: None,
+            kind: "indicator_cancelled",
+            data: &data,
+        };
+        cancel_row(tx, "indicator_values", vid, &event, note, actor, clock).await?;
         Ok(Cancelled {
             plan: plan_id,
             entry,
@@ -357,6 +336,40 @@ impl Store {
             currency: None,
         })
     }
+}
+
+/// The event a cancellation records.
+struct CancelEvent<'a> {
+    plan: &'a str,
+    task: Option<&'a str>,
+    kind: &'a str,
+    data: &'a serde_json::Value,
+}
+
+/// Marks row `row` of `table` (`spendings`, else `indicator_values`) cancelled, records the
+/// compensating event with its note, and commits.
+async fn cancel_row(
+    mut tx: Transaction<'static, Any>,
+    table: &str,
+    row: i64,
+    event: &CancelEvent<'_>,
+    note: Option<&str>,
+    actor: &str,
+    clock: &Clock,
+) -> Result<(), StoreError> {
+    let sql = match table {
+        "spendings" => "UPDATE spendings SET cancelled = 1 WHERE id = $1",
+        _ => "UPDATE indicator_values SET cancelled = 1 WHERE id = $1",
+    };
+    sqlx::query(sql).bind(row).execute(&mut *tx).await?;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let at = clock.stamp();
+    add_event(
+        &mut tx, event.plan, event.task, event.kind, actor, &at, event.data, note,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What a `--cancel` undid: the entry's plan, number and value (an amount with its currency, or
