@@ -851,7 +851,9 @@ fn a_plan_whose_scan_fails_is_reported_and_the_other_plans_go_on() {
         assert_eq!(errors[0]["attempts"], 2);
         let (_, table, _) = exec(cnrm_db(&db, "2025-09-16").args(["outbox", "--status", "failed"]));
         assert!(
-            table.contains("erreur d'analyse") && table.contains(sentence),
+            table.contains("erreur d'analyse")
+                && table.contains(sentence)
+                && table.contains("16/09/2025 12:00"),
             "{table}"
         );
         // Never sent, even on request.

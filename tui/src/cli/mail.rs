@@ -238,7 +238,8 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
                 writeln!(
                     out,
                     "#{:<5} {status:<10} {kind:<16} {}{to}",
-                    r.id, r.created_at
+                    r.id,
+                    strings::when(ctx.lang, &r.created_at)
                 )?;
                 writeln!(out, "       « {} »", r.subject)?;
                 if let Some(e) = &r.last_error {
