@@ -82,7 +82,7 @@ fn example_plans_check_clean() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        stdout(&out).contains("plans/exemple.yaml : valide, aucun problème"),
+        stdout(&out).contains("plans/exemple.yaml\u{a0}: valide, aucun problème"),
         "{}",
         stdout(&out)
     );

@@ -336,7 +336,7 @@ fn smtp_down_then_up_delivers_exactly_once() {
         let smtp = SmtpServer::start_on(port, Duration::ZERO);
         let (code, out, err) = run(&["outbox", "retry"]);
         assert_eq!(code, 0, "{}: {out} {err}", db.label);
-        assert!(out.contains("envoyés : 2, en échec : 0"), "{out}");
+        assert!(out.contains("envoyés\u{a0}: 2, en échec\u{a0}: 0"), "{out}");
         assert_eq!(smtp.wait_for(2, Duration::from_secs(10)).len(), 2);
         let (code, _, _) = run(&["remind"]);
         assert_eq!(code, 0);

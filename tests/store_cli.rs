@@ -250,7 +250,10 @@ fn first_session_from_the_readme_loses_nothing() {
             "Adopté en session le 12 mars",
         ]));
         assert_eq!(code, 0);
-        assert_eq!(out.trim(), "axe-1.a1 : à faire → terminée (100 %)");
+        assert_eq!(
+            out.trim(),
+            "axe-1.a1\u{a0}: à faire → terminée (100\u{a0}%)"
+        );
         assert_eq!(
             exec(cnrm_db(&db, NOW).args([
                 "task",

@@ -23,18 +23,18 @@ pub fn check_summary(lang: Lang, file: &str, errors: usize, warnings: usize) -> 
     match (errors, warnings) {
         (0, 0) => tr!(
             lang,
-            "{file} : valide, aucun problème",
+            "{file}\u{a0}: valide, aucun problème",
             "{file}: valid, no problems"
         ),
         (0, w) => tr!(
             lang,
-            "{file} : valide, {w} avertissement{}",
+            "{file}\u{a0}: valide, {w} avertissement{}",
             "{file}: valid, {w} warning{}",
             plural(w)
         ),
         (e, w) => tr!(
             lang,
-            "{file} : {e} erreur{}, {w} avertissement{} ; le plan est refusé",
+            "{file}\u{a0}: {e} erreur{}, {w} avertissement{}\u{a0}; le plan est refusé",
             "{file}: {e} error{}, {w} warning{}; the plan is rejected",
             plural(e),
             plural(w)
@@ -47,6 +47,14 @@ fn plural(n: usize) -> &'static str {
         "s"
     } else {
         ""
+    }
+}
+
+/// What separates a label from what follows: `\u{a0}: ` in French, `: ` in English.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "\u{a0}: ",
+        Lang::En => ": ",
     }
 }
 
@@ -70,7 +78,7 @@ pub fn warnings_seen(lang: Lang, file: &str, n: usize) -> String {
 pub fn nothing_written(lang: Lang) -> String {
     tr!(
         lang,
-        "le plan n'a pas été appliqué : rien n'a été écrit",
+        "le plan n'a pas été appliqué\u{a0}: rien n'a été écrit",
         "the plan was not applied: nothing was written"
     )
 }
@@ -165,7 +173,7 @@ pub fn days_signed(lang: Lang, days: i64) -> String {
 pub fn task_set_done(lang: Lang, id: &str, from: &str, to: &str, progress: i64) -> String {
     tr!(
         lang,
-        "{id} : {from} → {to} ({progress} %)",
+        "{id}\u{a0}: {from} → {to} ({progress}\u{a0}%)",
         "{id}: {from} → {to} ({progress}%)"
     )
 }
@@ -174,7 +182,7 @@ pub fn task_set_done(lang: Lang, id: &str, from: &str, to: &str, progress: i64) 
 pub fn spent(lang: Lang, id: &str, amount: &str) -> String {
     tr!(
         lang,
-        "{id} : dépense de {amount} enregistrée",
+        "{id}\u{a0}: dépense de {amount} enregistrée",
         "{id}: spending of {amount} recorded"
     )
 }
@@ -182,7 +190,7 @@ pub fn spent(lang: Lang, id: &str, amount: &str) -> String {
 pub fn indicator_recorded(lang: Lang, id: &str, value: f64, plan: &str) -> String {
     tr!(
         lang,
-        "{id} ({plan}) : valeur {value} enregistrée",
+        "{id} ({plan})\u{a0}: valeur {value} enregistrée",
         "{id} ({plan}): value {value} recorded"
     )
 }
@@ -194,7 +202,7 @@ pub fn no_tasks(lang: Lang) -> String {
 pub fn no_plans(lang: Lang) -> String {
     tr!(
         lang,
-        "aucun plan dans la base : `cnrm plan apply FICHIER`",
+        "aucun plan dans la base\u{a0}: `cnrm plan apply FICHIER`",
         "no plan in the database: `cnrm plan apply FILE`"
     )
 }
@@ -288,7 +296,7 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
         ),
         E::Newer { url, found, known } => tr!(
             lang,
-            "la base {url} a un schéma plus récent ({found}) que ce cnrm ({known}) : mettez cnrm à jour ; la base n'a pas été modifiée",
+            "la base {url} a un schéma plus récent ({found}) que ce cnrm ({known})\u{a0}: mettez cnrm à jour\u{a0}; la base n'a pas été modifiée",
             "the database {url} has a newer schema ({found}) than this cnrm ({known}): upgrade cnrm; the database was left untouched"
         ),
         E::Database(source) => tr!(
@@ -299,7 +307,7 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
         ),
         E::Corrupt(what) => tr!(
             lang,
-            "donnée illisible dans la base ({what}) : réappliquez le plan",
+            "donnée illisible dans la base ({what})\u{a0}: réappliquez le plan",
             "unreadable data in the database ({what}): apply the plan again"
         ),
         E::NoTask(id) => tr!(
@@ -309,7 +317,7 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
         ),
         E::Ambiguous { id, plans } => tr!(
             lang,
-            "la tâche `{id}` existe dans plusieurs plans ({plans}) : précisez `--plan`",
+            "la tâche `{id}` existe dans plusieurs plans ({plans})\u{a0}: précisez `--plan`",
             "task `{id}` exists in several plans ({plans}): add `--plan`"
         ),
         E::NoPlan(id) => tr!(
@@ -324,27 +332,27 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
         ),
         E::Archived(id) => tr!(
             lang,
-            "la tâche `{id}` est archivée (retirée du plan) : rien n'a été enregistré",
+            "la tâche `{id}` est archivée (retirée du plan)\u{a0}: rien n'a été enregistré",
             "task `{id}` is archived (removed from the plan): nothing was recorded"
         ),
         E::NeedPlan(ids) => tr!(
             lang,
-            "plusieurs plans dans la base ({ids}) : précisez `--plan`",
+            "plusieurs plans dans la base ({ids})\u{a0}: précisez `--plan`",
             "several plans in the database ({ids}): add `--plan`"
         ),
         E::Empty => tr!(
             lang,
-            "aucun plan dans la base : appliquez-en un avec `cnrm plan apply FICHIER` ou `cnrm open FICHIER`",
+            "aucun plan dans la base\u{a0}: appliquez-en un avec `cnrm plan apply FICHIER` ou `cnrm open FICHIER`",
             "no plan in the database: apply one with `cnrm plan apply FILE` or `cnrm open FILE`"
         ),
         E::BadProgress(p) => tr!(
             lang,
-            "avancement invalide {p} : un pourcentage de 0 à 100 est attendu",
+            "avancement invalide {p}\u{a0}: un pourcentage de 0 à 100 est attendu",
             "invalid progress {p}: a percentage from 0 to 100 is expected"
         ),
         E::NothingToRecord => tr!(
             lang,
-            "rien à enregistrer : donnez --status, --progress ou --note",
+            "rien à enregistrer\u{a0}: donnez --status, --progress ou --note",
             "nothing to record: give --status, --progress or --note"
         ),
         E::BadAmount(amount) => tr!(
@@ -363,7 +371,7 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
         ),
         E::NoPolicy(plan) => tr!(
             lang,
-            "le plan `{plan}` n'a pas de politique de rappels enregistrée : réappliquez-le",
+            "le plan `{plan}` n'a pas de politique de rappels enregistrée\u{a0}: réappliquez-le",
             "plan `{plan}` has no recorded reminder policy: apply it again"
         ),
         E::NoEntry { id, entry, count } => {
@@ -981,7 +989,7 @@ pub fn bad_status(lang: Lang) -> String {
 pub fn bad_outbox_status(lang: Lang) -> String {
     tr!(
         lang,
-        "valeurs possibles : en attente, envoyé, en échec, remplacé",
+        "valeurs possibles\u{a0}: en attente, envoyé, en échec, remplacé",
         "possible values: pending, sent, failed, superseded"
     )
 }
@@ -1524,7 +1532,7 @@ pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String 
             let (path, why) = (path.display(), kind_reason(lang, *kind));
             tr!(
                 lang,
-                "fichier de configuration {path} illisible : {why}",
+                "fichier de configuration {path} illisible\u{a0}: {why}",
                 "cannot read the configuration file {path}: {why}"
             )
         }
@@ -1537,7 +1545,7 @@ pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String 
             let (path, keys) = (path.display(), KEYS.join(", "));
             tr!(
                 lang,
-                "{path}:{line}:{column} : clé `{key}` inconnue dans le fichier de configuration ; clés possibles : {keys}",
+                "{path}:{line}:{column}\u{a0}: clé `{key}` inconnue dans le fichier de configuration\u{a0}; clés possibles\u{a0}: {keys}",
                 "{path}:{line}:{column}: unknown key `{key}` in the configuration file; possible keys: {keys}"
             )
         }
@@ -1546,7 +1554,7 @@ pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String 
             let path = path.display();
             tr!(
                 lang,
-                "{path}{at} : fichier de configuration illisible ; il contient des lignes `CLÉ: texte`, par exemple `CNRM_LANG: fr`",
+                "{path}{at}\u{a0}: fichier de configuration illisible\u{a0}; il contient des lignes `CLÉ: texte`, par exemple `CNRM_LANG: fr`",
                 "{path}{at}: unreadable configuration file; it holds `KEY: text` lines, for example `CNRM_LANG: fr`"
             )
         }

@@ -31,7 +31,7 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
     for plan in &r.resting {
         let line = tr!(
             lang,
-            "plan {plan} : jour non ouvré (week-end ou férié), aucun rappel aujourd'hui",
+            "plan {plan}\u{a0}: jour non ouvré (week-end ou férié), aucun rappel aujourd'hui",
             "plan {plan}: non-working day (weekend or holiday), no reminders today"
         );
         writeln!(out, "{line}")?;
@@ -39,14 +39,14 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
     let n = r.messages.len();
     let head = match (dry, n, lang) {
         (true, 0, Lang::Fr) => "aucun message ne serait envoyé (rien n'est écrit)".to_string(),
-        (true, 1, Lang::Fr) => "1 message serait envoyé (rien n'est écrit) :".to_string(),
-        (true, _, Lang::Fr) => format!("{n} messages seraient envoyés (rien n'est écrit) :"),
+        (true, 1, Lang::Fr) => "1 message serait envoyé (rien n'est écrit)\u{a0}:".to_string(),
+        (true, _, Lang::Fr) => format!("{n} messages seraient envoyés (rien n'est écrit)\u{a0}:"),
         (true, 0, Lang::En) => "no message would be sent (nothing is written)".to_string(),
         (true, 1, Lang::En) => "1 message would be sent (nothing is written):".to_string(),
         (true, _, Lang::En) => format!("{n} messages would be sent (nothing is written):"),
         (false, 0, Lang::Fr) => "aucun message mis dans la boîte d'envoi".to_string(),
-        (false, 1, Lang::Fr) => "1 message mis dans la boîte d'envoi :".to_string(),
-        (false, _, Lang::Fr) => format!("{n} messages mis dans la boîte d'envoi :"),
+        (false, 1, Lang::Fr) => "1 message mis dans la boîte d'envoi\u{a0}:".to_string(),
+        (false, _, Lang::Fr) => format!("{n} messages mis dans la boîte d'envoi\u{a0}:"),
         (false, 0, Lang::En) => "no message queued in the outbox".to_string(),
         (false, 1, Lang::En) => "1 message queued in the outbox:".to_string(),
         (false, _, Lang::En) => format!("{n} messages queued in the outbox:"),
@@ -58,7 +58,8 @@ fn print_scan(out: &mut impl Write, lang: Lang, r: &ScanReport, dry: bool) -> st
     writeln!(out, "{head}")?;
     for m in &r.messages {
         let (kind, to) = (kind_label(lang, m.kind), m.to.join(", "));
-        writeln!(out, "  {kind} → {to} : {}", m.tasks.join(", "))?;
+        let colon = strings::colon(lang);
+        writeln!(out, "  {kind} → {to}{colon}{}", m.tasks.join(", "))?;
         writeln!(out, "    « {} »", m.subject)?;
     }
     if r.superseded > 0 {
@@ -130,9 +131,9 @@ pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
         let Some(cfg) = config else {
             let pending = store.outbox(Some("pending")).await?.len();
             return Err(CliError::Problem(match (pending, ctx.lang) {
-                (0, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini : rien ne peut être envoyé".to_string(),
-                (1, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini : 1 message attend dans la boîte d'envoi".to_string(),
-                (_, Lang::Fr) => format!("CNRM_SMTP_URL n'est pas défini : {pending} messages attendent dans la boîte d'envoi"),
+                (0, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini\u{a0}: rien ne peut être envoyé".to_string(),
+                (1, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini\u{a0}: 1 message attend dans la boîte d'envoi".to_string(),
+                (_, Lang::Fr) => format!("CNRM_SMTP_URL n'est pas défini\u{a0}: {pending} messages attendent dans la boîte d'envoi"),
                 (0, Lang::En) => "CNRM_SMTP_URL is not set: nothing can be sent".to_string(),
                 (1, Lang::En) => "CNRM_SMTP_URL is not set: 1 message waits in the outbox".to_string(),
                 (_, Lang::En) => format!("CNRM_SMTP_URL is not set: {pending} messages wait in the outbox"),
@@ -155,7 +156,7 @@ fn report_sent(
     let (sent, failed) = (r.sent, r.failed);
     let line = tr!(
         lang,
-        "envoyés : {sent}, en échec : {failed}",
+        "envoyés\u{a0}: {sent}, en échec\u{a0}: {failed}",
         "sent: {sent}, failed: {failed}"
     );
     if json {
@@ -176,8 +177,8 @@ fn report_sent(
     if failed > 0 {
         let why = r.last_error.clone().unwrap_or_default();
         return Err(CliError::Problem(match (failed, lang) {
-            (1, Lang::Fr) => format!("1 envoi en échec, réessayé plus tard (voir `cnrm outbox --status failed`) : {why}"),
-            (_, Lang::Fr) => format!("{failed} envois en échec, réessayés plus tard (voir `cnrm outbox --status failed`) : {why}"),
+            (1, Lang::Fr) => format!("1 envoi en échec, réessayé plus tard (voir `cnrm outbox --status failed`)\u{a0}: {why}"),
+            (_, Lang::Fr) => format!("{failed} envois en échec, réessayés plus tard (voir `cnrm outbox --status failed`)\u{a0}: {why}"),
             (1, Lang::En) => format!("1 message failed and will be retried (see `cnrm outbox --status failed`): {why}"),
             (_, Lang::En) => format!("{failed} messages failed and will be retried (see `cnrm outbox --status failed`): {why}"),
         }));
@@ -191,7 +192,7 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
         let Some(config) = smtp(ctx.lang)? else {
             return Err(CliError::Misuse(tr!(
                 ctx.lang,
-                "CNRM_SMTP_URL n'est pas défini : rien ne peut être envoyé",
+                "CNRM_SMTP_URL n'est pas défini\u{a0}: rien ne peut être envoyé",
                 "CNRM_SMTP_URL is not set: nothing can be sent"
             )));
         };
@@ -244,7 +245,8 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
                 writeln!(out, "       « {} »", r.subject)?;
                 if let Some(e) = &r.last_error {
                     let last = tr!(ctx.lang, "dernière erreur", "last error");
-                    writeln!(out, "       {last} ({}) : {e}", r.attempts)?;
+                    let colon = strings::colon(ctx.lang);
+                    writeln!(out, "       {last} ({}){colon}{e}", r.attempts)?;
                 }
             }
         }

@@ -628,7 +628,7 @@ pub fn open(ctx: &Ctx, args: &OpenArgs) -> Result<(), CliError> {
 }
 
 fn overdue_title(lang: Lang, n: usize) -> String {
-    cnrm_engine::tr!(lang, "En retard ({n}) :", "Overdue ({n}):")
+    cnrm_engine::tr!(lang, "En retard ({n})\u{a0}:", "Overdue ({n}):")
 }
 
 // ---- plans -------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ fn period(lang: Lang, args: &ReportArgs) -> Result<Option<Period>, CliError> {
         (Some(p), _, _) => Period::parse(p).map(Some).ok_or_else(|| {
             CliError::Misuse(tr!(
                 lang,
-                "période `{p}` illisible : T3 2025, S1 2026, 2025-09 ou 2025",
+                "période `{p}` illisible\u{a0}: T3 2025, S1 2026, 2025-09 ou 2025",
                 "unreadable period `{p}`: T3 2025, S1 2026, 2025-09 or 2025"
             ))
         }),
@@ -38,7 +38,7 @@ fn period(lang: Lang, args: &ReportArgs) -> Result<Option<Period>, CliError> {
             })),
             _ => Err(CliError::Misuse(tr!(
                 lang,
-                "--from/--to : deux dates YYYY-MM-DD, la première avant la seconde",
+                "--from/--to\u{a0}: deux dates AAAA-MM-JJ, la première avant la seconde",
                 "--from/--to: two YYYY-MM-DD dates, the first before the second"
             ))),
         },

@@ -49,7 +49,7 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
         (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-8 screens · ? help · q quit",
         (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
         (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
-        (_, Lang::Fr) => "1-8 ou Tab : écrans · ? aide · q quitter",
+        (_, Lang::Fr) => "1-8 ou Tab\u{a0}: écrans · ? aide · q quitter",
         (_, Lang::En) => "1-8 or Tab: screens · ? help · q quit",
     }
 }

@@ -59,7 +59,7 @@ async fn run_effect(
             };
             done(set(&task, req).await.map(|r| {
                 let (from, to) = (r.old_status.label(lang), r.status.label(lang));
-                format!("{task} : {from} → {to}")
+                format!("{task}{}{from} → {to}", crate::strings::colon(lang))
             }))
         }
         Effect::SetProgress { task, progress } => {
@@ -68,7 +68,8 @@ async fn run_effect(
                 ..SetRequest::default()
             };
             let r = set(&task, req).await;
-            done(r.map(|r| format!("{task} : {} → {} %", r.old_progress, r.progress)))
+            let colon = crate::strings::colon(lang);
+            done(r.map(|r| format!("{task}{colon}{} → {}\u{a0}%", r.old_progress, r.progress)))
         }
         Effect::Note { task, note } => {
             let req = SetRequest {
@@ -76,7 +77,13 @@ async fn run_effect(
                 ..SetRequest::default()
             };
             let r = set(&task, req).await;
-            done(r.map(|_| tr!(lang, "{task} : note enregistrée", "{task}: note recorded")))
+            done(r.map(|_| {
+                tr!(
+                    lang,
+                    "{task}\u{a0}: note enregistrée",
+                    "{task}: note recorded"
+                )
+            }))
         }
         Effect::Spend { task, amount } => {
             let r = store
@@ -95,7 +102,7 @@ async fn run_effect(
             done(r.map(|_| {
                 tr!(
                     lang,
-                    "{id} : valeur {value} enregistrée",
+                    "{id}\u{a0}: valeur {value} enregistrée",
                     "{id}: value {value} recorded"
                 )
             }))
@@ -106,7 +113,7 @@ async fn run_effect(
                 Ok(None) => {
                     return Some(Action::Done(Err(tr!(
                         lang,
-                        "CNRM_SMTP_URL n'est pas défini : rien ne peut être envoyé",
+                        "CNRM_SMTP_URL n'est pas défini\u{a0}: rien ne peut être envoyé",
                         "CNRM_SMTP_URL is not set: nothing can be sent"
                     ))))
                 }
@@ -121,7 +128,7 @@ async fn run_effect(
             done(r.map(|r| {
                 tr!(
                     lang,
-                    "envoyés : {}, en échec : {}",
+                    "envoyés\u{a0}: {}, en échec\u{a0}: {}",
                     "sent: {}, failed: {}",
                     r.sent,
                     r.failed
