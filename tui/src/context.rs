@@ -221,15 +221,21 @@ pub fn day(text: &str) -> Result<NaiveDate, BadValue> {
     NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| BadValue::new(strings::no_such_day))
 }
 
-/// A status as people type it: the English names (`in_progress`, `in progress`) or the French
-/// labels (`en cours`, `terminée`), accents and letter case ignored.
-pub fn status(text: &str) -> Result<Status, BadValue> {
+/// A word or two as people type them, for matching: accents and letter case ignored, `_` and
+/// `-` read as spaces, spaces squeezed (`In_Progress` and `in  progress` are `in progress`).
+fn typed_words(text: &str) -> String {
     let folded = cnrm_engine::text::fold(text.trim());
     let words: Vec<&str> = folded
         .split([' ', '_', '-'])
         .filter(|w| !w.is_empty())
         .collect();
-    let found = match words.join(" ").as_str() {
+    words.join(" ")
+}
+
+/// A status as people type it: the English names (`in_progress`, `in progress`) or the French
+/// labels (`en cours`, `terminée`), accents and letter case ignored.
+pub fn status(text: &str) -> Result<Status, BadValue> {
+    let found = match typed_words(text).as_str() {
         "todo" | "to do" | "a faire" => Some(Status::Todo),
         "in progress" | "en cours" | "ongoing" => Some(Status::InProgress),
         "blocked" | "bloque" | "bloquee" => Some(Status::Blocked),
@@ -244,12 +250,7 @@ pub fn status(text: &str) -> Result<Status, BadValue> {
 /// A state of the outbox, as `cnrm outbox --status` takes it: `pending`, `sent`, `failed` or
 /// `superseded`, also in French (`en attente`, `envoyé`, `en échec`, `remplacé`).
 pub fn outbox_status(text: &str) -> Result<&'static str, BadValue> {
-    let folded = cnrm_engine::text::fold(text.trim());
-    let words: Vec<&str> = folded
-        .split([' ', '_', '-'])
-        .filter(|w| !w.is_empty())
-        .collect();
-    let found = match words.join(" ").as_str() {
+    let found = match typed_words(text).as_str() {
         "pending" | "en attente" | "attente" => Some("pending"),
         "sent" | "envoye" | "envoyes" | "envoyee" | "envoyees" => Some("sent"),
         "failed" | "en echec" | "echec" | "echoue" | "echoues" => Some("failed"),
