@@ -246,6 +246,9 @@ impl<F: Fn() -> String> Describe for F {
 struct Fields<'n, 'a> {
     pos: Pos,
     pairs: &'n [(Node<'a>, Node<'a>)],
+    /// The known keys that unknown keys of this mapping were taken for (`dealine` for
+    /// `deadline`): such a key is not reported missing as well, the typo said once.
+    meant: Vec<String>,
 }
 
 impl<'n, 'a> Fields<'n, 'a> {
@@ -382,10 +385,14 @@ impl<'f> Validator<'f> {
             self.report(Code::InvalidValue, node.pos, msg, None);
             return None;
         };
+        let mut meant = Vec::new();
         for (key, _) in pairs {
             match key.as_scalar() {
                 Some(k) if known.contains(&k) => {}
                 Some(k) => {
+                    if let Some(m) = meant_key(k, known) {
+                        meant.push(m.to_string());
+                    }
                     let help = suggest_key(k, known, self.lang);
                     let what = what.describe();
                     let msg = tr!(
@@ -408,6 +415,7 @@ impl<'f> Validator<'f> {
         Some(Fields {
             pos: node.pos,
             pairs,
+            meant,
         })
     }
 
@@ -418,7 +426,7 @@ impl<'f> Validator<'f> {
         what: &W,
     ) -> Option<&'n Node<'a>> {
         let found = f.get(key).filter(|n| !n.is_null());
-        if found.is_none() {
+        if found.is_none() && !f.meant.iter().any(|m| m == key) {
             let what = what.describe();
             let de_what = de(&what);
             let msg = tr!(
@@ -1613,8 +1621,8 @@ impl<'f> Validator<'f> {
             let de_what = de(&what);
             let msg = tr!(
                 lang,
-                "`owner` {de_what} ne nomme personne : il nomme au moins un responsable",
-                "`owner` of {what} names nobody: it names at least one owner",
+                "`owner` {de_what} ne nomme personne : il doit nommer au moins un responsable",
+                "`owner` of {what} names nobody: it must name at least one owner",
             );
             let help = tr!(
                 lang,
@@ -2152,13 +2160,19 @@ fn closest<'k>(word: &str, candidates: &[&'k str]) -> Option<&'k str> {
         .map(|(_, c)| c)
 }
 
-fn suggest_key(key: &str, known: &[&str], lang: Lang) -> String {
+/// The known key an unknown one was most likely meant to be: an alias (`titre` for `title`) or
+/// a close spelling (`dealine` for `deadline`).
+fn meant_key<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let lower = key.to_lowercase();
     let alias = KEY_ALIASES
         .iter()
         .find(|(a, k)| *a == lower && known.contains(k))
-        .map(|(_, k)| *k);
-    match alias.or_else(|| closest(&lower, known)) {
+        .and_then(|(_, k)| known.iter().find(|c| *c == k).copied());
+    alias.or_else(|| closest(&lower, known))
+}
+
+fn suggest_key(key: &str, known: &[&str], lang: Lang) -> String {
+    match meant_key(key, known) {
         Some(k) => tr!(lang, "vouliez-vous dire `{k}` ?", "did you mean `{k}`?"),
         None if known.is_empty() => tr!(
             lang,
@@ -2350,6 +2364,24 @@ priorities:
     }
 
     #[test]
+    fn a_misspelt_required_key_is_said_once() {
+        // `dealine` is taken for `deadline`: one unknown key with its suggestion, no missing
+        // `deadline` besides it.
+        let src = BASE.replace("deadline: T3 2025 }", "dealine: T3 2025 }");
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].code.to_string(), "unknown-field");
+        assert_eq!(
+            got[0].help.as_deref(),
+            Some("vouliez-vous dire `deadline`\u{a0}?")
+        );
+        // A key far from any known one leaves the required key missing.
+        let src = BASE.replace("deadline: T3 2025 }", "calendrier: T3 2025 }");
+        let codes: Vec<_> = codes(&src).into_iter().map(|c| c.0).collect();
+        assert_eq!(codes, ["missing-field", "unknown-field"]);
+    }
+
+    #[test]
     fn a_former_id_still_in_use_is_refused() {
         let src = BASE.replace(
             "deadline: T3 2025 }",
@@ -2471,7 +2503,7 @@ priorities:
                 "missing-field",
                 12,
                 40,
-                "`owner` de la tâche `t1` ne nomme personne\u{a0}: il nomme au moins un responsable"
+                "`owner` de la tâche `t1` ne nomme personne\u{a0}: il doit nommer au moins un responsable"
             )
         );
     }
