@@ -30,20 +30,26 @@ pub fn check_summary(lang: Lang, file: &str, errors: usize, warnings: usize) -> 
             lang,
             "{file}\u{a0}: valide, {w} avertissement{}",
             "{file}: valid, {w} warning{}",
-            plural(w)
+            plural(lang, w)
         ),
         (e, w) => tr!(
             lang,
             "{file}\u{a0}: {e} erreur{}, {w} avertissement{}\u{a0}; le plan est refusé",
             "{file}: {e} error{}, {w} warning{}; the plan is rejected",
-            plural(e),
-            plural(w)
+            plural(lang, e),
+            plural(lang, w)
         ),
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n > 1 {
+/// The plural `s` of a counted word: French from 2 on (0 and 1 singular), English for every
+/// count but 1.
+fn plural(lang: Lang, n: usize) -> &'static str {
+    let many = match lang {
+        Lang::Fr => n > 1,
+        Lang::En => n != 1,
+    };
+    if many {
         "s"
     } else {
         ""
@@ -71,7 +77,7 @@ pub fn warnings_seen(lang: Lang, file: &str, n: usize) -> String {
         lang,
         "{file}\u{a0}: {n} avertissement{}\u{a0}; détail avec `cnrm plan check {file}`",
         "{file}: {n} warning{}; details with `cnrm plan check {file}`",
-        plural(n)
+        plural(lang, n)
     )
 }
 
@@ -1492,8 +1498,9 @@ pub fn help_page(lang: Lang, page: &str) -> String {
     if lang == Lang::En {
         return page.to_string();
     }
-    const WORDS: [(&str, &str); 14] = [
+    const WORDS: [(&str, &str); 15] = [
         ("Usage:", "Utilisation\u{a0}:"),
+        ("<COMMAND>", "<COMMANDE>"),
         ("Commands:", "Commandes\u{a0}:"),
         ("Options:", "Options\u{a0}:"),
         ("Arguments:", "Arguments\u{a0}:"),
