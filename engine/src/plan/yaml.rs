@@ -163,6 +163,13 @@ impl SyntaxError {
                 "alignez cette ligne, avec des espaces, sur les autres clés de la même table",
                 "align this line, with spaces, with the other keys of the same mapping"
             ),
+            // Every item of a plan's lists starts with `id`: a second `id` in one mapping is
+            // most often a new item whose `-` was forgotten.
+            SyntaxProblem::DuplicateKey(key, _) if key == "id" => tr!(
+                lang,
+                "si cette ligne commence un nouvel élément de la liste, écrivez `- id:` au niveau du `-` précédent ; sinon gardez une seule de ces deux clés",
+                "if this line starts a new item of the list, write `- id:` at the level of the `-` above; otherwise keep only one of the two keys"
+            ),
             SyntaxProblem::DuplicateKey(..) => tr!(
                 lang,
                 "gardez une seule de ces deux clés",
@@ -618,6 +625,19 @@ mod tests {
             err.message(Lang::Fr),
             "clé `a` en double ligne 3, colonne 1 (déjà écrite ligne 1)"
         );
+    }
+
+    #[test]
+    fn a_second_id_suggests_the_forgotten_dash() {
+        let err = parse("- id: a\n  title: A\n  id: b\n").expect_err("duplicate");
+        assert!(
+            err.help(Lang::Fr).contains("écrivez `- id:`"),
+            "{}",
+            err.help(Lang::Fr)
+        );
+        assert!(err.help(Lang::En).contains("write `- id:`"));
+        let err = parse("a: 1\na: 2\n").expect_err("duplicate");
+        assert_eq!(err.help(Lang::En), "keep only one of the two keys");
     }
 
     #[test]
