@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod figures;
 pub mod ical;
+pub mod imap;
 pub mod lang;
 pub mod mail;
 pub mod plan;

@@ -359,7 +359,7 @@ impl fmt::Debug for SmtpUrl {
 }
 
 /// `%XX` sequences decoded; `None` when one is malformed or the result is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -377,7 +377,7 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -390,7 +390,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// Standard base64, padded: what an SMTP `AUTH` exchange carries.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -412,7 +412,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// True for this machine: `localhost`, 127.0.0.0/8 and `::1`.
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
@@ -602,7 +602,11 @@ impl SmtpConfig {
         let from = std::env::var("CNRM_SMTP_FROM")
             .unwrap_or_else(|_| "Secrétariat CNRM <cnrm@localhost>".into());
         let file = match std::env::var_os("CNRM_SMTP_PASSWORD_FILE") {
-            Some(path) => Some(read_password_file(std::path::Path::new(&path), lang)?),
+            Some(path) => Some(read_password_file(
+                std::path::Path::new(&path),
+                ("SMTP", "CNRM_SMTP_PASSWORD_FILE"),
+                lang,
+            )?),
             None => None,
         };
         SmtpConfig::new(&url, &from, file, lang).map(Some)
@@ -720,36 +724,45 @@ impl SmtpConfig {
 
 /// The password file's first line; an unreadable or empty file is an error (never a silent
 /// fall-back to the URL's password), in one sentence without the system's words.
-fn read_password_file(path: &std::path::Path, lang: Lang) -> Result<String, String> {
+/// `what` is the protocol and the variable that named the file (`("SMTP", "CNRM_SMTP_PASSWORD_FILE")`).
+pub(crate) fn read_password_file(
+    path: &std::path::Path,
+    (protocol, var): (&str, &str),
+    lang: Lang,
+) -> Result<String, String> {
     let shown = path.display();
     let text = std::fs::read(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => tr!(lang, "il n'existe pas", "it does not exist"),
             std::io::ErrorKind::PermissionDenied => {
-                tr!(lang, "la lecture est interdite", "reading it is not permitted")
+                tr!(
+                    lang,
+                    "la lecture est interdite",
+                    "reading it is not permitted"
+                )
             }
             _ if path.is_dir() => tr!(lang, "c'est un dossier", "it is a folder"),
             _ => tr!(lang, "il ne peut pas être lu", "it cannot be read"),
         };
         tr!(
             lang,
-            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) est illisible\u{a0}: {why}",
-            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is unreadable: {why}"
+            "le fichier de mot de passe {protocol} {shown} ({var}) est illisible\u{a0}: {why}",
+            "the {protocol} password file {shown} ({var}) is unreadable: {why}"
         )
     })?;
     let Ok(text) = String::from_utf8(text) else {
         return Err(tr!(
             lang,
-            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) n'est pas un texte UTF-8",
-            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is not UTF-8 text"
+            "le fichier de mot de passe {protocol} {shown} ({var}) n'est pas un texte UTF-8",
+            "the {protocol} password file {shown} ({var}) is not UTF-8 text"
         ));
     };
     let password = text.trim_end_matches(['\n', '\r']);
     if password.trim().is_empty() {
         return Err(tr!(
             lang,
-            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) est vide",
-            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is empty"
+            "le fichier de mot de passe {protocol} {shown} ({var}) est vide",
+            "the {protocol} password file {shown} ({var}) is empty"
         ));
     }
     Ok(password.to_string())
@@ -1211,13 +1224,15 @@ mod tests {
         .is_err());
     }
 
+    const SMTP_FILE: (&str, &str) = ("SMTP", "CNRM_SMTP_PASSWORD_FILE");
+
     #[test]
     fn an_empty_or_unreadable_password_file_is_one_sentence() {
         let dir = tempfile::tempdir().expect("dir");
         let empty = dir.path().join("empty");
         std::fs::write(&empty, " \n").expect("write");
         assert_eq!(
-            read_password_file(&empty, Lang::Fr).expect_err("empty"),
+            read_password_file(&empty, SMTP_FILE, Lang::Fr).expect_err("empty"),
             format!(
                 "le fichier de mot de passe SMTP {} (CNRM_SMTP_PASSWORD_FILE) est vide",
                 empty.display()
@@ -1225,12 +1240,15 @@ mod tests {
         );
         let absent = dir.path().join("absent");
         assert_eq!(
-            read_password_file(&absent, Lang::En).expect_err("absent"),
+            read_password_file(&absent, SMTP_FILE, Lang::En).expect_err("absent"),
             format!("the SMTP password file {} (CNRM_SMTP_PASSWORD_FILE) is unreadable: it does not exist", absent.display())
         );
         let good = dir.path().join("good");
         std::fs::write(&good, "s3cret\r\n").expect("write");
-        assert_eq!(read_password_file(&good, Lang::Fr).as_deref(), Ok("s3cret"));
+        assert_eq!(
+            read_password_file(&good, SMTP_FILE, Lang::Fr).as_deref(),
+            Ok("s3cret")
+        );
     }
 
     #[test]
