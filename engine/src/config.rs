@@ -1,5 +1,6 @@
 //! The optional configuration file: the same keys as the environment variables
-//! (`CNRM_DATABASE_URL`, `CNRM_LANG`, `CNRM_SMTP_URL`, `CNRM_SMTP_FROM`, `CNRM_SMTP_PASSWORD_FILE`),
+//! (`CNRM_DATABASE_URL`, `CNRM_LANG`, `CNRM_SMTP_URL`, `CNRM_SMTP_FROM`, `CNRM_SMTP_PASSWORD_FILE`,
+//! `CNRM_REPLY_TO`),
 //! in YAML, read with serde. The environment wins over the file.
 
 use serde::Deserialize;
@@ -18,6 +19,9 @@ pub struct FileConfig {
     pub smtp_from: Option<String>,
     #[serde(rename = "CNRM_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<String>,
+    /// The address members answer to (`mail-replies.md`); `reply_to` is read too.
+    #[serde(rename = "CNRM_REPLY_TO", alias = "reply_to")]
+    pub reply_to: Option<String>,
 }
 
 impl FileConfig {
@@ -29,6 +33,7 @@ impl FileConfig {
             ("CNRM_SMTP_URL", &self.smtp_url),
             ("CNRM_SMTP_FROM", &self.smtp_from),
             ("CNRM_SMTP_PASSWORD_FILE", &self.smtp_password_file),
+            ("CNRM_REPLY_TO", &self.reply_to),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
@@ -73,12 +78,13 @@ pub enum ConfigError {
 }
 
 /// The keys a configuration file may hold.
-pub const KEYS: [&str; 5] = [
+pub const KEYS: [&str; 6] = [
     "CNRM_DATABASE_URL",
     "CNRM_LANG",
     "CNRM_SMTP_URL",
     "CNRM_SMTP_FROM",
     "CNRM_SMTP_PASSWORD_FILE",
+    "CNRM_REPLY_TO",
 ];
 
 /// Reads a configuration file; a missing file is an empty configuration.
