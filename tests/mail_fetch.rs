@@ -2,9 +2,11 @@
 //! engine on its own (what it reads, what it marks `\Seen`, what it leaves for later, its
 //! sentences, TLS with a certificate trusted explicitly).
 
-use crate::common::db::block_on;
+use crate::common::db::{block_on, TestDb};
 use crate::common::imap::{Dovecot, PASSWORD, USER};
 use crate::common::require;
+use crate::common::smtp::SmtpServer;
+use crate::common::{cnrm, cnrm_db, exec, write_plan};
 use cnrm_engine::imap::{self, ImapConfig, TryLater};
 use cnrm_engine::Lang;
 
@@ -186,4 +188,270 @@ fn a_wrong_password_a_missing_mailbox_and_no_server_are_one_sentence_each() {
         e,
         format!("the IMAP server 127.0.0.1:{port} does not answer (check CNRM_IMAP_URL and the network)")
     );
+}
+
+// ---- `cnrm mail fetch`, the whole path: a real reminder, replies in Dovecot, the inbox ----
+
+const PLAN: &str = r#"version: 1
+plan:
+  id: retours
+  title: Plan de test des retours
+  period: { start: 2025-01-01, end: 2025-12-31 }
+  secretariat: st
+owners:
+  - { id: st, name: Secrétariat technique, email: st@example.ml }
+  - { id: dgme, name: Délégation générale, email: dgme@example.ml }
+priorities:
+  - id: axe-1
+    title: Accueil
+    tasks:
+      - { id: a1, title: Adopter le règlement, owner: dgme, deadline: 2025-09-30 }
+      - { id: a2, title: Centre de Kayes, owner: dgme, deadline: 2025-09-30 }
+"#;
+
+const DAY: &str = "2025-09-30";
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON expected ({e}): {text}"))
+}
+
+/// The plan applied and its reminder sent through the test SMTP server: the reminder's
+/// Message-ID.
+fn reminder_sent(db: &TestDb) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write_plan(dir.path(), "retours.yaml", PLAN);
+    let (code, _, err) = exec(cnrm_db(db, DAY).args(["plan", "apply", &file]));
+    assert_eq!(code, 0, "{err}");
+    let smtp = SmtpServer::start();
+    let (code, _, err) = exec(
+        cnrm_db(db, DAY)
+            .env("CNRM_SMTP_URL", smtp.url())
+            .env("CNRM_SMTP_FROM", "Secrétariat CNRM <cnrm@example.ml>")
+            .args(["remind"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    let sent = smtp.wait_for(1, std::time::Duration::from_secs(30));
+    let reminder = sent
+        .iter()
+        .find(|m| m.to.iter().any(|t| t == "dgme@example.ml"))
+        .expect("the reminder to dgme");
+    let id = reminder.header("Message-ID").expect("a Message-ID");
+    (dir, id)
+}
+
+/// A member's reply to `reminder`, as a mail client builds it (quoted original below).
+fn reply(n: usize, reminder: &str, from: &str, body: &str, extra: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: cnrm@example.ml\r\nSubject: RE: [CNRM] Rappel\r\nMessage-ID: <reply-{n}@mail.example.ml>\r\nIn-Reply-To: {reminder}\r\nReferences: {reminder}\r\nDate: Tue, 30 Sep 2025 10:{:02}:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n{extra}\r\n{body}\r\n\r\nLe mar. 30 sept. 2025 à 08:00, Secrétariat CNRM <cnrm@example.ml> a écrit :\r\n> 1. a1 — Adopter le règlement\r\n> 2. a2 — Centre de Kayes\r\n",
+        n % 60
+    )
+    .into_bytes()
+}
+
+/// `cnrm mail fetch` on the server's mailbox (password from a file), at DAY.
+fn fetch(db: &TestDb, server: &Dovecot, args: &[&str]) -> (i32, String, String) {
+    exec(
+        cnrm_db(db, DAY)
+            .env("CNRM_IMAP_URL", server.url())
+            .env("CNRM_IMAP_PASSWORD_FILE", server.password_file())
+            .args(["mail", "fetch"])
+            .args(args),
+    )
+}
+
+fn task_json(db: &TestDb) -> Vec<serde_json::Value> {
+    let (code, out, err) = exec(cnrm_db(db, DAY).args(["tasks", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    json(&out).as_array().cloned().expect("array")
+}
+
+fn inbox_json(db: &TestDb) -> Vec<serde_json::Value> {
+    let (code, out, err) = exec(cnrm_db(db, DAY).args(["inbox", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    json(&out).as_array().cloned().expect("array")
+}
+
+#[test]
+fn mail_fetch_applies_the_unseen_replies_marks_them_seen_and_a_second_run_applies_nothing() {
+    if !(require::imap() && require::smtp()) {
+        return;
+    }
+    for db in TestDb::all() {
+        let (_dir, reminder) = reminder_sent(&db);
+        let mut server = Dovecot::start();
+        let member = "Awa Traoré <dgme@example.ml>";
+        server.deliver(&reply(
+            1,
+            &reminder,
+            member,
+            "1 : fait\r\n2 : avancement 40 %",
+            "",
+        ));
+        server.deliver(&reply(
+            2,
+            &reminder,
+            "Intrus <intrus@example.net>",
+            "1 : annulé",
+            "",
+        ));
+        server.deliver(&reply(
+            3,
+            &reminder,
+            member,
+            "Je suis absente jusqu'au 15 octobre.",
+            "Auto-Submitted: auto-replied\r\n",
+        ));
+        // The same message delivered twice (a server retrying).
+        server.deliver(&reply(
+            1,
+            &reminder,
+            member,
+            "1 : fait\r\n2 : avancement 40 %",
+            "",
+        ));
+        let (code, out, err) = fetch(&db, &server, &["--format", "json"]);
+        assert_eq!(code, 0, "{}: {err}\n{}", db.label, server.log());
+        let summary = json(&out);
+        let counts: Vec<u64> = ["applied", "rejected", "ignored", "duplicate", "left_unseen"]
+            .iter()
+            .map(|k| summary[k].as_u64().unwrap_or(99))
+            .collect();
+        assert_eq!(counts, [1, 1, 1, 1, 0], "{}: {out}", db.label);
+        assert_eq!(summary["messages"].as_array().map(Vec::len), Some(4));
+        assert_eq!(
+            err.trim(),
+            "4 messages lus\u{a0}: 1 appliqué, 1 refusé, 1 ignoré, 1 en double",
+            "{}",
+            db.label
+        );
+        assert_eq!(server.seen_unseen(), (4, 0), "{}", db.label);
+        let tasks = task_json(&db);
+        let by_id = |id: &str| tasks.iter().find(|t| t["id"] == id).cloned().expect(id);
+        assert_eq!(by_id("a1")["status"], "done", "{}", db.label);
+        assert_eq!(by_id("a2")["progress"], 40, "{}", db.label);
+        let inbox = inbox_json(&db);
+        let mut statuses: Vec<&str> = inbox.iter().filter_map(|r| r["status"].as_str()).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, ["applied", "ignored", "rejected"], "{}", db.label);
+        for text in [&out, &err] {
+            assert!(
+                !text.contains(PASSWORD),
+                "{}: the password leaked: {text}",
+                db.label
+            );
+        }
+
+        // Nothing unseen: nothing read, nothing changed.
+        let (code, out, err) = fetch(&db, &server, &["--lang", "en"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.trim(), "no unseen message in the mailbox INBOX");
+        assert_eq!(inbox_json(&db).len(), 3, "{}", db.label);
+        // A new reply is read, the seen ones are not.
+        server.deliver(&reply(5, &reminder, member, "2 : avancement 70", ""));
+        let (code, out, err) = fetch(&db, &server, &[]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out.trim(),
+            "1 message lu\u{a0}: 1 appliqué, 0 refusé, 0 ignoré, 0 en double"
+        );
+        assert_eq!(
+            task_json(&db).iter().find(|t| t["id"] == "a2").expect("a2")["progress"],
+            70
+        );
+        assert_eq!(server.seen_unseen(), (5, 0));
+    }
+}
+
+#[test]
+fn two_fetches_at_once_on_one_mailbox_apply_each_reply_once() {
+    if !(require::imap() && require::smtp()) {
+        return;
+    }
+    for db in TestDb::all() {
+        let (_dir, reminder) = reminder_sent(&db);
+        let mut server = Dovecot::start();
+        let n = 30;
+        for i in 1..=n {
+            let body = format!("1 : note : relance {i}");
+            server.deliver(&reply(100 + i, &reminder, "dgme@example.ml", &body, ""));
+        }
+        let command = || {
+            let mut c = cnrm_db(&db, DAY);
+            c.env("CNRM_IMAP_URL", server.url())
+                .env("CNRM_IMAP_PASSWORD_FILE", server.password_file())
+                .args(["mail", "fetch", "--format", "json"]);
+            c
+        };
+        let spawn = |mut c: std::process::Command| {
+            c.stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        };
+        let (a, b) = (spawn(command()), spawn(command()));
+        let (a, b) = (
+            a.wait_with_output().expect("a"),
+            b.wait_with_output().expect("b"),
+        );
+        // A run whose database was busy for a moment leaves the rest unseen (exit 1); a third
+        // run takes what is left.
+        let (code, _, err) = exec(&mut command());
+        assert_eq!(code, 0, "{}: {err}", db.label);
+        let applied: u64 = [&a, &b]
+            .iter()
+            .filter_map(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
+            .map(|s| s["applied"].as_u64().unwrap_or(0))
+            .sum();
+        let inbox = inbox_json(&db);
+        assert_eq!(inbox.len(), n, "{}: one inbox row per reply", db.label);
+        assert!(
+            inbox.iter().all(|r| r["status"] == "applied"),
+            "{}: {inbox:?}",
+            db.label
+        );
+        assert!(applied <= n as u64, "{}: {applied} applied", db.label);
+        // One note event per reply, never two.
+        let (code, out, err) =
+            exec(cnrm_db(&db, DAY).args(["task", "show", "a1", "--format", "json"]));
+        assert_eq!(code, 0, "{err}");
+        let notes = out.matches("relance ").count();
+        assert_eq!(notes, n, "{}: each note once: {out}", db.label);
+        assert_eq!(server.seen_unseen(), (n, 0), "{}", db.label);
+    }
+}
+
+#[test]
+fn a_database_out_of_reach_leaves_every_message_unseen() {
+    if !require::imap() {
+        return;
+    }
+    let mut server = Dovecot::start();
+    server.deliver(&reply(1, "<x@example.ml>", "dgme@example.ml", "fait", ""));
+    let (code, _, err) = exec(
+        cnrm()
+            .env("CNRM_DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")
+            .env("CNRM_IMAP_URL", server.url())
+            .env("CNRM_IMAP_PASSWORD_FILE", server.password_file())
+            .args(["mail", "fetch"]),
+    );
+    assert_ne!(code, 0, "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+    assert_eq!(server.seen_unseen(), (0, 1));
+}
+
+#[test]
+fn mail_fetch_refuses_a_missing_or_bad_url_in_one_sentence() {
+    let db = TestDb::sqlite();
+    let (code, _, err) = exec(cnrm_db(&db, DAY).args(["mail", "fetch"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("CNRM_IMAP_URL n'est pas défini"), "{err}");
+    let (code, _, err) = exec(
+        cnrm_db(&db, DAY)
+            .env("CNRM_IMAP_URL", "imap://u:Secr3t@mail.example.ml/INBOX")
+            .args(["mail", "fetch", "--lang", "en"]),
+    );
+    assert_eq!(code, 2);
+    assert!(!err.contains("Secr3t"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("use imaps://"), "{err}");
 }

@@ -190,6 +190,17 @@ pub enum MailCommand {
     /// Lire une réponse de membre (RFC 5322) sur l'entrée standard ou dans un fichier, et
     /// l'appliquer / read one member's reply from standard input or a file, and apply it
     Receive(MailReceiveArgs),
+    /// Lire les messages non lus de la boîte IMAP CNRM_IMAP_URL, les traiter comme `mail
+    /// receive` et les marquer lus / read the unseen messages of the IMAP mailbox CNRM_IMAP_URL,
+    /// process each as `mail receive` does and mark them seen
+    Fetch(MailFetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailFetchArgs {
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@
 //! early (`cnrm tasks | head -1`) ends the command quietly instead of panicking.
 
 pub mod args;
+mod fetch;
 mod inbox;
 mod indicators;
 mod mail;
@@ -321,6 +322,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Mail(args::MailCommand::Receive(a))) => {
             return inbox::receive(&ctx()?, a);
         }
+        Some(Command::Mail(args::MailCommand::Fetch(a))) => fetch::fetch(&ctx()?, a),
         Some(Command::Inbox(a)) => inbox::inbox(&ctx()?, a),
         Some(Command::Report(a)) => report::report(&ctx()?, a),
         Some(Command::Export(ExportCommand::Ics(a))) => report::ics(&ctx()?, a),
