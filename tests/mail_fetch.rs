@@ -455,3 +455,156 @@ fn mail_fetch_refuses_a_missing_or_bad_url_in_one_sentence() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("use imaps://"), "{err}");
 }
+
+/// Waits (at most a minute) until `done` holds; false if it never did.
+fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+fn terminate(child: std::process::Child) -> std::process::ExitStatus {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let mut child = child;
+    child.wait().expect("exit")
+}
+
+#[test]
+fn the_daemon_reads_the_mailbox_and_a_failing_server_does_not_stop_it() {
+    if !(require::imap() && require::smtp()) {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let (dir, reminder) = reminder_sent(&db);
+    let daemon = |url: &str, password: &std::path::Path, log: &std::path::Path| {
+        cnrm()
+            .env("CNRM_DATABASE_URL", &db.url)
+            .env("CNRM_IMAP_URL", url)
+            .env("CNRM_IMAP_PASSWORD_FILE", password)
+            .env("CNRM_LOG", "info")
+            .env("CNRM_LANG", "en")
+            .args(["daemon"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(log).expect("log file"))
+            .spawn()
+            .expect("spawn")
+    };
+    // A server out of reach: the failure is logged, and the daemon goes on.
+    let password = dir.path().join("imap-password");
+    std::fs::write(&password, format!("{PASSWORD}\n")).expect("password file");
+    let port = crate::common::smtp::free_port();
+    let log = dir.path().join("daemon-1.log");
+    let mut child = daemon(
+        &format!("imap://{USER}@127.0.0.1:{port}/INBOX"),
+        &password,
+        &log,
+    );
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        eventually(|| read().contains("mail fetch failed")),
+        "{}",
+        read()
+    );
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "still running: {}",
+        read()
+    );
+    let status = terminate(child);
+    assert_eq!(status.code(), Some(0), "{}", read());
+    assert!(
+        read().contains(&format!("the IMAP server 127.0.0.1:{port} does not answer")),
+        "{}",
+        read()
+    );
+    assert!(!read().contains(PASSWORD), "{}", read());
+
+    // A server with a reply waiting: read at once, applied, marked seen.
+    let mut server = Dovecot::start();
+    server.deliver(&reply(
+        1,
+        &reminder,
+        "dgme@example.ml",
+        "1 : en cours\r\n2 : avancement 25",
+        "",
+    ));
+    let log = dir.path().join("daemon-2.log");
+    let child = daemon(&server.url(), &server.password_file(), &log);
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        eventually(|| server.seen_unseen() == (1, 0)),
+        "{}\n{}",
+        read(),
+        server.log()
+    );
+    assert!(eventually(|| read().contains("mail fetch")), "{}", read());
+    let status = terminate(child);
+    assert_eq!(status.code(), Some(0), "{}", read());
+    let inbox = inbox_json(&db);
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0]["status"], "applied");
+    let tasks = task_json(&db);
+    assert_eq!(
+        tasks.iter().find(|t| t["id"] == "a2").expect("a2")["progress"],
+        25
+    );
+    assert!(!read().contains(PASSWORD), "{}", read());
+}
+
+/// The figure of `docs/performance.md`: `mail fetch` on a mailbox of 1,000 replies. Run by hand
+/// (`CNRM_BENCH_BIN=target/release/cnrm cargo test --test e2e mail_fetch::measure -- --ignored
+/// --nocapture`); it checks
+/// that every reply was applied once and prints messages per second.
+#[test]
+#[ignore]
+fn measure_mail_fetch_on_1000_messages() {
+    if !(require::imap() && require::smtp()) {
+        return;
+    }
+    let n = 1000;
+    let mut dbs = vec![TestDb::sqlite()];
+    dbs.extend(TestDb::postgres());
+    for db in dbs {
+        let (_dir, reminder) = reminder_sent(&db);
+        let mut server = Dovecot::start();
+        for i in 0..n {
+            let body = format!("1 : avancement {}\r\n2 : note : relance {i}", i % 100);
+            server.deliver(&reply(1000 + i, &reminder, "dgme@example.ml", &body, ""));
+        }
+        // The binary measured: CNRM_BENCH_BIN (a release build), else the tests' own.
+        let mut command = match std::env::var_os("CNRM_BENCH_BIN") {
+            Some(bin) => {
+                let mut c = std::process::Command::new(bin);
+                c.env("CNRM_CONFIG", crate::common::fixture("no-such-config.yaml"))
+                    .env("CNRM_DATABASE_URL", &db.url)
+                    .env("CNRM_NOW", DAY);
+                c
+            }
+            None => cnrm_db(&db, DAY),
+        };
+        command
+            .env("CNRM_IMAP_URL", server.url())
+            .env("CNRM_IMAP_PASSWORD_FILE", server.password_file())
+            .args(["mail", "fetch", "--format", "json"]);
+        let start = std::time::Instant::now();
+        let (code, out, err) = exec(&mut command);
+        let elapsed = start.elapsed().as_secs_f64();
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(json(&out)["applied"], n, "{err}");
+        assert_eq!(server.seen_unseen(), (n, 0));
+        println!(
+            "mail fetch, {n} messages, {}: {elapsed:.2} s, {:.0} messages/s",
+            db.label,
+            n as f64 / elapsed
+        );
+    }
+}

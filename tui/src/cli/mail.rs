@@ -291,6 +291,9 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
     if config.is_none() {
         tracing::warn!("CNRM_SMTP_URL is not set: messages are queued in the outbox, not sent");
     }
+    if let Some(i) = &imap {
+        tracing::info!(mailbox = %i.url, "members' replies read from the mailbox every minute");
+    }
     with_store(ctx, async |store| {
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = tokio::sync::watch::channel(false);
