@@ -3,6 +3,7 @@
 
 mod common;
 
+mod mail_replies;
 mod overview;
 mod plan_check;
 mod plan_schema;
