@@ -711,3 +711,91 @@ fn an_unreachable_database_exits_75_and_a_missing_file_is_misuse() {
         "error: cannot read the message /no/such/message.eml: no such file or folder\n"
     );
 }
+
+#[test]
+fn postponement_requests_are_notes_for_the_secretariat_and_never_move_a_deadline() {
+    if !require::smtp() {
+        return;
+    }
+    let (s, delivered) = story(TestDb::sqlite());
+    let dgme = sent_to(&delivered, "dgme@example.ml");
+    let two = numbered(dgme, 2);
+    let raw = reply(
+        dgme,
+        "dgme@example.ml",
+        "postpone",
+        plain(),
+        "2 : report : T1 2026\r\n",
+    );
+    let (_, r, _) = s.receive(&raw);
+    assert_eq!(r["status"], "applied", "{r}");
+    assert_eq!(
+        r["changes"],
+        serde_json::json!([{"task": two, "kind": "postpone_request", "value": "T1 2026"}])
+    );
+    let t = s.task(&two);
+    assert_eq!(t["deadline"], "2025-10-01", "{t}");
+    assert!(t["history"].to_string().contains("T1 2026"), "{t}");
+    let inbox = s.inbox();
+    assert_eq!(inbox[0]["postpone_pending"], true);
+    let answer = s.smtp.wait_for(3, Duration::from_secs(10));
+    assert!(
+        answer[2].text().contains("transmise au secrétariat"),
+        "{}",
+        answer[2].text()
+    );
+    // The secretariat's next digest lists it, once.
+    let (code, _, err) = exec(s.cnrm(LATER).args(["remind", "--digest"]));
+    assert_eq!(code, 0, "{err}");
+    let got = s.smtp.wait_for(5, Duration::from_secs(10));
+    let digest = got
+        .iter()
+        .find(|m| m.to.iter().any(|t| t == "st@example.ml"))
+        .expect("a digest to the secretariat");
+    let text = digest.text();
+    assert!(
+        text.contains("Demandes de report reçues par courriel") && text.contains("T1 2026"),
+        "{text}"
+    );
+    assert_eq!(s.inbox()[0]["postpone_pending"], false);
+}
+
+#[test]
+fn a_reply_with_a_20_mb_attachment_is_read_from_a_file() {
+    if !require::smtp() {
+        return;
+    }
+    let (s, delivered) = story(TestDb::sqlite());
+    let dgme = sent_to(&delivered, "dgme@example.ml");
+    let one = numbered(dgme, 1);
+    // 20 MB of zero bytes in base64, as a client attaches a scanned report.
+    let line = "A".repeat(76) + "\r\n";
+    let attachment = line.repeat(20 * 1024 * 1024 / 57);
+    let body = format!(
+        "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n1 : fait, rapport joint\r\n--b1\r\nContent-Type: application/pdf; name=rapport.pdf\r\nContent-Disposition: attachment; filename=rapport.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n{attachment}--b1--\r\n"
+    );
+    let raw = reply(
+        dgme,
+        "dgme@example.ml",
+        "big",
+        "Content-Type: multipart/mixed; boundary=b1\r\n",
+        &body,
+    );
+    let path = s._dir.path().join("big.eml");
+    std::fs::write(&path, &raw).expect("write");
+    let (code, out, err) = exec(s.cnrm(LATER).args([
+        "mail",
+        "receive",
+        "--format",
+        "json",
+        "--file",
+        &path.to_string_lossy(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    assert_eq!(r["status"], "applied", "{r}");
+    assert_eq!(s.task(&one)["status"], "done");
+    // The inbox keeps the text, not the attachment.
+    let inbox = s.inbox();
+    assert!(inbox[0]["text"].as_str().map_or(0, str::len) < 1000);
+}
