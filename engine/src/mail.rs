@@ -198,6 +198,37 @@ pub fn how_to_answer(lang: Lang, ids: &[&str]) -> String {
     out
 }
 
+/// The postponement requests received by e-mail, for the secretariat's digest: text and HTML.
+pub fn postponements(lang: Lang, requests: &[crate::store::PostponeRequest]) -> (String, String) {
+    let c = colon(lang);
+    let head = tr!(
+        lang,
+        "Demandes de report reçues par courriel (à décider par le secrétariat, l'échéance n'a pas changé){c}",
+        "Postponement requests received by e-mail (for the secretariat to decide; the deadline has not changed){c}"
+    );
+    let mut text = format!("\n{head}\n");
+    let mut html = format!("<p><strong>{}</strong></p><ul>", html_escape(&head));
+    for r in requests {
+        let day = r.received_at.get(..10).unwrap_or(&r.received_at);
+        let day = match lang {
+            Lang::Fr => french_date(day),
+            Lang::En => day.to_string(),
+        };
+        let line = tr!(
+            lang,
+            "{} — report demandé{c}{} (par {}, le {day})",
+            "{} — postponement requested{c}{} (by {}, on {day})",
+            r.task,
+            r.requested,
+            r.from
+        );
+        text.push_str(&format!("  • {line}\n"));
+        html.push_str(&format!("<li>{}</li>", html_escape(&line)));
+    }
+    html.push_str("</ul>");
+    (text, html)
+}
+
 /// Renders one planned message. `plan_title` names the plan; `names` gives display names.
 pub fn render(
     m: &PlannedMessage,

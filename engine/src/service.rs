@@ -285,7 +285,48 @@ async fn scan_plan(
             input.secretariat.as_deref(),
         )
     };
-    let queued = render_all(&input, &planned, clock, !dry_run);
+    let mut planned = planned;
+    // Postponement requests received by e-mail go to the secretariat in its digest.
+    let requests = if digest && !dry_run {
+        store.pending_postponements(plan_id).await?
+    } else {
+        Vec::new()
+    };
+    let secretariat = input
+        .secretariat
+        .as_deref()
+        .and_then(|st| input.people.iter().find(|p| p.id == st))
+        .filter(|p| !p.emails.is_empty() && !input.digested.contains(&p.id));
+    let requests_for = match (requests.is_empty(), secretariat) {
+        (false, Some(st)) => {
+            if !planned.iter().any(|m| m.owners.contains(&st.id)) {
+                planned.push(PlannedMessage {
+                    kind: MessageKind::Digest,
+                    owners: vec![st.id.clone()],
+                    to: st.emails.clone(),
+                    cc: Vec::new(),
+                    language: st.language,
+                    items: Vec::new(),
+                });
+            }
+            Some(st.id.clone())
+        }
+        _ => None,
+    };
+    let mut queued = render_all(&input, &planned, clock, !dry_run);
+    if let Some(st) = &requests_for {
+        if let Some((m, q)) = planned
+            .iter()
+            .zip(queued.iter_mut())
+            .find(|(m, _)| m.owners.contains(st))
+        {
+            let (text, html) = mail::postponements(m.language, &requests);
+            q.text.push_str(&text);
+            q.html = q
+                .html
+                .replace("</body></html>", &format!("{html}</body></html>"));
+        }
+    }
     for q in &queued {
         report.messages.push(MessageSummary {
             kind: match q.kind {
@@ -304,6 +345,10 @@ async fn scan_plan(
         store
             .queue(plan_id, &queued, &superseded, input.today, clock, domain)
             .await?;
+        if requests_for.is_some() {
+            let ids: Vec<i64> = requests.iter().map(|r| r.inbox_id).collect();
+            store.postponements_listed(&ids).await?;
+        }
     }
     Ok(Some(report))
 }

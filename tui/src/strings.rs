@@ -1020,6 +1020,7 @@ pub fn outbox_kind(lang: Lang, kind: &str) -> &str {
         "escalation" => ("escalade", "escalation"),
         "digest" => ("récapitulatif", "digest"),
         "scan-error" => ("erreur d'analyse", "scan error"),
+        "answer" => ("réponse", "answer"),
         other => (other, other),
     };
     match lang {

@@ -308,7 +308,7 @@ async fn decide(
                 subject: answer_subject(lang, &m.subject),
                 html: html_of(&text),
                 text,
-                in_reply_to: row_message_id(m),
+                in_reply_to: row.message_id.clone(),
                 tasks: Vec::new(),
                 domain: options.domain.clone(),
             }
@@ -379,7 +379,7 @@ async fn decide(
         subject: answer_subject(lang, &m.subject),
         html: html_of(&text),
         text,
-        in_reply_to: row_message_id(m),
+        in_reply_to: row.message_id.clone(),
         tasks: sent.tasks.clone(),
         domain: options.domain.clone(),
     };
@@ -388,10 +388,6 @@ async fn decide(
         answer: Some(answer),
         problems,
     })
-}
-
-fn row_message_id(m: &Incoming) -> String {
-    m.message_id.clone().unwrap_or_default()
 }
 
 /// `Nom <a@b>` → `a@b`, lower case.

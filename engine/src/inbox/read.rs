@@ -478,9 +478,40 @@ pub fn read_item(segment: &str) -> Item {
     let offset = folded_all.len() - f.len();
     let tail = |start_in_f: usize| original_tail(&original, &folded_all, offset + start_in_f);
 
+    // `C'est fait, merci`: a filler before, thanks after; never under a negation.
+    let negated = [" pas", "pas ", "not ", "non ", "n'est", "isn't", "aucun"]
+        .iter()
+        .any(|n| f.contains(n));
+    let bare = [
+        "c'est ",
+        "c est ",
+        "la tache est ",
+        "tache ",
+        "it is ",
+        "it's ",
+        "now ",
+    ]
+    .iter()
+    .find_map(|p| f.strip_prefix(p))
+    .unwrap_or(f);
     for (word, status) in STATUS_WORDS {
         if f == *word {
             return Item::Status(*status, None);
+        }
+        if let Some(rest) = starts_word(bare, word).filter(|_| !negated) {
+            let words = rest.trim_matches(|c: char| !c.is_alphanumeric());
+            if ["", "merci", "thanks", "thank you", "merci beaucoup"].contains(&words) {
+                return Item::Status(*status, None);
+            }
+            // `fait, rapport joint`: the status, and the rest as its note.
+            if rest.trim_start().starts_with([',', ':', '-', '(', '–']) {
+                let note = tail(f.len() - rest.len());
+                let note = note
+                    .trim_start_matches([',', ':', '-', '(', '–', ' '])
+                    .trim_end_matches(')')
+                    .trim();
+                return Item::Status(*status, (!note.is_empty()).then(|| note.to_string()));
+            }
         }
     }
     for word in BLOCKED_WORDS {
@@ -561,10 +592,25 @@ fn percent(value: &str) -> Option<Item> {
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '-')
         .collect();
-    let rest = v[digits.len()..].trim();
-    if digits.is_empty()
-        || !(rest.is_empty() || rest == "%" || rest == "pour cent" || rest == "percent")
-    {
+    let rest = v[digits.len()..]
+        .trim()
+        .trim_start_matches('%')
+        .trim()
+        .trim_start_matches("pour cent")
+        .trim_start_matches("percent")
+        .trim();
+    let done_words = [
+        "",
+        "realise",
+        "realises",
+        "realisee",
+        "fait",
+        "done",
+        "complete",
+        "completed",
+        "d'avancement",
+    ];
+    if digits.is_empty() || !done_words.contains(&rest) {
         return None;
     }
     let n: i64 = digits.parse().ok()?;
@@ -750,6 +796,28 @@ mod tests {
             (TaskRef::Unnamed, vec![Item::Status(Status::Done, None)])
         );
         assert_eq!(read("60 %"), (TaskRef::Unnamed, vec![Item::Progress(60)]));
+        assert_eq!(
+            read("2 : 80 % réalisé"),
+            (task("axe-1.a2"), vec![Item::Progress(80)])
+        );
+        assert_eq!(
+            read("C'est fait, merci !"),
+            (TaskRef::Unnamed, vec![Item::Status(Status::Done, None)])
+        );
+        assert_eq!(
+            read("1 : Fait, rapport joint"),
+            (
+                task("axe-1.a1"),
+                vec![Item::Status(Status::Done, Some("rapport joint".into()))]
+            )
+        );
+        assert_eq!(
+            read("1 : pas encore fait"),
+            (
+                task("axe-1.a1"),
+                vec![Item::Unknown("pas encore fait".into())]
+            )
+        );
         assert_eq!(
             read("7 : fait"),
             (
