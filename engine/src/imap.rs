@@ -487,6 +487,20 @@ fn mailbox_name(name: &str) -> String {
     out
 }
 
+/// Whether an untagged answer is the `FETCH` of the message `uid` (`* 3 FETCH (UID 17 …)`).
+fn names_uid(text: &str, uid: u32) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .get(2)
+        .is_some_and(|w| w.eq_ignore_ascii_case("FETCH"))
+        && words
+            .windows(2)
+            .any(|w| w[0].eq_ignore_ascii_case("UID") && w[1].parse() == Ok(uid))
+}
+
 /// A connection to the server: commands written, answers read.
 struct Conn<S> {
     stream: tokio::io::BufStream<S>,
@@ -674,10 +688,14 @@ where
     for (i, uid) in uids.iter().enumerate() {
         let fetch = format!("UID FETCH {uid} BODY.PEEK[]<0.{MAX_MESSAGE}>");
         let raw = match tokio::time::timeout(TIMEOUT, conn.command(&fetch)).await {
+            // The body is a literal; a server that sends it otherwise (a quoted string, NIL) gives
+            // an empty message, which the inbox records as malformed, rather than one read
+            // again at every pass.
             Ok(Ok((Done::Ok, untagged))) => untagged
                 .into_iter()
-                .find(|r| !r.literals.is_empty() && r.text().contains("FETCH"))
-                .and_then(|r| r.literals.into_iter().next()),
+                .filter(|r| names_uid(&r.text(), *uid))
+                .max_by_key(|r| r.literals.len())
+                .map(|r| r.literals.into_iter().next().unwrap_or_default()),
             _ => {
                 return Err(broke_off(tr!(
                     lang,
@@ -757,6 +775,10 @@ mod tests {
         assert_eq!(literal_len(b"c1 LOGIN {5+}"), Some(5));
         assert_eq!(literal_len(b"* OK {x}"), None);
         assert_eq!(literal_len(b"* OK done"), None);
+        assert!(names_uid("* 3 FETCH (UID 17 BODY[]<0> )", 17));
+        assert!(names_uid("* 3 FETCH (BODY[]<0> NIL UID 17)", 17));
+        assert!(!names_uid("* 4 FETCH (UID 18 FLAGS (\\Seen))", 17));
+        assert!(!names_uid("* 17 EXISTS", 17));
     }
 
     #[test]

@@ -128,3 +128,31 @@ pub fn fetch(ctx: &Ctx, args: &MailFetchArgs) -> Result<(), CliError> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_line_counts_in_both_languages() {
+        let s = FetchSummary {
+            applied: 2,
+            rejected: 1,
+            ignored: 0,
+            duplicate: 3,
+            ..FetchSummary::default()
+        };
+        assert_eq!(
+            summary_line(Lang::Fr, "INBOX", &s),
+            "6 messages lus\u{a0}: 2 appliqués, 1 refusé, 0 ignoré, 3 en double"
+        );
+        assert_eq!(
+            summary_line(Lang::En, "INBOX", &s),
+            "6 messages read: 2 applied, 1 rejected, 0 ignored, 3 duplicates"
+        );
+        assert_eq!(
+            summary_line(Lang::Fr, "Réponses", &FetchSummary::default()),
+            "aucun message non lu dans la boîte Réponses"
+        );
+    }
+}
