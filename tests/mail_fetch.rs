@@ -571,6 +571,29 @@ fn measure_mail_fetch_on_1000_messages() {
         return;
     }
     let n = 1000;
+    // The IMAP exchange alone (read, mark seen; nothing recorded), for comparison.
+    let mut alone = Dovecot::start();
+    for i in 0..n {
+        alone.deliver(&reply(
+            1000 + i,
+            "<m@example.ml>",
+            "dgme@example.ml",
+            "fait",
+            "",
+        ));
+    }
+    let cfg = config(&alone, Lang::Fr);
+    let start = std::time::Instant::now();
+    let report = block_on(imap::fetch(&cfg, |raw| async move {
+        Ok::<_, TryLater>(raw.len())
+    }))
+    .expect("pass");
+    let elapsed = start.elapsed().as_secs_f64();
+    assert_eq!(report.processed.len(), n);
+    println!(
+        "IMAP alone, {n} messages: {elapsed:.2} s, {:.0} messages/s",
+        n as f64 / elapsed
+    );
     let mut dbs = vec![TestDb::sqlite()];
     dbs.extend(TestDb::postgres());
     for db in dbs {
