@@ -3,6 +3,8 @@
 
 mod common;
 
+mod mail_fetch;
+mod mail_replies;
 mod overview;
 mod plan_check;
 mod plan_schema;

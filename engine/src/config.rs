@@ -1,5 +1,6 @@
 //! The optional configuration file: the same keys as the environment variables
-//! (`CNRM_DATABASE_URL`, `CNRM_LANG`, `CNRM_SMTP_URL`, `CNRM_SMTP_FROM`, `CNRM_SMTP_PASSWORD_FILE`),
+//! (`CNRM_DATABASE_URL`, `CNRM_LANG`, `CNRM_SMTP_URL`, `CNRM_SMTP_FROM`, `CNRM_SMTP_PASSWORD_FILE`,
+//! `CNRM_REPLY_TO`, `CNRM_IMAP_URL`, `CNRM_IMAP_PASSWORD_FILE`, `CNRM_IMAP_CA_FILE`),
 //! in YAML, read with serde. The environment wins over the file.
 
 use serde::Deserialize;
@@ -18,6 +19,16 @@ pub struct FileConfig {
     pub smtp_from: Option<String>,
     #[serde(rename = "CNRM_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<String>,
+    /// The address members answer to (`mail-replies.md`); `reply_to` is read too.
+    #[serde(rename = "CNRM_REPLY_TO", alias = "reply_to")]
+    pub reply_to: Option<String>,
+    /// The IMAP mailbox `mail fetch` and the daemon read.
+    #[serde(rename = "CNRM_IMAP_URL")]
+    pub imap_url: Option<String>,
+    #[serde(rename = "CNRM_IMAP_PASSWORD_FILE")]
+    pub imap_password_file: Option<String>,
+    #[serde(rename = "CNRM_IMAP_CA_FILE")]
+    pub imap_ca_file: Option<String>,
 }
 
 impl FileConfig {
@@ -29,6 +40,10 @@ impl FileConfig {
             ("CNRM_SMTP_URL", &self.smtp_url),
             ("CNRM_SMTP_FROM", &self.smtp_from),
             ("CNRM_SMTP_PASSWORD_FILE", &self.smtp_password_file),
+            ("CNRM_REPLY_TO", &self.reply_to),
+            ("CNRM_IMAP_URL", &self.imap_url),
+            ("CNRM_IMAP_PASSWORD_FILE", &self.imap_password_file),
+            ("CNRM_IMAP_CA_FILE", &self.imap_ca_file),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
@@ -73,12 +88,16 @@ pub enum ConfigError {
 }
 
 /// The keys a configuration file may hold.
-pub const KEYS: [&str; 5] = [
+pub const KEYS: [&str; 9] = [
     "CNRM_DATABASE_URL",
     "CNRM_LANG",
     "CNRM_SMTP_URL",
     "CNRM_SMTP_FROM",
     "CNRM_SMTP_PASSWORD_FILE",
+    "CNRM_REPLY_TO",
+    "CNRM_IMAP_URL",
+    "CNRM_IMAP_PASSWORD_FILE",
+    "CNRM_IMAP_CA_FILE",
 ];
 
 /// Reads a configuration file; a missing file is an empty configuration.

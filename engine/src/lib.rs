@@ -6,6 +6,8 @@ pub mod clock;
 pub mod config;
 pub mod figures;
 pub mod ical;
+pub mod imap;
+pub mod inbox;
 pub mod lang;
 pub mod mail;
 pub mod plan;
@@ -16,6 +18,7 @@ pub mod schedule;
 pub mod service;
 pub mod store;
 pub mod text;
+pub mod token;
 pub mod workflow;
 
 pub use lang::Lang;

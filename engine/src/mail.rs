@@ -169,6 +169,66 @@ fn intro(m: &PlannedMessage, plan_title: &str, recipients: &str) -> String {
     }
 }
 
+/// The block that says how to answer, in the recipient's language, with the message's own
+/// numbers and ids in its examples (`mail-replies.md`, "What goes out").
+pub fn how_to_answer(lang: Lang, ids: &[&str]) -> String {
+    let c = colon(lang);
+    let mut out = String::new();
+    match ids {
+        [] => {}
+        [only] => {
+            out.push_str(&tr!(
+                lang,
+                "Pour mettre à jour, répondez à ce message en écrivant par exemple{c}\n  fait\n  avancement 60\u{a0}%\n  bloqué, en attente des fonds\n  dépensé 2 500 000 FCFA\n  note{c}texte libre\n  report{c}T1 2026 (une demande, transmise au secrétariat)\nUne ligne par mise à jour{c}la tâche {only} est la seule de ce message.",
+                "To update, answer this message, writing for example:\n  done\n  progress 60\n  blocked, waiting for the funds\n  spent 2500000 XOF\n  note: free text\n  postpone: 2026-03-31 (a request, passed on to the secretariat)\nOne line per update: task {only} is the only one of this message."
+            ));
+        }
+        [first, .., last] => {
+            let n = ids.len();
+            out.push_str(&tr!(
+                lang,
+                "Pour mettre à jour, répondez à ce message, une ligne par tâche (son numéro ou son identifiant)\u{a0}:\n  1 : fait\n  2 : avancement 60\u{a0}%\n  {last} : bloqué, en attente des fonds\n  {first} : dépensé 2 500 000 FCFA ; note : texte libre\n  {n} : report : T1 2026 (une demande, transmise au secrétariat)",
+                "To update, answer this message, one line per task (its number or its id):\n  1: done\n  2: progress 60\n  {last}: blocked, waiting for the funds\n  {first}: spent 2500000 XOF; note: free text\n  {n}: postpone: 2026-03-31 (a request, passed on to the secretariat)"
+            ));
+            if lang == Lang::Fr {
+                out = out.replace(" : ", "\u{a0}: ").replace(" ; ", "\u{a0}; ");
+            }
+        }
+    }
+    out
+}
+
+/// The postponement requests received by e-mail, for the secretariat's digest: text and HTML.
+pub fn postponements(lang: Lang, requests: &[crate::store::PostponeRequest]) -> (String, String) {
+    let c = colon(lang);
+    let head = tr!(
+        lang,
+        "Demandes de report reçues par courriel (à décider par le secrétariat, l'échéance n'a pas changé){c}",
+        "Postponement requests received by e-mail (for the secretariat to decide; the deadline has not changed){c}"
+    );
+    let mut text = format!("\n{head}\n");
+    let mut html = format!("<p><strong>{}</strong></p><ul>", html_escape(&head));
+    for r in requests {
+        let day = r.received_at.get(..10).unwrap_or(&r.received_at);
+        let day = match lang {
+            Lang::Fr => french_date(day),
+            Lang::En => day.to_string(),
+        };
+        let line = tr!(
+            lang,
+            "{} — report demandé{c}{} (par {}, le {day})",
+            "{} — postponement requested{c}{} (by {}, on {day})",
+            r.task,
+            r.requested,
+            r.from
+        );
+        text.push_str(&format!("  • {line}\n"));
+        html.push_str(&format!("<li>{}</li>", html_escape(&line)));
+    }
+    html.push_str("</ul>");
+    (text, html)
+}
+
 /// Renders one planned message. `plan_title` names the plan; `names` gives display names.
 pub fn render(
     m: &PlannedMessage,
@@ -191,13 +251,14 @@ pub fn render(
     let hello = tr!(lang, "Bonjour,", "Hello,");
     let mut text = format!("{hello}\n\n{intro}\n\n");
     let mut html = format!(
-        "<html><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222\"><p>{hello}</p><p>{}</p><ul>",
+        "<html><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222\"><p>{hello}</p><p>{}</p><ul style=\"list-style:none;padding-left:0\">",
         html_escape(&intro)
     );
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
     let mut ics = Calendar::new(plan_id, &stamp, &["METHOD:PUBLISH"]);
     let colon = colon(lang);
-    for item in &m.items {
+    for (n, item) in m.items.iter().enumerate() {
+        let n = n + 1;
         let t = &tasks[item.task];
         let owners: Vec<String> = t.owners.iter().map(|o| names(o)).collect();
         let owners_line = labelled(
@@ -224,7 +285,7 @@ pub fn render(
         };
         let deadline_word = tr!(lang, "Échéance", "Deadline");
         let priority_word = tr!(lang, "Priorité", "Priority");
-        text.push_str(&format!("• {} — {}{flag}\n", t.id, t.title));
+        text.push_str(&format!("{n}. {} — {}{flag}\n", t.id, t.title));
         text.push_str(&format!("  {deadline_word}{colon}{due}\n"));
         text.push_str(&format!(
             "  {priority_word}{colon}{} · {owners_line}",
@@ -254,7 +315,7 @@ pub fn render(
         }
         text.push('\n');
         html.push_str(&format!(
-            "<li style=\"margin-bottom:8px\"><strong>{}</strong> — {}{}<br>{deadline_word}{colon}<strong>{}</strong><br><span style=\"color:#555\">{priority_word}{colon}{} · {}</span>{note_html}</li>",
+            "<li style=\"margin-bottom:8px\">{n}. <strong>{}</strong> — {}{}<br>{deadline_word}{colon}<strong>{}</strong><br><span style=\"color:#555\">{priority_word}{colon}{} · {}</span>{note_html}</li>",
             html_escape(&t.id),
             html_escape(&t.title),
             html_escape(&flag),
@@ -275,10 +336,15 @@ pub fn render(
         "Merci d'informer le secrétariat technique de l'avancement ou de tout blocage.\n\n— Secrétariat technique du CNRM (message automatique de cnrm)",
         "Please tell the technical secretariat about progress or anything blocking.\n\n— CNRM technical secretariat (automatic message from cnrm)"
     );
+    let ids: Vec<&str> = m.items.iter().map(|i| tasks[i.task].id.as_str()).collect();
+    let how = how_to_answer(lang, &ids);
+    text.push_str(&how);
+    text.push_str("\n\n");
     text.push_str(&outro);
     text.push('\n');
     html.push_str(&format!(
-        "</ul><p>{}</p></body></html>",
+        "</ul><pre style=\"font-family:Arial,sans-serif;font-size:14px\">{}</pre><p>{}</p></body></html>",
+        html_escape(&how),
         html_escape(&outro).replace('\n', "<br>")
     ));
     Rendered {
@@ -359,7 +425,7 @@ impl fmt::Debug for SmtpUrl {
 }
 
 /// `%XX` sequences decoded; `None` when one is malformed or the result is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -377,7 +443,7 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -390,7 +456,7 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// Standard base64, padded: what an SMTP `AUTH` exchange carries.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -412,7 +478,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// True for this machine: `localhost`, 127.0.0.0/8 and `::1`.
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
@@ -566,6 +632,28 @@ impl SmtpUrl {
     }
 }
 
+/// `CNRM_REPLY_TO`, checked: `None` when it is not set; an error sentence when it is not an
+/// address.
+pub fn reply_to_from_env(lang: Lang) -> Result<Option<String>, String> {
+    let Some(value) = std::env::var("CNRM_REPLY_TO")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    match crate::token::reply_address(&value, "x").map(|a| a.parse::<Mailbox>()) {
+        Some(Ok(_)) => Ok(Some(value.trim().to_string())),
+        _ => {
+            let shown: String = value.chars().filter(|c| !c.is_control()).collect();
+            Err(tr!(
+                lang,
+                "CNRM_REPLY_TO `{shown}` n'est pas une adresse valide (par exemple cnrm-retours@example.ml)",
+                "CNRM_REPLY_TO `{shown}` is not a valid address (for example cnrm-retours@example.ml)"
+            ))
+        }
+    }
+}
+
 /// SMTP settings from `CNRM_SMTP_URL`, `CNRM_SMTP_FROM` and `CNRM_SMTP_PASSWORD_FILE`.
 #[derive(Clone)]
 pub struct SmtpConfig {
@@ -577,6 +665,9 @@ pub struct SmtpConfig {
     pub send_timeout: Duration,
     /// The language of the errors recorded in the outbox.
     pub lang: Lang,
+    /// `CNRM_REPLY_TO`: the address members answer to; each message's token is added to it as
+    /// a subaddress.
+    pub reply_to: Option<String>,
 }
 
 /// [`SmtpConfig::send_timeout`] unless the URL says `timeout=`: far beyond a real server's pace,
@@ -602,10 +693,16 @@ impl SmtpConfig {
         let from = std::env::var("CNRM_SMTP_FROM")
             .unwrap_or_else(|_| "Secrétariat CNRM <cnrm@localhost>".into());
         let file = match std::env::var_os("CNRM_SMTP_PASSWORD_FILE") {
-            Some(path) => Some(read_password_file(std::path::Path::new(&path), lang)?),
+            Some(path) => Some(read_password_file(
+                std::path::Path::new(&path),
+                ("SMTP", "CNRM_SMTP_PASSWORD_FILE"),
+                lang,
+            )?),
             None => None,
         };
-        SmtpConfig::new(&url, &from, file, lang).map(Some)
+        let mut config = SmtpConfig::new(&url, &from, file, lang)?;
+        config.reply_to = reply_to_from_env(lang)?;
+        Ok(Some(config))
     }
 
     /// Settings from a URL, a sender and the password file's content, checked: a password is
@@ -644,6 +741,7 @@ impl SmtpConfig {
             from: from.to_string(),
             password,
             lang,
+            reply_to: None,
         })
     }
 
@@ -720,36 +818,45 @@ impl SmtpConfig {
 
 /// The password file's first line; an unreadable or empty file is an error (never a silent
 /// fall-back to the URL's password), in one sentence without the system's words.
-fn read_password_file(path: &std::path::Path, lang: Lang) -> Result<String, String> {
+/// `what` is the protocol and the variable that named the file (`("SMTP", "CNRM_SMTP_PASSWORD_FILE")`).
+pub(crate) fn read_password_file(
+    path: &std::path::Path,
+    (protocol, var): (&str, &str),
+    lang: Lang,
+) -> Result<String, String> {
     let shown = path.display();
     let text = std::fs::read(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => tr!(lang, "il n'existe pas", "it does not exist"),
             std::io::ErrorKind::PermissionDenied => {
-                tr!(lang, "la lecture est interdite", "reading it is not permitted")
+                tr!(
+                    lang,
+                    "la lecture est interdite",
+                    "reading it is not permitted"
+                )
             }
             _ if path.is_dir() => tr!(lang, "c'est un dossier", "it is a folder"),
             _ => tr!(lang, "il ne peut pas être lu", "it cannot be read"),
         };
         tr!(
             lang,
-            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) est illisible\u{a0}: {why}",
-            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is unreadable: {why}"
+            "le fichier de mot de passe {protocol} {shown} ({var}) est illisible\u{a0}: {why}",
+            "the {protocol} password file {shown} ({var}) is unreadable: {why}"
         )
     })?;
     let Ok(text) = String::from_utf8(text) else {
         return Err(tr!(
             lang,
-            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) n'est pas un texte UTF-8",
-            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is not UTF-8 text"
+            "le fichier de mot de passe {protocol} {shown} ({var}) n'est pas un texte UTF-8",
+            "the {protocol} password file {shown} ({var}) is not UTF-8 text"
         ));
     };
     let password = text.trim_end_matches(['\n', '\r']);
     if password.trim().is_empty() {
         return Err(tr!(
             lang,
-            "le fichier de mot de passe SMTP {shown} (CNRM_SMTP_PASSWORD_FILE) est vide",
-            "the SMTP password file {shown} (CNRM_SMTP_PASSWORD_FILE) is empty"
+            "le fichier de mot de passe {protocol} {shown} ({var}) est vide",
+            "the {protocol} password file {shown} ({var}) is empty"
         ));
     }
     Ok(password.to_string())
@@ -757,13 +864,38 @@ fn read_password_file(path: &std::path::Path, lang: Lang) -> Result<String, Stri
 
 /// Builds the MIME message: text and HTML alternatives, and the .ics as an attachment. The
 /// error names the address that is not one.
-pub fn build(from: &str, m: &Outgoing, date: DateTime<Utc>) -> Result<Message, String> {
+pub fn build(
+    from: &str,
+    reply_to: Option<&str>,
+    m: &Outgoing,
+    date: DateTime<Utc>,
+) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|_| from.to_string())?;
     let mut b = Message::builder()
         .from(from)
         .subject(m.subject.clone())
         .message_id(Some(m.message_id.clone()))
-        .date(date.into());
+        .date(date.into())
+        // RFC 3834: no robot answers a message of ours, nor ours a robot's.
+        .header(AutoSubmitted(
+            if m.in_reply_to.is_some() {
+                "auto-replied"
+            } else {
+                "auto-generated"
+            }
+            .into(),
+        ))
+        .header(AutoResponseSuppress("All".into()));
+    if let Some(parent) = &m.in_reply_to {
+        b = b.in_reply_to(parent.clone()).references(parent.clone());
+    }
+    if let Some(reply) = reply_to
+        .zip(crate::token::of_message_id(&m.message_id))
+        .and_then(|(base, token)| crate::token::reply_address(base, &token))
+        .and_then(|a| a.parse::<Mailbox>().ok())
+    {
+        b = b.reply_to(reply);
+    }
     for to in &m.to {
         b = b.to(to.parse::<Mailbox>().map_err(|_| to.clone())?);
     }
@@ -772,13 +904,46 @@ pub fn build(from: &str, m: &Outgoing, date: DateTime<Utc>) -> Result<Message, S
     }
     let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
         .map_err(|_| String::new())?;
+    let alternative = MultiPart::alternative_plain_html(m.text.clone(), m.html.clone());
+    if m.ics.is_empty() {
+        return b.multipart(alternative).map_err(|_| String::new());
+    }
     let body = MultiPart::mixed()
-        .multipart(MultiPart::alternative_plain_html(
-            m.text.clone(),
-            m.html.clone(),
-        ))
+        .multipart(alternative)
         .singlepart(Attachment::new("echeances.ics".to_string()).body(m.ics.clone(), calendar));
     b.multipart(body).map_err(|_| String::new())
+}
+
+/// `Auto-Submitted:` (RFC 3834).
+#[derive(Debug, Clone)]
+struct AutoSubmitted(String);
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted(s.to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `X-Auto-Response-Suppress:` (Microsoft Exchange's out-of-office robots read it).
+#[derive(Debug, Clone)]
+struct AutoResponseSuppress(String);
+
+impl lettre::message::header::Header for AutoResponseSuppress {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("X-Auto-Response-Suppress")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoResponseSuppress(s.to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
 }
 
 /// Why a message was not sent, and what follows for it.
@@ -918,7 +1083,7 @@ pub async fn send(
     date: DateTime<Utc>,
 ) -> Result<(), SendError> {
     let lang = config.lang;
-    let message = build(&config.from, m, date).map_err(|address| {
+    let message = build(&config.from, config.reply_to.as_deref(), m, date).map_err(|address| {
         let address: String = address.chars().filter(|c| !c.is_control()).collect();
         SendError {
             kind: Failure::Permanent,
@@ -1030,8 +1195,9 @@ mod tests {
             html: r.html,
             ics: r.ics,
             message_id: "<1.pao@cnrm>".into(),
+            in_reply_to: None,
         };
-        let msg = build("Secrétariat CNRM <cnrm@example.ml>", &out, stamp).expect("message");
+        let msg = build("Secrétariat CNRM <cnrm@example.ml>", None, &out, stamp).expect("message");
         let raw = String::from_utf8(msg.formatted()).expect("utf8");
         assert!(raw.contains("Message-ID: <1.pao@cnrm>"), "{raw}");
         assert!(raw.contains("Date: Sat, 27 Sep 2025 08:00:00"), "{raw}");
@@ -1066,6 +1232,7 @@ mod tests {
             html: "<p>Échéance</p>".into(),
             ics: String::new(),
             message_id: "<1.t@cnrm>".into(),
+            in_reply_to: None,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -1211,13 +1378,15 @@ mod tests {
         .is_err());
     }
 
+    const SMTP_FILE: (&str, &str) = ("SMTP", "CNRM_SMTP_PASSWORD_FILE");
+
     #[test]
     fn an_empty_or_unreadable_password_file_is_one_sentence() {
         let dir = tempfile::tempdir().expect("dir");
         let empty = dir.path().join("empty");
         std::fs::write(&empty, " \n").expect("write");
         assert_eq!(
-            read_password_file(&empty, Lang::Fr).expect_err("empty"),
+            read_password_file(&empty, SMTP_FILE, Lang::Fr).expect_err("empty"),
             format!(
                 "le fichier de mot de passe SMTP {} (CNRM_SMTP_PASSWORD_FILE) est vide",
                 empty.display()
@@ -1225,12 +1394,15 @@ mod tests {
         );
         let absent = dir.path().join("absent");
         assert_eq!(
-            read_password_file(&absent, Lang::En).expect_err("absent"),
+            read_password_file(&absent, SMTP_FILE, Lang::En).expect_err("absent"),
             format!("the SMTP password file {} (CNRM_SMTP_PASSWORD_FILE) is unreadable: it does not exist", absent.display())
         );
         let good = dir.path().join("good");
         std::fs::write(&good, "s3cret\r\n").expect("write");
-        assert_eq!(read_password_file(&good, Lang::Fr).as_deref(), Ok("s3cret"));
+        assert_eq!(
+            read_password_file(&good, SMTP_FILE, Lang::Fr).as_deref(),
+            Ok("s3cret")
+        );
     }
 
     #[test]

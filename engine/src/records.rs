@@ -53,6 +53,8 @@ pub struct HistoryEntry {
     pub kind: String,
     pub data: serde_json::Value,
     pub note: Option<String>,
+    /// Where it came from: `e-mail` for a member's reply; `None` for the command line and the UI.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -329,6 +331,8 @@ pub struct Outgoing {
     pub html: String,
     pub ics: String,
     pub message_id: String,
+    /// For an answer to a member: the member's Message-ID (threading).
+    pub in_reply_to: Option<String>,
 }
 
 /// The policy and calendar as stored with a plan (JSON), so scans need not re-read the file.

@@ -8,6 +8,8 @@
 //! the plans, or shutdown, whichever comes first.
 
 use crate::clock::Clock;
+use crate::imap::{ImapConfig, TryLater};
+use crate::inbox;
 use crate::lang::Lang;
 use crate::mail::{self, SmtpConfig};
 use crate::records::{RemindTask, StoredPolicy};
@@ -283,7 +285,48 @@ async fn scan_plan(
             input.secretariat.as_deref(),
         )
     };
-    let queued = render_all(&input, &planned, clock, !dry_run);
+    let mut planned = planned;
+    // Postponement requests received by e-mail go to the secretariat in its digest.
+    let requests = if digest && !dry_run {
+        store.pending_postponements(plan_id).await?
+    } else {
+        Vec::new()
+    };
+    let secretariat = input
+        .secretariat
+        .as_deref()
+        .and_then(|st| input.people.iter().find(|p| p.id == st))
+        .filter(|p| !p.emails.is_empty() && !input.digested.contains(&p.id));
+    let requests_for = match (requests.is_empty(), secretariat) {
+        (false, Some(st)) => {
+            if !planned.iter().any(|m| m.owners.contains(&st.id)) {
+                planned.push(PlannedMessage {
+                    kind: MessageKind::Digest,
+                    owners: vec![st.id.clone()],
+                    to: st.emails.clone(),
+                    cc: Vec::new(),
+                    language: st.language,
+                    items: Vec::new(),
+                });
+            }
+            Some(st.id.clone())
+        }
+        _ => None,
+    };
+    let mut queued = render_all(&input, &planned, clock, !dry_run);
+    if let Some(st) = &requests_for {
+        if let Some((m, q)) = planned
+            .iter()
+            .zip(queued.iter_mut())
+            .find(|(m, _)| m.owners.contains(st))
+        {
+            let (text, html) = mail::postponements(m.language, &requests);
+            q.text.push_str(&text);
+            q.html = q
+                .html
+                .replace("</body></html>", &format!("{html}</body></html>"));
+        }
+    }
     for q in &queued {
         report.messages.push(MessageSummary {
             kind: match q.kind {
@@ -302,6 +345,10 @@ async fn scan_plan(
         store
             .queue(plan_id, &queued, &superseded, input.today, clock, domain)
             .await?;
+        if requests_for.is_some() {
+            let ids: Vec<i64> = requests.iter().map(|r| r.inbox_id).collect();
+            store.postponements_listed(&ids).await?;
+        }
     }
     Ok(Some(report))
 }
@@ -445,11 +492,18 @@ enum Job {
     Digest(String),
 }
 
+/// How often the daemon reads the IMAP mailbox (`CNRM_IMAP_URL`).
+pub const FETCH_EVERY: Duration = Duration::from_secs(60);
+
 /// `cnrm daemon`: runs until `shutdown` resolves (SIGINT/SIGTERM), then returns after the
-/// message in flight. Plans applied while it runs are picked up within `reread`.
+/// message in flight. Plans applied while it runs are picked up within `reread`. With `imap`,
+/// the mailbox is read every [`FETCH_EVERY`] (first at start); a failed pass is logged and tried
+/// again at the next one.
+#[allow(clippy::too_many_arguments)]
 pub async fn daemon(
     store: &Store,
     smtp: Option<&SmtpConfig>,
+    imap: Option<&ImapConfig>,
     me: &str,
     lang: Lang,
     stop: &AtomicBool,
@@ -460,7 +514,36 @@ pub async fn daemon(
     let retry_every = Duration::from_secs(60);
     let reread = Duration::from_secs(5);
     tracing::info!(lang = %lang, "daemon started");
+    let options = inbox::Options {
+        domain: domain.clone(),
+        lang,
+    };
+    let mut next_fetch = tokio::time::Instant::now();
     loop {
+        if let Some(cfg) = imap.filter(|_| tokio::time::Instant::now() >= next_fetch) {
+            next_fetch = tokio::time::Instant::now() + FETCH_EVERY;
+            match fetch_replies(store, cfg, &clock, &options).await {
+                Ok(s) => {
+                    let read = s.applied + s.rejected + s.ignored + s.duplicate;
+                    if read > 0 || s.stopped.is_some() {
+                        tracing::info!(
+                            applied = s.applied,
+                            rejected = s.rejected,
+                            ignored = s.ignored,
+                            duplicate = s.duplicate,
+                            left_unseen = s.left_unseen,
+                            "mail fetch"
+                        );
+                    }
+                    if let Some(why) = s.stopped {
+                        tracing::warn!(error = %why, "mail fetch stopped, the rest is left unseen");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %cfg.scrub(&e), "mail fetch failed, retried in a minute")
+                }
+            }
+        }
         // The next job of every plan, from the policies as they are now in the database.
         let now = clock.now();
         let mut next: Option<(DateTime<Utc>, Vec<Job>)> = None;
@@ -543,6 +626,63 @@ pub async fn daemon(
             return Ok(());
         }
     }
+}
+
+/// What one `mail fetch` pass did: each message's outcome, and what was left for later.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FetchSummary {
+    pub applied: usize,
+    pub rejected: usize,
+    pub ignored: usize,
+    pub duplicate: usize,
+    /// Messages left unseen because the database could not take them now.
+    pub left_unseen: usize,
+    pub messages: Vec<inbox::Received>,
+    /// Why the pass stopped early (a sentence), if it did.
+    #[serde(skip)]
+    pub stopped: Option<String>,
+}
+
+/// One pass over the unseen messages of the IMAP mailbox: each goes through
+/// [`inbox::receive`] as `mail receive` would take it, and is marked `\Seen` once recorded; a
+/// message the database cannot take now stays unseen with those after it. The error is a
+/// sentence (server, login, mailbox).
+pub async fn fetch_replies(
+    store: &Store,
+    imap: &ImapConfig,
+    clock: &Clock,
+    options: &inbox::Options,
+) -> Result<FetchSummary, String> {
+    let lang = imap.lang;
+    let report = crate::imap::fetch(imap, |raw| async move {
+        match inbox::receive(store, &raw, clock, options).await {
+            Ok(received) => Ok(received),
+            Err(e) => {
+                tracing::warn!(error = %imap.scrub(&e.to_string()), "reply not recorded, left unseen");
+                Err(TryLater(tr!(
+                    lang,
+                    "la base de données ne peut pas enregistrer les réponses maintenant",
+                    "the database cannot record replies now"
+                )))
+            }
+        }
+    })
+    .await?;
+    let mut summary = FetchSummary {
+        left_unseen: report.left_unseen,
+        stopped: report.stopped,
+        ..FetchSummary::default()
+    };
+    for r in &report.processed {
+        match r.status {
+            inbox::Outcome::Applied => summary.applied += 1,
+            inbox::Outcome::Rejected => summary.rejected += 1,
+            inbox::Outcome::Ignored => summary.ignored += 1,
+            inbox::Outcome::Duplicate => summary.duplicate += 1,
+        }
+    }
+    summary.messages = report.processed;
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -121,3 +121,15 @@ pub fn yamlls() -> Option<String> {
         }
     }
 }
+
+/// Dovecot (Debian's `dovecot-imapd`, `/usr/sbin/dovecot`) and the `openssl` tool for its
+/// self-signed certificate, for `cnrm mail fetch` (`CNRM_REQUIRE_IMAP`).
+pub fn imap() -> bool {
+    static MISSING: OnceLock<Option<String>> = OnceLock::new();
+    let missing = MISSING.get_or_init(|| {
+        fails("/usr/sbin/dovecot", &["--version"])
+            .map(|why| format!("{why} (apt-get install dovecot-imapd)"))
+            .or_else(|| fails("openssl", &["version"]))
+    });
+    require("CNRM_REQUIRE_IMAP", missing.as_deref())
+}

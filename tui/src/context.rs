@@ -260,6 +260,20 @@ pub fn outbox_status(text: &str) -> Result<&'static str, BadValue> {
     found.ok_or_else(|| BadValue::new(strings::bad_outbox_status))
 }
 
+/// A state of the inbox, as `cnrm inbox --status` takes it: `applied`, `rejected`, `ignored`,
+/// also in French (`appliqué`, `refusé`, `ignoré`).
+pub fn inbox_status(text: &str) -> Result<&'static str, BadValue> {
+    let found = match typed_words(text).as_str() {
+        "applied" | "applique" | "appliques" | "appliquee" | "appliquees" => Some("applied"),
+        "rejected" | "refuse" | "refuses" | "refusee" | "refusees" | "rejete" | "rejetes" => {
+            Some("rejected")
+        }
+        "ignored" | "ignore" | "ignores" | "ignoree" | "ignorees" => Some("ignored"),
+        _ => None,
+    };
+    found.ok_or_else(|| BadValue::new(strings::bad_inbox_status))
+}
+
 /// An amount spent: a number of at most 10^15, not negative.
 pub fn amount(text: &str) -> Result<f64, BadValue> {
     let v = parse_number(text).ok_or_else(|| BadValue::new(strings::bad_amount))?;

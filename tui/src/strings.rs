@@ -408,6 +408,11 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
                 "entry {n} of `{id}` is already cancelled: nothing was recorded"
             )
         }
+        E::AlreadyReceived(id) => tr!(
+            lang,
+            "le message {id} a déjà été reçu\u{a0}: rien n'est appliqué une seconde fois",
+            "message {id} was already received: nothing is applied twice"
+        ),
         E::NoMessage(id) => tr!(
             lang,
             "aucun message n° {id} dans la boîte d'envoi (voir `cnrm outbox`)",
@@ -1021,6 +1026,7 @@ pub fn outbox_kind(lang: Lang, kind: &str) -> &str {
         "escalation" => ("escalade", "escalation"),
         "digest" => ("récapitulatif", "digest"),
         "scan-error" => ("erreur d'analyse", "scan error"),
+        "answer" => ("réponse", "answer"),
         other => (other, other),
     };
     match lang {
@@ -1566,4 +1572,152 @@ pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String 
             )
         }
     }
+}
+
+// ---- Members' replies by e-mail (`cnrm mail receive`, `cnrm inbox`) ----
+
+/// After a history line that came by e-mail.
+pub fn by_email(lang: Lang) -> String {
+    tr!(lang, " (par courriel)", " (by e-mail)")
+}
+
+pub fn bad_inbox_status(lang: Lang) -> String {
+    tr!(
+        lang,
+        "valeurs possibles\u{a0}: appliqué, refusé, ignoré",
+        "possible values: applied, rejected, ignored"
+    )
+}
+
+/// A received message's state, in words.
+pub fn inbox_status(lang: Lang, status: &str) -> &'static str {
+    let (fr, en) = match status {
+        "applied" => ("appliqué", "applied"),
+        "rejected" => ("refusé", "rejected"),
+        "ignored" => ("ignoré", "ignored"),
+        _ => ("doublon", "duplicate"),
+    };
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+/// One change of a reply, in words: `a1 : statut → fait`.
+pub fn inbox_change(lang: Lang, c: &cnrm_engine::store::AppliedChange) -> String {
+    use cnrm_engine::workflow::Status;
+    let colon = colon(lang);
+    let what = match c.kind.as_str() {
+        "status" => {
+            let s = c.value.as_str().unwrap_or("?");
+            let label = s
+                .parse::<Status>()
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or_else(|_| s.to_string());
+            tr!(lang, "statut{colon}{label}", "status{colon}{label}")
+        }
+        "progress" => {
+            let p = c.value.as_i64().unwrap_or(0);
+            tr!(lang, "avancement{colon}{p}\u{a0}%", "progress{colon}{p}%")
+        }
+        "note" => {
+            let n = c.value.as_str().unwrap_or("");
+            tr!(lang, "note{colon}« {n} »", "note{colon}\u{201c}{n}\u{201d}")
+        }
+        "spending" => {
+            let amount = cnrm_engine::text::money(
+                c.value["amount"].as_f64().unwrap_or(0.0),
+                c.value["currency"].as_str().unwrap_or(""),
+            );
+            tr!(lang, "dépense{colon}{amount}", "spending{colon}{amount}")
+        }
+        "postpone_request" => {
+            let when = c.value.as_str().unwrap_or("");
+            tr!(
+                lang,
+                "demande de report{colon}{when} (pour le secrétariat)",
+                "postponement request{colon}{when} (for the secretariat)"
+            )
+        }
+        other => other.to_string(),
+    };
+    format!("{}{colon}{what}", c.task)
+}
+
+/// The first line `cnrm mail receive` prints.
+pub fn received_line(lang: Lang, status: &str, from: &str, reason: Option<&str>) -> String {
+    let why = reason
+        .map(|r| {
+            format!(
+                "{}{}",
+                colon(lang),
+                cnrm_engine::inbox::reason_text(lang, r)
+            )
+        })
+        .unwrap_or_default();
+    match status {
+        "applied" => tr!(
+            lang,
+            "message de {from} appliqué",
+            "message from {from} applied"
+        ),
+        "rejected" => tr!(
+            lang,
+            "message de {from} refusé{why}",
+            "message from {from} rejected{why}"
+        ),
+        "ignored" => tr!(
+            lang,
+            "message de {from} ignoré{why}",
+            "message from {from} ignored{why}"
+        ),
+        _ => tr!(
+            lang,
+            "message de {from} déjà reçu, rien n'est appliqué une seconde fois",
+            "message from {from} already received, nothing applied twice"
+        ),
+    }
+}
+
+pub fn not_understood_label(lang: Lang) -> String {
+    tr!(lang, "non compris", "not understood")
+}
+
+pub fn answer_queued(lang: Lang, queued: bool) -> String {
+    if queued {
+        tr!(
+            lang,
+            "réponse mise dans la boîte d'envoi",
+            "answer queued in the outbox"
+        )
+    } else {
+        tr!(lang, "aucune réponse envoyée", "no answer sent")
+    }
+}
+
+pub fn inbox_empty(lang: Lang) -> String {
+    tr!(lang, "aucun message reçu", "no message received")
+}
+
+pub fn reason_label(lang: Lang) -> String {
+    tr!(lang, "raison", "reason")
+}
+
+/// `mail receive` could not read its input (`--file` or standard input).
+pub fn cannot_read_message(lang: Lang, what: &str, e: &std::io::Error) -> String {
+    let why = io_reason(lang, e);
+    tr!(
+        lang,
+        "impossible de lire le message {what}\u{a0}: {why}",
+        "cannot read the message {what}: {why}"
+    )
+}
+
+/// Exit 75: the message is not taken now; the mail server should deliver it again.
+pub fn try_again_later(lang: Lang, why: &str) -> String {
+    tr!(
+        lang,
+        "{why}\u{a0}; le message n'est pas enregistré, il sera accepté quand la base répondra (code 75, le serveur de messagerie réessaie)",
+        "{why}; the message is not recorded, it will be taken when the database answers (exit 75, the mail server retries)"
+    )
 }

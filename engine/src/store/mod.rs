@@ -8,6 +8,7 @@
 
 mod apply;
 mod exec;
+mod inbox;
 mod outbox;
 mod query;
 mod snapshot;
@@ -15,6 +16,10 @@ mod snapshot;
 pub use crate::text::redact;
 pub use apply::{sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, ItemChanges, Rename};
 pub use exec::{Cancelled, SetRequest, SetResult};
+pub use inbox::{
+    AppliedChange, Change, ChangeValue, InboxRow, NewAnswer, NewInboxRow, PlanMoney,
+    PostponeRequest, Recorded, ReplyTask, SentMessage, EMAIL_SOURCE,
+};
 pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
 pub use query::{
     IndicatorDetail, IndicatorInfo, IndicatorValue, PlanInfo, SpendingEntry, TaskDetail,
@@ -121,6 +126,9 @@ pub enum StoreError {
     },
     #[error("entry #{entry} of `{id}` is already cancelled")]
     AlreadyCancelled { id: String, entry: i64 },
+    /// A message of this Message-ID is in the inbox already (received twice).
+    #[error("message {0} was already received")]
+    AlreadyReceived(String),
 }
 
 /// The default database: `cnrm.db` in the user's data directory.
@@ -623,8 +631,25 @@ async fn add_event(
     data: &serde_json::Value,
     note: Option<&str>,
 ) -> Result<(), StoreError> {
+    add_event_from(tx, plan, task, kind, actor, at, data, note, None).await
+}
+
+/// Appends one event to the history, with where it came from (`e-mail`; `None` for the command
+/// line and the terminal UI).
+#[allow(clippy::too_many_arguments)]
+async fn add_event_from(
+    tx: &mut Transaction<'static, Any>,
+    plan: &str,
+    task: Option<&str>,
+    kind: &str,
+    actor: &str,
+    at: &str,
+    data: &serde_json::Value,
+    note: Option<&str>,
+    source: Option<&str>,
+) -> Result<(), StoreError> {
     let id = alloc_ids(tx, "event", 1).await?;
-    sqlx::query("INSERT INTO events (id, plan_id, task_id, kind, actor, at, data, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    sqlx::query("INSERT INTO events (id, plan_id, task_id, kind, actor, at, data, note, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(id)
         .bind(plan)
         .bind(task)
@@ -633,6 +658,7 @@ async fn add_event(
         .bind(at)
         .bind(data.to_string())
         .bind(note)
+        .bind(source)
         .execute(&mut **tx)
         .await?;
     Ok(())

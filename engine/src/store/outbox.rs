@@ -266,16 +266,12 @@ impl Store {
             let first = alloc_ids(&mut tx, "outbox", fresh.len() as i64).await?;
             for (k, m) in fresh.iter().enumerate() {
                 let id = first + k as i64;
-                let message_id = format!(
-                    "<cnrm.{}.{}.{}@{}>",
-                    plan_id,
-                    id,
-                    clock.now().timestamp(),
-                    domain
-                );
+                // 128 random bits: a reply is matched by them, so they must not be guessable.
+                let token = crate::token::new_token();
+                let message_id = crate::token::message_id(&token, domain);
                 sqlx::query(
-                    "INSERT INTO outbox (id, plan_id, kind, recipients, cc, tasks, language, subject, body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $13, $13)",
+                    "INSERT INTO outbox (id, plan_id, kind, recipients, cc, tasks, language, subject, body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, token)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $13, $13, $14)",
                 )
                 .bind(id)
                 .bind(plan_id)
@@ -290,6 +286,7 @@ impl Store {
                 .bind(&m.ics)
                 .bind(message_id)
                 .bind(&now)
+                .bind(&token)
                 .execute(&mut *tx)
                 .await?;
                 for (task, kind, deadline, date) in &m.occurrences {
@@ -381,7 +378,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(None);
         }
-        let r = sqlx::query("SELECT recipients, cc, subject, body_text, body_html, ics, message_id, attempts FROM outbox WHERE id = $1")
+        let r = sqlx::query("SELECT recipients, cc, subject, body_text, body_html, ics, message_id, attempts, in_reply_to FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)
             .await?;
@@ -396,6 +393,7 @@ impl Store {
                 html: r.try_get(4)?,
                 ics: r.try_get(5)?,
                 message_id: r.try_get(6)?,
+                in_reply_to: r.try_get(8)?,
             },
         }))
     }

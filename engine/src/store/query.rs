@@ -363,7 +363,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let history = sqlx::query("SELECT at, actor, kind, data, note FROM events WHERE plan_id = $1 AND task_id = $2 ORDER BY id")
+        let history = sqlx::query("SELECT at, actor, kind, data, note, source FROM events WHERE plan_id = $1 AND task_id = $2 ORDER BY id")
             .bind(&plan_id)
             .bind(id)
             .fetch_all(&self.pool)
@@ -376,6 +376,7 @@ impl Store {
                     kind: e.try_get(2)?,
                     data: serde_json::from_str(&e.try_get::<String, _>(3)?).unwrap_or_default(),
                     note: e.try_get(4)?,
+                    source: e.try_get(5)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -28,6 +28,10 @@ fn outbox_status(s: &str) -> Result<&'static str, BadValue> {
     context::outbox_status(s)
 }
 
+fn inbox_status(s: &str) -> Result<&'static str, BadValue> {
+    context::inbox_status(s)
+}
+
 fn status(s: &str) -> Result<Status, BadValue> {
     context::status(s)
 }
@@ -79,6 +83,11 @@ pub enum Command {
     Outbox(OutboxArgs),
     /// Service de rappels selon les horaires cron des plans / the reminder service
     Daemon(DaemonArgs),
+    /// Réponses des membres par courriel / members' e-mail replies
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Réponses reçues et ce qu'elles ont changé / replies received and what they changed
+    Inbox(InboxArgs),
     /// Rapport au comité de pilotage / steering-committee report
     Report(ReportArgs),
     /// Exporter les échéances / export deadlines
@@ -174,6 +183,44 @@ pub enum OutboxAction {
         /// Un message précis / one message
         id: Option<i64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Lire une réponse de membre (RFC 5322) sur l'entrée standard ou dans un fichier, et
+    /// l'appliquer / read one member's reply from standard input or a file, and apply it
+    Receive(MailReceiveArgs),
+    /// Lire les messages non lus de la boîte IMAP CNRM_IMAP_URL, les traiter comme `mail
+    /// receive` et les marquer lus / read the unseen messages of the IMAP mailbox CNRM_IMAP_URL,
+    /// process each as `mail receive` does and mark them seen
+    Fetch(MailFetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailFetchArgs {
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MailReceiveArgs {
+    /// Lire le message dans ce fichier (sinon l'entrée standard) / read the message from this file
+    #[arg(long, value_name = "F")]
+    pub file: Option<std::path::PathBuf>,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    /// appliqué, refusé ou ignoré / applied, rejected or ignored
+    #[arg(long, value_name = "S", value_parser = inbox_status)]
+    pub status: Option<&'static str>,
+    /// Format de sortie / output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// Who claims outbox rows: this host and process.
-fn me() -> String {
+pub(super) fn me() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "cnrm".into());
     format!("{host}:{}", std::process::id())
 }
@@ -147,7 +147,7 @@ pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
 }
 
 /// What a sending pass did; a message that failed is an error (exit 1).
-fn report_sent(
+pub(super) fn report_sent(
     out: &mut impl Write,
     lang: Lang,
     r: &service::SendReport,
@@ -280,6 +280,7 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
         return Ok(out.flush()?);
     }
     let config = smtp(ctx.lang)?;
+    let imap = cnrm_engine::imap::ImapConfig::from_env(ctx.lang).map_err(CliError::Misuse)?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("CNRM_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
@@ -290,6 +291,9 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
     if config.is_none() {
         tracing::warn!("CNRM_SMTP_URL is not set: messages are queued in the outbox, not sent");
     }
+    if let Some(i) = &imap {
+        tracing::info!(mailbox = %i.url, "members' replies read from the mailbox every minute");
+    }
     with_store(ctx, async |store| {
         let stop = Arc::new(AtomicBool::new(false));
         let (tx, rx) = tokio::sync::watch::channel(false);
@@ -299,7 +303,16 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
             flag.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tx.send(true);
         });
-        service::daemon(store, config.as_ref(), &me(), ctx.lang, &stop, rx).await?;
+        service::daemon(
+            store,
+            config.as_ref(),
+            imap.as_ref(),
+            &me(),
+            ctx.lang,
+            &stop,
+            rx,
+        )
+        .await?;
         Ok(())
     })
 }

@@ -9,6 +9,8 @@
 //! early (`cnrm tasks | head -1`) ends the command quietly instead of panicking.
 
 pub mod args;
+mod fetch;
+mod inbox;
 mod indicators;
 mod mail;
 mod output;
@@ -28,6 +30,8 @@ use std::process::ExitCode;
 
 const PROBLEM: u8 = 1;
 const MISUSE: u8 = 2;
+/// EX_TEMPFAIL (sysexits.h): what a mail server's delivery pipe reads as "try again later".
+const TEMPFAIL: u8 = 75;
 
 /// Why a command stopped short.
 #[derive(Debug)]
@@ -41,6 +45,8 @@ pub enum CliError {
     Store(StoreError),
     /// Writing the output failed; a closed pipe is not an error.
     Io(std::io::Error),
+    /// `mail receive`: the message cannot be taken now (exit 75, the mail server retries).
+    Temporary(String),
 }
 
 impl From<StoreError> for CliError {
@@ -72,6 +78,7 @@ impl CliError {
             CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return 0,
             CliError::Misuse(text) => (MISUSE, text.clone()),
             CliError::Problem(text) => (PROBLEM, text.clone()),
+            CliError::Temporary(text) => (TEMPFAIL, text.clone()),
             CliError::Io(e) => (PROBLEM, output::cannot_write_stdout(lang, e)),
             CliError::Refused(line) => {
                 eprintln!("{}", french(lang, line));
@@ -312,6 +319,11 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Remind(a)) => mail::remind(&ctx()?, a),
         Some(Command::Outbox(a)) => mail::outbox(&ctx()?, a),
         Some(Command::Daemon(a)) => mail::daemon(&ctx()?, a),
+        Some(Command::Mail(args::MailCommand::Receive(a))) => {
+            return inbox::receive(&ctx()?, a);
+        }
+        Some(Command::Mail(args::MailCommand::Fetch(a))) => fetch::fetch(&ctx()?, a),
+        Some(Command::Inbox(a)) => inbox::inbox(&ctx()?, a),
         Some(Command::Report(a)) => report::report(&ctx()?, a),
         Some(Command::Export(ExportCommand::Ics(a))) => report::ics(&ctx()?, a),
     }?;

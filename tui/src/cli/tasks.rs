@@ -231,7 +231,10 @@ fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Re
                 data["entry"] = serde_json::json!(spendings);
             }
         }
-        let what = strings::history_what(lang, &h.kind, &data, h.note.as_deref());
+        let mut what = strings::history_what(lang, &h.kind, &data, h.note.as_deref());
+        if h.source.as_deref() == Some(cnrm_engine::store::EMAIL_SOURCE) {
+            what.push_str(&strings::by_email(lang));
+        }
         writeln!(
             out,
             "  {}",

@@ -6,6 +6,7 @@
 //! reloads only when another process (an apply, the daemon sending) changed something. The
 //! terminal is restored on exit and on panic (`ratatui::init` installs the hook).
 
+mod inbox;
 pub mod state;
 pub mod text;
 pub mod view;

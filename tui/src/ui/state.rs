@@ -22,10 +22,12 @@ pub enum Screen {
     Indicators,
     Outbox,
     History,
+    /// Members' replies by e-mail (`ui/inbox.rs`, `view/inbox.rs`).
+    Inbox,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Dashboard,
         Screen::Tasks,
         Screen::Owners,
@@ -34,6 +36,7 @@ impl Screen {
         Screen::Indicators,
         Screen::Outbox,
         Screen::History,
+        Screen::Inbox,
     ];
 
     pub fn index(self) -> usize {
@@ -122,6 +125,8 @@ pub enum Effect {
         value: f64,
     },
     RetryOutbox(Option<i64>),
+    /// Read the inbox (the inbox screen is shown).
+    LoadInbox,
     Quit,
 }
 
@@ -138,6 +143,7 @@ pub enum Action {
     /// Periodic: look for changes made by other processes.
     Tick,
     Resize,
+    InboxLoaded(Vec<cnrm_engine::store::InboxRow>),
 }
 
 /// Filters of the task screen.
@@ -179,6 +185,7 @@ pub struct State {
     pub detail: Option<TaskDetail>,
     pub indicator_selected: usize,
     pub outbox_selected: usize,
+    pub inbox: super::inbox::Inbox,
     pub form: Option<Form>,
     pub help: bool,
     pub status_line: Option<(bool, String)>,
@@ -207,6 +214,7 @@ impl State {
             detail: None,
             indicator_selected: 0,
             outbox_selected: 0,
+            inbox: super::inbox::Inbox::default(),
             form: None,
             help: false,
             status_line: None,
@@ -359,7 +367,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status_line = Some((true, e));
             vec![]
         }
+        Action::Tick if state.screen == Screen::Inbox => {
+            vec![Effect::Load { force: false }, Effect::LoadInbox]
+        }
         Action::Tick => vec![Effect::Load { force: false }],
+        Action::InboxLoaded(rows) => {
+            state.inbox.set_rows(rows);
+            vec![]
+        }
         Action::Resize => vec![],
         Action::Key(key) => on_key(state, key),
     }
@@ -404,15 +419,21 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return vec![Effect::Quit];
         }
         KeyCode::Char('?') => state.help = true,
-        KeyCode::Tab => state.screen = Screen::ALL[(state.screen.index() + 1) % 8],
-        KeyCode::BackTab => state.screen = Screen::ALL[(state.screen.index() + 7) % 8],
-        KeyCode::Char(c @ '1'..='8') => state.screen = Screen::ALL[(c as usize) - ('1' as usize)],
+        KeyCode::Tab => state.screen = Screen::ALL[(state.screen.index() + 1) % Screen::ALL.len()],
+        KeyCode::BackTab => {
+            let n = Screen::ALL.len();
+            state.screen = Screen::ALL[(state.screen.index() + n - 1) % n]
+        }
+        KeyCode::Char(c @ '1'..='9') => state.screen = Screen::ALL[(c as usize) - ('1' as usize)],
         KeyCode::Char('r') if key.modifiers.contains(KeyModifiers::CONTROL) => {
             return vec![Effect::Load { force: true }]
         }
         _ => return screen_key(state, key),
     }
     state.status_line = None;
+    if state.screen == Screen::Inbox {
+        return vec![Effect::LoadInbox];
+    }
     vec![]
 }
 
@@ -433,6 +454,7 @@ fn move_cursor(cursor: &mut usize, len: usize, code: KeyCode, page: usize) -> bo
 
 fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.screen {
+        Screen::Inbox => state.inbox.key(key),
         Screen::Tasks => task_key(state, key),
         Screen::Indicators => {
             let n = state.data.as_ref().map_or(0, |d| d.indicators.len());

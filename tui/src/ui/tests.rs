@@ -209,7 +209,63 @@ pub fn fixture() -> Snapshot {
 fn loaded(lang: Lang) -> State {
     let mut s = State::new(lang);
     update(&mut s, Action::Loaded(Box::new(fixture())));
+    update(&mut s, Action::InboxLoaded(inbox_fixture()));
     s
+}
+
+/// Three replies received: applied, rejected (forged sender), ignored (out of office).
+fn inbox_fixture() -> Vec<cnrm_engine::store::InboxRow> {
+    use cnrm_engine::store::{AppliedChange, InboxRow};
+    let row = |id: i64, from: &str, subject: &str, status: &str| InboxRow {
+        id,
+        message_id: format!("<r{id}@example.ml>"),
+        received_at: format!("2025-10-01T0{id}:15:00Z"),
+        date: None,
+        from: from.into(),
+        subject: subject.into(),
+        status: status.into(),
+        reason: None,
+        plan: Some("pao".into()),
+        matched_message_id: Some("<m1@cnrm.local>".into()),
+        in_reply_to: Some("<m1@cnrm.local>".into()),
+        changes: Vec::new(),
+        not_understood: Vec::new(),
+        answer: None,
+        postpone_pending: false,
+        text: String::new(),
+    };
+    let mut applied = row(
+        3,
+        "cab@example.ml",
+        "RE: [CNRM] Rappel : 2 tâches",
+        "applied",
+    );
+    applied.changes = vec![
+        AppliedChange {
+            task: "axe-1.a1".into(),
+            kind: "status".into(),
+            value: serde_json::json!("done"),
+        },
+        AppliedChange {
+            task: "axe-1.a2".into(),
+            kind: "progress".into(),
+            value: serde_json::json!(60),
+        },
+    ];
+    applied.not_understood = vec!["merci pour le rappel".into()];
+    applied.text = "1 : fait\n2 : avancement 60 %\nmerci pour le rappel".into();
+    let mut rejected = row(2, "intrus@example.net", "RE: [CNRM] Rappel", "rejected");
+    rejected.reason = Some("sender_not_recipient".into());
+    rejected.text = "1 : annulé".into();
+    let mut ignored = row(
+        1,
+        "cab@example.ml",
+        "Réponse automatique : absent",
+        "ignored",
+    );
+    ignored.reason = Some("automatic".into());
+    ignored.text = "Je suis absente jusqu'au 15 octobre.".into();
+    vec![applied, rejected, ignored]
 }
 
 fn key(code: KeyCode) -> Action {
@@ -238,6 +294,8 @@ fn number_keys_and_tab_switch_screens() {
     update(&mut s, key(KeyCode::BackTab));
     update(&mut s, key(KeyCode::BackTab));
     assert_eq!(s.screen, Screen::Dashboard);
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.screen, Screen::Inbox, "the last screen");
     update(&mut s, key(KeyCode::BackTab));
     assert_eq!(s.screen, Screen::History);
     assert_eq!(update(&mut s, key(KeyCode::Char('q'))), [Effect::Quit]);
@@ -431,6 +489,69 @@ fn every_screen_renders_in_both_languages_and_sizes() {
             }
         }
     }
+}
+
+#[test]
+fn the_inbox_screen_loads_when_shown_and_opens_the_original_text_on_enter() {
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Loaded(Box::new(fixture())));
+    assert_eq!(update(&mut s, key(KeyCode::Char('9'))), [Effect::LoadInbox]);
+    assert_eq!(s.screen, Screen::Inbox);
+    assert!(render(&s, 80, 24).contains("Chargement"));
+    assert_eq!(
+        update(&mut s, Action::Tick),
+        [Effect::Load { force: false }, Effect::LoadInbox],
+        "refreshed while shown"
+    );
+    update(&mut s, Action::InboxLoaded(inbox_fixture()));
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(s.inbox.selected_row().map(|r| r.id), Some(2));
+    // A refresh keeps the cursor on the same message, wherever it now is.
+    let mut newer = inbox_fixture();
+    newer.insert(0, newer[2].clone());
+    newer[0].id = 4;
+    update(&mut s, Action::InboxLoaded(newer));
+    assert_eq!(s.inbox.selected_row().map(|r| r.id), Some(2));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.inbox.open);
+    insta::assert_snapshot!("fr_80x24_inbox_open", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.inbox.open);
+    let mut en = loaded(Lang::En);
+    en.screen = Screen::Inbox;
+    update(&mut en, key(KeyCode::Down));
+    update(&mut en, key(KeyCode::Enter));
+    let text = render(&en, 160, 48);
+    assert!(
+        text.contains("intrus@example.net") && text.contains("1 : annulé"),
+        "{text}"
+    );
+    insta::assert_snapshot!("en_160x48_inbox_open", text);
+    // Nothing received yet: one sentence saying where replies come from.
+    let mut empty = loaded(Lang::Fr);
+    update(&mut empty, Action::InboxLoaded(Vec::new()));
+    empty.screen = Screen::Inbox;
+    assert!(update(&mut empty, key(KeyCode::Enter)).is_empty() && !empty.inbox.open);
+    assert!(render(&empty, 160, 48).contains("Aucune réponse reçue"));
+}
+
+#[test]
+fn control_characters_in_a_reply_are_shown_not_sent_to_the_terminal() {
+    let mut rows = inbox_fixture();
+    rows[0].subject = "Re\u{1b}[2J: rappel".into();
+    rows[0].text = "fait\u{1b}]0;pwned\u{7}\nsuite\r".into();
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, Action::InboxLoaded(rows));
+    update(&mut s, key(KeyCode::Char('9')));
+    update(&mut s, key(KeyCode::Enter));
+    let out = render(&s, 160, 48);
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
+    assert!(
+        out.contains("Re\u{fffd}[2J: rappel") && out.contains("suite"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub fn screen(lang: Lang, s: Screen) -> &'static str {
         (Screen::Indicators, Lang::Fr) => "Indicateurs",
         (Screen::Outbox, Lang::Fr) => "Boîte d'envoi",
         (Screen::History, Lang::Fr) => "Historique",
+        (Screen::Inbox, Lang::Fr) => "Réception",
         (Screen::Dashboard, Lang::En) => "Dashboard",
         (Screen::Tasks, Lang::En) => "Tasks",
         (Screen::Owners, Lang::En) => "Owners",
@@ -22,6 +23,7 @@ pub fn screen(lang: Lang, s: Screen) -> &'static str {
         (Screen::Indicators, Lang::En) => "Indicators",
         (Screen::Outbox, Lang::En) => "Outbox",
         (Screen::History, Lang::En) => "History",
+        (Screen::Inbox, Lang::En) => "Inbox",
     }
 }
 
@@ -45,12 +47,14 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
     match (s, lang) {
         (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · o retard · t statut · a avancement · n note · d dépense · ? aide · q quitter",
         (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · o overdue · t status · a progress · n note · d spend · ? help · q quit",
-        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · 1-8 écrans · ? aide · q quitter",
-        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-8 screens · ? help · q quit",
+        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · 1-9 écrans · ? aide · q quitter",
+        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-9 screens · ? help · q quit",
         (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
         (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
-        (_, Lang::Fr) => "1-8 ou Tab\u{a0}: écrans · ? aide · q quitter",
-        (_, Lang::En) => "1-8 or Tab: screens · ? help · q quit",
+        (Screen::Inbox, Lang::Fr) => "↑↓ choisir · Entrée texte d'origine · Échap fermer · ? aide · q quitter",
+        (Screen::Inbox, Lang::En) => "↑↓ select · Enter original text · Esc close · ? help · q quit",
+        (_, Lang::Fr) => "1-9 ou Tab\u{a0}: écrans · ? aide · q quitter",
+        (_, Lang::En) => "1-9 or Tab: screens · ? help · q quit",
     }
 }
 
@@ -58,13 +62,13 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
 pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
     let mut all = match lang {
         Lang::Fr => vec![
-            ("1-8, Tab, Maj+Tab", "changer d'écran"),
+            ("1-9, Tab, Maj+Tab", "changer d'écran"),
             ("?", "cette aide"),
             ("Ctrl+R", "recharger"),
             ("q, Ctrl+C", "quitter"),
         ],
         Lang::En => vec![
-            ("1-8, Tab, Shift+Tab", "switch screens"),
+            ("1-9, Tab, Shift+Tab", "switch screens"),
             ("?", "this help"),
             ("Ctrl+R", "reload"),
             ("q, Ctrl+C", "quit"),
@@ -108,6 +112,19 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("↑ ↓", "select"),
             ("r", "retry this message"),
             ("R", "retry all failed"),
+        ],
+        (Screen::Inbox, Lang::Fr) => vec![
+            ("↑ ↓ PgUp PgDn g G", "choisir un message"),
+            (
+                "Entrée",
+                "ouvrir ou fermer son texte d'origine (↑ ↓ le font défiler)",
+            ),
+            ("Échap", "fermer le texte"),
+        ],
+        (Screen::Inbox, Lang::En) => vec![
+            ("↑ ↓ PgUp PgDn g G", "select a message"),
+            ("Enter", "open or close its original text (↑ ↓ scroll it)"),
+            ("Esc", "close the text"),
         ],
         _ => vec![],
     };

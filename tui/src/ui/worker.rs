@@ -135,6 +135,10 @@ async fn run_effect(
                 )
             }))
         }
+        Effect::LoadInbox => Some(match store.inbox(None).await {
+            Ok(rows) => Action::InboxLoaded(rows),
+            Err(e) => Action::Done(Err(crate::strings::store_error(lang, &e))),
+        }),
         Effect::Quit => None,
     }
 }

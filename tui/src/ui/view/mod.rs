@@ -3,6 +3,7 @@
 
 mod dashboard;
 mod history;
+mod inbox;
 mod indicators;
 mod money;
 mod outbox;
@@ -79,6 +80,7 @@ pub fn draw(f: &mut Frame, state: &State) {
             Screen::Indicators => indicators::draw(f, body, d, state),
             Screen::Outbox => outbox::draw(f, body, d, state),
             Screen::History => history::draw(f, body, d, lang),
+            Screen::Inbox => inbox::draw(f, body, &state.inbox, lang),
         },
     }
     let line = match &state.status_line {
