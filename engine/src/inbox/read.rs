@@ -943,6 +943,12 @@ mod tests {
     }
 
     #[test]
+    fn outlook_html_replies_end_at_the_rule_before_the_header_block() {
+        let html = "<html><body><div class=\"WordSection1\"><p class=\"MsoNormal\">2&nbsp;: fait<o:p></o:p></p></div><div id=\"appendonsend\"></div><hr style=\"display:inline-block;width:98%\"><div id=\"divRplyFwdMsg\"><font><b>De&nbsp;:</b> Secr&eacute;tariat CNRM<br><b>Envoy&eacute;&nbsp;:</b> mercredi<br></font></div><p>1 : annul&eacute;</p></body></html>";
+        assert_eq!(own_words(&html_to_text(html), "", &ids()), ["2 : fait"]);
+    }
+
+    #[test]
     fn html_blockquotes_are_quoted_text() {
         let html = "<html><head><style>p{}</style></head><body><div dir=\"ltr\">1&nbsp;: fait<br>2 : avancement 40&nbsp;%</div><div class=\"gmail_quote\"><blockquote>1 : annulé<blockquote>x</blockquote>3 : fait</blockquote></div><p>R&eacute;union tenue</p></body></html>";
         let text = html_to_text(html);
