@@ -9,6 +9,7 @@ mod csv;
 mod html;
 mod ics;
 mod markdown;
+mod svg;
 mod table;
 
 pub use csv::csv;
