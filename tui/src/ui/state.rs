@@ -186,6 +186,8 @@ pub struct State {
     /// `data` is an overview (the dashboard only) while the whole plan loads.
     pub partial: bool,
     pub quit: bool,
+    /// The timeline's chronogramme view, while it is shown (key `c`).
+    pub chronogram: Option<super::view::chronogram::Chrono>,
 }
 
 impl State {
@@ -213,6 +215,7 @@ impl State {
             loading: true,
             partial: false,
             quit: false,
+            chronogram: None,
         }
     }
 
@@ -304,6 +307,9 @@ impl State {
             funders: figures::funders(&data),
             timeline: figures::timeline(&data),
         };
+        if let Some(c) = &mut self.chronogram {
+            c.refresh(&data);
+        }
         self.data = Some(data);
         self.loading = false;
         self.partial = false;
@@ -434,6 +440,19 @@ fn move_cursor(cursor: &mut usize, len: usize, code: KeyCode, page: usize) -> bo
 fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.screen {
         Screen::Tasks => task_key(state, key),
+        Screen::Timeline => {
+            match (key.code, &mut state.chronogram, &state.data) {
+                (KeyCode::Char('c'), Some(_), _) => state.chronogram = None,
+                (KeyCode::Char('c'), None, Some(d)) if !state.partial => {
+                    state.chronogram = Some(super::view::chronogram::Chrono::new(d))
+                }
+                (code, Some(c), _) => {
+                    c.key(code);
+                }
+                _ => {}
+            }
+            vec![]
+        }
         Screen::Indicators => {
             let n = state.data.as_ref().map_or(0, |d| d.indicators.len());
             if !move_cursor(&mut state.indicator_selected, n, key.code, 10)

@@ -49,6 +49,8 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
         (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-8 screens · ? help · q quit",
         (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
         (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
+        (Screen::Timeline, Lang::Fr) => "c chronogramme ou liste · ←→↑↓ défiler · 1-8 écrans · ? aide · q quitter",
+        (Screen::Timeline, Lang::En) => "c chronogramme or list · ←→↑↓ scroll · 1-8 screens · ? help · q quit",
         (_, Lang::Fr) => "1-8 ou Tab\u{a0}: écrans · ? aide · q quitter",
         (_, Lang::En) => "1-8 or Tab: screens · ? help · q quit",
     }
@@ -96,6 +98,14 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("a", "set progress (0-100)"),
             ("n", "add a note"),
             ("d", "record spending"),
+        ],
+        (Screen::Timeline, Lang::Fr) => vec![
+            ("c", "chronogramme ou liste des échéances"),
+            ("← → ↑ ↓ PgUp PgDn", "défiler le chronogramme"),
+        ],
+        (Screen::Timeline, Lang::En) => vec![
+            ("c", "chronogramme or list of deadlines"),
+            ("← → ↑ ↓ PgUp PgDn", "scroll the chronogramme"),
         ],
         (Screen::Indicators, Lang::Fr) => vec![("↑ ↓", "choisir"), ("r", "enregistrer une valeur")],
         (Screen::Indicators, Lang::En) => vec![("↑ ↓", "select"), ("r", "record a value")],
