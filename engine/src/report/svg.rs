@@ -209,7 +209,7 @@ pub fn chronogram(
         let _ = write!(
             out,
             "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
-            if year_start { 2.0 } else { 16.0 },
+            if year_start { 2.0 } else { 31.0 },
             n(bottom),
             if year_start { "#6b7280" } else { "#d1d5db" },
             if year_start { "1" } else { "0.6" },
