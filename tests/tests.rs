@@ -12,6 +12,7 @@ mod plan_schema_editor;
 mod plan_values;
 mod remind;
 mod report;
+mod report_svg;
 mod store_cli;
 mod store_story;
 mod tui;

@@ -193,6 +193,8 @@ pub struct State {
     /// `data` is an overview (the dashboard only) while the whole plan loads.
     pub partial: bool,
     pub quit: bool,
+    /// The timeline's chronogramme view, while it is shown (key `c`).
+    pub chronogram: Option<super::view::chronogram::Chrono>,
 }
 
 impl State {
@@ -221,6 +223,7 @@ impl State {
             loading: true,
             partial: false,
             quit: false,
+            chronogram: None,
         }
     }
 
@@ -312,6 +315,9 @@ impl State {
             funders: figures::funders(&data),
             timeline: figures::timeline(&data),
         };
+        if let Some(c) = &mut self.chronogram {
+            c.refresh(&data);
+        }
         self.data = Some(data);
         self.loading = false;
         self.partial = false;
@@ -456,6 +462,19 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.screen {
         Screen::Inbox => state.inbox.key(key),
         Screen::Tasks => task_key(state, key),
+        Screen::Timeline => {
+            match (key.code, &mut state.chronogram, &state.data) {
+                (KeyCode::Char('c'), Some(_), _) => state.chronogram = None,
+                (KeyCode::Char('c'), None, Some(d)) if !state.partial => {
+                    state.chronogram = Some(super::view::chronogram::Chrono::new(d))
+                }
+                (code, Some(c), _) => {
+                    c.key(code);
+                }
+                _ => {}
+            }
+            vec![]
+        }
         Screen::Indicators => {
             let n = state.data.as_ref().map_or(0, |d| d.indicators.len());
             if !move_cursor(&mut state.indicator_selected, n, key.code, 10)

@@ -53,6 +53,8 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
         (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
         (Screen::Inbox, Lang::Fr) => "↑↓ choisir · Entrée texte d'origine · Échap fermer · ? aide · q quitter",
         (Screen::Inbox, Lang::En) => "↑↓ select · Enter original text · Esc close · ? help · q quit",
+        (Screen::Timeline, Lang::Fr) => "c chronogramme ou liste · ←→↑↓ défiler · 1-9 écrans · ? aide · q quitter",
+        (Screen::Timeline, Lang::En) => "c chronogramme or list · ←→↑↓ scroll · 1-9 screens · ? help · q quit",
         (_, Lang::Fr) => "1-9 ou Tab\u{a0}: écrans · ? aide · q quitter",
         (_, Lang::En) => "1-9 or Tab: screens · ? help · q quit",
     }
@@ -100,6 +102,14 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("a", "set progress (0-100)"),
             ("n", "add a note"),
             ("d", "record spending"),
+        ],
+        (Screen::Timeline, Lang::Fr) => vec![
+            ("c", "chronogramme ou liste des échéances"),
+            ("← → ↑ ↓ PgUp PgDn", "défiler le chronogramme"),
+        ],
+        (Screen::Timeline, Lang::En) => vec![
+            ("c", "chronogramme or list of deadlines"),
+            ("← → ↑ ↓ PgUp PgDn", "scroll the chronogramme"),
         ],
         (Screen::Indicators, Lang::Fr) => vec![("↑ ↓", "choisir"), ("r", "enregistrer une valeur")],
         (Screen::Indicators, Lang::En) => vec![("↑ ↓", "select"), ("r", "record a value")],

@@ -1,6 +1,7 @@
 //! Drawing: reads the state, draws, changes nothing. One module per screen; the title bar, the
 //! tabs, the status line and the overlays (a form, the help) are drawn here.
 
+pub mod chronogram;
 mod dashboard;
 mod history;
 mod inbox;
@@ -75,7 +76,10 @@ pub fn draw(f: &mut Frame, state: &State) {
             Screen::Dashboard => dashboard::draw(f, body, d, &state.figures, lang),
             Screen::Tasks => tasks::draw(f, body, d, state),
             Screen::Owners => owners::draw(f, body, d, &state.figures, lang),
-            Screen::Timeline => timeline::draw(f, body, d, &state.figures, lang),
+            Screen::Timeline => match &state.chronogram {
+                Some(c) => chronogram::draw(f, body, c, lang),
+                None => timeline::draw(f, body, d, &state.figures, lang),
+            },
             Screen::Money => money::draw(f, body, d, &state.figures, lang),
             Screen::Indicators => indicators::draw(f, body, d, state),
             Screen::Outbox => outbox::draw(f, body, d, state),
