@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod service;
 pub mod store;
 pub mod text;
+pub mod workbook;
 pub mod workflow;
 
 pub use lang::Lang;
