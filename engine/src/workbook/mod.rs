@@ -5,3 +5,7 @@
 //! each, enumeration labels, descriptions) that the reader, the converter and the template share.
 
 pub mod columns;
+pub mod convert;
+pub mod read;
+
+pub use read::{check, is_workbook_path, Refusal, Workbook};
