@@ -234,7 +234,11 @@ fn day_first(text: &str) -> String {
             n.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit())
         };
         if digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4) {
-            return format!("{y}-{m:0>2}-{d:0>2}");
+            let iso = format!("{y}-{m:0>2}-{d:0>2}");
+            // An impossible day (32/13/2025) stays as written, for the diagnostic to quote it.
+            if chrono::NaiveDate::parse_from_str(&iso, "%Y-%m-%d").is_ok() {
+                return iso;
+            }
         }
     }
     text.to_string()
