@@ -16,3 +16,4 @@ mod report_svg;
 mod store_cli;
 mod store_story;
 mod tui;
+mod workbook_read;

@@ -1719,5 +1719,56 @@ pub fn try_again_later(lang: Lang, why: &str) -> String {
         lang,
         "{why}\u{a0}; le message n'est pas enregistré, il sera accepté quand la base répondra (code 75, le serveur de messagerie réessaie)",
         "{why}; the message is not recorded, it will be taken when the database answers (exit 75, the mail server retries)"
+// ---- plan workbooks (xlsx-read) ----------------------------------------------------------------
+
+/// `erreur` / `avertissement` before a workbook diagnostic's code.
+pub fn severity_word(lang: Lang, error: bool) -> &'static str {
+    match (lang, error) {
+        (Lang::Fr, true) => "erreur",
+        (Lang::Fr, false) => "avertissement",
+        (Lang::En, true) => "error",
+        (Lang::En, false) => "warning",
+    }
+}
+
+/// `aide` / `help` before a diagnostic's hint.
+pub fn help_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "aide",
+        Lang::En => "help",
+    }
+}
+
+/// `plan convert` told files it cannot convert between.
+pub fn convert_extensions(lang: Lang, file: &str, output: &str) -> String {
+    tr!(
+        lang,
+        "impossible de convertir `{file}` en `{output}`\u{a0}: un plan YAML se convertit en classeur .xlsx, un classeur (.xlsx, .ods) en YAML (.yaml)",
+        "cannot convert `{file}` to `{output}`: a YAML plan converts to an .xlsx workbook, a workbook (.xlsx, .ods) to YAML (.yaml)"
+    )
+}
+
+pub fn nothing_converted(lang: Lang) -> String {
+    tr!(
+        lang,
+        "le plan n'a pas été converti\u{a0}: corrigez d'abord ses erreurs (rien n'a été écrit)",
+        "the plan was not converted: fix its errors first (nothing was written)"
+    )
+}
+
+/// The comment at the top of a YAML file converted from a workbook.
+pub fn converted_from(lang: Lang, file: &str) -> String {
+    tr!(
+        lang,
+        "Plan converti depuis {file} par `cnrm plan convert`",
+        "Plan converted from {file} by `cnrm plan convert`"
+    )
+}
+
+pub fn workbook_not_written(lang: Lang) -> String {
+    tr!(
+        lang,
+        "le classeur n'a pas pu être construit\u{a0}: rien n'a été écrit",
+        "the workbook could not be built: nothing was written"
     )
 }

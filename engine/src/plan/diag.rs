@@ -28,6 +28,9 @@ pub enum Code {
     EmptyPriority,
     DeadlineOnNonWorkingDay,
     AmbiguousAmount,
+    /// A workbook's rows hidden in the spreadsheet (read like the others; workbooks only, so not
+    /// in [`Code::ALL`], which lists the YAML format's codes).
+    HiddenRows,
 }
 
 impl Code {
@@ -80,6 +83,7 @@ impl Code {
             Code::EmptyPriority => "empty-priority",
             Code::DeadlineOnNonWorkingDay => "deadline-on-non-working-day",
             Code::AmbiguousAmount => "ambiguous-amount",
+            Code::HiddenRows => "hidden-rows",
         }
     }
 
@@ -90,7 +94,8 @@ impl Code {
             | Code::OwnerWithoutEmail
             | Code::EmptyPriority
             | Code::DeadlineOnNonWorkingDay
-            | Code::AmbiguousAmount => Severity::Warning,
+            | Code::AmbiguousAmount
+            | Code::HiddenRows => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -126,6 +131,25 @@ pub struct Diagnostic {
     pub column: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// In a workbook: the sheet's name as written in the workbook (`line` is then the row and
+    /// `column` the column number, 1 = A).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// In a workbook: the cell (`H12`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+/// A column number (1 = A) as its letters (`AA` for 27).
+pub fn column_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        out.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 impl Diagnostic {

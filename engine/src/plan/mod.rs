@@ -13,4 +13,4 @@ pub mod yaml;
 
 pub use diag::{Code, Diagnostic, Severity};
 pub use model::Plan;
-pub use validate::{check_source, Checked};
+pub use validate::{check_source, check_tree, Checked, Found};

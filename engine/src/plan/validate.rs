@@ -263,6 +263,8 @@ impl<'n, 'a> Fields<'n, 'a> {
 struct Validator<'f> {
     lang: Lang,
     file: &'f str,
+    /// A workbook's sheet names (`Pos::sheet` 1 is the first); empty for a YAML file.
+    sheets: &'f [String],
     diags: Vec<Diagnostic>,
     ids: HashMap<String, (Entity, Pos)>,
     refs: Vec<Reference>,
@@ -291,23 +293,7 @@ struct Validator<'f> {
 
 /// Checks a plan file's text. `file` is only used to label diagnostics.
 pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
-    let mut v = Validator {
-        lang,
-        file,
-        diags: Vec::new(),
-        ids: HashMap::default(),
-        refs: Vec::new(),
-        former_ids: Vec::new(),
-        owner_uses: HashMap::default(),
-        graph: Vec::new(),
-        email_written: Default::default(),
-        streamed: Vec::new(),
-        streamed_items: Vec::new(),
-        dated: Vec::new(),
-        currencies: Vec::new(),
-        bad_currencies: Default::default(),
-        parents: Vec::new(),
-    };
+    let mut v = Validator::new(file, &[], lang);
     let parsed = crate::plan::yaml::parse_streaming(src, &mut |priority, node| {
         if v.streamed.len() <= priority {
             v.streamed.resize_with(priority + 1, Vec::new);
@@ -329,9 +315,85 @@ pub fn check_source(src: &str, file: &str, lang: Lang) -> Checked {
     v.finish(plan)
 }
 
+/// A problem found before validation (by the workbook reader): code, where, message, help.
+pub type Found = (Code, Pos, String, Option<String>);
+
+/// Checks a plan tree built by another reader than the YAML one (a workbook's sheets): the same
+/// rules and diagnostics as [`check_source`], plus the reader's own problems (`found`). Positions
+/// with a `sheet` are reported with that sheet's name (from `sheets`) and their cell.
+pub fn check_tree(
+    root: &Node<'_>,
+    sheets: &[String],
+    found: Vec<Found>,
+    file: &str,
+    lang: Lang,
+) -> Checked {
+    let mut v = Validator::new(file, sheets, lang);
+    for (code, pos, message, help) in found {
+        v.report(code, pos, message, help);
+    }
+    let plan = v.plan(root);
+    v.finish(plan)
+}
+
 impl<'f> Validator<'f> {
+    fn new(file: &'f str, sheets: &'f [String], lang: Lang) -> Validator<'f> {
+        Validator {
+            lang,
+            file,
+            sheets,
+            diags: Vec::new(),
+            ids: HashMap::default(),
+            refs: Vec::new(),
+            former_ids: Vec::new(),
+            owner_uses: HashMap::default(),
+            graph: Vec::new(),
+            email_written: Default::default(),
+            streamed: Vec::new(),
+            streamed_items: Vec::new(),
+            dated: Vec::new(),
+            currencies: Vec::new(),
+            bad_currencies: Default::default(),
+            parents: Vec::new(),
+        }
+    }
+
+    /// Where `pos` is, for a sentence: `ligne 3, colonne 5`, or `Activités!B7` in a workbook.
+    fn place(&self, pos: Pos) -> String {
+        match self.sheet_name(pos) {
+            Some(sheet) => {
+                let cell = format!(
+                    "{sheet}!{}{}",
+                    crate::plan::diag::column_letters(pos.col),
+                    pos.line
+                );
+                tr!(self.lang, "en {cell}", "{cell}")
+            }
+            None => tr!(
+                self.lang,
+                "ligne {}, colonne {}",
+                "line {}, column {}",
+                pos.line,
+                pos.col
+            ),
+        }
+    }
+
+    fn sheet_name(&self, pos: Pos) -> Option<&str> {
+        let i = usize::from(pos.sheet).checked_sub(1)?;
+        self.sheets.get(i).map(String::as_str)
+    }
+
     fn finish(mut self, plan: Option<Plan>) -> Checked {
-        self.diags.sort_by_key(|d| (d.line, d.column));
+        let sheets = self.sheets;
+        self.diags.sort_by_key(|d| {
+            let sheet = d
+                .sheet
+                .as_ref()
+                .and_then(|s| sheets.iter().position(|n| n == s))
+                .map_or(0, |i| i + 1);
+            (sheet, d.line, d.column)
+        });
         let has_errors = self.diags.iter().any(Diagnostic::is_error);
         Checked {
             plan: if has_errors { None } else { plan },
@@ -347,6 +409,10 @@ impl<'f> Validator<'f> {
             ),
             Lang::En => (message, help),
         };
+        let sheet = self.sheet_name(pos).map(str::to_string);
+        let cell = sheet
+            .as_ref()
+            .map(|_| format!("{}{}", crate::plan::diag::column_letters(pos.col), pos.line));
         self.diags.push(Diagnostic {
             code,
             severity: code.severity(),
@@ -355,6 +421,8 @@ impl<'f> Validator<'f> {
             line: pos.line,
             column: pos.col,
             help,
+            sheet,
+            cell,
         });
     }
 
@@ -539,7 +607,8 @@ impl<'f> Validator<'f> {
             self.ids.insert(id.clone(), (entity, node.pos));
             return valid;
         };
-        let later = (first_pos.line, first_pos.col) > (node.pos.line, node.pos.col);
+        let later = (first_pos.sheet, first_pos.line, first_pos.col)
+            > (node.pos.sheet, node.pos.line, node.pos.col);
         let (kept, kept_pos, dup_pos) = if later {
             self.ids.insert(id.clone(), (entity, node.pos));
             (entity, node.pos, first_pos)
@@ -552,12 +621,11 @@ impl<'f> Validator<'f> {
             "id `{id}` is already used by {}",
             kept.name(self.lang)
         );
+        let place = self.place(kept_pos);
         let help = tr!(
             self.lang,
-            "première utilisation ligne {}, colonne {} ; les identifiants sont uniques dans tout le plan",
-            "first used at line {}, column {}; ids are unique across the whole plan",
-            kept_pos.line,
-            kept_pos.col
+            "première utilisation {place} ; les identifiants sont uniques dans tout le plan",
+            "first used at {place}; ids are unique across the whole plan",
         );
         self.report(Code::DuplicateId, dup_pos, msg, Some(help));
         None
@@ -1905,6 +1973,12 @@ impl<'f> Validator<'f> {
         let former = std::mem::take(&mut self.former_ids);
         for (id, pos) in &former {
             if let Some((entity, at)) = self.ids.get(id).copied() {
+                let place = if at.sheet == 0 {
+                    tr!(self.lang, "ligne {}", "at line {}", at.line)
+                } else {
+                    let cell = self.place(at);
+                    tr!(self.lang, "{cell}", "at {cell}")
+                };
                 let msg = tr!(
                     self.lang,
                     "`renamed_from: {id}` désigne un identifiant encore utilisé par {}",
@@ -1913,9 +1987,8 @@ impl<'f> Validator<'f> {
                 );
                 let help = tr!(
                     self.lang,
-                    "`{id}` est déclaré ligne {} ; un ancien identifiant ne doit plus figurer dans le plan",
-                    "`{id}` is declared at line {}; a former id must no longer appear in the plan",
-                    at.line
+                    "`{id}` est déclaré {place} ; un ancien identifiant ne doit plus figurer dans le plan",
+                    "`{id}` is declared {place}; a former id must no longer appear in the plan",
                 );
                 self.report(Code::DuplicateId, *pos, msg, Some(help));
             }

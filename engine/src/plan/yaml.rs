@@ -17,6 +17,9 @@ use std::collections::HashMap;
 pub struct Pos {
     pub line: u32,
     pub col: u32,
+    /// In a workbook, the sheet (1-based, as the workbook reader numbers them); 0 in a YAML file.
+    /// A workbook position's `line` is the row and `col` the column (1 = A).
+    pub sheet: u16,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -234,6 +237,7 @@ fn pos_of(span: &Span) -> Pos {
     Pos {
         line: span.start.line() as u32,
         col: span.start.col() as u32 + 1,
+        sheet: 0,
     }
 }
 
@@ -321,7 +325,11 @@ fn build<'a>(
     let mut anchors: HashMap<usize, Node<'_>> = HashMap::new();
     let mut alias_nodes = 0usize;
     let mut root: Option<Node<'_>> = None;
-    let mut last_pos = Pos { line: 1, col: 1 };
+    let mut last_pos = Pos {
+        line: 1,
+        col: 1,
+        sheet: 0,
+    };
 
     while let Some(item) = next_event() {
         let (event, span) = item.map_err(|e| scan_error(src, &stack, &e))?;
@@ -461,6 +469,7 @@ fn leading_tab(src: &str, line: u32) -> Option<Pos> {
     Some(Pos {
         line,
         col: col as u32 + 1,
+        sheet: 0,
     })
 }
 
@@ -476,6 +485,7 @@ fn scan_error(src: &str, stack: &[Frame<'_>], e: &saphyr_parser::ScanError) -> S
     let pos = Pos {
         line: e.marker().line() as u32,
         col: e.marker().col() as u32 + 1,
+        sheet: 0,
     };
     let info = e.info();
     // The parser may stop on the line before a tab-indented one, or on the one after.
@@ -597,16 +607,44 @@ mod tests {
         let Kind::Map(pairs) = &root.kind else {
             panic!("map expected")
         };
-        assert_eq!(pairs[0].0.pos, Pos { line: 1, col: 1 });
-        assert_eq!(pairs[0].1.pos, Pos { line: 1, col: 4 });
+        assert_eq!(
+            pairs[0].0.pos,
+            Pos {
+                line: 1,
+                col: 1,
+                sheet: 0
+            }
+        );
+        assert_eq!(
+            pairs[0].1.pos,
+            Pos {
+                line: 1,
+                col: 4,
+                sheet: 0
+            }
+        );
         let Kind::Seq(items) = &pairs[1].1.kind else {
             panic!("seq expected")
         };
-        assert_eq!(items[0].pos, Pos { line: 3, col: 5 });
+        assert_eq!(
+            items[0].pos,
+            Pos {
+                line: 3,
+                col: 5,
+                sheet: 0
+            }
+        );
         let Kind::Map(inner) = &items[1].kind else {
             panic!("map expected")
         };
-        assert_eq!(inner[0].1.pos, Pos { line: 4, col: 10 });
+        assert_eq!(
+            inner[0].1.pos,
+            Pos {
+                line: 4,
+                col: 10,
+                sheet: 0
+            }
+        );
         assert!(matches!(
             &inner[0].1.kind,
             Kind::Scalar { plain: false, .. }
@@ -616,10 +654,24 @@ mod tests {
     #[test]
     fn duplicate_key_is_an_error_at_the_second_key() {
         let err = parse("a: 1\nb: 2\na: 3\n").expect_err("duplicate");
-        assert_eq!(err.pos, Pos { line: 3, col: 1 });
+        assert_eq!(
+            err.pos,
+            Pos {
+                line: 3,
+                col: 1,
+                sheet: 0
+            }
+        );
         assert_eq!(
             err.problem,
-            SyntaxProblem::DuplicateKey("a".into(), Pos { line: 1, col: 1 })
+            SyntaxProblem::DuplicateKey(
+                "a".into(),
+                Pos {
+                    line: 1,
+                    col: 1,
+                    sheet: 0
+                }
+            )
         );
         assert_eq!(
             err.message(Lang::Fr),
@@ -660,9 +712,26 @@ mod tests {
     fn byte_offsets_account_for_accents() {
         let src = "titre: échéance\nx: y\n";
         let idx = LineIndex::new(src);
-        assert_eq!(&src[idx.offset(src, Pos { line: 1, col: 8 })..][..2], "é");
         assert_eq!(
-            idx.offset(src, Pos { line: 2, col: 4 }),
+            &src[idx.offset(
+                src,
+                Pos {
+                    line: 1,
+                    col: 8,
+                    sheet: 0
+                }
+            )..][..2],
+            "é"
+        );
+        assert_eq!(
+            idx.offset(
+                src,
+                Pos {
+                    line: 2,
+                    col: 4,
+                    sheet: 0
+                }
+            ),
             src.find('y').unwrap_or(0)
         );
     }

@@ -1096,7 +1096,13 @@ fn rename_statements(table: &str) -> &'static [&'static str] {
 impl Store {
     /// What `apply` would do; writes nothing.
     pub async fn diff(&self, plan: &Plan, source: &str) -> Result<ApplyReport, StoreError> {
-        let sha = sha256_hex(source.as_bytes());
+        self.diff_hashed(plan, &sha256_hex(source.as_bytes())).await
+    }
+
+    /// [`Store::diff`], given the SHA-256 of the plan's file (a workbook's bytes, which are no
+    /// text).
+    pub async fn diff_hashed(&self, plan: &Plan, sha: &str) -> Result<ApplyReport, StoreError> {
+        let sha = sha.to_string();
         let mut tx = self.pool.begin().await?;
         let computed = compute(&mut tx, self.backend, plan, &sha).await?;
         tx.rollback().await?;

@@ -241,6 +241,18 @@ pub enum PlanCommand {
     Apply(ApplyArgs),
     /// Afficher le schéma JSON du format (pour l'éditeur) / print the JSON Schema of the format
     Schema,
+    /// Convertir un plan entre YAML et classeur (.xlsx) / convert a plan between YAML and a workbook
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Plan à convertir (.yaml, .xlsx ou .ods) / plan to convert (.yaml, .xlsx or .ods)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Fichier écrit (.xlsx depuis un YAML, .yaml depuis un classeur) / file written
+    #[arg(long, short, value_name = "OUT")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -4,14 +4,17 @@
 //! applied that very file (then the report of applying it again is all there is to say);
 //! otherwise they check it, say its problems as `plan check` does, and apply or compare it.
 
-use super::args::{ApplyArgs, CheckArgs, CheckFormat, DiffArgs, FormatArgs, ListFormat, OpenArgs};
+use super::args::{
+    ApplyArgs, CheckArgs, CheckFormat, ConvertArgs, DiffArgs, FormatArgs, ListFormat, OpenArgs,
+};
 use super::output::{self, csv_line, use_color};
 use super::{with_store, CliError};
 use crate::context::Ctx;
 use crate::strings;
 use cnrm_engine::plan::yaml::LineIndex;
-use cnrm_engine::plan::{check_source, Diagnostic, Plan, Severity};
+use cnrm_engine::plan::{check_source, Checked, Diagnostic, Plan, Severity};
 use cnrm_engine::store::{sha256_hex, ApplyReport, FieldChange, Store, TaskFilter};
+use cnrm_engine::workbook::{self, Workbook};
 use cnrm_engine::Lang;
 use crossterm::style::{Color, Stylize};
 use miette::{
@@ -90,6 +93,7 @@ pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) ->
         let pos = cnrm_engine::plan::yaml::Pos {
             line: diag.line,
             col: diag.column,
+            sheet: 0,
         };
         let offset = index.offset(src, pos);
         let span = SourceSpan::new(offset.into(), LineIndex::token_len(src, offset));
@@ -108,10 +112,89 @@ pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) ->
     out
 }
 
-/// A plan file's text; an unreadable file or one that is not UTF-8 is a misuse.
-fn read_text(path: &Path, lang: Lang) -> Result<String, CliError> {
-    String::from_utf8(read_bytes(path, lang)?)
-        .map_err(|_| CliError::Misuse(strings::not_utf8(lang, &path.display().to_string())))
+/// What a plan file was read from: YAML text, or a workbook's sheets (with each cell's text).
+pub enum Source {
+    Yaml(String),
+    Workbook(Box<Workbook>),
+}
+
+/// Reads and checks a plan file's bytes, YAML or workbook by its extension; a file that is not
+/// UTF-8 (YAML) or no workbook is a misuse, said in one sentence.
+pub fn check_bytes(bytes: Vec<u8>, path: &Path, lang: Lang) -> Result<(Checked, Source), CliError> {
+    let file = path.display().to_string();
+    if workbook::is_workbook_path(path) {
+        let (checked, wb) = workbook::check(&bytes, &file, lang)
+            .map_err(|refusal| CliError::Misuse(refusal.message(lang, &file)))?;
+        return Ok((checked, Source::Workbook(Box::new(wb))));
+    }
+    let src =
+        String::from_utf8(bytes).map_err(|_| CliError::Misuse(strings::not_utf8(lang, &file)))?;
+    let checked = check_source(&src, &file, lang);
+    Ok((checked, Source::Yaml(src)))
+}
+
+/// Renders a file's diagnostics: compiler-style with the source line for YAML, located by sheet
+/// and cell with the cell's content for a workbook.
+pub fn render(
+    source: &Source,
+    file: &str,
+    diags: &[Diagnostic],
+    color: bool,
+    lang: Lang,
+) -> String {
+    match source {
+        Source::Yaml(src) => render_human(src, file, diags, color),
+        Source::Workbook(wb) => render_workbook(wb, file, diags, color, lang),
+    }
+}
+
+/// `error[invalid-date]: …`, then `  ┌─ plan.xlsx › Activités!H12`, the cell's content, the help.
+pub fn render_workbook(
+    wb: &Workbook,
+    file: &str,
+    diags: &[Diagnostic],
+    color: bool,
+    lang: Lang,
+) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let head = format!(
+            "{}[{}]: {}",
+            strings::severity_word(lang, d.is_error()),
+            d.code,
+            d.message
+        );
+        let head = if !color {
+            head
+        } else if d.is_error() {
+            head.with(Color::Red).to_string()
+        } else {
+            head.with(Color::Yellow).to_string()
+        };
+        out.push_str(&cnrm_engine::text::terminal_line(&head));
+        out.push('\n');
+        match (&d.sheet, &d.cell) {
+            (Some(sheet), Some(cell)) => {
+                out.push_str(&format!("  ┌─ {file} › {sheet}!{cell}\n"));
+                if let Some(text) = wb.text_at(sheet, d.line, d.column) {
+                    for line in text.lines().take(5) {
+                        out.push_str(&format!("  │ {}\n", cnrm_engine::text::terminal_line(line)));
+                    }
+                }
+            }
+            _ => out.push_str(&format!("  ┌─ {file}\n")),
+        }
+        if let Some(help) = &d.help {
+            out.push_str(&format!(
+                "  = {}{}{}\n",
+                strings::help_word(lang),
+                strings::colon(lang),
+                cnrm_engine::text::terminal_line(help)
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn read_bytes(path: &Path, lang: Lang) -> Result<Vec<u8>, CliError> {
@@ -133,15 +216,15 @@ pub fn check(args: &CheckArgs, lang: Lang) -> Result<ExitCode, CliError> {
     let mut out = output::stdout();
     for path in &args.files {
         let file = path.display().to_string();
-        let src = match read_text(path, lang) {
-            Ok(src) => src,
+        let read = read_bytes(path, lang).and_then(|bytes| check_bytes(bytes, path, lang));
+        let (checked, source) = match read {
+            Ok(read) => read,
             Err(e) => {
                 out.flush()?;
                 status = e.report(lang);
                 continue;
             }
         };
-        let checked = check_source(&src, &file, lang);
         if checked.errors() > 0 && status == 0 {
             status = super::PROBLEM;
         }
@@ -151,7 +234,7 @@ pub fn check(args: &CheckArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 write!(
                     out,
                     "{}",
-                    render_human(&src, &file, &checked.diagnostics, color)
+                    render(&source, &file, &checked.diagnostics, color, lang)
                 )?;
                 let summary =
                     strings::check_summary(lang, &file, checked.errors(), checked.warnings());
@@ -177,11 +260,10 @@ pub fn schema() -> Result<(), CliError> {
 /// What a plan file is to the database.
 enum PlanFile {
     /// The file it last applied: the report of applying it again.
-    Applied(ApplyReport),
-    /// Another file, checked: its plan, text, name as shown, and SHA-256.
+    Applied(Box<ApplyReport>),
+    /// Another file, checked: its plan, name as shown, and SHA-256.
     Checked {
         plan: Box<Plan>,
-        src: String,
         file: String,
         sha: String,
     },
@@ -198,18 +280,16 @@ async fn plan_file(
 ) -> Result<PlanFile, CliError> {
     let sha = sha256_hex(&bytes);
     if let Some(report) = store.already_applied(&sha).await? {
-        return Ok(PlanFile::Applied(report));
+        return Ok(PlanFile::Applied(Box::new(report)));
     }
     let file = path.display().to_string();
-    let src =
-        String::from_utf8(bytes).map_err(|_| CliError::Misuse(strings::not_utf8(lang, &file)))?;
-    let mut checked = check_source(&src, &file, lang);
+    let (mut checked, source) = check_bytes(bytes, path, lang)?;
     let warnings = checked.warnings();
     let Some(plan) = checked.plan.take() else {
         write!(
             out,
             "{}",
-            render_human(&src, &file, &checked.diagnostics, use_color())
+            render(&source, &file, &checked.diagnostics, use_color(), lang)
         )?;
         let summary = strings::check_summary(lang, &file, checked.errors(), warnings);
         writeln!(out, "{summary}")?;
@@ -221,7 +301,6 @@ async fn plan_file(
     }
     Ok(PlanFile::Checked {
         plan: Box::new(plan),
-        src,
         file,
         sha,
     })
@@ -499,8 +578,8 @@ pub fn diff(ctx: &Ctx, args: &DiffArgs) -> Result<(), CliError> {
     let mut out = output::stdout();
     with_store(ctx, async |store| {
         let report = match plan_file(store, &mut out, bytes, &args.file, ctx.lang).await? {
-            PlanFile::Applied(report) => report,
-            PlanFile::Checked { plan, src, .. } => store.diff(&plan, &src).await?,
+            PlanFile::Applied(report) => *report,
+            PlanFile::Checked { plan, sha, .. } => store.diff_hashed(&plan, &sha).await?,
         };
         if args.format == CheckFormat::Json {
             output::json(&mut out, &report)?;
@@ -550,7 +629,7 @@ async fn apply_file(
     json: bool,
 ) -> Result<String, CliError> {
     let report = match plan_file(store, out, bytes, path, ctx.lang).await? {
-        PlanFile::Applied(report) => report,
+        PlanFile::Applied(report) => *report,
         PlanFile::Checked {
             plan, file, sha, ..
         } => {
@@ -684,4 +763,60 @@ pub fn plans(ctx: &Ctx, args: &FormatArgs) -> Result<(), CliError> {
         ListFormat::Table => print_plans(store, ctx, &mut out).await,
     })?;
     Ok(out.flush()?)
+}
+
+// ---- plan convert ------------------------------------------------------------------------------
+
+/// `cnrm plan convert FILE --output OUT`: a YAML plan as a workbook, or a workbook as YAML, by
+/// the files' extensions. The plan must check without errors (they are printed, nothing is
+/// written); the output is written whole or not at all.
+pub fn convert(args: &ConvertArgs, lang: Lang) -> Result<ExitCode, CliError> {
+    let file = args.file.display().to_string();
+    let from_workbook = workbook::is_workbook_path(&args.file);
+    let out_ext = args
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let to_workbook = out_ext == "xlsx";
+    let to_yaml = matches!(out_ext.as_str(), "yaml" | "yml");
+    if (from_workbook && !to_yaml) || (!from_workbook && !to_workbook) {
+        return Err(CliError::Misuse(strings::convert_extensions(
+            lang,
+            &file,
+            &args.output.display().to_string(),
+        )));
+    }
+    let bytes = read_bytes(&args.file, lang)?;
+    let (checked, source) = check_bytes(bytes, &args.file, lang)?;
+    let mut out = output::stdout();
+    if checked.errors() > 0 {
+        write!(
+            out,
+            "{}",
+            render(&source, &file, &checked.diagnostics, use_color(), lang)
+        )?;
+        writeln!(
+            out,
+            "{}",
+            strings::check_summary(lang, &file, checked.errors(), checked.warnings())
+        )?;
+        out.flush()?;
+        eprintln!("{}", strings::nothing_converted(lang));
+        return Ok(ExitCode::from(super::PROBLEM));
+    }
+    let bytes = match &source {
+        Source::Workbook(wb) => {
+            workbook::convert::to_yaml(&wb.root, &strings::converted_from(lang, &file)).into_bytes()
+        }
+        Source::Yaml(src) => {
+            let root = workbook::convert::parse_yaml(src)
+                .map_err(|e| CliError::Misuse(e.message(lang)))?;
+            workbook::convert::to_xlsx(&root)
+                .map_err(|_| CliError::Misuse(strings::workbook_not_written(lang)))?
+        }
+    };
+    output::write_file(lang, &args.output, &bytes)?;
+    Ok(ExitCode::SUCCESS)
 }
