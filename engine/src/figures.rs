@@ -282,6 +282,7 @@ mod tests {
             outbox: vec![],
             history: vec![],
             marker: String::new(),
+            dates: Default::default(),
         };
         let d = dashboard(&s);
         assert_eq!(d.priorities[0].progress, 75.0);

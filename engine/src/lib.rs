@@ -2,6 +2,7 @@
 //! mail. It knows nothing of terminals; the `cnrm` command in `tui/` is its only front end.
 #![forbid(unsafe_code)]
 
+pub mod chronogram;
 pub mod clock;
 pub mod config;
 pub mod figures;

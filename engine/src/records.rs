@@ -236,6 +236,26 @@ pub struct Snapshot {
     pub history: Vec<HistoryItem>,
     /// Changes whenever anything recorded changes (for cheap refreshes).
     pub marker: String,
+    /// The plan's period and the tasks' starts, for the chronogramme.
+    pub dates: PlanDates,
+}
+
+/// What the chronogramme (`crate::chronogram`) needs beyond the task rows: the plan's period and,
+/// for the tasks that have them, the start the plan gives and the months between the occurrences
+/// of a recurring task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PlanDates {
+    /// The plan's `period` (first and last day); `None` when unknown.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Per task id, only for tasks with a start or a repeat.
+    pub tasks: BTreeMap<String, TaskDates>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TaskDates {
+    pub start: Option<NaiveDate>,
+    /// 1, 3 or 12 for an occurrence of a monthly, quarterly or yearly task.
+    pub repeat_months: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -16,6 +16,7 @@ pub use html::html;
 pub use ics::ics;
 pub use markdown::markdown;
 
+use crate::chronogram::Chronogram;
 use crate::figures;
 use crate::lang::Lang;
 use crate::records::{Extras, IndicatorInfo, Money, Snapshot, TaskMoney};
@@ -166,6 +167,9 @@ pub struct Report {
     pub indicators: Vec<IndicatorLine>,
     pub milestones_reached: Vec<Milestone>,
     pub milestones_upcoming: Vec<Milestone>,
+    /// The chronogramme (drawn by the HTML report and the workbook; not part of the JSON).
+    #[serde(skip)]
+    pub chronogram: Chronogram,
 }
 
 fn pct(part: f64, whole: f64) -> f64 {
@@ -345,6 +349,7 @@ pub fn build(s: &Snapshot, extras: &Extras, period: Period, lang: Lang) -> Repor
             .collect(),
         milestones_reached,
         milestones_upcoming,
+        chronogram: crate::chronogram::build(s),
     }
 }
 

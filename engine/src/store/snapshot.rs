@@ -4,6 +4,8 @@
 use super::query::{task_row, ROW_COLUMNS};
 use super::{Store, StoreError};
 use crate::clock::Clock;
+use crate::plan::model::Repeat;
+use crate::records::{parse_day, PlanDates, TaskDates};
 use crate::records::{
     Counts, Dashboard, Extras, HistoryItem, Money, Overview, OwnerInfo, PriorityFigures,
     PriorityInfo, Snapshot, TaskMoney,
@@ -11,6 +13,7 @@ use crate::records::{
 use crate::workflow::Status;
 use rustc_hash::FxHashMap as HashMap;
 use sqlx::{AssertSqlSafe, Row};
+use std::collections::BTreeMap;
 
 impl Store {
     /// A cheap value that changes whenever anything recorded changes: revisions, events, outbox.
@@ -120,7 +123,9 @@ impl Store {
     async fn head(&self, plan: Option<&str>, clock: &Clock) -> Result<Snapshot, StoreError> {
         let (plan_id, tz) = self.the_plan(plan).await?;
         let plan_id = plan_id.as_str();
-        let p = sqlx::query("SELECT title, currency, revision, timezone FROM plans WHERE id = $1")
+        let p = sqlx::query(
+            "SELECT title, currency, revision, timezone, start_date, end_date FROM plans WHERE id = $1",
+        )
             .bind(plan_id)
             .fetch_one(&self.pool)
             .await?;
@@ -158,7 +163,42 @@ impl Store {
             outbox: Vec::new(),
             history: Vec::new(),
             marker: self.change_marker().await?,
+            dates: PlanDates {
+                period: parse_day(&p.try_get::<String, _>(4)?)
+                    .zip(parse_day(&p.try_get::<String, _>(5)?)),
+                tasks: Default::default(),
+            },
         })
+    }
+
+    /// The start the plan gives each task that has one, and the repeat of recurring tasks'
+    /// occurrences, for the chronogramme.
+    async fn task_dates(&self, plan_id: &str) -> Result<BTreeMap<String, TaskDates>, StoreError> {
+        let mut dates = BTreeMap::new();
+        for r in sqlx::query("SELECT id, start_date, repeat_every FROM tasks WHERE plan_id = $1 AND archived = 0 AND (start_date IS NOT NULL OR repeat_every IS NOT NULL)")
+            .bind(plan_id)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let start: Option<String> = r.try_get(1)?;
+            let repeat: Option<String> = r.try_get(2)?;
+            let repeat_months = repeat.and_then(|text| {
+                [Repeat::Monthly, Repeat::Quarterly, Repeat::Yearly]
+                    .into_iter()
+                    .find(|k| k.as_str() == text)
+                    .map(Repeat::months)
+            });
+            let id: String = r.try_get(0)?;
+            // Only an occurrence (`id@date`) repeats; a recurring task kept whole does not.
+            dates.insert(
+                id.clone(),
+                TaskDates {
+                    start: start.as_deref().and_then(parse_day),
+                    repeat_months: repeat_months.filter(|_| id.contains('@')),
+                },
+            );
+        }
+        Ok(dates)
     }
 
     /// Everything about one plan (the only one, or `plan`), at the clock's today.
@@ -182,6 +222,7 @@ impl Store {
             .await?;
 
         let indicators = self.plan_indicators(&plan_id, today).await?;
+        snapshot.dates.tasks = self.task_dates(&plan_id).await?;
 
         let outbox = self
             .outbox(None)

@@ -203,6 +203,7 @@ pub fn fixture() -> Snapshot {
             },
         ],
         marker: "m".into(),
+        dates: Default::default(),
     }
 }
 
