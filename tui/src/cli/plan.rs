@@ -685,3 +685,19 @@ pub fn plans(ctx: &Ctx, args: &FormatArgs) -> Result<(), CliError> {
     })?;
     Ok(out.flush()?)
 }
+
+// ---- plan template -------------------------------------------------------------------------------
+
+/// `cnrm plan template`: the empty plan workbook (`workbook::template`), in the user's language,
+/// written whole or not at all.
+pub fn template(args: &super::args::TemplateArgs, lang: Lang) -> Result<(), CliError> {
+    let bytes = super::report::workbook(lang, cnrm_engine::workbook::template::template(lang))?;
+    output::write_file(lang, &args.output, &bytes)?;
+    if args.output.as_os_str() != "-" {
+        let mut out = output::stdout();
+        let file = args.output.display().to_string();
+        writeln!(out, "{}", strings::template_written(lang, &file))?;
+        out.flush()?;
+    }
+    Ok(())
+}
