@@ -48,9 +48,9 @@ priorities:
       - { id: b2, title: Accueil continu, owner: dgme, deadline: continu }
 "#;
 
-const NOW: &str = "2025-10-01";
+pub(crate) const NOW: &str = "2025-10-01";
 
-fn setup(db: &TestDb) -> tempfile::TempDir {
+pub(crate) fn setup(db: &TestDb) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("dir");
     let v1 = write_plan(
         dir.path(),
@@ -343,7 +343,7 @@ const NEUTRALISED: [&str; 5] = [
     "a CRNUL[31mESC|pipe LF",
 ];
 
-fn hostile(db: &TestDb) -> tempfile::TempDir {
+pub(crate) fn hostile(db: &TestDb) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("dir");
     let plan = write_plan(dir.path(), "hostile.yaml", HOSTILE);
     let (code, _, err) = exec(cnrm_db(db, "2025-06-01").args(["plan", "apply", &plan]));

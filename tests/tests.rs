@@ -17,3 +17,4 @@ mod store_cli;
 mod store_story;
 mod tui;
 mod workbook_read;
+mod xlsx_write;

@@ -134,18 +134,26 @@ pub fn imap() -> bool {
     require("CNRM_REQUIRE_IMAP", missing.as_deref())
 }
 
-/// Python's openpyxl, which writes and reads workbooks in the workbook tests
-/// (`CNRM_REQUIRE_OPENPYXL`).
-pub fn openpyxl() -> bool {
-    static MISSING: OnceLock<Option<String>> = OnceLock::new();
-    let missing = MISSING.get_or_init(|| fails("python3", &["-c", "import openpyxl"]));
-    require("CNRM_REQUIRE_OPENPYXL", missing.as_deref())
-}
-
-/// LibreOffice headless, which saves workbooks as a user's spreadsheet would
-/// (`CNRM_REQUIRE_LIBREOFFICE`).
+/// LibreOffice (Debian's `libreoffice-calc-nogui`), headless, to open the workbooks cnrm writes
+/// and convert them to CSV and PDF (`CNRM_REQUIRE_LIBREOFFICE`).
 pub fn libreoffice() -> bool {
     static MISSING: OnceLock<Option<String>> = OnceLock::new();
     let missing = MISSING.get_or_init(|| fails("libreoffice", &["--version"]));
     require("CNRM_REQUIRE_LIBREOFFICE", missing.as_deref())
+}
+
+/// Python's openpyxl, which writes workbook fixtures and reads back the workbooks cnrm writes
+/// (`CNRM_REQUIRE_OPENPYXL`).
+pub fn openpyxl() -> bool {
+    static MISSING: OnceLock<Option<String>> = OnceLock::new();
+    let missing = MISSING.get_or_init(|| {
+        fails("python3", &["-c", "import openpyxl"]).map(|why| {
+            if why == "python3 not found" {
+                why
+            } else {
+                "Python's openpyxl not importable (python3 -m pip install openpyxl)".to_string()
+            }
+        })
+    });
+    require("CNRM_REQUIRE_OPENPYXL", missing.as_deref())
 }

@@ -1675,6 +1675,30 @@ pub fn received_line(lang: Lang, status: &str, from: &str, reason: Option<&str>)
             lang,
             "message de {from} déjà reçu, rien n'est appliqué une seconde fois",
             "message from {from} already received, nothing applied twice"
+// ---- workbooks (report, task list, plan template) ------------------------------------------------
+
+/// `--format xlsx` without `--output`: a workbook is a file, not text for the terminal.
+pub fn xlsx_needs_output(lang: Lang, example: &str) -> String {
+    tr!(
+        lang,
+        "--format xlsx écrit un classeur\u{a0}: dites dans quel fichier avec --output, par exemple --output {example}",
+        "--format xlsx writes a workbook: say which file with --output, for example --output {example}"
+    )
+}
+
+/// A workbook that could not be composed (nothing was written).
+pub fn workbook_failed(lang: Lang, e: &cnrm_engine::workbook::WorkbookError) -> String {
+    use cnrm_engine::workbook::WorkbookError;
+    match e {
+        WorkbookError::TooLarge => tr!(
+            lang,
+            "le classeur aurait plus de lignes ou de colonnes qu'un tableur n'en admet (1\u{a0}048\u{a0}576 lignes, 16\u{a0}384 colonnes)\u{a0}; rien n'a été écrit",
+            "the workbook would hold more rows or columns than a spreadsheet allows (1,048,576 rows, 16,384 columns); nothing was written"
+        ),
+        WorkbookError::Xlsx(_) => tr!(
+            lang,
+            "le classeur n'a pas pu être composé\u{a0}; rien n'a été écrit",
+            "the workbook could not be composed; nothing was written"
         ),
     }
 }
@@ -1770,5 +1794,20 @@ pub fn workbook_not_written(lang: Lang) -> String {
         lang,
         "le classeur n'a pas pu être construit\u{a0}: rien n'a été écrit",
         "the workbook could not be built: nothing was written"
+/// `cnrm plan template`: what was written and what to do next.
+pub fn template_written(lang: Lang, file: &str) -> String {
+    tr!(
+        lang,
+        "modèle de plan écrit dans {file}\u{a0}: remplissez-le, puis vérifiez-le avec cnrm plan check {file}",
+        "plan template written to {file}: fill it in, then check it with cnrm plan check {file}"
+    )
+}
+
+/// `cnrm tasks --output` without a file format.
+pub fn table_not_to_file(lang: Lang) -> String {
+    tr!(
+        lang,
+        "le tableau de cnrm tasks s'affiche dans le terminal\u{a0}; pour un fichier, choisissez --format csv, json ou xlsx avec --output",
+        "the cnrm tasks table is for the terminal; for a file, choose --format csv, json or xlsx with --output"
     )
 }

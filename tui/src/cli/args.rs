@@ -102,6 +102,8 @@ pub enum ReportFormat {
     Html,
     Csv,
     Json,
+    /// Un classeur (.xlsx), avec --output / a workbook, with --output
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +241,8 @@ pub enum PlanCommand {
     Diff(DiffArgs),
     /// Charger un plan dans la base, en une transaction / apply a plan file
     Apply(ApplyArgs),
+    /// Écrire le modèle de classeur d'un plan, à remplir / write an empty plan workbook to fill in
+    Template(TemplateArgs),
     /// Afficher le schéma JSON du format (pour l'éditeur) / print the JSON Schema of the format
     Schema,
     /// Convertir un plan entre YAML et classeur (.xlsx) / convert a plan between YAML and a workbook
@@ -252,6 +256,13 @@ pub struct ConvertArgs {
     pub file: PathBuf,
     /// Fichier écrit (.xlsx depuis un YAML, .yaml depuis un classeur) / file written
     #[arg(long, short, value_name = "OUT")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Fichier à écrire (par défaut modele-plan.xlsx) / file to write
+    #[arg(long, short, value_name = "FILE", default_value = "modele-plan.xlsx")]
     pub output: PathBuf,
 }
 
@@ -354,11 +365,25 @@ pub struct TasksArgs {
     #[arg(long)]
     pub archived: bool,
     /// Format de sortie / output format
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = TasksFormat::Table)]
+    pub format: TasksFormat,
     /// N'afficher que le nombre de tâches / print only how many tasks match
     #[arg(long)]
     pub count: bool,
+    /// Fichier de sortie (obligatoire pour xlsx, sinon la sortie standard) / output file
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The formats of `cnrm tasks`: those of every list, and a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TasksFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    /// Un classeur (.xlsx), avec --output / a workbook, with --output
+    Xlsx,
 }
 
 #[derive(Debug, Subcommand)]

@@ -309,6 +309,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Plan(PlanCommand::Apply(a))) => plan::apply(&ctx()?, a),
         Some(Command::Plan(PlanCommand::Schema)) => plan::schema(),
         Some(Command::Plan(PlanCommand::Convert(a))) => return plan::convert(a, g.lang),
+        Some(Command::Plan(PlanCommand::Template(a))) => plan::template(a, g.lang),
         Some(Command::Plans(a)) => plan::plans(&ctx()?, a),
         Some(Command::Tasks(a)) => tasks::tasks(&ctx()?, a),
         Some(Command::Task(TaskCommand::Show(a))) => tasks::show(&ctx()?, a),

@@ -819,4 +819,18 @@ pub fn convert(args: &ConvertArgs, lang: Lang) -> Result<ExitCode, CliError> {
     };
     output::write_file(lang, &args.output, &bytes)?;
     Ok(ExitCode::SUCCESS)
+// ---- plan template -------------------------------------------------------------------------------
+
+/// `cnrm plan template`: the empty plan workbook (`workbook::template`), in the user's language,
+/// written whole or not at all.
+pub fn template(args: &super::args::TemplateArgs, lang: Lang) -> Result<(), CliError> {
+    let bytes = super::report::workbook(lang, cnrm_engine::workbook::template::template(lang))?;
+    output::write_file(lang, &args.output, &bytes)?;
+    if args.output.as_os_str() != "-" {
+        let mut out = output::stdout();
+        let file = args.output.display().to_string();
+        writeln!(out, "{}", strings::template_written(lang, &file))?;
+        out.flush()?;
+    }
+    Ok(())
 }

@@ -3,21 +3,31 @@
 use super::args::{IcsArgs, ReportArgs, ReportFormat};
 use super::{with_store, CliError};
 use crate::context::{parse_day, Ctx};
+use crate::strings;
 use cnrm_engine::report::{self, Period};
+use cnrm_engine::workbook;
 use cnrm_engine::{tr, Lang};
 use std::io::Write;
 use std::path::Path;
 
-/// `text` on stdout, or in `output` as `output::write_file` writes it (whole or not at all).
-fn write_out(lang: Lang, output: Option<&Path>, text: &str) -> Result<(), CliError> {
+/// `bytes` on stdout, or in `output` as `output::write_file` writes it (whole or not at all).
+pub(super) fn write_out(lang: Lang, output: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match output {
-        Some(path) => super::output::write_file(lang, path, text.as_bytes()),
+        Some(path) => super::output::write_file(lang, path, bytes),
         None => {
             let mut out = super::output::stdout();
-            out.write_all(text.as_bytes())?;
+            out.write_all(bytes)?;
             Ok(out.flush()?)
         }
     }
+}
+
+/// A workbook's bytes, or the one sentence of why it could not be made.
+pub(super) fn workbook(
+    lang: Lang,
+    made: Result<Vec<u8>, cnrm_engine::workbook::WorkbookError>,
+) -> Result<Vec<u8>, CliError> {
+    made.map_err(|e| CliError::Problem(strings::workbook_failed(lang, &e)))
 }
 
 /// The period `--period`, or `--from`/`--to`, asked for; none: the current quarter.
@@ -50,6 +60,12 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
     let lang_given = std::env::args().any(|a| a == "--lang" || a.starts_with("--lang="))
         || std::env::var_os("CNRM_LANG").is_some();
     let explicit = period(ctx.lang, args)?;
+    if args.format == ReportFormat::Xlsx && args.output.is_none() {
+        return Err(CliError::Misuse(strings::xlsx_needs_output(
+            ctx.lang,
+            "rapport.xlsx",
+        )));
+    }
     let text = with_store(ctx, async |store| {
         let snapshot = store.snapshot(args.plan.as_deref(), &ctx.clock).await?;
         // In the plan's language unless --lang (or CNRM_LANG) says otherwise.
@@ -65,10 +81,15 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
         let period = explicit.unwrap_or_else(|| Period::quarter_of(snapshot.today, lang));
         let r = report::build(&snapshot, &extras, period, lang);
         Ok(match args.format {
-            ReportFormat::Md => report::markdown(&r),
-            ReportFormat::Html => report::html(&r),
-            ReportFormat::Json => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
-            ReportFormat::Csv => report::csv(&r, &args.table).unwrap_or_default(),
+            ReportFormat::Md => report::markdown(&r).into_bytes(),
+            ReportFormat::Html => report::html(&r).into_bytes(),
+            ReportFormat::Json => {
+                (serde_json::to_string_pretty(&r).unwrap_or_default() + "\n").into_bytes()
+            }
+            ReportFormat::Csv => report::csv(&r, &args.table)
+                .unwrap_or_default()
+                .into_bytes(),
+            ReportFormat::Xlsx => workbook(lang, workbook::report::report(&r))?,
         })
     })?;
     write_out(ctx.lang, args.output.as_deref(), &text)
@@ -95,5 +116,5 @@ pub fn ics(ctx: &Ctx, args: &IcsArgs) -> Result<(), CliError> {
             ctx.lang,
         ))
     })?;
-    write_out(ctx.lang, args.output.as_deref(), &text)
+    write_out(ctx.lang, args.output.as_deref(), text.as_bytes())
 }

@@ -1,6 +1,6 @@
 //! `cnrm tasks` and `cnrm task show | set | spend`.
 
-use super::args::{CheckFormat, ListFormat, TaskSetArgs, TaskShowArgs, TaskSpendArgs, TasksArgs};
+use super::args::{CheckFormat, TaskSetArgs, TaskShowArgs, TaskSpendArgs, TasksArgs, TasksFormat};
 use super::output::{self, csv_line};
 use super::{with_store, CliError};
 use crate::context::{parse_day, parse_number, Ctx};
@@ -28,7 +28,26 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
         search: args.search.clone(),
         archived: args.archived,
     };
-    let mut out = output::stdout();
+    match (args.format, &args.output) {
+        (TasksFormat::Xlsx, None) if !args.count => {
+            return Err(CliError::Misuse(strings::xlsx_needs_output(
+                ctx.lang,
+                "taches.xlsx",
+            )))
+        }
+        (TasksFormat::Table, Some(_)) => {
+            return Err(CliError::Misuse(strings::table_not_to_file(ctx.lang)))
+        }
+        _ => {}
+    }
+    // Into a file, the whole list is made first, then written whole or not at all.
+    let mut file: Vec<u8> = Vec::new();
+    let mut stdout = output::stdout();
+    let mut out: &mut dyn Write = if args.output.is_some() {
+        &mut file
+    } else {
+        &mut stdout
+    };
     with_store(ctx, async |store| {
         if args.count {
             // A bare number (valid in every format).
@@ -37,8 +56,8 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
         }
         let list = store.task_list(&filter, &ctx.clock).await?;
         match args.format {
-            ListFormat::Json => output::json_rows(&mut out, list.rows())?,
-            ListFormat::Csv => {
+            TasksFormat::Json => output::json_rows(&mut out, list.rows())?,
+            TasksFormat::Csv => {
                 out.write_all(b"id,plan,priority,title,owners,partners,deadline,deadline_label,status,progress,overdue,days_late\n")?;
                 for r in list.rows() {
                     let line = csv_line(&[
@@ -58,16 +77,26 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
                     out.write_all(line.as_bytes())?;
                 }
             }
-            ListFormat::Table if list.is_empty() => {
+            TasksFormat::Xlsx => {
+                let bytes = super::report::workbook(
+                    ctx.lang,
+                    cnrm_engine::workbook::report::tasks(list.rows(), ctx.lang),
+                )?;
+                out.write_all(&bytes)?;
+            }
+            TasksFormat::Table if list.is_empty() => {
                 writeln!(out, "{}", strings::no_tasks(ctx.lang))?
             }
-            ListFormat::Table => {
+            TasksFormat::Table => {
                 output::task_table(&mut out, ctx.lang, || list.rows(), output::table_width())?
             }
         }
         Ok(())
     })?;
-    Ok(out.flush()?)
+    match &args.output {
+        Some(path) => output::write_file(ctx.lang, path, &file),
+        None => Ok(stdout.flush()?),
+    }
 }
 
 pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
