@@ -32,11 +32,12 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(150));
     }
 
+    /// The screen as text, non-breaking spaces as spaces.
     fn screen(&self) -> String {
         self.cmd()
             .args(["capture-pane", "-p", "-t", &self.session])
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .map(|o| String::from_utf8_lossy(&o.stdout).replace('\u{a0}', " "))
             .unwrap_or_default()
     }
 
@@ -122,7 +123,7 @@ fn a_new_user_finds_late_tasks_marks_one_done_with_a_note_and_sees_the_dashboard
     tmux.keys(&["/"]);
     tmux.keys(&["-l", "reglement"]);
     tmux.keys(&["Enter"]);
-    let found = tmux.wait_for("« reglement »");
+    let found = tmux.wait_for("recherche : « reglement »");
     assert!(
         found.contains("Adopter les termes de référence"),
         "accent-insensitive search: {found}"

@@ -1560,3 +1560,45 @@ pub fn config_error(lang: Lang, e: &cnrm_engine::config::ConfigError) -> String 
         }
     }
 }
+
+// ---- terminal UI: plans, pickers, empty database (tui) -----------------------------------------
+
+/// `46 tâches` / `1 task`.
+pub fn task_count(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::Fr, 0 | 1) => format!("{n} tâche"),
+        (Lang::Fr, _) => format!("{n} tâches"),
+        (Lang::En, 1) => format!("{n} task"),
+        (Lang::En, _) => format!("{n} tasks"),
+    }
+}
+
+/// `11 en retard` / `11 overdue`.
+pub fn overdue_count(lang: Lang, n: i64) -> String {
+    tr!(lang, "{n} en retard", "{n} overdue")
+}
+
+/// The first item of a filter's picker: no filter (`toutes` for priorities, `tous` for owners).
+pub fn every(lang: Lang, feminine: bool) -> &'static str {
+    match (lang, feminine) {
+        (Lang::Fr, true) => "— toutes —",
+        (Lang::Fr, false) => "— tous —",
+        (Lang::En, _) => "— all —",
+    }
+}
+
+/// The terminal UI on an empty database: what to do.
+pub fn empty_database(lang: Lang) -> [String; 3] {
+    match lang {
+        Lang::Fr => [
+            "Aucun plan dans la base de données.".to_string(),
+            "Chargez un plan depuis un autre terminal\u{a0}: cnrm plan apply FICHIER (un .yaml ou un .xlsx)".to_string(),
+            "ou ouvrez-le directement\u{a0}: cnrm open FICHIER. Cet écran se met à jour tout seul.".to_string(),
+        ],
+        Lang::En => [
+            "No plan in the database.".to_string(),
+            "Load a plan from another terminal: cnrm plan apply FILE (a .yaml or an .xlsx)".to_string(),
+            "or open it directly: cnrm open FILE. This screen updates by itself.".to_string(),
+        ],
+    }
+}

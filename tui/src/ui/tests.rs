@@ -2,10 +2,11 @@
 //! rendered into ratatui's `TestBackend`, with fixed data and date, at 80x24 and 160x48, in
 //! French and English.
 
-use super::state::{update, Action, Effect, FormKind, Screen, State};
+use super::state::{update, Action, Effect, FormKind, PickerKind, Screen, State};
 use super::view;
 use cnrm_engine::records::{
-    HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PriorityInfo, Snapshot, TaskMoney, TaskRow,
+    HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PlanInfo, PriorityInfo, Snapshot, TaskMoney,
+    TaskRow,
 };
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -216,6 +217,204 @@ fn key(code: KeyCode) -> Action {
     Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+trait Ctrl {
+    fn ctrl_u(self) -> Action;
+}
+
+impl Ctrl for Action {
+    /// The same key with Ctrl held.
+    fn ctrl_u(self) -> Action {
+        match self {
+            Action::Key(k) => Action::Key(KeyEvent::new(k.code, KeyModifiers::CONTROL)),
+            other => other,
+        }
+    }
+}
+
+fn plan_info(id: &str, title: &str) -> PlanInfo {
+    PlanInfo {
+        id: id.into(),
+        title: title.into(),
+        revision: 1,
+        updated_at: "2025-09-01T00:00:00Z".into(),
+        source: "plan.yaml".into(),
+        timezone: "Africa/Bamako".into(),
+        currency: "XOF".into(),
+        language: "fr".into(),
+        tasks: 5,
+        open: 4,
+        overdue: 1,
+        last_actor: None,
+        last_message: None,
+    }
+}
+
+#[test]
+fn several_plans_open_a_picker_one_plan_opens_none_says_how_to_load() {
+    let mut s = State::new(Lang::Fr);
+    let effects = update(
+        &mut s,
+        Action::Plans(vec![
+            plan_info("pao", "Plan d'actions"),
+            plan_info("autre", "Autre plan"),
+        ]),
+    );
+    assert!(effects.is_empty());
+    assert_eq!(s.picker.as_ref().map(|p| p.kind), Some(PickerKind::Plan));
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("Quel plan") && text.contains("Autre plan · 5 tâches · 1 en retard"),
+        "{text}"
+    );
+    assert!(!text.contains("Chargement"), "{text}");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(
+        s.picker.is_some(),
+        "nothing to go back to: the picker stays"
+    );
+    chars(&mut s, "autre");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [
+            Effect::UsePlan("autre".into()),
+            Effect::Preview,
+            Effect::Load { force: true }
+        ]
+    );
+    // A late answer for another plan is not shown.
+    update(&mut s, Action::Loaded(Box::new(fixture())));
+    assert!(s.data.is_none());
+    // P switches plans.
+    let mut s = loaded(Lang::Fr);
+    s.plans = Some(vec![
+        plan_info("pao", "Plan d'actions"),
+        plan_info("autre", "Autre plan"),
+    ]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('P'))), [Effect::Plans]);
+    assert_eq!(s.picker.as_ref().map(|p| p.selected), Some(0));
+
+    let mut s = State::new(Lang::Fr);
+    assert_eq!(
+        update(&mut s, Action::Plans(vec![plan_info("pao", "Plan")])),
+        [
+            Effect::UsePlan("pao".into()),
+            Effect::Preview,
+            Effect::Load { force: true }
+        ]
+    );
+
+    let mut s = State::new(Lang::En);
+    assert!(update(&mut s, Action::Plans(vec![])).is_empty());
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("No plan in the database") && text.contains("cnrm plan apply FILE"),
+        "{text}"
+    );
+    assert!(!text.contains("Loading"), "{text}");
+    assert_eq!(
+        update(&mut s, Action::Tick),
+        [Effect::Plans],
+        "it looks again"
+    );
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Plans(vec![]));
+    insta::assert_snapshot!("fr_80x24_empty_database", render(&s, 80, 24));
+}
+
+#[test]
+fn amounts_are_whole_or_abbreviated_to_three_digits() {
+    use super::view::widgets::abbreviated;
+    assert_eq!(abbreviated(Lang::Fr, 1_517_970_100.0), "1,52\u{a0}Md");
+    assert_eq!(abbreviated(Lang::Fr, 27_247_500.0), "27,2\u{a0}M");
+    assert_eq!(abbreviated(Lang::Fr, 999_960.0), "1,00\u{a0}M");
+    assert_eq!(abbreviated(Lang::Fr, 950_000.0), "950\u{a0}k");
+    assert_eq!(abbreviated(Lang::En, 2_766_622_246.0), "2.77\u{a0}bn");
+    assert_eq!(abbreviated(Lang::Fr, 0.0), "0");
+    // The money screen at 80 columns: the fixture's amounts whole, none cut.
+    let mut s = loaded(Lang::Fr);
+    s.screen = Screen::Money;
+    let text = render(&s, 80, 24);
+    for whole in [
+        "37 500 000",
+        "18 000 000",
+        "7 500 000",
+        "12 000 000",
+        "3 750 000",
+    ] {
+        assert!(text.contains(whole), "{whole}: {text}");
+    }
+    // At 50 columns they no longer fit: abbreviated, never cut.
+    let text = render(&s, 50, 24);
+    assert!(
+        text.contains("37,5\u{a0}M") || text.contains("37,5 M"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_timeline_opens_on_the_earliest_open_deadline_and_scrolls() {
+    let mut s = loaded(Lang::Fr);
+    s.screen = Screen::Timeline;
+    let text = render(&s, 80, 24);
+    // axe-1.a1 is done (June); the earliest open one is September's, overdue.
+    assert!(
+        text.contains("septembre 2025 · 1 échéance · 1 en retard"),
+        "{text}"
+    );
+    assert!(text.contains("⚠ 15 axe-1.a2"), "{text}");
+    assert!(text.contains("Désigner les points focaux"), "{text}");
+    assert!(!text.contains("juin 2025"), "{text}");
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    assert!(render(&s, 80, 24).contains("juin 2025"));
+}
+
+#[test]
+fn owners_open_their_tasks_and_the_outbox_a_whole_message() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('3')));
+    let text = render(&s, 80, 24);
+    assert!(text.contains("DGME — Délégation générale"), "{text}");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.screen, Screen::Tasks);
+    assert_eq!(s.filters.owner.as_deref(), Some("mmeia"));
+    assert_eq!(s.visible.len(), 2);
+    update(&mut s, key(KeyCode::Char('7')));
+    assert_eq!(update(&mut s, key(KeyCode::Enter)), [Effect::OutboxText(2)]);
+    update(
+        &mut s,
+        Action::OutboxText(2, "Bonjour,\nvoici vos tâches.".into()),
+    );
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("connection refused") && text.contains("voici vos tâches."),
+        "{text}"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.outbox_open.is_none());
+}
+
+#[test]
+fn errors_show_whole_and_tabs_fit_at_80_columns() {
+    let mut s = loaded(Lang::Fr);
+    let long = "la base de données postgres://127.0.0.1:5432/test ne répond pas : vérifiez que le serveur tourne et que le pare-feu laisse passer le port 5432, puis réessayez (Ctrl+R)";
+    update(&mut s, Action::Done(Err(long.into())));
+    let text = render(&s, 80, 24);
+    let flat: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '"' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("réessayez (Ctrl+R)"), "{text}");
+    for n in 1..=8 {
+        assert!(text.contains(&format!("{n}")), "{text}");
+    }
+    assert!(
+        text.contains("1 en retard"),
+        "the overdue count shows: {text}"
+    );
+}
+
 fn chars(state: &mut State, text: &str) -> Vec<Effect> {
     text.chars()
         .flat_map(|c| update(state, key(KeyCode::Char(c))))
@@ -262,10 +461,49 @@ fn search_is_accent_insensitive_and_filters_combine() {
     update(&mut s, key(KeyCode::Char('o')));
     assert_eq!(s.visible.len(), 1, "overdue only");
     update(&mut s, key(KeyCode::Char('o')));
+    // The owner picker: only owners that lead tasks, full names, typing narrows.
     update(&mut s, key(KeyCode::Char('w')));
-    update(&mut s, key(KeyCode::Char('w')));
+    let picker = s.picker.clone().expect("picker");
+    let labels: Vec<&str> = picker.items.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "— tous —",
+            "Délégation générale (DGME)",
+            "Ministère des Maliens de l'extérieur (MMEIA)"
+        ],
+        "the funder UE leads no task"
+    );
+    chars(&mut s, "delegation");
+    update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.filters.owner.as_deref(), Some("dgme"));
     assert_eq!(s.visible.len(), 4);
+    let text = render(&s, 80, 24).replace('\u{a0}', " ");
+    assert!(text.contains("filtres : responsable : DGME"), "{text}");
+    // Several statuses at once.
+    update(&mut s, key(KeyCode::Char('f')));
+    chars(&mut s, "bloq");
+    update(&mut s, key(KeyCode::Char(' ')));
+    update(&mut s, key(KeyCode::Char('u')).ctrl_u());
+    chars(&mut s, "cours");
+    update(&mut s, key(KeyCode::Char(' ')));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.filters.status, [Status::InProgress, Status::Blocked]);
+    assert_eq!(s.visible.len(), 3);
+    let text = render(&s, 160, 48).replace('\u{a0}', " ");
+    assert!(
+        text.contains("filtres : statut : en cours, bloquée · responsable : DGME"),
+        "{text}"
+    );
+    // Nothing left: said, with how to clear.
+    update(&mut s, key(KeyCode::Char('/')));
+    chars(&mut s, "zzz");
+    update(&mut s, key(KeyCode::Enter));
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("aucune tâche") && text.contains("x retire les filtres"),
+        "{text}"
+    );
     update(&mut s, key(KeyCode::Char('x')));
     assert_eq!(s.visible.len(), 5);
 }

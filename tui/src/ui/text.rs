@@ -1,7 +1,7 @@
 //! Every label of the terminal UI, in French and English. Views ask for them; `state` never
 //! does (it records a `FormError`, whose sentence is here).
 
-use super::state::{Column, FormError, FormKind, Screen};
+use super::state::{Column, FormError, FormKind, PickerKind, Screen};
 use cnrm_engine::{tr, Lang};
 
 pub fn screen(lang: Lang, s: Screen) -> &'static str {
@@ -25,6 +25,58 @@ pub fn screen(lang: Lang, s: Screen) -> &'static str {
     }
 }
 
+/// A screen's name in a narrow tab bar.
+pub fn screen_short(lang: Lang, s: Screen) -> &'static str {
+    match (s, lang) {
+        (Screen::Dashboard, Lang::Fr) => "Bord",
+        (Screen::Tasks, Lang::Fr) => "Tâches",
+        (Screen::Owners, Lang::Fr) => "Resp.",
+        (Screen::Timeline, Lang::Fr) => "Échéances",
+        (Screen::Money, Lang::Fr) => "Finances",
+        (Screen::Indicators, Lang::Fr) => "Indic.",
+        (Screen::Outbox, Lang::Fr) => "Envois",
+        (Screen::History, Lang::Fr) => "Hist.",
+        (Screen::Dashboard, Lang::En) => "Dash",
+        (Screen::Tasks, Lang::En) => "Tasks",
+        (Screen::Owners, Lang::En) => "Owners",
+        (Screen::Timeline, Lang::En) => "Time",
+        (Screen::Money, Lang::En) => "Funds",
+        (Screen::Indicators, Lang::En) => "Indic.",
+        (Screen::Outbox, Lang::En) => "Outbox",
+        (Screen::History, Lang::En) => "Hist.",
+    }
+}
+
+pub fn picker_title(lang: Lang, k: PickerKind) -> &'static str {
+    match (k, lang) {
+        (PickerKind::Plan, Lang::Fr) => " Quel plan\u{a0}? ",
+        (PickerKind::Plan, Lang::En) => " Which plan? ",
+        (PickerKind::Status, Lang::Fr) => " Filtrer par statut ",
+        (PickerKind::Status, Lang::En) => " Filter by status ",
+        (PickerKind::Priority, Lang::Fr) => " Filtrer par axe ",
+        (PickerKind::Priority, Lang::En) => " Filter by priority ",
+        (PickerKind::Owner, Lang::Fr) => " Filtrer par responsable ",
+        (PickerKind::Owner, Lang::En) => " Filter by owner ",
+    }
+}
+
+pub fn picker_keys(lang: Lang, k: PickerKind) -> &'static str {
+    match (k, lang) {
+        (PickerKind::Plan, Lang::Fr) => {
+            "tapez pour chercher · ↑↓ choisir · Entrée ouvrir · Ctrl+C quitter"
+        }
+        (PickerKind::Plan, Lang::En) => "type to search · ↑↓ select · Enter open · Ctrl+C quit",
+        (PickerKind::Status, Lang::Fr) => {
+            "tapez pour chercher · ↑↓ choisir · Espace cocher · Entrée filtrer · Échap annuler"
+        }
+        (PickerKind::Status, Lang::En) => {
+            "type to search · ↑↓ select · Space tick · Enter filter · Esc cancel"
+        }
+        (_, Lang::Fr) => "tapez pour chercher · ↑↓ choisir · Entrée filtrer · Échap annuler",
+        (_, Lang::En) => "type to search · ↑↓ select · Enter filter · Esc cancel",
+    }
+}
+
 pub fn column(lang: Lang, c: Column) -> &'static str {
     match (c, lang) {
         (Column::Id, _) => "ID",
@@ -43,14 +95,18 @@ pub fn column(lang: Lang, c: Column) -> &'static str {
 /// The keys that work on a screen, for the status line.
 pub fn keys(lang: Lang, s: Screen) -> &'static str {
     match (s, lang) {
-        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · o retard · t statut · a avancement · n note · d dépense · ? aide · q quitter",
-        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · o overdue · t status · a progress · n note · d spend · ? help · q quit",
+        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · f statut · p axe · w responsable · x sans filtre · o retard · t statut · a avancement · n note · d dépense · ? aide · q quitter",
+        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · f status · p priority · w owner · x no filter · o overdue · t status · a progress · n note · d spend · ? help · q quit",
         (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · 1-8 écrans · ? aide · q quitter",
         (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-8 screens · ? help · q quit",
         (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
         (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
-        (_, Lang::Fr) => "1-8 ou Tab\u{a0}: écrans · ? aide · q quitter",
-        (_, Lang::En) => "1-8 or Tab: screens · ? help · q quit",
+        (Screen::Owners, Lang::Fr) => "↑↓ choisir · Entrée ses tâches · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
+        (Screen::Owners, Lang::En) => "↑↓ select · Enter their tasks · 1-8 or Tab: screens · P plan · ? help · q quit",
+        (Screen::Timeline, Lang::Fr) => "↑↓ PgUp PgDn défiler · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
+        (Screen::Timeline, Lang::En) => "↑↓ PgUp PgDn scroll · 1-8 or Tab: screens · P plan · ? help · q quit",
+        (_, Lang::Fr) => "1-8 ou Tab\u{a0}: écrans · P changer de plan · ? aide · q quitter",
+        (_, Lang::En) => "1-8 or Tab: screens · P switch plan · ? help · q quit",
     }
 }
 
@@ -60,12 +116,14 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
         Lang::Fr => vec![
             ("1-8, Tab, Maj+Tab", "changer d'écran"),
             ("?", "cette aide"),
+            ("P", "changer de plan"),
             ("Ctrl+R", "recharger"),
             ("q, Ctrl+C", "quitter"),
         ],
         Lang::En => vec![
             ("1-8, Tab, Shift+Tab", "switch screens"),
             ("?", "this help"),
+            ("P", "switch plan"),
             ("Ctrl+R", "reload"),
             ("q, Ctrl+C", "quit"),
         ],
@@ -74,9 +132,12 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
         (Screen::Tasks, Lang::Fr) => vec![
             ("↑ ↓ PgUp PgDn g G", "se déplacer"),
             ("Entrée", "détail de la tâche (historique, reports)"),
-            ("/", "chercher (sans accents : echeance trouve échéance)"),
+            ("/", "chercher sans accents (Ctrl+U vide la ligne)"),
             ("o", "seulement les tâches en retard"),
-            ("f / p / w", "filtrer par statut / priorité / responsable"),
+            (
+                "f / p / w",
+                "filtrer par statut (plusieurs) / axe / responsable",
+            ),
             ("x", "retirer les filtres"),
             ("s / S", "trier par la colonne suivante / inverser"),
             ("t", "changer le statut"),
@@ -87,9 +148,9 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
         (Screen::Tasks, Lang::En) => vec![
             ("↑ ↓ PgUp PgDn g G", "move"),
             ("Enter", "task detail (history, slips)"),
-            ("/", "search (accent-insensitive)"),
+            ("/", "search, accent-insensitive (Ctrl+U empties)"),
             ("o", "overdue tasks only"),
-            ("f / p / w", "filter by status / priority / owner"),
+            ("f / p / w", "filter by status (several) / priority / owner"),
             ("x", "clear filters"),
             ("s / S", "sort by the next column / reverse"),
             ("t", "change status"),

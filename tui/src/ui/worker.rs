@@ -15,10 +15,16 @@ use std::sync::mpsc;
 async fn run_effect(
     store: &Store,
     ctx: &Ctx,
-    plan: Option<&str>,
+    plan: &mut Option<String>,
     effect: Effect,
     marker: &mut String,
 ) -> Option<Action> {
+    if let Effect::UsePlan(id) = effect {
+        *plan = Some(id);
+        marker.clear();
+        return None;
+    }
+    let plan = plan.as_deref();
     let lang = ctx.lang;
     let done = |r: Result<String, cnrm_engine::store::StoreError>| {
         Some(Action::Done(
@@ -30,6 +36,11 @@ async fn run_effect(
         r.await
     };
     match effect {
+        Effect::Plans => match store.plans(&ctx.clock).await {
+            Ok(p) => Some(Action::Plans(p)),
+            Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
+        },
+        Effect::UsePlan(_) => None,
         Effect::Preview => store
             .overview(plan, &ctx.clock)
             .await
@@ -135,6 +146,10 @@ async fn run_effect(
                 )
             }))
         }
+        Effect::OutboxText(id) => match store.outbox_text(id).await {
+            Ok(text) => Some(Action::OutboxText(id, text.unwrap_or_default())),
+            Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
+        },
         Effect::Quit => None,
     }
 }
@@ -142,7 +157,7 @@ async fn run_effect(
 /// The worker: owns the store, runs effects in order, sends back actions.
 pub fn run(
     ctx: Ctx,
-    plan: Option<String>,
+    mut plan: Option<String>,
     effects: mpsc::Receiver<Effect>,
     actions: mpsc::Sender<Action>,
 ) {
@@ -169,10 +184,7 @@ pub fn run(
             if effect == Effect::Quit {
                 break;
             }
-            // Coalesce queued refreshes: only the last one matters.
-            if let Some(action) =
-                run_effect(&store, &ctx, plan.as_deref(), effect, &mut marker).await
-            {
+            if let Some(action) = run_effect(&store, &ctx, &mut plan, effect, &mut marker).await {
                 if actions.send(action).is_err() {
                     break;
                 }
