@@ -13,3 +13,4 @@ mod report;
 mod store_cli;
 mod store_story;
 mod tui;
+mod tui_screens;

@@ -15,8 +15,10 @@ use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
     let dash = &fig.dashboard;
+    // The whole plan's figures hold their lines (39 columns) at 80 columns; the priorities the rest.
+    let right_w = (area.width * 45 / 100).max(39).min(area.width);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w)]).areas(area);
     let block = Block::new().borders(Borders::ALL).title(word(
         lang,
         " Exécution physique par priorité ",

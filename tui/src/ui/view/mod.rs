@@ -39,19 +39,22 @@ fn status_height(text: &str, width: u16) -> u16 {
 }
 
 /// The tab bar: full names with a space either side when they fit, else short names without
-/// padding, else numbers with the current screen named. Returns the titles and the padding.
+/// padding (the current one named whole), else numbers with the current screen named. Returns the titles and the padding.
 fn tab_titles(lang: Lang, width: u16, current: Screen) -> (Vec<Line<'static>>, &'static str) {
-    let named = |short: bool, only_current: bool| -> Vec<String> {
+    // `short`: short names, the current one whole when `current_whole`; `numbers`: only the
+    // current screen named.
+    let named = |short: bool, current_whole: bool, numbers: bool| -> Vec<String> {
         Screen::ALL
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                if only_current && *s != current {
+                let is_current = *s == current;
+                if numbers && !is_current {
                     (i + 1).to_string()
-                } else if short {
-                    format!("{} {}", i + 1, text::screen_short(lang, *s))
-                } else {
+                } else if !short || (is_current && current_whole) {
                     format!("{} {}", i + 1, text::screen(lang, *s))
+                } else {
+                    format!("{} {}", i + 1, text::screen_short(lang, *s))
                 }
             })
             .collect()
@@ -59,10 +62,14 @@ fn tab_titles(lang: Lang, width: u16, current: Screen) -> (Vec<Line<'static>>, &
     let room =
         |t: &[String], pad: usize| t.iter().map(|t| t.chars().count() + 1 + pad).sum::<usize>();
     let width = usize::from(width);
-    let (titles, pad) = [(named(false, false), 2), (named(true, false), 0)]
-        .into_iter()
-        .find(|(t, pad)| room(t, *pad) <= width)
-        .unwrap_or((named(true, true), 0));
+    let (titles, pad) = [
+        (named(false, true, false), 2),
+        (named(true, true, false), 0),
+        (named(true, false, false), 0),
+    ]
+    .into_iter()
+    .find(|(t, pad)| room(t, *pad) <= width)
+    .unwrap_or((named(true, true, true), 0));
     let padding = if pad == 2 { " " } else { "" };
     (titles.into_iter().map(Line::from).collect(), padding)
 }

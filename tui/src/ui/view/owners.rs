@@ -79,7 +79,9 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
         cells = amounts(true);
         fixed = widths(&cells);
     }
-    let name_w = fit(inner.width, &fixed, 0).unwrap_or(0);
+    // The name takes what it needs, up to what is left: the figures stay next to it.
+    let widest_name = widest(headers[0], names.iter().map(String::as_str));
+    let name_w = fit(inner.width, &fixed, 0).unwrap_or(0).min(widest_name);
     let rows: Vec<Row> = owners
         .iter()
         .zip(names)
@@ -99,7 +101,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
             Row::new(row).style(style)
         })
         .collect();
-    let mut constraints = vec![Constraint::Min(name_w)];
+    let mut constraints = vec![Constraint::Length(name_w)];
     constraints.extend(fixed.iter().map(|w| Constraint::Length(*w)));
     let header: Vec<Cell> = headers
         .iter()
