@@ -218,3 +218,49 @@ fn at_80x24_and_160x48_amounts_are_the_reports_ids_whole_and_the_earliest_overdu
         tmux.keys(&["q"]);
     }
 }
+
+#[test]
+fn a_spending_typed_wrong_is_recorded_with_its_date_and_note_then_cancelled_from_the_ui() {
+    if !require::tmux() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    apply(&db, PAO);
+    let tmux = open("spend", &db, 80, 24, "tui");
+    tmux.wait_for("46 tâches");
+    tmux.keys(&["2"]);
+    tmux.wait_for("Échéance▲");
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "axe-1.a1"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("recherche : « axe-1.a1 »");
+    tmux.keys(&["d"]);
+    tmux.wait_for("Dépense sur axe-1.a1");
+    tmux.keys(&["-l", "4500000"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "10/03/2026"]);
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.keys(&["-l", "atelier de Kayes"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("4 500 000 FCFA");
+    // Typed one zero too many: cancelled from the detail's number.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("n° 1 · 10/03/2026 · 4 500 000 FCFA « atelier de Kayes »");
+    tmux.keys(&["c"]);
+    tmux.wait_for("Annuler une dépense de axe-1.a1");
+    tmux.keys(&["-l", "1"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "un zéro de trop"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("annulée ; l'historique la garde");
+    // The detail pane follows: the entry shows cancelled.
+    tmux.wait_for("« atelier de Kayes » · annulée");
+    let (code, show, _) = exec(cnrm_db(&db, NOW).args(["task", "show", "axe-1.a1"]));
+    let show = show.replace('\u{a0}', " ");
+    assert_eq!(code, 0);
+    assert!(
+        show.contains("n° 1   10/03/2026  4 500 000 FCFA  « atelier de Kayes »  (annulée)"),
+        "{show}"
+    );
+    assert!(show.contains("note : « un zéro de trop »"), "{show}");
+}

@@ -4,7 +4,6 @@
 //! effects (load, record a change, retry the outbox), which the worker thread runs against the
 //! store; their results come back as actions. Views only read this state.
 
-use crate::context::parse_number;
 use cnrm_engine::figures;
 use cnrm_engine::records::{PlanInfo, Snapshot, TaskDetail};
 use cnrm_engine::text::{fold, terminal_line};
@@ -70,25 +69,56 @@ pub enum FormKind {
     Note,
     Spend,
     Indicator,
+    /// Cancel one spending entry of a task (a compensating event, as `task spend --cancel`).
+    CancelSpending,
+    /// Cancel one recorded value of an indicator (as `indicator record --cancel`).
+    CancelIndicator,
 }
 
-/// A small modal form: one text input (or a choice of status) about one task or indicator.
+/// A small modal form about one task or indicator: its fields (`text::form_fields` names
+/// them; Tab moves between them), or a choice of status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub kind: FormKind,
     pub target: String,
-    pub input: String,
+    pub inputs: Vec<String>,
+    /// The field being typed in.
+    pub field: usize,
     pub choice: usize,
     pub error: Option<FormError>,
 }
 
+impl Form {
+    pub fn new(kind: FormKind, target: String, choice: usize) -> Form {
+        let fields = match kind {
+            FormKind::Status => 0,
+            FormKind::Progress | FormKind::Note => 1,
+            FormKind::CancelSpending | FormKind::CancelIndicator => 2,
+            FormKind::Indicator => 3,
+            FormKind::Spend => 4,
+        };
+        Form {
+            kind,
+            target,
+            inputs: vec![String::new(); fields],
+            field: 0,
+            choice,
+            error: None,
+        }
+    }
+}
+
 /// Why a form refused its input (the sentence is `text::form_error`'s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormError {
     Progress,
     EmptyNote,
     Amount,
     Value,
+    /// An entry number: a whole number from 1.
+    Entry,
+    /// A value the command line's parser refuses, with its sentence.
+    Bad(crate::context::BadValue),
 }
 
 /// What a picker chooses.
@@ -168,10 +198,25 @@ pub enum Effect {
     Spend {
         task: String,
         amount: f64,
+        date: Option<chrono::NaiveDate>,
+        currency: Option<String>,
+        note: Option<String>,
     },
     RecordIndicator {
         id: String,
         value: f64,
+        date: Option<chrono::NaiveDate>,
+        note: Option<String>,
+    },
+    CancelSpending {
+        task: String,
+        entry: i64,
+        note: Option<String>,
+    },
+    CancelIndicator {
+        id: String,
+        entry: i64,
+        note: Option<String>,
     },
     RetryOutbox(Option<i64>),
     /// Read one message's text (the outbox's Entrée).
@@ -829,21 +874,21 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Screen::Indicators => {
             let n = state.data.as_ref().map_or(0, |d| d.indicators.len());
+            let cancel = key.code == KeyCode::Char('c');
             if !move_cursor(&mut state.indicator_selected, n, key.code, 10)
-                && key.code == KeyCode::Char('r')
+                && (key.code == KeyCode::Char('r') || cancel)
             {
                 if let Some(ind) = state
                     .data
                     .as_ref()
                     .and_then(|d| d.indicators.get(state.indicator_selected))
                 {
-                    state.form = Some(Form {
-                        kind: FormKind::Indicator,
-                        target: ind.id.clone(),
-                        input: String::new(),
-                        choice: 0,
-                        error: None,
-                    });
+                    let kind = if cancel {
+                        FormKind::CancelIndicator
+                    } else {
+                        FormKind::Indicator
+                    };
+                    state.form = Some(Form::new(kind, ind.id.clone(), 0));
                 }
             }
             vec![]
@@ -889,15 +934,7 @@ fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         };
     }
     let task = state.selected_task().map(|t| t.row.id.clone());
-    let form = |kind: FormKind, choice: usize| {
-        task.clone().map(|target| Form {
-            kind,
-            target,
-            input: String::new(),
-            choice,
-            error: None,
-        })
-    };
+    let form = |kind: FormKind, choice: usize| task.clone().map(|t| Form::new(kind, t, choice));
     match key.code {
         KeyCode::Char('/') => {
             state.searching = true;
@@ -945,6 +982,7 @@ fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('a') => state.form = form(FormKind::Progress, 0),
         KeyCode::Char('n') => state.form = form(FormKind::Note, 0),
         KeyCode::Char('d') => state.form = form(FormKind::Spend, 0),
+        KeyCode::Char('c') => state.form = form(FormKind::CancelSpending, 0),
         _ => {}
     }
     vec![]
@@ -967,63 +1005,105 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             form.choice = (form.choice + 1) % Status::ALL.len();
             vec![]
         }
+        KeyCode::Tab | KeyCode::Down if form.kind != FormKind::Status => {
+            form.field = (form.field + 1) % form.inputs.len().max(1);
+            vec![]
+        }
+        KeyCode::BackTab | KeyCode::Up if form.kind != FormKind::Status => {
+            let n = form.inputs.len().max(1);
+            form.field = (form.field + n - 1) % n;
+            vec![]
+        }
         KeyCode::Backspace => {
-            form.input.pop();
+            if let Some(input) = form.inputs.get_mut(form.field) {
+                input.pop();
+            }
             vec![]
         }
         KeyCode::Char(c) if form.kind != FormKind::Status => {
-            form.input.push(c);
+            if let Some(input) = form.inputs.get_mut(form.field) {
+                input.push(c);
+            }
             form.error = None;
             vec![]
         }
-        KeyCode::Enter => {
-            let text = form.input.trim().to_string();
-            let target = form.target.clone();
-            let effect = match form.kind {
-                FormKind::Status => Ok(Effect::SetStatus {
-                    task: target,
-                    status: Status::ALL[form.choice],
-                }),
-                FormKind::Progress => match text.parse::<i64>() {
-                    Ok(p) if (0..=100).contains(&p) => Ok(Effect::SetProgress {
-                        task: target,
-                        progress: p,
-                    }),
-                    _ => Err(FormError::Progress),
-                },
-                FormKind::Note if !text.is_empty() => Ok(Effect::Note {
-                    task: target,
-                    note: text,
-                }),
-                FormKind::Note => Err(FormError::EmptyNote),
-                FormKind::Spend => match parse_number(&text) {
-                    Some(a) if a > 0.0 => Ok(Effect::Spend {
-                        task: target,
-                        amount: a,
-                    }),
-                    _ => Err(FormError::Amount),
-                },
-                FormKind::Indicator => match parse_number(&text) {
-                    Some(v) => Ok(Effect::RecordIndicator {
-                        id: target,
-                        value: v,
-                    }),
-                    None => Err(FormError::Value),
-                },
-            };
-            match effect {
-                Ok(e) => {
-                    state.form = None;
-                    vec![e]
-                }
-                Err(why) => {
-                    form.error = Some(why);
-                    vec![]
-                }
+        KeyCode::Enter => match form_effect(form) {
+            Ok(e) => {
+                state.form = None;
+                vec![e]
             }
-        }
+            Err(why) => {
+                form.error = Some(why);
+                vec![]
+            }
+        },
         _ => vec![],
     }
+}
+
+/// What a filled form asks for, or why it cannot: the values read by the command line's own
+/// parsers (`context::amount`, `measure`, `progress`, `day`), so that the UI and the CLI take
+/// and refuse the same text.
+fn form_effect(form: &Form) -> Result<Effect, FormError> {
+    let field = |i: usize| form.inputs.get(i).map_or("", |s| s.trim());
+    let optional = |i: usize| Some(field(i).to_string()).filter(|s| !s.is_empty());
+    let day = |i: usize| {
+        optional(i)
+            .map(|d| crate::context::day(&d).map_err(FormError::Bad))
+            .transpose()
+    };
+    let entry = |i: usize| {
+        field(i)
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or(FormError::Entry)
+    };
+    let target = form.target.clone();
+    Ok(match form.kind {
+        FormKind::Status => Effect::SetStatus {
+            task: target,
+            status: Status::ALL[form.choice],
+        },
+        FormKind::Progress => Effect::SetProgress {
+            task: target,
+            progress: crate::context::progress(field(0)).map_err(|_| FormError::Progress)?,
+        },
+        FormKind::Note => Effect::Note {
+            task: target,
+            note: optional(0).ok_or(FormError::EmptyNote)?,
+        },
+        FormKind::Spend => {
+            // The command line's parser, and the store's rule: a spending is above 0.
+            let amount = crate::context::amount(field(0)).map_err(|_| FormError::Amount)?;
+            if amount <= 0.0 {
+                return Err(FormError::Amount);
+            }
+            Effect::Spend {
+                task: target,
+                amount,
+                date: day(1)?,
+                currency: optional(2).map(|c| c.to_uppercase()),
+                note: optional(3),
+            }
+        }
+        FormKind::Indicator => Effect::RecordIndicator {
+            id: target,
+            value: crate::context::measure(field(0)).map_err(|_| FormError::Value)?,
+            date: day(1)?,
+            note: optional(2),
+        },
+        FormKind::CancelSpending => Effect::CancelSpending {
+            task: target,
+            entry: entry(0)?,
+            note: optional(1),
+        },
+        FormKind::CancelIndicator => Effect::CancelIndicator {
+            id: target,
+            entry: entry(0)?,
+            note: optional(1),
+        },
+    })
 }
 
 /// Makes a text the plan or a member wrote safe and visible on one screen line: line breaks as

@@ -552,8 +552,8 @@ fn forms_validate_and_ask_for_one_effect() {
     assert!(s
         .form
         .as_ref()
-        .and_then(|f| f.error)
-        .is_some_and(|e| super::text::form_error(Lang::Fr, e).contains("0 à 100")));
+        .and_then(|f| f.error.clone())
+        .is_some_and(|e| super::text::form_error(Lang::Fr, &e).contains("0 à 100")));
     for _ in 0..3 {
         update(&mut s, key(KeyCode::Backspace));
     }
@@ -593,24 +593,84 @@ fn forms_validate_and_ask_for_one_effect() {
         }]
     );
 
+    // A spending: 0 is refused as the command line refuses it; date, currency and note.
     update(&mut s, key(KeyCode::Char('d')));
+    chars(&mut s, "0");
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(
+        s.form.as_ref().and_then(|f| f.error.clone()),
+        Some(super::state::FormError::Amount)
+    );
+    update(&mut s, key(KeyCode::Backspace));
     chars(&mut s, "1 250 000");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "31/02/2026");
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "no such day"
+    );
+    let text = render(&s, 80, 24);
+    assert!(text.contains("✗"), "{text}");
+    for _ in 0..10 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    chars(&mut s, "15/03/2026");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "eur");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "atelier");
+    insta::assert_snapshot!("fr_spend_form", render(&s, 80, 24));
     assert_eq!(
         update(&mut s, key(KeyCode::Enter)),
         [Effect::Spend {
             task: "axe-1.a2".into(),
-            amount: 1_250_000.0
+            amount: 1_250_000.0,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 15),
+            currency: Some("EUR".into()),
+            note: Some("atelier".into()),
+        }]
+    );
+    // Cancelling a spending entry.
+    update(&mut s, key(KeyCode::Char('c')));
+    chars(&mut s, "zéro");
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    for _ in 0..4 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    chars(&mut s, "2");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "saisie en double");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::CancelSpending {
+            task: "axe-1.a2".into(),
+            entry: 2,
+            note: Some("saisie en double".into()),
         }]
     );
 
     update(&mut s, key(KeyCode::Char('6')));
     update(&mut s, key(KeyCode::Char('r')));
     chars(&mut s, "12,5");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "2026-03-01");
     assert_eq!(
         update(&mut s, key(KeyCode::Enter)),
         [Effect::RecordIndicator {
             id: "axe-2.i1".into(),
-            value: 12.5
+            value: 12.5,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+            note: None,
+        }]
+    );
+    update(&mut s, key(KeyCode::Char('c')));
+    chars(&mut s, "1");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::CancelIndicator {
+            id: "axe-2.i1".into(),
+            entry: 1,
+            note: None,
         }]
     );
     update(&mut s, key(KeyCode::Char('r')));

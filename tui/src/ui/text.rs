@@ -95,12 +95,12 @@ pub fn column(lang: Lang, c: Column) -> &'static str {
 /// The keys that work on a screen, for the status line.
 pub fn keys(lang: Lang, s: Screen) -> &'static str {
     match (s, lang) {
-        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · f statut · p axe · w responsable · x sans filtre · o retard · t statut · a avancement · n note · d dépense · ? aide · q quitter",
-        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · f status · p priority · w owner · x no filter · o overdue · t status · a progress · n note · d spend · ? help · q quit",
-        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · 1-8 écrans · ? aide · q quitter",
-        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-8 screens · ? help · q quit",
-        (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
-        (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
+        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · f statut · p axe · w responsable · x sans filtre · o retard · t statut · a avancement · n note · d dépense · c annuler une dépense · ? aide · q quitter",
+        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · f status · p priority · w owner · x no filter · o overdue · t status · a progress · n note · d spend · c cancel a spending · ? help · q quit",
+        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · c annuler une valeur · 1-8 écrans · ? aide · q quitter",
+        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · c cancel a value · 1-8 screens · ? help · q quit",
+        (Screen::Outbox, Lang::Fr) => "↑↓ choisir · Entrée voir le message · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
+        (Screen::Outbox, Lang::En) => "↑↓ select · Enter show the message · r retry this message · R retry all failed · ? help · q quit",
         (Screen::Owners, Lang::Fr) => "↑↓ choisir · Entrée ses tâches · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
         (Screen::Owners, Lang::En) => "↑↓ select · Enter their tasks · 1-8 or Tab: screens · P plan · ? help · q quit",
         (Screen::Timeline, Lang::Fr) => "↑↓ PgUp PgDn défiler · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
@@ -143,7 +143,9 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("t", "changer le statut"),
             ("a", "saisir l'avancement (0-100)"),
             ("n", "ajouter une note"),
-            ("d", "enregistrer une dépense"),
+            ("d", "enregistrer une dépense (montant, date, devise, note)"),
+            ("c", "annuler une dépense (son n° dans le détail)"),
+            ("Échap", "fermer le détail"),
         ],
         (Screen::Tasks, Lang::En) => vec![
             ("↑ ↓ PgUp PgDn g G", "move"),
@@ -156,19 +158,31 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("t", "change status"),
             ("a", "set progress (0-100)"),
             ("n", "add a note"),
-            ("d", "record spending"),
+            ("d", "record spending (amount, date, currency, note)"),
+            ("c", "cancel a spending (its # in the detail)"),
+            ("Esc", "close the detail"),
         ],
-        (Screen::Indicators, Lang::Fr) => vec![("↑ ↓", "choisir"), ("r", "enregistrer une valeur")],
-        (Screen::Indicators, Lang::En) => vec![("↑ ↓", "select"), ("r", "record a value")],
+        (Screen::Indicators, Lang::Fr) => vec![
+            ("↑ ↓", "choisir"),
+            ("r", "enregistrer une valeur (date, note)"),
+            ("c", "annuler une valeur enregistrée"),
+        ],
+        (Screen::Indicators, Lang::En) => vec![
+            ("↑ ↓", "select"),
+            ("r", "record a value (date, note)"),
+            ("c", "cancel a recorded value"),
+        ],
         (Screen::Outbox, Lang::Fr) => vec![
             ("↑ ↓", "choisir"),
             ("r", "réessayer ce message"),
             ("R", "réessayer tous les échecs"),
+            ("Entrée", "le message entier (erreur et texte)"),
         ],
         (Screen::Outbox, Lang::En) => vec![
             ("↑ ↓", "select"),
             ("r", "retry this message"),
             ("R", "retry all failed"),
+            ("Enter", "the whole message (error and text)"),
         ],
         _ => vec![],
     };
@@ -189,28 +203,83 @@ pub fn form_title(lang: Lang, k: FormKind, target: &str) -> String {
             "Progress of {target} (0-100)"
         ),
         FormKind::Note => tr!(lang, "Note sur {target}", "Note on {target}"),
-        FormKind::Spend => tr!(
-            lang,
-            "Dépense sur {target} (devise du plan)",
-            "Spending on {target} (plan currency)"
-        ),
+        FormKind::Spend => tr!(lang, "Dépense sur {target}", "Spending on {target}"),
         FormKind::Indicator => tr!(
             lang,
-            "Valeur mesurée de {target} (aujourd'hui)",
-            "Measured value of {target} (today)"
+            "Valeur mesurée de {target}",
+            "Measured value of {target}"
         ),
+        FormKind::CancelSpending => tr!(
+            lang,
+            "Annuler une dépense de {target} (l'historique la garde)",
+            "Cancel a spending of {target} (the history keeps it)"
+        ),
+        FormKind::CancelIndicator => tr!(
+            lang,
+            "Annuler une valeur de {target} (l'historique la garde)",
+            "Cancel a value of {target} (the history keeps it)"
+        ),
+    }
+}
+
+/// The names of a form's fields, in order (none for the status form).
+pub fn form_fields(lang: Lang, k: FormKind) -> Vec<&'static str> {
+    match (k, lang) {
+        (FormKind::Status, _) => vec![],
+        (FormKind::Progress, Lang::Fr) => vec!["avancement (%)"],
+        (FormKind::Progress, Lang::En) => vec!["progress (%)"],
+        (FormKind::Note, _) => vec!["note"],
+        (FormKind::Spend, Lang::Fr) => vec![
+            "montant",
+            "date (AAAA-MM-JJ ou JJ/MM/AAAA, vide : aujourd'hui)",
+            "devise (vide : celle du plan)",
+            "note (facultative)",
+        ],
+        (FormKind::Spend, Lang::En) => vec![
+            "amount",
+            "date (YYYY-MM-DD or DD/MM/YYYY, empty: today)",
+            "currency (empty: the plan's)",
+            "note (optional)",
+        ],
+        (FormKind::Indicator, Lang::Fr) => vec![
+            "valeur",
+            "mesurée le (vide : aujourd'hui)",
+            "note (facultative)",
+        ],
+        (FormKind::Indicator, Lang::En) => {
+            vec!["value", "measured on (empty: today)", "note (optional)"]
+        }
+        (FormKind::CancelSpending, Lang::Fr) => {
+            vec!["n° de la dépense (détail : Entrée)", "raison (facultative)"]
+        }
+        (FormKind::CancelSpending, Lang::En) => {
+            vec!["spending entry # (detail: Enter)", "reason (optional)"]
+        }
+        (FormKind::CancelIndicator, Lang::Fr) => vec![
+            "n° de la valeur (1 : la première enregistrée)",
+            "raison (facultative)",
+        ],
+        (FormKind::CancelIndicator, Lang::En) => {
+            vec!["value entry # (1: the first recorded)", "reason (optional)"]
+        }
     }
 }
 
 pub fn form_keys(lang: Lang) -> &'static str {
     match lang {
-        Lang::Fr => "Entrée valider · Échap annuler",
-        Lang::En => "Enter save · Esc cancel",
+        Lang::Fr => "Tab champ suivant · Entrée valider · Échap annuler",
+        Lang::En => "Tab next field · Enter save · Esc cancel",
     }
 }
 
-pub fn form_error(lang: Lang, why: FormError) -> String {
+pub fn form_error(lang: Lang, why: &FormError) -> String {
     match why {
+        FormError::Entry => tr!(
+            lang,
+            "un numéro d'entrée : un entier à partir de 1",
+            "an entry number: a whole number from 1"
+        ),
+        FormError::Bad(b) => b.say(lang).to_string(),
         FormError::Progress => tr!(
             lang,
             "un nombre entier de 0 à 100",

@@ -96,26 +96,71 @@ async fn run_effect(
                 )
             }))
         }
-        Effect::Spend { task, amount } => {
+        Effect::Spend {
+            task,
+            amount,
+            date,
+            currency,
+            note,
+        } => {
             let r = store
                 .spend(
-                    &task, plan, amount, None, None, None, &ctx.actor, &ctx.clock,
+                    &task,
+                    plan,
+                    amount,
+                    currency.as_deref(),
+                    date,
+                    note.as_deref(),
+                    &ctx.actor,
+                    &ctx.clock,
                 )
                 .await;
             done(r.map(|(_, a, c)| {
                 crate::strings::spent(lang, &task, &cnrm_engine::text::money(a, &c))
             }))
         }
-        Effect::RecordIndicator { id, value } => {
+        Effect::RecordIndicator {
+            id,
+            value,
+            date,
+            note,
+        } => {
             let r = store
-                .record_indicator(&id, plan, value, None, None, &ctx.actor, &ctx.clock)
+                .record_indicator(
+                    &id,
+                    plan,
+                    value,
+                    date,
+                    note.as_deref(),
+                    &ctx.actor,
+                    &ctx.clock,
+                )
                 .await;
+            let value = crate::strings::value(lang, value);
             done(r.map(|_| {
                 tr!(
                     lang,
                     "{id}\u{a0}: valeur {value} enregistrée",
                     "{id}: value {value} recorded"
                 )
+            }))
+        }
+        Effect::CancelSpending { task, entry, note } => {
+            let r = store
+                .cancel_spending(&task, plan, entry, note.as_deref(), &ctx.actor, &ctx.clock)
+                .await;
+            done(r.map(|c| {
+                let amount = cnrm_engine::text::money(c.value, c.currency.as_deref().unwrap_or(""));
+                crate::strings::spending_cancelled(lang, &task, c.entry, &amount)
+            }))
+        }
+        Effect::CancelIndicator { id, entry, note } => {
+            let r = store
+                .cancel_indicator_value(&id, plan, entry, note.as_deref(), &ctx.actor, &ctx.clock)
+                .await;
+            done(r.map(|c| {
+                let v = crate::strings::value(lang, c.value);
+                crate::strings::value_cancelled(lang, &id, c.entry, &v)
             }))
         }
         Effect::RetryOutbox(id) => {

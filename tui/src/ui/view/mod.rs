@@ -275,13 +275,16 @@ fn draw_picker(f: &mut Frame, area: Rect, picker: &Picker, lang: Lang) {
 }
 
 fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
-    let r = centered(area, 64, 7);
+    let fields = text::form_fields(lang, form.kind);
+    let height = 6 + 2 * fields.len().max(1) as u16;
+    let r = centered(area, 70, height);
     f.render_widget(Clear, r);
     let block = Block::new()
         .borders(Borders::ALL)
         .title(text::form_title(lang, form.kind, &form.target))
         .border_style(Style::new().fg(Color::Yellow));
-    let value = if form.kind == FormKind::Status {
+    let mut lines = Vec::new();
+    if form.kind == FormKind::Status {
         let parts: Vec<Span> = Status::ALL
             .iter()
             .enumerate()
@@ -294,12 +297,26 @@ fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
                 }
             })
             .collect();
-        Line::from(parts)
+        lines.push(Line::from(parts));
     } else {
-        Line::from(format!("> {}▏", form.input))
-    };
-    let mut lines = vec![value, Line::from("")];
-    if let Some(why) = form.error {
+        for (i, name) in fields.iter().enumerate() {
+            let value = form.inputs.get(i).map_or("", String::as_str);
+            let current = i == form.field;
+            lines.push(Line::from(name.to_string()).dim());
+            let text = if current {
+                format!("> {value}▏")
+            } else {
+                format!("  {value}")
+            };
+            lines.push(if current {
+                Line::from(text).bold()
+            } else {
+                Line::from(text)
+            });
+        }
+    }
+    lines.push(Line::from(""));
+    if let Some(why) = &form.error {
         lines.push(Line::from(Span::styled(
             format!("✗ {}", text::form_error(lang, why)),
             Style::new().fg(Color::Red),

@@ -20,8 +20,8 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
                     .areas(area);
             (a, Some(b))
         } else {
-            let [a, b] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(area);
+            let [a, b] =
+                Layout::vertical([Constraint::Percentage(35), Constraint::Fill(1)]).areas(area);
             (a, Some(b))
         }
     } else {
@@ -294,11 +294,6 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
     match state.detail.as_ref().filter(|d| d.row.id == t.row.id) {
         None => lines.push(Line::from(text::loading(lang).dim())),
         Some(dt) => {
-            if let Some(desc) = &dt.description {
-                for line in desc.trim().lines() {
-                    lines.push(Line::from(line.to_string().italic()));
-                }
-            }
             if !dt.depends_on.is_empty() {
                 lines.push(Line::from(format!(
                     "{} : {}",
@@ -318,6 +313,35 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
                     .fg(Color::Magenta),
                 );
             }
+            if !dt.spendings.is_empty() {
+                lines.push(Line::from(
+                    word(
+                        lang,
+                        "Dépenses (c pour en annuler une)",
+                        "Spendings (c cancels one)",
+                    )
+                    .bold(),
+                ));
+                for sp in &dt.spendings {
+                    let note = sp
+                        .note
+                        .as_ref()
+                        .map(|n| format!(" « {n} »"))
+                        .unwrap_or_default();
+                    let line = Line::from(format!(
+                        "n° {} · {} · {}{note}{}",
+                        sp.entry,
+                        french_date(&sp.date),
+                        money(sp.amount, &sp.currency),
+                        if sp.cancelled {
+                            word(lang, " · annulée", " · cancelled")
+                        } else {
+                            ""
+                        }
+                    ));
+                    lines.push(if sp.cancelled { line.dim() } else { line });
+                }
+            }
             let notes: Vec<_> = dt.history.iter().filter(|h| h.note.is_some()).collect();
             if !notes.is_empty() {
                 lines.push(Line::from(word(lang, "Notes", "Notes").bold()));
@@ -328,6 +352,12 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
                         h.actor,
                         h.note.as_deref().unwrap_or("")
                     )));
+                }
+            }
+            // The description after what the secretariat corrects (spendings, notes).
+            if let Some(desc) = &dt.description {
+                for line in desc.trim().lines() {
+                    lines.push(Line::from(line.to_string().italic()));
                 }
             }
             lines.push(Line::from(word(lang, "Historique", "History").bold()));
