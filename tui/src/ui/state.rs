@@ -330,6 +330,8 @@ pub struct State {
     /// The outbox message shown whole (Entrée), with its text once read.
     pub outbox_open: Option<(i64, Option<String>)>,
     pub owner_selected: usize,
+    /// The first event shown on the history screen.
+    pub history_offset: usize,
     /// The first line of the timeline shown.
     pub timeline_offset: usize,
     /// The user scrolled the timeline: a refresh keeps the place.
@@ -369,6 +371,7 @@ impl State {
             outbox_selected: 0,
             outbox_open: None,
             owner_selected: 0,
+            history_offset: 0,
             timeline_offset: 0,
             timeline_scrolled: false,
             form: None,
@@ -863,6 +866,11 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.refilter();
                 }
             }
+            vec![]
+        }
+        Screen::History => {
+            let n = state.data.as_ref().map_or(0, |d| d.history.len());
+            move_cursor(&mut state.history_offset, n, key.code, 10);
             vec![]
         }
         Screen::Timeline => {

@@ -163,7 +163,7 @@ pub fn fixture() -> Snapshot {
                 subject: "[CNRM] Rappel : 1 tâche".into(),
                 status: "failed".into(),
                 attempts: 1,
-                last_error: Some("connection refused".into()),
+                last_error: Some("le serveur SMTP 127.0.0.1:2525 refuse la connexion (aucun service sur ce port ?)".into()),
                 created_at: "2025-10-01T08:00:00Z".into(),
                 sent_at: None,
                 plan: "pao".into(),
@@ -387,7 +387,7 @@ fn owners_open_their_tasks_and_the_outbox_a_whole_message() {
     );
     let text = render(&s, 80, 24);
     assert!(
-        text.contains("connection refused") && text.contains("voici vos tâches."),
+        text.contains("(aucun service sur ce port ?)") && text.contains("voici vos tâches."),
         "{text}"
     );
     update(&mut s, key(KeyCode::Esc));
@@ -785,4 +785,50 @@ fn control_characters_in_written_texts_are_shown_not_sent_to_the_terminal() {
     assert!(render(&s, 160, 48).contains("Atelier�[2J�]0;pwned�⏎suite"));
     update(&mut s, key(KeyCode::Char('1')));
     assert!(render(&s, 160, 48).contains("Gouvernance�[31m"));
+}
+
+#[test]
+fn the_outbox_and_the_history_hold_no_english_word_in_french() {
+    let english = [
+        "revision",
+        "update",
+        "todo",
+        "in_progress",
+        "done",
+        "failed",
+        "pending",
+        "sent",
+        "error",
+        "reminder",
+        "escalation",
+        "attempts",
+        "status",
+    ];
+    for screen in [Screen::Outbox, Screen::History] {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let mut s = loaded(Lang::Fr);
+            s.screen = screen;
+            let text = render(&s, w, h).to_lowercase();
+            for word in english {
+                let found = text
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == word);
+                assert!(!found, "{screen:?} {w}x{h}: `{word}` in\n{text}");
+            }
+        }
+    }
+    // The whole message too.
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('7')));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, Action::OutboxText(2, "Bonjour,".into()));
+    let text = render(&s, 80, 24).to_lowercase();
+    for word in english {
+        assert!(
+            !text
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == word),
+            "`{word}` in\n{text}"
+        );
+    }
 }

@@ -103,6 +103,8 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
         (Screen::Outbox, Lang::En) => "↑↓ select · Enter show the message · r retry this message · R retry all failed · ? help · q quit",
         (Screen::Owners, Lang::Fr) => "↑↓ choisir · Entrée ses tâches · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
         (Screen::Owners, Lang::En) => "↑↓ select · Enter their tasks · 1-8 or Tab: screens · P plan · ? help · q quit",
+        (Screen::History, Lang::Fr) => "↑↓ PgUp PgDn défiler · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
+        (Screen::History, Lang::En) => "↑↓ PgUp PgDn scroll · 1-8 or Tab: screens · P plan · ? help · q quit",
         (Screen::Timeline, Lang::Fr) => "↑↓ PgUp PgDn défiler · 1-8 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
         (Screen::Timeline, Lang::En) => "↑↓ PgUp PgDn scroll · 1-8 or Tab: screens · P plan · ? help · q quit",
         (_, Lang::Fr) => "1-8 ou Tab\u{a0}: écrans · P changer de plan · ? aide · q quitter",

@@ -169,7 +169,7 @@ pub fn draw(f: &mut Frame, state: &State) {
             Screen::Money => money::draw(f, body, d, &state.figures, lang),
             Screen::Indicators => indicators::draw(f, body, d, state),
             Screen::Outbox => outbox::draw(f, body, d, state),
-            Screen::History => history::draw(f, body, d, lang),
+            Screen::History => history::draw(f, body, d, lang, state.history_offset),
         },
     }
     // An error or a result shows whole, on as many lines as it needs.
