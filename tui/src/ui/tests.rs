@@ -748,6 +748,23 @@ fn forms_help_and_loading_render() {
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Enter));
     insta::assert_snapshot!("fr_tasks_detail_loading", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('w')));
+    insta::assert_snapshot!("fr_owner_picker", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('f')));
+    update(&mut s, key(KeyCode::Char(' ')));
+    insta::assert_snapshot!("fr_status_picker", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    let mut p = State::new(Lang::En);
+    update(
+        &mut p,
+        Action::Plans(vec![
+            plan_info("pao", "Action plan"),
+            plan_info("other", "Other plan"),
+        ]),
+    );
+    insta::assert_snapshot!("en_160x48_plan_picker", render(&p, 160, 48));
     let empty = State::new(Lang::En);
     let text = render(&empty, 80, 24);
     assert!(text.contains("Loading…"), "{text}");
@@ -755,6 +772,36 @@ fn forms_help_and_loading_render() {
 
 #[test]
 fn resizing_to_tiny_terminals_does_not_panic() {
+    // With a picker, a form, a message or an error open too.
+    let mut overlays = Vec::new();
+    for keys in ["2w", "2f", "2d", "2c", "6r", "7\n", "2\n"] {
+        let mut s = loaded(Lang::Fr);
+        for c in keys.chars() {
+            let code = if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            };
+            update(&mut s, key(code));
+        }
+        overlays.push(s);
+    }
+    let mut s = loaded(Lang::Fr);
+    update(
+        &mut s,
+        Action::Done(Err(
+            "une erreur assez longue pour tenir sur plusieurs lignes".into(),
+        )),
+    );
+    overlays.push(s);
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Plans(vec![]));
+    overlays.push(s);
+    for s in &overlays {
+        for (w, h) in [(20u16, 5u16), (1, 1), (200, 3), (40, 60), (30, 10)] {
+            let _ = render(s, w, h);
+        }
+    }
     for screen in Screen::ALL {
         let mut s = loaded(Lang::Fr);
         s.screen = screen;

@@ -218,7 +218,9 @@ fn draw_picker(f: &mut Frame, area: Rect, picker: &Picker, lang: Lang) {
         .map(|(_, l)| l.chars().count())
         .max()
         .unwrap_or(0);
-    let width = (widest as u16 + 8).clamp(40, area.width.saturating_sub(2).max(1));
+    let width = (widest as u16 + 8)
+        .max(64)
+        .min(area.width.saturating_sub(2).max(1));
     let list_h = (shown.len() as u16).clamp(1, area.height.saturating_sub(8).max(1));
     let r = centered(area, width, list_h + 5);
     f.render_widget(Clear, r);
