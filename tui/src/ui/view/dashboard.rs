@@ -56,7 +56,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
             Gauge::default()
                 .gauge_style(Style::new().fg(color))
                 .ratio((p.progress / 100.0).clamp(0.0, 1.0))
-                .label(format!("{:.0} %", p.progress)),
+                .label(format!("{:.0}\u{a0}%", p.progress)),
             l2,
         );
     }
@@ -66,8 +66,9 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
     let mut lines = vec![
         Line::from(
             format!(
-                "{} : {:.0} %",
+                "{}{}{:.0}\u{a0}%",
                 word(lang, "Avancement moyen", "Mean progress"),
+                crate::strings::colon(lang),
                 t.progress
             )
             .bold(),
@@ -104,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
         Line::from(""),
         Line::from(
             format!(
-                "{} ({:.0} %)",
+                "{} ({:.0}\u{a0}%)",
                 word(lang, "Exécution financière", "Financial execution"),
                 t.money.execution()
             )

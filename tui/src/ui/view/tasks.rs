@@ -265,12 +265,12 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
                 .map_or("—".to_string(), french_date)
         )),
         Line::from(format!(
-            "{} : {}",
+            "{}{colon}{}",
             word(lang, "Responsables", "Owners"),
             t.row.owners.join(", ")
         )),
         Line::from(format!(
-            "{} : {}",
+            "{}{colon}{}",
             word(lang, "Partenaires", "Partners"),
             t.row.partners.join(", ")
         )),
@@ -296,7 +296,7 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
         Some(dt) => {
             if !dt.depends_on.is_empty() {
                 lines.push(Line::from(format!(
-                    "{} : {}",
+                    "{}{colon}{}",
                     word(lang, "Dépend de", "Depends on"),
                     dt.depends_on.join(", ")
                 )));
