@@ -16,5 +16,6 @@ mod report_svg;
 mod store_cli;
 mod store_story;
 mod tui;
+mod tui_screens;
 mod workbook_read;
 mod xlsx_write;

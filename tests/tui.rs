@@ -8,19 +8,41 @@ use crate::common::*;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-    session: String,
+pub(crate) struct Tmux {
+    pub(crate) socket: String,
+    pub(crate) session: String,
 }
 
 impl Tmux {
+    /// `command` in a new detached tmux session of `width`x`height` in the repository.
+    pub(crate) fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("cnrm-{name}-{}", std::process::id()),
+            session: "cnrm".into(),
+        };
+        let started = tmux
+            .cmd()
+            .args(["new-session", "-d", "-s", &tmux.session, "-x"])
+            .arg(width.to_string())
+            .arg("-y")
+            .arg(height.to_string())
+            .arg("-c")
+            .arg(root())
+            .arg(command)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(started, "tmux new-session");
+        tmux
+    }
+
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
         c.args(["-L", &self.socket]);
         c
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let ok = self
             .cmd()
             .args(["send-keys", "-t", &self.session])
@@ -32,16 +54,17 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(150));
     }
 
-    fn screen(&self) -> String {
+    /// The screen as text, non-breaking spaces as spaces.
+    pub(crate) fn screen(&self) -> String {
         self.cmd()
             .args(["capture-pane", "-p", "-t", &self.session])
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .map(|o| String::from_utf8_lossy(&o.stdout).replace('\u{a0}', " "))
             .unwrap_or_default()
     }
 
     /// Waits until the screen shows `text` (at most 15 s) and returns it.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -122,7 +145,7 @@ fn a_new_user_finds_late_tasks_marks_one_done_with_a_note_and_sees_the_dashboard
     tmux.keys(&["/"]);
     tmux.keys(&["-l", "reglement"]);
     tmux.keys(&["Enter"]);
-    let found = tmux.wait_for("« reglement »");
+    let found = tmux.wait_for("recherche : « reglement »");
     assert!(
         found.contains("Adopter les termes de référence"),
         "accent-insensitive search: {found}"

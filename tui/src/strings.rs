@@ -1675,30 +1675,6 @@ pub fn received_line(lang: Lang, status: &str, from: &str, reason: Option<&str>)
             lang,
             "message de {from} déjà reçu, rien n'est appliqué une seconde fois",
             "message from {from} already received, nothing applied twice"
-// ---- workbooks (report, task list, plan template) ------------------------------------------------
-
-/// `--format xlsx` without `--output`: a workbook is a file, not text for the terminal.
-pub fn xlsx_needs_output(lang: Lang, example: &str) -> String {
-    tr!(
-        lang,
-        "--format xlsx écrit un classeur\u{a0}: dites dans quel fichier avec --output, par exemple --output {example}",
-        "--format xlsx writes a workbook: say which file with --output, for example --output {example}"
-    )
-}
-
-/// A workbook that could not be composed (nothing was written).
-pub fn workbook_failed(lang: Lang, e: &cnrm_engine::workbook::WorkbookError) -> String {
-    use cnrm_engine::workbook::WorkbookError;
-    match e {
-        WorkbookError::TooLarge => tr!(
-            lang,
-            "le classeur aurait plus de lignes ou de colonnes qu'un tableur n'en admet (1\u{a0}048\u{a0}576 lignes, 16\u{a0}384 colonnes)\u{a0}; rien n'a été écrit",
-            "the workbook would hold more rows or columns than a spreadsheet allows (1,048,576 rows, 16,384 columns); nothing was written"
-        ),
-        WorkbookError::Xlsx(_) => tr!(
-            lang,
-            "le classeur n'a pas pu être composé\u{a0}; rien n'a été écrit",
-            "the workbook could not be composed; nothing was written"
         ),
     }
 }
@@ -1743,6 +1719,9 @@ pub fn try_again_later(lang: Lang, why: &str) -> String {
         lang,
         "{why}\u{a0}; le message n'est pas enregistré, il sera accepté quand la base répondra (code 75, le serveur de messagerie réessaie)",
         "{why}; the message is not recorded, it will be taken when the database answers (exit 75, the mail server retries)"
+    )
+}
+
 // ---- plan workbooks (xlsx-read) ----------------------------------------------------------------
 
 /// `erreur` / `avertissement` before a workbook diagnostic's code.
@@ -1794,6 +1773,37 @@ pub fn workbook_not_written(lang: Lang) -> String {
         lang,
         "le classeur n'a pas pu être construit\u{a0}: rien n'a été écrit",
         "the workbook could not be built: nothing was written"
+    )
+}
+
+// ---- workbooks (report, task list, plan template) ------------------------------------------------
+
+/// `--format xlsx` without `--output`: a workbook is a file, not text for the terminal.
+pub fn xlsx_needs_output(lang: Lang, example: &str) -> String {
+    tr!(
+        lang,
+        "--format xlsx écrit un classeur\u{a0}: dites dans quel fichier avec --output, par exemple --output {example}",
+        "--format xlsx writes a workbook: say which file with --output, for example --output {example}"
+    )
+}
+
+/// A workbook that could not be composed (nothing was written).
+pub fn workbook_failed(lang: Lang, e: &cnrm_engine::workbook::WorkbookError) -> String {
+    use cnrm_engine::workbook::WorkbookError;
+    match e {
+        WorkbookError::TooLarge => tr!(
+            lang,
+            "le classeur aurait plus de lignes ou de colonnes qu'un tableur n'en admet (1\u{a0}048\u{a0}576 lignes, 16\u{a0}384 colonnes)\u{a0}; rien n'a été écrit",
+            "the workbook would hold more rows or columns than a spreadsheet allows (1,048,576 rows, 16,384 columns); nothing was written"
+        ),
+        WorkbookError::Xlsx(_) => tr!(
+            lang,
+            "le classeur n'a pas pu être composé\u{a0}; rien n'a été écrit",
+            "the workbook could not be composed; nothing was written"
+        ),
+    }
+}
+
 /// `cnrm plan template`: what was written and what to do next.
 pub fn template_written(lang: Lang, file: &str) -> String {
     tr!(
@@ -1810,4 +1820,46 @@ pub fn table_not_to_file(lang: Lang) -> String {
         "le tableau de cnrm tasks s'affiche dans le terminal\u{a0}; pour un fichier, choisissez --format csv, json ou xlsx avec --output",
         "the cnrm tasks table is for the terminal; for a file, choose --format csv, json or xlsx with --output"
     )
+}
+
+// ---- terminal UI: plans, pickers, empty database (tui) -----------------------------------------
+
+/// `46 tâches` / `1 task`.
+pub fn task_count(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::Fr, 0 | 1) => format!("{n} tâche"),
+        (Lang::Fr, _) => format!("{n} tâches"),
+        (Lang::En, 1) => format!("{n} task"),
+        (Lang::En, _) => format!("{n} tasks"),
+    }
+}
+
+/// `11 en retard` / `11 overdue`.
+pub fn overdue_count(lang: Lang, n: i64) -> String {
+    tr!(lang, "{n} en retard", "{n} overdue")
+}
+
+/// The first item of a filter's picker: no filter (`toutes` for priorities, `tous` for owners).
+pub fn every(lang: Lang, feminine: bool) -> &'static str {
+    match (lang, feminine) {
+        (Lang::Fr, true) => "— toutes —",
+        (Lang::Fr, false) => "— tous —",
+        (Lang::En, _) => "— all —",
+    }
+}
+
+/// The terminal UI on an empty database: what to do.
+pub fn empty_database(lang: Lang) -> [String; 3] {
+    match lang {
+        Lang::Fr => [
+            "Aucun plan dans la base de données.".to_string(),
+            "Chargez un plan depuis un autre terminal\u{a0}: cnrm plan apply FICHIER (un .yaml ou un .xlsx)".to_string(),
+            "ou ouvrez-le directement\u{a0}: cnrm open FICHIER. Cet écran se met à jour tout seul.".to_string(),
+        ],
+        Lang::En => [
+            "No plan in the database.".to_string(),
+            "Load a plan from another terminal: cnrm plan apply FILE (a .yaml or an .xlsx)".to_string(),
+            "or open it directly: cnrm open FILE. This screen updates by itself.".to_string(),
+        ],
+    }
 }

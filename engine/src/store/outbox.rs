@@ -495,6 +495,16 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// The text of one message of the outbox (the terminal UI shows it whole); `None` when
+    /// there is no such message.
+    pub async fn outbox_text(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let r = sqlx::query("SELECT body_text FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.map(|r| r.try_get(0)).transpose()?)
+    }
+
     /// `cnrm outbox`: messages, newest first, optionally of one status.
     pub async fn outbox(&self, status: Option<&str>) -> Result<Vec<OutboxRow>, StoreError> {
         let rows = sqlx::query(

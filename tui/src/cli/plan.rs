@@ -819,6 +819,8 @@ pub fn convert(args: &ConvertArgs, lang: Lang) -> Result<ExitCode, CliError> {
     };
     output::write_file(lang, &args.output, &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
 // ---- plan template -------------------------------------------------------------------------------
 
 /// `cnrm plan template`: the empty plan workbook (`workbook::template`), in the user's language,

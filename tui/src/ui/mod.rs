@@ -26,12 +26,13 @@ pub fn run(ctx: Ctx, plan: Option<String>) -> std::io::Result<()> {
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
     let (action_tx, action_rx) = mpsc::channel::<Action>();
     let lang = ctx.lang;
+    let mut state = State::new(lang);
+    state.plan = plan.clone();
     let handle = std::thread::spawn(move || worker::run(ctx, plan, effect_rx, action_tx));
     let mut terminal = ratatui::try_init()?;
-    let mut state = State::new(lang);
-    // The dashboard's figures first (milliseconds), then the whole plan.
-    let _ = effect_tx.send(Effect::Preview);
-    let _ = effect_tx.send(Effect::Load { force: true });
+    // The plans first: none is the empty-database screen, several the picker; then the
+    // dashboard's figures (milliseconds), then the whole plan (see `state::on_plans`).
+    let _ = effect_tx.send(Effect::Plans);
     let mut last_refresh = Instant::now();
     let mut outcome = Ok(());
     loop {

@@ -4,9 +4,8 @@
 //! effects (load, record a change, retry the outbox), which the worker thread runs against the
 //! store; their results come back as actions. Views only read this state.
 
-use crate::context::parse_number;
 use cnrm_engine::figures;
-use cnrm_engine::records::{Snapshot, TaskDetail};
+use cnrm_engine::records::{PlanInfo, Snapshot, TaskDetail};
 use cnrm_engine::text::{fold, terminal_line};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -73,30 +72,113 @@ pub enum FormKind {
     Note,
     Spend,
     Indicator,
+    /// Cancel one spending entry of a task (a compensating event, as `task spend --cancel`).
+    CancelSpending,
+    /// Cancel one recorded value of an indicator (as `indicator record --cancel`).
+    CancelIndicator,
 }
 
-/// A small modal form: one text input (or a choice of status) about one task or indicator.
+/// A small modal form about one task or indicator: its fields (`text::form_fields` names
+/// them; Tab moves between them), or a choice of status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub kind: FormKind,
     pub target: String,
-    pub input: String,
+    pub inputs: Vec<String>,
+    /// The field being typed in.
+    pub field: usize,
     pub choice: usize,
     pub error: Option<FormError>,
 }
 
+impl Form {
+    pub fn new(kind: FormKind, target: String, choice: usize) -> Form {
+        let fields = match kind {
+            FormKind::Status => 0,
+            FormKind::Progress | FormKind::Note => 1,
+            FormKind::CancelSpending | FormKind::CancelIndicator => 2,
+            FormKind::Indicator => 3,
+            FormKind::Spend => 4,
+        };
+        Form {
+            kind,
+            target,
+            inputs: vec![String::new(); fields],
+            field: 0,
+            choice,
+            error: None,
+        }
+    }
+}
+
 /// Why a form refused its input (the sentence is `text::form_error`'s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormError {
     Progress,
     EmptyNote,
     Amount,
     Value,
+    /// An entry number: a whole number from 1.
+    Entry,
+    /// A value the command line's parser refuses, with its sentence.
+    Bad(crate::context::BadValue),
+}
+
+/// What a picker chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerKind {
+    /// The plan the screens show (several plans in the database).
+    Plan,
+    /// Statuses of the task screen's filter (several at once).
+    Status,
+    /// The priority of the task screen's filter.
+    Priority,
+    /// The owner of the task screen's filter (only owners that lead tasks).
+    Owner,
+}
+
+/// A list to choose from: typing narrows it (accents ignored), ↑↓ move, Entrée chooses;
+/// the status picker ticks several with Espace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker {
+    pub kind: PickerKind,
+    /// (value, label) of every item, in order.
+    pub items: Vec<(String, String)>,
+    pub query: String,
+    /// Position in `shown()`.
+    pub selected: usize,
+    /// Values ticked (the status picker).
+    pub ticked: Vec<String>,
+}
+
+impl Picker {
+    /// Indices into `items` of the items the query matches.
+    pub fn shown(&self) -> Vec<usize> {
+        let needle = fold(self.query.trim());
+        (0..self.items.len())
+            .filter(|i| {
+                let (v, l) = &self.items[*i];
+                needle.is_empty() || fold(&format!("{v} {l}")).contains(&needle)
+            })
+            .collect()
+    }
+
+    fn current(&self) -> Option<&str> {
+        let shown = self.shown();
+        shown
+            .get(self.selected)
+            .and_then(|i| self.items.get(*i))
+            .map(|(v, _)| v.as_str())
+    }
 }
 
 /// What the worker must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// List the plans of the database (the picker, the empty-database screen).
+    Plans,
+    /// Show this plan from now on (the picker's choice).
+    UsePlan(String),
     /// Read the dashboard's figures by SQL aggregates (fast), before the first `Load`.
     Preview,
     /// Reload the snapshot if anything changed (or always when `force`).
@@ -119,14 +201,31 @@ pub enum Effect {
     Spend {
         task: String,
         amount: f64,
+        date: Option<chrono::NaiveDate>,
+        currency: Option<String>,
+        note: Option<String>,
     },
     RecordIndicator {
         id: String,
         value: f64,
+        date: Option<chrono::NaiveDate>,
+        note: Option<String>,
+    },
+    CancelSpending {
+        task: String,
+        entry: i64,
+        note: Option<String>,
+    },
+    CancelIndicator {
+        id: String,
+        entry: i64,
+        note: Option<String>,
     },
     RetryOutbox(Option<i64>),
     /// Read the inbox (the inbox screen is shown).
     LoadInbox,
+    /// Read one message's text (the outbox's Entrée).
+    OutboxText(i64),
     Quit,
 }
 
@@ -137,7 +236,11 @@ pub enum Action {
     /// The dashboard's figures, before the whole plan (see `figures::Overview`).
     Previewed(Box<figures::Overview>),
     Loaded(Box<Snapshot>),
+    /// The plans of the database.
+    Plans(Vec<PlanInfo>),
     DetailLoaded(Box<TaskDetail>),
+    /// A message's text, for the outbox's pop-up.
+    OutboxText(i64, String),
     /// A change was recorded (message for the status line), or failed (error).
     Done(Result<String, String>),
     /// Periodic: look for changes made by other processes.
@@ -146,11 +249,50 @@ pub enum Action {
     InboxLoaded(Vec<cnrm_engine::store::InboxRow>),
 }
 
+/// One line of the timeline screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineRow {
+    /// `YYYY-MM`, how many deadlines and how many overdue.
+    Month(String, usize, usize),
+    /// A task, by its index in the snapshot.
+    Task(usize),
+}
+
+/// The timeline's lines, month by month, each month's tasks by deadline, and the line of the
+/// earliest open deadline.
+fn timeline_rows(
+    data: &Snapshot,
+    months: &std::collections::BTreeMap<String, Vec<usize>>,
+) -> (Vec<TimelineRow>, usize) {
+    let mut rows = Vec::new();
+    let mut start = None;
+    for (month, items) in months {
+        let mut items = items.clone();
+        items.sort_by(|a, b| {
+            data.tasks[*a]
+                .row
+                .deadline
+                .cmp(&data.tasks[*b].row.deadline)
+        });
+        let late = items.iter().filter(|i| data.tasks[**i].row.overdue).count();
+        let header = rows.len();
+        rows.push(TimelineRow::Month(month.clone(), items.len(), late));
+        for i in items {
+            if start.is_none() && data.tasks[i].row.status.is_active() {
+                start = Some(header);
+            }
+            rows.push(TimelineRow::Task(i));
+        }
+    }
+    (rows, start.unwrap_or(0))
+}
+
 /// Filters of the task screen.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     pub overdue: bool,
-    pub status: Option<Status>,
+    /// Several statuses at once (none: every status).
+    pub status: Vec<Status>,
     pub priority: Option<String>,
     pub owner: Option<String>,
     pub search: String,
@@ -164,6 +306,12 @@ pub struct Figures {
     pub owners: Vec<figures::OwnerFigures>,
     pub funders: Vec<figures::FunderFigures>,
     pub timeline: std::collections::BTreeMap<String, Vec<usize>>,
+    /// The timeline's lines: a month, then its tasks by deadline.
+    pub timeline_rows: Vec<TimelineRow>,
+    /// The line of the earliest open deadline (overdue first): where the timeline starts.
+    pub timeline_start: usize,
+    /// The longest task id, in characters: the id column is that wide (ids are never cut).
+    pub id_width: u16,
 }
 
 pub struct State {
@@ -186,7 +334,21 @@ pub struct State {
     pub indicator_selected: usize,
     pub outbox_selected: usize,
     pub inbox: super::inbox::Inbox,
+    /// The outbox message shown whole (Entrée), with its text once read.
+    pub outbox_open: Option<(i64, Option<String>)>,
+    pub owner_selected: usize,
+    /// The first event shown on the history screen.
+    pub history_offset: usize,
+    /// The first line of the timeline shown.
+    pub timeline_offset: usize,
+    /// The user scrolled the timeline: a refresh keeps the place.
+    pub timeline_scrolled: bool,
     pub form: Option<Form>,
+    pub picker: Option<Picker>,
+    /// The plans in the database, once listed.
+    pub plans: Option<Vec<PlanInfo>>,
+    /// The plan shown: `--plan`, the picker's choice, or the only one.
+    pub plan: Option<String>,
     pub help: bool,
     pub status_line: Option<(bool, String)>,
     pub loading: bool,
@@ -217,7 +379,15 @@ impl State {
             indicator_selected: 0,
             outbox_selected: 0,
             inbox: super::inbox::Inbox::default(),
+            outbox_open: None,
+            owner_selected: 0,
+            history_offset: 0,
+            timeline_offset: 0,
+            timeline_scrolled: false,
             form: None,
+            picker: None,
+            plans: None,
+            plan: None,
             help: false,
             status_line: None,
             loading: true,
@@ -247,7 +417,7 @@ impl State {
             .filter(|i| {
                 let t = &data.tasks[*i].row;
                 (!f.overdue || t.overdue)
-                    && f.status.is_none_or(|s| t.status == s)
+                    && (f.status.is_empty() || f.status.contains(&t.status))
                     && f.priority.as_ref().is_none_or(|p| &t.priority == p)
                     && f.owner.as_ref().is_none_or(|o| t.owners.contains(o))
                     && (needle.is_empty()
@@ -309,16 +479,36 @@ impl State {
                 ))
             })
             .collect();
+        let months = figures::timeline(&data);
+        let (timeline_rows, timeline_start) = timeline_rows(&data, &months);
         self.figures = Figures {
+            timeline_rows,
+            timeline_start,
             dashboard: figures::dashboard(&data),
             owners: figures::owners(&data),
             funders: figures::funders(&data),
-            timeline: figures::timeline(&data),
+            timeline: months,
+            id_width: data
+                .tasks
+                .iter()
+                .map(|t| t.row.id.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(60) as u16,
         };
         if let Some(c) = &mut self.chronogram {
             c.refresh(&data);
         }
+        if self.plan.is_none() {
+            self.plan = Some(data.plan_id.clone());
+        }
         self.data = Some(data);
+        if !self.timeline_scrolled {
+            self.timeline_offset = self.figures.timeline_start;
+        }
+        self.owner_selected = self
+            .owner_selected
+            .min(self.figures.owners.len().saturating_sub(1));
         self.loading = false;
         self.partial = false;
         self.refilter();
@@ -329,24 +519,213 @@ impl State {
             }
         }
     }
+}
 
-    fn cycle<T: Clone + PartialEq>(options: &[T], current: &Option<T>) -> Option<T> {
-        match current {
-            None => options.first().cloned(),
-            Some(c) => options
-                .iter()
-                .position(|o| o == c)
-                .and_then(|i| options.get(i + 1).cloned()),
-        }
+/// The plans of the database arrived: none is the empty-database screen, one is shown, several
+/// open the picker (unless `--plan` or a choice named one).
+fn on_plans(state: &mut State, plans: Vec<PlanInfo>) -> Vec<Effect> {
+    let only = match plans.as_slice() {
+        [one] => Some(one.id.clone()),
+        _ => None,
+    };
+    let many = plans.len() > 1;
+    state.plans = Some(plans);
+    if let Some(picker) = state.picker.as_mut().filter(|p| p.kind == PickerKind::Plan) {
+        picker.items = plan_items(state.plans.as_deref().unwrap_or_default(), state.lang);
     }
+    if state.plan.is_none() {
+        if let Some(id) = only {
+            return use_plan(state, id);
+        }
+        state.loading = false;
+        if many && state.picker.is_none() {
+            open_picker(state, PickerKind::Plan);
+        }
+        return vec![];
+    }
+    if state.data.is_none() && state.loading {
+        let id = state.plan.clone().unwrap_or_default();
+        return use_plan(state, id);
+    }
+    vec![]
+}
+
+/// Shows `id` from now on: the worker switches, the dashboard's figures come first.
+fn use_plan(state: &mut State, id: String) -> Vec<Effect> {
+    if state.data.as_ref().is_some_and(|d| d.plan_id != id) {
+        state.data = None;
+        state.detail = None;
+        state.detail_open = false;
+        state.filters = Filters::default();
+        state.selected = 0;
+        state.visible.clear();
+        state.screen = Screen::Dashboard;
+    }
+    state.plan = Some(id.clone());
+    state.loading = true;
+    vec![
+        Effect::UsePlan(id),
+        Effect::Preview,
+        Effect::Load { force: true },
+    ]
+}
+
+fn plan_items(plans: &[PlanInfo], lang: Lang) -> Vec<(String, String)> {
+    plans
+        .iter()
+        .map(|p| {
+            let late = crate::strings::overdue_count(lang, p.overdue);
+            (
+                p.id.clone(),
+                format!(
+                    "{} · {} · {late}",
+                    p.title,
+                    crate::strings::task_count(lang, p.tasks)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Opens a picker on what there is to choose now.
+fn open_picker(state: &mut State, kind: PickerKind) {
+    let lang = state.lang;
+    let all = || {
+        (
+            String::new(),
+            crate::strings::every(lang, kind == PickerKind::Priority).to_string(),
+        )
+    };
+    let items: Vec<(String, String)> = match (kind, &state.data) {
+        (PickerKind::Plan, _) => plan_items(state.plans.as_deref().unwrap_or_default(), lang),
+        (PickerKind::Status, _) => Status::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label(lang).to_string()))
+            .collect(),
+        (PickerKind::Priority, Some(d)) => std::iter::once(all())
+            .chain(
+                d.priorities
+                    .iter()
+                    .map(|p| (p.id.clone(), format!("{} — {}", p.id, p.title))),
+            )
+            .collect(),
+        (PickerKind::Owner, Some(d)) => std::iter::once(all())
+            .chain(
+                d.owners
+                    .iter()
+                    .filter(|o| d.tasks.iter().any(|t| t.row.owners.contains(&o.id)))
+                    .map(|o| {
+                        let label = match &o.short {
+                            Some(short) if *short != o.name => format!("{} ({short})", o.name),
+                            _ => o.name.clone(),
+                        };
+                        (fold(&label), (o.id.clone(), label))
+                    })
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into_values(),
+            )
+            .collect(),
+        _ => return,
+    };
+    let current: Option<&str> = match kind {
+        PickerKind::Plan => state.plan.as_deref(),
+        PickerKind::Priority => state.filters.priority.as_deref(),
+        PickerKind::Owner => state.filters.owner.as_deref(),
+        PickerKind::Status => state.filters.status.first().map(|s| s.as_str()),
+    };
+    let selected = current
+        .and_then(|c| items.iter().position(|(v, _)| v == c))
+        .unwrap_or(0);
+    state.picker = Some(Picker {
+        kind,
+        items,
+        query: String::new(),
+        selected,
+        ticked: state
+            .filters
+            .status
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .filter(|_| kind == PickerKind::Status)
+            .collect(),
+    });
+}
+
+fn on_picker_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(picker) = state.picker.as_mut() else {
+        return vec![];
+    };
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    let len = picker.shown().len();
+    match key.code {
+        // The first choice of a plan cannot be put off: there is nothing else to show.
+        KeyCode::Esc if picker.kind != PickerKind::Plan || state.data.is_some() => {
+            state.picker = None;
+        }
+        KeyCode::Char('u') if control => {
+            picker.query.clear();
+            picker.selected = 0;
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            move_cursor(&mut picker.selected, len, key.code, 10);
+        }
+        KeyCode::Backspace => {
+            picker.query.pop();
+            picker.selected = 0;
+        }
+        KeyCode::Char(' ') if picker.kind == PickerKind::Status => {
+            if let Some(v) = picker.current().map(str::to_string) {
+                match picker.ticked.iter().position(|t| *t == v) {
+                    Some(i) => {
+                        picker.ticked.remove(i);
+                    }
+                    None => picker.ticked.push(v),
+                }
+            }
+        }
+        KeyCode::Char(c) if !control => {
+            picker.query.push(c);
+            picker.selected = 0;
+        }
+        KeyCode::Enter => {
+            let current = picker.current().map(str::to_string);
+            let kind = picker.kind;
+            let mut ticked = picker.ticked.clone();
+            if kind == PickerKind::Status && ticked.is_empty() {
+                ticked.extend(current.clone());
+            }
+            let Some(value) = current.or((kind == PickerKind::Status).then(String::new)) else {
+                return vec![];
+            };
+            state.picker = None;
+            let some = |v: String| Some(v).filter(|v| !v.is_empty());
+            match kind {
+                PickerKind::Plan => return use_plan(state, value),
+                PickerKind::Status => {
+                    state.filters.status = Status::ALL
+                        .into_iter()
+                        .filter(|s| ticked.iter().any(|t| t == s.as_str()))
+                        .collect();
+                }
+                PickerKind::Priority => state.filters.priority = some(value),
+                PickerKind::Owner => state.filters.owner = some(value),
+            }
+            state.selected = 0;
+            state.refilter();
+        }
+        _ => {}
+    }
+    vec![]
 }
 
 /// Maps a key to what it means on the current screen.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Previewed(o) => {
-            // Only before the whole plan arrives: never replace complete data by a preview.
-            if state.data.is_none() {
+            // Only before the whole plan arrives: never replace complete data by a preview
+            // (nor show a plan the user just switched away from).
+            if state.data.is_none() && state.plan.as_ref().is_none_or(|p| *p == o.snapshot.plan_id)
+            {
                 state.figures.dashboard = o.dashboard;
                 let mut snapshot = o.snapshot;
                 readable_snapshot(&mut snapshot);
@@ -356,8 +735,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Loaded(mut data) => {
+            if state.plan.as_ref().is_some_and(|p| *p != data.plan_id) {
+                return vec![];
+            }
             readable_snapshot(&mut data);
             state.set_data(*data);
+            // The detail pane follows the data (a change from the pane or the command line).
+            match (state.detail_open, state.selected_task()) {
+                (true, Some(t)) => vec![Effect::Detail(t.row.id.clone())],
+                _ => vec![],
+            }
+        }
+        Action::OutboxText(id, text) => {
+            if let Some(open) = state.outbox_open.as_mut().filter(|o| o.0 == id) {
+                open.1 = Some(terminal_text(&text));
+            }
             vec![]
         }
         Action::DetailLoaded(mut d) => {
@@ -373,6 +765,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.status_line = Some((true, e));
             vec![]
         }
+        Action::Plans(plans) => on_plans(state, plans),
+        // Until a plan is shown, look for one (a plan applied from the command line).
+        Action::Tick if state.plan.is_none() => vec![Effect::Plans],
         Action::Tick if state.screen == Screen::Inbox => {
             vec![Effect::Load { force: false }, Effect::LoadInbox]
         }
@@ -394,7 +789,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.form.is_some() {
         return on_form_key(state, key);
     }
+    if state.picker.is_some() {
+        return on_picker_key(state, key);
+    }
     if state.searching {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+            state.filters.search.clear();
+            state.refilter();
+            return vec![];
+        }
         match key.code {
             KeyCode::Enter => state.searching = false,
             KeyCode::Esc => {
@@ -419,12 +822,25 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.help = false;
         return vec![];
     }
+    if state.outbox_open.is_some() {
+        // The message pop-up: any key closes it (Ctrl+C above still quits).
+        state.outbox_open = None;
+        return vec![];
+    }
+    if key.code == KeyCode::Esc && state.screen == Screen::Tasks && state.detail_open {
+        state.detail_open = false;
+        return vec![];
+    }
     match key.code {
         KeyCode::Char('q') => {
             state.quit = true;
             return vec![Effect::Quit];
         }
         KeyCode::Char('?') => state.help = true,
+        KeyCode::Char('P') => {
+            open_picker(state, PickerKind::Plan);
+            return vec![Effect::Plans];
+        }
         KeyCode::Tab => state.screen = Screen::ALL[(state.screen.index() + 1) % Screen::ALL.len()],
         KeyCode::BackTab => {
             let n = Screen::ALL.len();
@@ -462,6 +878,29 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.screen {
         Screen::Inbox => state.inbox.key(key),
         Screen::Tasks => task_key(state, key),
+        Screen::Owners => {
+            let n = state.figures.owners.len();
+            if !move_cursor(&mut state.owner_selected, n, key.code, 10)
+                && key.code == KeyCode::Enter
+            {
+                if let Some(o) = state.figures.owners.get(state.owner_selected) {
+                    state.filters = Filters {
+                        owner: Some(o.id.clone()),
+                        ..Filters::default()
+                    };
+                    state.screen = Screen::Tasks;
+                    state.selected = 0;
+                    state.detail_open = false;
+                    state.refilter();
+                }
+            }
+            vec![]
+        }
+        Screen::History => {
+            let n = state.data.as_ref().map_or(0, |d| d.history.len());
+            move_cursor(&mut state.history_offset, n, key.code, 10);
+            vec![]
+        }
         Screen::Timeline => {
             match (key.code, &mut state.chronogram, &state.data) {
                 (KeyCode::Char('c'), Some(_), _) => state.chronogram = None,
@@ -471,27 +910,32 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 (code, Some(c), _) => {
                     c.key(code);
                 }
-                _ => {}
+                (code, None, _) => {
+                    let n = state.figures.timeline_rows.len();
+                    if move_cursor(&mut state.timeline_offset, n, code, 10) {
+                        state.timeline_scrolled = true;
+                    }
+                }
             }
             vec![]
         }
         Screen::Indicators => {
             let n = state.data.as_ref().map_or(0, |d| d.indicators.len());
+            let cancel = key.code == KeyCode::Char('c');
             if !move_cursor(&mut state.indicator_selected, n, key.code, 10)
-                && key.code == KeyCode::Char('r')
+                && (key.code == KeyCode::Char('r') || cancel)
             {
                 if let Some(ind) = state
                     .data
                     .as_ref()
                     .and_then(|d| d.indicators.get(state.indicator_selected))
                 {
-                    state.form = Some(Form {
-                        kind: FormKind::Indicator,
-                        target: ind.id.clone(),
-                        input: String::new(),
-                        choice: 0,
-                        error: None,
-                    });
+                    let kind = if cancel {
+                        FormKind::CancelIndicator
+                    } else {
+                        FormKind::Indicator
+                    };
+                    state.form = Some(Form::new(kind, ind.id.clone(), 0));
                 }
             }
             vec![]
@@ -509,6 +953,16 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         return vec![Effect::RetryOutbox(id)];
                     }
                     KeyCode::Char('R') => return vec![Effect::RetryOutbox(None)],
+                    KeyCode::Enter => {
+                        if let Some(o) = state
+                            .data
+                            .as_ref()
+                            .and_then(|d| d.outbox.get(state.outbox_selected))
+                        {
+                            state.outbox_open = Some((o.id, None));
+                            return vec![Effect::OutboxText(o.id)];
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -527,15 +981,7 @@ fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         };
     }
     let task = state.selected_task().map(|t| t.row.id.clone());
-    let form = |kind: FormKind, choice: usize| {
-        task.clone().map(|target| Form {
-            kind,
-            target,
-            input: String::new(),
-            choice,
-            error: None,
-        })
-    };
+    let form = |kind: FormKind, choice: usize| task.clone().map(|t| Form::new(kind, t, choice));
     match key.code {
         KeyCode::Char('/') => {
             state.searching = true;
@@ -545,31 +991,9 @@ fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.selected = 0;
             state.refilter();
         }
-        KeyCode::Char('f') => {
-            state.filters.status = State::cycle(&Status::ALL, &state.filters.status);
-            state.selected = 0;
-            state.refilter();
-        }
-        KeyCode::Char('p') => {
-            let ids: Vec<String> = state
-                .data
-                .as_ref()
-                .map(|d| d.priorities.iter().map(|p| p.id.clone()).collect())
-                .unwrap_or_default();
-            state.filters.priority = State::cycle(&ids, &state.filters.priority);
-            state.selected = 0;
-            state.refilter();
-        }
-        KeyCode::Char('w') => {
-            let ids: Vec<String> = state
-                .data
-                .as_ref()
-                .map(|d| d.owners.iter().map(|o| o.id.clone()).collect())
-                .unwrap_or_default();
-            state.filters.owner = State::cycle(&ids, &state.filters.owner);
-            state.selected = 0;
-            state.refilter();
-        }
+        KeyCode::Char('f') => open_picker(state, PickerKind::Status),
+        KeyCode::Char('p') => open_picker(state, PickerKind::Priority),
+        KeyCode::Char('w') => open_picker(state, PickerKind::Owner),
         KeyCode::Char('x') => {
             state.filters = Filters::default();
             state.refilter();
@@ -605,6 +1029,7 @@ fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('a') => state.form = form(FormKind::Progress, 0),
         KeyCode::Char('n') => state.form = form(FormKind::Note, 0),
         KeyCode::Char('d') => state.form = form(FormKind::Spend, 0),
+        KeyCode::Char('c') => state.form = form(FormKind::CancelSpending, 0),
         _ => {}
     }
     vec![]
@@ -627,63 +1052,105 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             form.choice = (form.choice + 1) % Status::ALL.len();
             vec![]
         }
+        KeyCode::Tab | KeyCode::Down if form.kind != FormKind::Status => {
+            form.field = (form.field + 1) % form.inputs.len().max(1);
+            vec![]
+        }
+        KeyCode::BackTab | KeyCode::Up if form.kind != FormKind::Status => {
+            let n = form.inputs.len().max(1);
+            form.field = (form.field + n - 1) % n;
+            vec![]
+        }
         KeyCode::Backspace => {
-            form.input.pop();
+            if let Some(input) = form.inputs.get_mut(form.field) {
+                input.pop();
+            }
             vec![]
         }
         KeyCode::Char(c) if form.kind != FormKind::Status => {
-            form.input.push(c);
+            if let Some(input) = form.inputs.get_mut(form.field) {
+                input.push(c);
+            }
             form.error = None;
             vec![]
         }
-        KeyCode::Enter => {
-            let text = form.input.trim().to_string();
-            let target = form.target.clone();
-            let effect = match form.kind {
-                FormKind::Status => Ok(Effect::SetStatus {
-                    task: target,
-                    status: Status::ALL[form.choice],
-                }),
-                FormKind::Progress => match text.parse::<i64>() {
-                    Ok(p) if (0..=100).contains(&p) => Ok(Effect::SetProgress {
-                        task: target,
-                        progress: p,
-                    }),
-                    _ => Err(FormError::Progress),
-                },
-                FormKind::Note if !text.is_empty() => Ok(Effect::Note {
-                    task: target,
-                    note: text,
-                }),
-                FormKind::Note => Err(FormError::EmptyNote),
-                FormKind::Spend => match parse_number(&text) {
-                    Some(a) if a > 0.0 => Ok(Effect::Spend {
-                        task: target,
-                        amount: a,
-                    }),
-                    _ => Err(FormError::Amount),
-                },
-                FormKind::Indicator => match parse_number(&text) {
-                    Some(v) => Ok(Effect::RecordIndicator {
-                        id: target,
-                        value: v,
-                    }),
-                    None => Err(FormError::Value),
-                },
-            };
-            match effect {
-                Ok(e) => {
-                    state.form = None;
-                    vec![e]
-                }
-                Err(why) => {
-                    form.error = Some(why);
-                    vec![]
-                }
+        KeyCode::Enter => match form_effect(form) {
+            Ok(e) => {
+                state.form = None;
+                vec![e]
             }
-        }
+            Err(why) => {
+                form.error = Some(why);
+                vec![]
+            }
+        },
         _ => vec![],
     }
+}
+
+/// What a filled form asks for, or why it cannot: the values read by the command line's own
+/// parsers (`context::amount`, `measure`, `progress`, `day`), so that the UI and the CLI take
+/// and refuse the same text.
+fn form_effect(form: &Form) -> Result<Effect, FormError> {
+    let field = |i: usize| form.inputs.get(i).map_or("", |s| s.trim());
+    let optional = |i: usize| Some(field(i).to_string()).filter(|s| !s.is_empty());
+    let day = |i: usize| {
+        optional(i)
+            .map(|d| crate::context::day(&d).map_err(FormError::Bad))
+            .transpose()
+    };
+    let entry = |i: usize| {
+        field(i)
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or(FormError::Entry)
+    };
+    let target = form.target.clone();
+    Ok(match form.kind {
+        FormKind::Status => Effect::SetStatus {
+            task: target,
+            status: Status::ALL[form.choice],
+        },
+        FormKind::Progress => Effect::SetProgress {
+            task: target,
+            progress: crate::context::progress(field(0)).map_err(|_| FormError::Progress)?,
+        },
+        FormKind::Note => Effect::Note {
+            task: target,
+            note: optional(0).ok_or(FormError::EmptyNote)?,
+        },
+        FormKind::Spend => {
+            // The command line's parser, and the store's rule: a spending is above 0.
+            let amount = crate::context::amount(field(0)).map_err(|_| FormError::Amount)?;
+            if amount <= 0.0 {
+                return Err(FormError::Amount);
+            }
+            Effect::Spend {
+                task: target,
+                amount,
+                date: day(1)?,
+                currency: optional(2).map(|c| c.to_uppercase()),
+                note: optional(3),
+            }
+        }
+        FormKind::Indicator => Effect::RecordIndicator {
+            id: target,
+            value: crate::context::measure(field(0)).map_err(|_| FormError::Value)?,
+            date: day(1)?,
+            note: optional(2),
+        },
+        FormKind::CancelSpending => Effect::CancelSpending {
+            task: target,
+            entry: entry(0)?,
+            note: optional(1),
+        },
+        FormKind::CancelIndicator => Effect::CancelIndicator {
+            id: target,
+            entry: entry(0)?,
+            note: optional(1),
+        },
+    })
 }
 
 /// Makes a text the plan or a member wrote safe and visible on one screen line: line breaks as
@@ -698,6 +1165,14 @@ fn readable_opt(s: &mut Option<String>) {
     if let Some(s) = s {
         readable(s);
     }
+}
+
+/// A message's text made safe for the screen, line by line.
+fn terminal_text(text: &str) -> String {
+    text.lines()
+        .map(terminal_line)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every free text of a snapshot (titles, names, notes, subjects, errors) made readable.

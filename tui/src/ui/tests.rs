@@ -2,10 +2,11 @@
 //! rendered into ratatui's `TestBackend`, with fixed data and date, at 80x24 and 160x48, in
 //! French and English.
 
-use super::state::{update, Action, Effect, FormKind, Screen, State};
+use super::state::{update, Action, Effect, FormKind, PickerKind, Screen, State};
 use super::view;
 use cnrm_engine::records::{
-    HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PriorityInfo, Snapshot, TaskMoney, TaskRow,
+    HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PlanInfo, PriorityInfo, Snapshot, TaskMoney,
+    TaskRow,
 };
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -162,7 +163,7 @@ pub fn fixture() -> Snapshot {
                 subject: "[CNRM] Rappel : 1 tâche".into(),
                 status: "failed".into(),
                 attempts: 1,
-                last_error: Some("connection refused".into()),
+                last_error: Some("le serveur SMTP 127.0.0.1:2525 refuse la connexion (aucun service sur ce port ?)".into()),
                 created_at: "2025-10-01T08:00:00Z".into(),
                 sent_at: None,
                 plan: "pao".into(),
@@ -273,6 +274,204 @@ fn key(code: KeyCode) -> Action {
     Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+trait Ctrl {
+    fn ctrl_u(self) -> Action;
+}
+
+impl Ctrl for Action {
+    /// The same key with Ctrl held.
+    fn ctrl_u(self) -> Action {
+        match self {
+            Action::Key(k) => Action::Key(KeyEvent::new(k.code, KeyModifiers::CONTROL)),
+            other => other,
+        }
+    }
+}
+
+fn plan_info(id: &str, title: &str) -> PlanInfo {
+    PlanInfo {
+        id: id.into(),
+        title: title.into(),
+        revision: 1,
+        updated_at: "2025-09-01T00:00:00Z".into(),
+        source: "plan.yaml".into(),
+        timezone: "Africa/Bamako".into(),
+        currency: "XOF".into(),
+        language: "fr".into(),
+        tasks: 5,
+        open: 4,
+        overdue: 1,
+        last_actor: None,
+        last_message: None,
+    }
+}
+
+#[test]
+fn several_plans_open_a_picker_one_plan_opens_none_says_how_to_load() {
+    let mut s = State::new(Lang::Fr);
+    let effects = update(
+        &mut s,
+        Action::Plans(vec![
+            plan_info("pao", "Plan d'actions"),
+            plan_info("autre", "Autre plan"),
+        ]),
+    );
+    assert!(effects.is_empty());
+    assert_eq!(s.picker.as_ref().map(|p| p.kind), Some(PickerKind::Plan));
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("Quel plan") && text.contains("Autre plan · 5 tâches · 1 en retard"),
+        "{text}"
+    );
+    assert!(!text.contains("Chargement"), "{text}");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(
+        s.picker.is_some(),
+        "nothing to go back to: the picker stays"
+    );
+    chars(&mut s, "autre");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [
+            Effect::UsePlan("autre".into()),
+            Effect::Preview,
+            Effect::Load { force: true }
+        ]
+    );
+    // A late answer for another plan is not shown.
+    update(&mut s, Action::Loaded(Box::new(fixture())));
+    assert!(s.data.is_none());
+    // P switches plans.
+    let mut s = loaded(Lang::Fr);
+    s.plans = Some(vec![
+        plan_info("pao", "Plan d'actions"),
+        plan_info("autre", "Autre plan"),
+    ]);
+    assert_eq!(update(&mut s, key(KeyCode::Char('P'))), [Effect::Plans]);
+    assert_eq!(s.picker.as_ref().map(|p| p.selected), Some(0));
+
+    let mut s = State::new(Lang::Fr);
+    assert_eq!(
+        update(&mut s, Action::Plans(vec![plan_info("pao", "Plan")])),
+        [
+            Effect::UsePlan("pao".into()),
+            Effect::Preview,
+            Effect::Load { force: true }
+        ]
+    );
+
+    let mut s = State::new(Lang::En);
+    assert!(update(&mut s, Action::Plans(vec![])).is_empty());
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("No plan in the database") && text.contains("cnrm plan apply FILE"),
+        "{text}"
+    );
+    assert!(!text.contains("Loading"), "{text}");
+    assert_eq!(
+        update(&mut s, Action::Tick),
+        [Effect::Plans],
+        "it looks again"
+    );
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Plans(vec![]));
+    insta::assert_snapshot!("fr_80x24_empty_database", render(&s, 80, 24));
+}
+
+#[test]
+fn amounts_are_whole_or_abbreviated_to_three_digits() {
+    use super::view::widgets::abbreviated;
+    assert_eq!(abbreviated(Lang::Fr, 1_517_970_100.0), "1,52\u{a0}Md");
+    assert_eq!(abbreviated(Lang::Fr, 27_247_500.0), "27,2\u{a0}M");
+    assert_eq!(abbreviated(Lang::Fr, 999_960.0), "1,00\u{a0}M");
+    assert_eq!(abbreviated(Lang::Fr, 950_000.0), "950\u{a0}k");
+    assert_eq!(abbreviated(Lang::En, 2_766_622_246.0), "2.77\u{a0}bn");
+    assert_eq!(abbreviated(Lang::Fr, 0.0), "0");
+    // The money screen at 80 columns: the fixture's amounts whole, none cut.
+    let mut s = loaded(Lang::Fr);
+    s.screen = Screen::Money;
+    let text = render(&s, 80, 24);
+    for whole in [
+        "37 500 000",
+        "18 000 000",
+        "7 500 000",
+        "12 000 000",
+        "3 750 000",
+    ] {
+        assert!(text.contains(whole), "{whole}: {text}");
+    }
+    // At 50 columns they no longer fit: abbreviated, never cut.
+    let text = render(&s, 50, 24);
+    assert!(
+        text.contains("37,5\u{a0}M") || text.contains("37,5 M"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_timeline_opens_on_the_earliest_open_deadline_and_scrolls() {
+    let mut s = loaded(Lang::Fr);
+    s.screen = Screen::Timeline;
+    let text = render(&s, 80, 24);
+    // axe-1.a1 is done (June); the earliest open one is September's, overdue.
+    assert!(
+        text.contains("septembre 2025 · 1 échéance · 1 en retard"),
+        "{text}"
+    );
+    assert!(text.contains("⚠ 15 axe-1.a2"), "{text}");
+    assert!(text.contains("Désigner les points focaux"), "{text}");
+    assert!(!text.contains("juin 2025"), "{text}");
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    assert!(render(&s, 80, 24).contains("juin 2025"));
+}
+
+#[test]
+fn owners_open_their_tasks_and_the_outbox_a_whole_message() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('3')));
+    let text = render(&s, 80, 24);
+    assert!(text.contains("DGME — Délégation générale"), "{text}");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.screen, Screen::Tasks);
+    assert_eq!(s.filters.owner.as_deref(), Some("mmeia"));
+    assert_eq!(s.visible.len(), 2);
+    update(&mut s, key(KeyCode::Char('7')));
+    assert_eq!(update(&mut s, key(KeyCode::Enter)), [Effect::OutboxText(2)]);
+    update(
+        &mut s,
+        Action::OutboxText(2, "Bonjour,\nvoici vos tâches.".into()),
+    );
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("(aucun service sur ce port ?)") && text.contains("voici vos tâches."),
+        "{text}"
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.outbox_open.is_none());
+}
+
+#[test]
+fn errors_show_whole_and_tabs_fit_at_80_columns() {
+    let mut s = loaded(Lang::Fr);
+    let long = "la base de données postgres://127.0.0.1:5432/test ne répond pas : vérifiez que le serveur tourne et que le pare-feu laisse passer le port 5432, puis réessayez (Ctrl+R)";
+    update(&mut s, Action::Done(Err(long.into())));
+    let text = render(&s, 80, 24);
+    let flat: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '"' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("réessayez (Ctrl+R)"), "{text}");
+    for n in 1..=8 {
+        assert!(text.contains(&format!("{n}")), "{text}");
+    }
+    assert!(
+        text.contains("1 en retard"),
+        "the overdue count shows: {text}"
+    );
+}
+
 fn chars(state: &mut State, text: &str) -> Vec<Effect> {
     text.chars()
         .flat_map(|c| update(state, key(KeyCode::Char(c))))
@@ -321,10 +520,49 @@ fn search_is_accent_insensitive_and_filters_combine() {
     update(&mut s, key(KeyCode::Char('o')));
     assert_eq!(s.visible.len(), 1, "overdue only");
     update(&mut s, key(KeyCode::Char('o')));
+    // The owner picker: only owners that lead tasks, full names, typing narrows.
     update(&mut s, key(KeyCode::Char('w')));
-    update(&mut s, key(KeyCode::Char('w')));
+    let picker = s.picker.clone().expect("picker");
+    let labels: Vec<&str> = picker.items.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "— tous —",
+            "Délégation générale (DGME)",
+            "Ministère des Maliens de l'extérieur (MMEIA)"
+        ],
+        "the funder UE leads no task"
+    );
+    chars(&mut s, "delegation");
+    update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.filters.owner.as_deref(), Some("dgme"));
     assert_eq!(s.visible.len(), 4);
+    let text = render(&s, 80, 24).replace('\u{a0}', " ");
+    assert!(text.contains("filtres : responsable : DGME"), "{text}");
+    // Several statuses at once.
+    update(&mut s, key(KeyCode::Char('f')));
+    chars(&mut s, "bloq");
+    update(&mut s, key(KeyCode::Char(' ')));
+    update(&mut s, key(KeyCode::Char('u')).ctrl_u());
+    chars(&mut s, "cours");
+    update(&mut s, key(KeyCode::Char(' ')));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.filters.status, [Status::InProgress, Status::Blocked]);
+    assert_eq!(s.visible.len(), 3);
+    let text = render(&s, 160, 48).replace('\u{a0}', " ");
+    assert!(
+        text.contains("filtres : statut : en cours, bloquée · responsable : DGME"),
+        "{text}"
+    );
+    // Nothing left: said, with how to clear.
+    update(&mut s, key(KeyCode::Char('/')));
+    chars(&mut s, "zzz");
+    update(&mut s, key(KeyCode::Enter));
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("aucune tâche") && text.contains("x retire les filtres"),
+        "{text}"
+    );
     update(&mut s, key(KeyCode::Char('x')));
     assert_eq!(s.visible.len(), 5);
 }
@@ -373,8 +611,8 @@ fn forms_validate_and_ask_for_one_effect() {
     assert!(s
         .form
         .as_ref()
-        .and_then(|f| f.error)
-        .is_some_and(|e| super::text::form_error(Lang::Fr, e).contains("0 à 100")));
+        .and_then(|f| f.error.clone())
+        .is_some_and(|e| super::text::form_error(Lang::Fr, &e).contains("0 à 100")));
     for _ in 0..3 {
         update(&mut s, key(KeyCode::Backspace));
     }
@@ -414,24 +652,84 @@ fn forms_validate_and_ask_for_one_effect() {
         }]
     );
 
+    // A spending: 0 is refused as the command line refuses it; date, currency and note.
     update(&mut s, key(KeyCode::Char('d')));
+    chars(&mut s, "0");
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(
+        s.form.as_ref().and_then(|f| f.error.clone()),
+        Some(super::state::FormError::Amount)
+    );
+    update(&mut s, key(KeyCode::Backspace));
     chars(&mut s, "1 250 000");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "31/02/2026");
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "no such day"
+    );
+    let text = render(&s, 80, 24);
+    assert!(text.contains("✗"), "{text}");
+    for _ in 0..10 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    chars(&mut s, "15/03/2026");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "eur");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "atelier");
+    insta::assert_snapshot!("fr_spend_form", render(&s, 80, 24));
     assert_eq!(
         update(&mut s, key(KeyCode::Enter)),
         [Effect::Spend {
             task: "axe-1.a2".into(),
-            amount: 1_250_000.0
+            amount: 1_250_000.0,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 15),
+            currency: Some("EUR".into()),
+            note: Some("atelier".into()),
+        }]
+    );
+    // Cancelling a spending entry.
+    update(&mut s, key(KeyCode::Char('c')));
+    chars(&mut s, "zéro");
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    for _ in 0..4 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    chars(&mut s, "2");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "saisie en double");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::CancelSpending {
+            task: "axe-1.a2".into(),
+            entry: 2,
+            note: Some("saisie en double".into()),
         }]
     );
 
     update(&mut s, key(KeyCode::Char('6')));
     update(&mut s, key(KeyCode::Char('r')));
     chars(&mut s, "12,5");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "2026-03-01");
     assert_eq!(
         update(&mut s, key(KeyCode::Enter)),
         [Effect::RecordIndicator {
             id: "axe-2.i1".into(),
-            value: 12.5
+            value: 12.5,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+            note: None,
+        }]
+    );
+    update(&mut s, key(KeyCode::Char('c')));
+    chars(&mut s, "1");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::CancelIndicator {
+            id: "axe-2.i1".into(),
+            entry: 1,
+            note: None,
         }]
     );
     update(&mut s, key(KeyCode::Char('r')));
@@ -572,6 +870,23 @@ fn forms_help_and_loading_render() {
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Enter));
     insta::assert_snapshot!("fr_tasks_detail_loading", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('w')));
+    insta::assert_snapshot!("fr_owner_picker", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Char('f')));
+    update(&mut s, key(KeyCode::Char(' ')));
+    insta::assert_snapshot!("fr_status_picker", render(&s, 80, 24));
+    update(&mut s, key(KeyCode::Esc));
+    let mut p = State::new(Lang::En);
+    update(
+        &mut p,
+        Action::Plans(vec![
+            plan_info("pao", "Action plan"),
+            plan_info("other", "Other plan"),
+        ]),
+    );
+    insta::assert_snapshot!("en_160x48_plan_picker", render(&p, 160, 48));
     let empty = State::new(Lang::En);
     let text = render(&empty, 80, 24);
     assert!(text.contains("Loading…"), "{text}");
@@ -579,6 +894,36 @@ fn forms_help_and_loading_render() {
 
 #[test]
 fn resizing_to_tiny_terminals_does_not_panic() {
+    // With a picker, a form, a message or an error open too.
+    let mut overlays = Vec::new();
+    for keys in ["2w", "2f", "2d", "2c", "6r", "7\n", "2\n"] {
+        let mut s = loaded(Lang::Fr);
+        for c in keys.chars() {
+            let code = if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            };
+            update(&mut s, key(code));
+        }
+        overlays.push(s);
+    }
+    let mut s = loaded(Lang::Fr);
+    update(
+        &mut s,
+        Action::Done(Err(
+            "une erreur assez longue pour tenir sur plusieurs lignes".into(),
+        )),
+    );
+    overlays.push(s);
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Plans(vec![]));
+    overlays.push(s);
+    for s in &overlays {
+        for (w, h) in [(20u16, 5u16), (1, 1), (200, 3), (40, 60), (30, 10)] {
+            let _ = render(s, w, h);
+        }
+    }
     for screen in Screen::ALL {
         let mut s = loaded(Lang::Fr);
         s.screen = screen;
@@ -609,4 +954,50 @@ fn control_characters_in_written_texts_are_shown_not_sent_to_the_terminal() {
     assert!(render(&s, 160, 48).contains("Atelier�[2J�]0;pwned�⏎suite"));
     update(&mut s, key(KeyCode::Char('1')));
     assert!(render(&s, 160, 48).contains("Gouvernance�[31m"));
+}
+
+#[test]
+fn the_outbox_and_the_history_hold_no_english_word_in_french() {
+    let english = [
+        "revision",
+        "update",
+        "todo",
+        "in_progress",
+        "done",
+        "failed",
+        "pending",
+        "sent",
+        "error",
+        "reminder",
+        "escalation",
+        "attempts",
+        "status",
+    ];
+    for screen in [Screen::Outbox, Screen::History] {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            let mut s = loaded(Lang::Fr);
+            s.screen = screen;
+            let text = render(&s, w, h).to_lowercase();
+            for word in english {
+                let found = text
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == word);
+                assert!(!found, "{screen:?} {w}x{h}: `{word}` in\n{text}");
+            }
+        }
+    }
+    // The whole message too.
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('7')));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, Action::OutboxText(2, "Bonjour,".into()));
+    let text = render(&s, 80, 24).to_lowercase();
+    for word in english {
+        assert!(
+            !text
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == word),
+            "`{word}` in\n{text}"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! Every label of the terminal UI, in French and English. Views ask for them; `state` never
 //! does (it records a `FormError`, whose sentence is here).
 
-use super::state::{Column, FormError, FormKind, Screen};
+use super::state::{Column, FormError, FormKind, PickerKind, Screen};
 use cnrm_engine::{tr, Lang};
 
 pub fn screen(lang: Lang, s: Screen) -> &'static str {
@@ -27,6 +27,60 @@ pub fn screen(lang: Lang, s: Screen) -> &'static str {
     }
 }
 
+/// A screen's name in a narrow tab bar.
+pub fn screen_short(lang: Lang, s: Screen) -> &'static str {
+    match (s, lang) {
+        (Screen::Dashboard, Lang::Fr) => "Bord",
+        (Screen::Tasks, Lang::Fr) => "Tâches",
+        (Screen::Owners, Lang::Fr) => "Resp.",
+        (Screen::Timeline, Lang::Fr) => "Échéances",
+        (Screen::Money, Lang::Fr) => "Finances",
+        (Screen::Indicators, Lang::Fr) => "Indic.",
+        (Screen::Outbox, Lang::Fr) => "Envois",
+        (Screen::History, Lang::Fr) => "Hist.",
+        (Screen::Inbox, Lang::Fr) => "Reçus",
+        (Screen::Dashboard, Lang::En) => "Dash",
+        (Screen::Tasks, Lang::En) => "Tasks",
+        (Screen::Owners, Lang::En) => "Owners",
+        (Screen::Timeline, Lang::En) => "Time",
+        (Screen::Money, Lang::En) => "Funds",
+        (Screen::Indicators, Lang::En) => "Indic.",
+        (Screen::Outbox, Lang::En) => "Outbox",
+        (Screen::History, Lang::En) => "Hist.",
+        (Screen::Inbox, Lang::En) => "Inbox",
+    }
+}
+
+pub fn picker_title(lang: Lang, k: PickerKind) -> &'static str {
+    match (k, lang) {
+        (PickerKind::Plan, Lang::Fr) => " Quel plan\u{a0}? ",
+        (PickerKind::Plan, Lang::En) => " Which plan? ",
+        (PickerKind::Status, Lang::Fr) => " Filtrer par statut ",
+        (PickerKind::Status, Lang::En) => " Filter by status ",
+        (PickerKind::Priority, Lang::Fr) => " Filtrer par axe ",
+        (PickerKind::Priority, Lang::En) => " Filter by priority ",
+        (PickerKind::Owner, Lang::Fr) => " Filtrer par responsable ",
+        (PickerKind::Owner, Lang::En) => " Filter by owner ",
+    }
+}
+
+pub fn picker_keys(lang: Lang, k: PickerKind) -> &'static str {
+    match (k, lang) {
+        (PickerKind::Plan, Lang::Fr) => {
+            "tapez pour chercher · ↑↓ choisir · Entrée ouvrir · Ctrl+C quitter"
+        }
+        (PickerKind::Plan, Lang::En) => "type to search · ↑↓ select · Enter open · Ctrl+C quit",
+        (PickerKind::Status, Lang::Fr) => {
+            "tapez pour chercher · ↑↓ choisir · Espace cocher · Entrée filtrer · Échap annuler"
+        }
+        (PickerKind::Status, Lang::En) => {
+            "type to search · ↑↓ select · Space tick · Enter filter · Esc cancel"
+        }
+        (_, Lang::Fr) => "tapez pour chercher · ↑↓ choisir · Entrée filtrer · Échap annuler",
+        (_, Lang::En) => "type to search · ↑↓ select · Enter filter · Esc cancel",
+    }
+}
+
 pub fn column(lang: Lang, c: Column) -> &'static str {
     match (c, lang) {
         (Column::Id, _) => "ID",
@@ -45,18 +99,22 @@ pub fn column(lang: Lang, c: Column) -> &'static str {
 /// The keys that work on a screen, for the status line.
 pub fn keys(lang: Lang, s: Screen) -> &'static str {
     match (s, lang) {
-        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · o retard · t statut · a avancement · n note · d dépense · ? aide · q quitter",
-        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · o overdue · t status · a progress · n note · d spend · ? help · q quit",
-        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · 1-9 écrans · ? aide · q quitter",
-        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · 1-9 screens · ? help · q quit",
-        (Screen::Outbox, Lang::Fr) => "↑↓ choisir · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
-        (Screen::Outbox, Lang::En) => "↑↓ select · r retry this message · R retry all failed · ? help · q quit",
+        (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · f statut · p axe · w responsable · x sans filtre · o retard · t statut · a avancement · n note · d dépense · c annuler une dépense · ? aide · q quitter",
+        (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · f status · p priority · w owner · x no filter · o overdue · t status · a progress · n note · d spend · c cancel a spending · ? help · q quit",
+        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · c annuler une valeur · 1-9 écrans · ? aide · q quitter",
+        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · c cancel a value · 1-9 screens · ? help · q quit",
+        (Screen::Outbox, Lang::Fr) => "↑↓ choisir · Entrée voir le message · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
+        (Screen::Outbox, Lang::En) => "↑↓ select · Enter show the message · r retry this message · R retry all failed · ? help · q quit",
+        (Screen::Owners, Lang::Fr) => "↑↓ choisir · Entrée ses tâches · 1-9 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
+        (Screen::Owners, Lang::En) => "↑↓ select · Enter their tasks · 1-9 or Tab: screens · P plan · ? help · q quit",
+        (Screen::History, Lang::Fr) => "↑↓ PgUp PgDn défiler · 1-9 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
+        (Screen::History, Lang::En) => "↑↓ PgUp PgDn scroll · 1-9 or Tab: screens · P plan · ? help · q quit",
+        (Screen::Timeline, Lang::Fr) => "c chronogramme ou liste · ←→↑↓ PgUp PgDn défiler · 1-9 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
+        (Screen::Timeline, Lang::En) => "c chronogramme or list · ←→↑↓ PgUp PgDn scroll · 1-9 or Tab: screens · P plan · ? help · q quit",
         (Screen::Inbox, Lang::Fr) => "↑↓ choisir · Entrée texte d'origine · Échap fermer · ? aide · q quitter",
         (Screen::Inbox, Lang::En) => "↑↓ select · Enter original text · Esc close · ? help · q quit",
-        (Screen::Timeline, Lang::Fr) => "c chronogramme ou liste · ←→↑↓ défiler · 1-9 écrans · ? aide · q quitter",
-        (Screen::Timeline, Lang::En) => "c chronogramme or list · ←→↑↓ scroll · 1-9 screens · ? help · q quit",
-        (_, Lang::Fr) => "1-9 ou Tab\u{a0}: écrans · ? aide · q quitter",
-        (_, Lang::En) => "1-9 or Tab: screens · ? help · q quit",
+        (_, Lang::Fr) => "1-9 ou Tab\u{a0}: écrans · P changer de plan · ? aide · q quitter",
+        (_, Lang::En) => "1-9 or Tab: screens · P switch plan · ? help · q quit",
     }
 }
 
@@ -66,12 +124,14 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
         Lang::Fr => vec![
             ("1-9, Tab, Maj+Tab", "changer d'écran"),
             ("?", "cette aide"),
+            ("P", "changer de plan"),
             ("Ctrl+R", "recharger"),
             ("q, Ctrl+C", "quitter"),
         ],
         Lang::En => vec![
             ("1-9, Tab, Shift+Tab", "switch screens"),
             ("?", "this help"),
+            ("P", "switch plan"),
             ("Ctrl+R", "reload"),
             ("q, Ctrl+C", "quit"),
         ],
@@ -80,28 +140,45 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
         (Screen::Tasks, Lang::Fr) => vec![
             ("↑ ↓ PgUp PgDn g G", "se déplacer"),
             ("Entrée", "détail de la tâche (historique, reports)"),
-            ("/", "chercher (sans accents : echeance trouve échéance)"),
+            ("/", "chercher sans accents (Ctrl+U vide la ligne)"),
             ("o", "seulement les tâches en retard"),
-            ("f / p / w", "filtrer par statut / priorité / responsable"),
+            (
+                "f / p / w",
+                "filtrer par statut (plusieurs) / axe / responsable",
+            ),
             ("x", "retirer les filtres"),
             ("s / S", "trier par la colonne suivante / inverser"),
             ("t", "changer le statut"),
             ("a", "saisir l'avancement (0-100)"),
             ("n", "ajouter une note"),
-            ("d", "enregistrer une dépense"),
+            ("d", "enregistrer une dépense (montant, date, devise, note)"),
+            ("c", "annuler une dépense (son n° dans le détail)"),
+            ("Échap", "fermer le détail"),
         ],
         (Screen::Tasks, Lang::En) => vec![
             ("↑ ↓ PgUp PgDn g G", "move"),
             ("Enter", "task detail (history, slips)"),
-            ("/", "search (accent-insensitive)"),
+            ("/", "search, accent-insensitive (Ctrl+U empties)"),
             ("o", "overdue tasks only"),
-            ("f / p / w", "filter by status / priority / owner"),
+            ("f / p / w", "filter by status (several) / priority / owner"),
             ("x", "clear filters"),
             ("s / S", "sort by the next column / reverse"),
             ("t", "change status"),
             ("a", "set progress (0-100)"),
             ("n", "add a note"),
-            ("d", "record spending"),
+            ("d", "record spending (amount, date, currency, note)"),
+            ("c", "cancel a spending (its # in the detail)"),
+            ("Esc", "close the detail"),
+        ],
+        (Screen::Indicators, Lang::Fr) => vec![
+            ("↑ ↓", "choisir"),
+            ("r", "enregistrer une valeur (date, note)"),
+            ("c", "annuler une valeur enregistrée"),
+        ],
+        (Screen::Indicators, Lang::En) => vec![
+            ("↑ ↓", "select"),
+            ("r", "record a value (date, note)"),
+            ("c", "cancel a recorded value"),
         ],
         (Screen::Timeline, Lang::Fr) => vec![
             ("c", "chronogramme ou liste des échéances"),
@@ -111,17 +188,17 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("c", "chronogramme or list of deadlines"),
             ("← → ↑ ↓ PgUp PgDn", "scroll the chronogramme"),
         ],
-        (Screen::Indicators, Lang::Fr) => vec![("↑ ↓", "choisir"), ("r", "enregistrer une valeur")],
-        (Screen::Indicators, Lang::En) => vec![("↑ ↓", "select"), ("r", "record a value")],
         (Screen::Outbox, Lang::Fr) => vec![
             ("↑ ↓", "choisir"),
             ("r", "réessayer ce message"),
             ("R", "réessayer tous les échecs"),
+            ("Entrée", "le message entier (erreur et texte)"),
         ],
         (Screen::Outbox, Lang::En) => vec![
             ("↑ ↓", "select"),
             ("r", "retry this message"),
             ("R", "retry all failed"),
+            ("Enter", "the whole message (error and text)"),
         ],
         (Screen::Inbox, Lang::Fr) => vec![
             ("↑ ↓ PgUp PgDn g G", "choisir un message"),
@@ -155,28 +232,83 @@ pub fn form_title(lang: Lang, k: FormKind, target: &str) -> String {
             "Progress of {target} (0-100)"
         ),
         FormKind::Note => tr!(lang, "Note sur {target}", "Note on {target}"),
-        FormKind::Spend => tr!(
-            lang,
-            "Dépense sur {target} (devise du plan)",
-            "Spending on {target} (plan currency)"
-        ),
+        FormKind::Spend => tr!(lang, "Dépense sur {target}", "Spending on {target}"),
         FormKind::Indicator => tr!(
             lang,
-            "Valeur mesurée de {target} (aujourd'hui)",
-            "Measured value of {target} (today)"
+            "Valeur mesurée de {target}",
+            "Measured value of {target}"
         ),
+        FormKind::CancelSpending => tr!(
+            lang,
+            "Annuler une dépense de {target} (l'historique la garde)",
+            "Cancel a spending of {target} (the history keeps it)"
+        ),
+        FormKind::CancelIndicator => tr!(
+            lang,
+            "Annuler une valeur de {target} (l'historique la garde)",
+            "Cancel a value of {target} (the history keeps it)"
+        ),
+    }
+}
+
+/// The names of a form's fields, in order (none for the status form).
+pub fn form_fields(lang: Lang, k: FormKind) -> Vec<&'static str> {
+    match (k, lang) {
+        (FormKind::Status, _) => vec![],
+        (FormKind::Progress, Lang::Fr) => vec!["avancement (%)"],
+        (FormKind::Progress, Lang::En) => vec!["progress (%)"],
+        (FormKind::Note, _) => vec!["note"],
+        (FormKind::Spend, Lang::Fr) => vec![
+            "montant",
+            "date (AAAA-MM-JJ ou JJ/MM/AAAA, vide : aujourd'hui)",
+            "devise (vide : celle du plan)",
+            "note (facultative)",
+        ],
+        (FormKind::Spend, Lang::En) => vec![
+            "amount",
+            "date (YYYY-MM-DD or DD/MM/YYYY, empty: today)",
+            "currency (empty: the plan's)",
+            "note (optional)",
+        ],
+        (FormKind::Indicator, Lang::Fr) => vec![
+            "valeur",
+            "mesurée le (vide : aujourd'hui)",
+            "note (facultative)",
+        ],
+        (FormKind::Indicator, Lang::En) => {
+            vec!["value", "measured on (empty: today)", "note (optional)"]
+        }
+        (FormKind::CancelSpending, Lang::Fr) => {
+            vec!["n° de la dépense (détail : Entrée)", "raison (facultative)"]
+        }
+        (FormKind::CancelSpending, Lang::En) => {
+            vec!["spending entry # (detail: Enter)", "reason (optional)"]
+        }
+        (FormKind::CancelIndicator, Lang::Fr) => vec![
+            "n° de la valeur (1 : la première enregistrée)",
+            "raison (facultative)",
+        ],
+        (FormKind::CancelIndicator, Lang::En) => {
+            vec!["value entry # (1: the first recorded)", "reason (optional)"]
+        }
     }
 }
 
 pub fn form_keys(lang: Lang) -> &'static str {
     match lang {
-        Lang::Fr => "Entrée valider · Échap annuler",
-        Lang::En => "Enter save · Esc cancel",
+        Lang::Fr => "Tab champ suivant · Entrée valider · Échap annuler",
+        Lang::En => "Tab next field · Enter save · Esc cancel",
     }
 }
 
-pub fn form_error(lang: Lang, why: FormError) -> String {
+pub fn form_error(lang: Lang, why: &FormError) -> String {
     match why {
+        FormError::Entry => tr!(
+            lang,
+            "un numéro d'entrée : un entier à partir de 1",
+            "an entry number: a whole number from 1"
+        ),
+        FormError::Bad(b) => b.say(lang).to_string(),
         FormError::Progress => tr!(
             lang,
             "un nombre entier de 0 à 100",

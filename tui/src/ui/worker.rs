@@ -15,10 +15,16 @@ use std::sync::mpsc;
 async fn run_effect(
     store: &Store,
     ctx: &Ctx,
-    plan: Option<&str>,
+    plan: &mut Option<String>,
     effect: Effect,
     marker: &mut String,
 ) -> Option<Action> {
+    if let Effect::UsePlan(id) = effect {
+        *plan = Some(id);
+        marker.clear();
+        return None;
+    }
+    let plan = plan.as_deref();
     let lang = ctx.lang;
     let done = |r: Result<String, cnrm_engine::store::StoreError>| {
         Some(Action::Done(
@@ -30,6 +36,11 @@ async fn run_effect(
         r.await
     };
     match effect {
+        Effect::Plans => match store.plans(&ctx.clock).await {
+            Ok(p) => Some(Action::Plans(p)),
+            Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
+        },
+        Effect::UsePlan(_) => None,
         Effect::Preview => store
             .overview(plan, &ctx.clock)
             .await
@@ -85,26 +96,71 @@ async fn run_effect(
                 )
             }))
         }
-        Effect::Spend { task, amount } => {
+        Effect::Spend {
+            task,
+            amount,
+            date,
+            currency,
+            note,
+        } => {
             let r = store
                 .spend(
-                    &task, plan, amount, None, None, None, &ctx.actor, &ctx.clock,
+                    &task,
+                    plan,
+                    amount,
+                    currency.as_deref(),
+                    date,
+                    note.as_deref(),
+                    &ctx.actor,
+                    &ctx.clock,
                 )
                 .await;
             done(r.map(|(_, a, c)| {
                 crate::strings::spent(lang, &task, &cnrm_engine::text::money(a, &c))
             }))
         }
-        Effect::RecordIndicator { id, value } => {
+        Effect::RecordIndicator {
+            id,
+            value,
+            date,
+            note,
+        } => {
             let r = store
-                .record_indicator(&id, plan, value, None, None, &ctx.actor, &ctx.clock)
+                .record_indicator(
+                    &id,
+                    plan,
+                    value,
+                    date,
+                    note.as_deref(),
+                    &ctx.actor,
+                    &ctx.clock,
+                )
                 .await;
+            let value = crate::strings::value(lang, value);
             done(r.map(|_| {
                 tr!(
                     lang,
                     "{id}\u{a0}: valeur {value} enregistrée",
                     "{id}: value {value} recorded"
                 )
+            }))
+        }
+        Effect::CancelSpending { task, entry, note } => {
+            let r = store
+                .cancel_spending(&task, plan, entry, note.as_deref(), &ctx.actor, &ctx.clock)
+                .await;
+            done(r.map(|c| {
+                let amount = cnrm_engine::text::money(c.value, c.currency.as_deref().unwrap_or(""));
+                crate::strings::spending_cancelled(lang, &task, c.entry, &amount)
+            }))
+        }
+        Effect::CancelIndicator { id, entry, note } => {
+            let r = store
+                .cancel_indicator_value(&id, plan, entry, note.as_deref(), &ctx.actor, &ctx.clock)
+                .await;
+            done(r.map(|c| {
+                let v = crate::strings::value(lang, c.value);
+                crate::strings::value_cancelled(lang, &id, c.entry, &v)
             }))
         }
         Effect::RetryOutbox(id) => {
@@ -139,6 +195,10 @@ async fn run_effect(
             Ok(rows) => Action::InboxLoaded(rows),
             Err(e) => Action::Done(Err(crate::strings::store_error(lang, &e))),
         }),
+        Effect::OutboxText(id) => match store.outbox_text(id).await {
+            Ok(text) => Some(Action::OutboxText(id, text.unwrap_or_default())),
+            Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
+        },
         Effect::Quit => None,
     }
 }
@@ -146,7 +206,7 @@ async fn run_effect(
 /// The worker: owns the store, runs effects in order, sends back actions.
 pub fn run(
     ctx: Ctx,
-    plan: Option<String>,
+    mut plan: Option<String>,
     effects: mpsc::Receiver<Effect>,
     actions: mpsc::Sender<Action>,
 ) {
@@ -173,10 +233,7 @@ pub fn run(
             if effect == Effect::Quit {
                 break;
             }
-            // Coalesce queued refreshes: only the last one matters.
-            if let Some(action) =
-                run_effect(&store, &ctx, plan.as_deref(), effect, &mut marker).await
-            {
+            if let Some(action) = run_effect(&store, &ctx, &mut plan, effect, &mut marker).await {
                 if actions.send(action).is_err() {
                     break;
                 }

@@ -10,13 +10,15 @@ use cnrm_engine::Lang;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) {
     let dash = &fig.dashboard;
+    // The whole plan's figures hold their lines (39 columns) at 80 columns; the priorities the rest.
+    let right_w = (area.width * 45 / 100).max(39).min(area.width);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w)]).areas(area);
     let block = Block::new().borders(Borders::ALL).title(word(
         lang,
         " Exécution physique par priorité ",
@@ -27,17 +29,23 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
     let rows =
         Layout::vertical(vec![Constraint::Length(2); dash.priorities.len().max(1)]).split(inner);
     for (p, r) in dash.priorities.iter().zip(rows.iter()) {
-        let label = format!(
-            "{} {} · {}/{} {} · {} {}",
-            p.id,
-            clip(&p.title, 24),
+        let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(*r);
+        // The id and the counts whole; the title takes what is left.
+        let counts = format!(
+            " · {}/{} {} · {} {}",
             p.counts.done,
             p.counts.total,
             word(lang, "faites", "done"),
             p.counts.overdue,
             word(lang, "en retard", "late")
         );
-        let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(*r);
+        let room =
+            usize::from(l1.width).saturating_sub(p.id.chars().count() + 1 + counts.chars().count());
+        let label = if room >= 4 {
+            format!("{} {}{counts}", p.id, clip(&p.title, room))
+        } else {
+            format!("{}{counts}", p.id)
+        };
         f.render_widget(Paragraph::new(clip(&label, l1.width as usize)), l1);
         let color = if p.counts.overdue > 0 {
             Color::Red
@@ -48,7 +56,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
             Gauge::default()
                 .gauge_style(Style::new().fg(color))
                 .ratio((p.progress / 100.0).clamp(0.0, 1.0))
-                .label(format!("{:.0} %", p.progress)),
+                .label(format!("{:.0}\u{a0}%", p.progress)),
             l2,
         );
     }
@@ -58,8 +66,9 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
     let mut lines = vec![
         Line::from(
             format!(
-                "{} : {:.0} %",
+                "{}{}{:.0}\u{a0}%",
                 word(lang, "Avancement moyen", "Mean progress"),
+                crate::strings::colon(lang),
                 t.progress
             )
             .bold(),
@@ -96,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
         Line::from(""),
         Line::from(
             format!(
-                "{} ({:.0} %)",
+                "{} ({:.0}\u{a0}%)",
                 word(lang, "Exécution financière", "Financial execution"),
                 t.money.execution()
             )
@@ -125,21 +134,25 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
         Line::from(""),
         Line::from(word(lang, "Prochaines échéances", "Next deadlines").bold()),
     ];
+    let width = usize::from(right.width.saturating_sub(2));
     for i in &dash.next_deadlines {
         let task = &d.tasks[*i].row;
-        lines.push(Line::from(format!(
-            "{} {} {}",
+        let head = format!(
+            "{} {} ",
             french_date(task.deadline.as_deref().unwrap_or("")),
-            task.id,
-            task.title
-        )));
+            task.id
+        );
+        let room = width.saturating_sub(head.chars().count());
+        lines.push(Line::from(format!("{head}{}", clip(&task.title, room))));
     }
     f.render_widget(
-        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(word(
-            lang,
-            " Ensemble du plan ",
-            " Whole plan ",
-        ))),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::new().borders(Borders::ALL).title(word(
+                lang,
+                " Ensemble du plan ",
+                " Whole plan ",
+            )),
+        ),
         right,
     );
 }

@@ -5,13 +5,15 @@ use cnrm_engine::records::Snapshot;
 use cnrm_engine::Lang;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
+pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang, offset: usize) {
     let lines: Vec<Line> = d
         .history
         .iter()
+        .skip(offset)
+        .take(usize::from(area.height))
         .map(|h| {
             let what = crate::strings::history_what(lang, &h.kind, &h.data, h.note.as_deref());
             let what = match &h.task {
@@ -21,12 +23,15 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang) {
             Line::from(crate::strings::history_line(lang, &h.at, &h.actor, &what))
         })
         .collect();
+    // Each event whole, on as many lines as it needs.
     f.render_widget(
-        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(word(
-            lang,
-            " Révisions et événements ",
-            " Revisions and events ",
-        ))),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::new().borders(Borders::ALL).title(word(
+                lang,
+                " Révisions et événements ",
+                " Revisions and events ",
+            )),
+        ),
         area,
     );
 }

@@ -1,7 +1,7 @@
 //! Screen 9, the inbox: members' replies received by e-mail (`cnrm mail receive`, `cnrm mail
 //! fetch`), their status and what they changed; Enter opens the original text beneath.
 
-use super::widgets::{boxed_table, clip};
+use super::widgets::{clip, fit, widest};
 use crate::ui::inbox::Inbox;
 use crate::ui::text::word;
 use cnrm_engine::store::InboxRow;
@@ -9,7 +9,7 @@ use cnrm_engine::Lang;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 fn status_label(lang: Lang, status: &str) -> String {
@@ -69,12 +69,42 @@ pub fn draw(f: &mut Frame, area: Rect, inbox: &Inbox, lang: Lang) {
             .selected
             .saturating_sub(list.height.saturating_sub(4) as usize)
     };
+    let headers = [
+        word(lang, "Reçu le", "Received"),
+        word(lang, "État", "Status"),
+        word(lang, "De", "From"),
+        word(lang, "Objet", "Subject"),
+        word(lang, "Changements", "Changes"),
+    ];
+    let cells: Vec<[String; 5]> = inbox
+        .rows
+        .iter()
+        .map(|r| {
+            [
+                crate::strings::when(lang, &r.received_at),
+                status_label(lang, &r.status),
+                r.from.clone(),
+                r.subject.clone(),
+                changes_cell(lang, r),
+            ]
+        })
+        .collect();
+    // Widths from what is shown: the date and the status whole, the sender up to a quarter of
+    // the width, the subject and the changes share the rest (Entrée shows them whole).
+    let inner_w = list.width.saturating_sub(2);
+    let col = |c: usize| widest(headers[c], cells.iter().map(|r| r[c].as_str()));
+    let from_w = col(2).min((inner_w / 4).max(12));
+    let fixed = [col(0), col(1), from_w];
+    let rest = fit(inner_w, &[fixed[0], fixed[1], fixed[2], 0], 0).unwrap_or(0);
+    let subject_w = (rest / 3).min(col(3));
+    let changes_w = rest - subject_w;
     let rows: Vec<Row> = inbox
         .rows
         .iter()
+        .zip(cells)
         .enumerate()
         .skip(skip)
-        .map(|(i, r)| {
+        .map(|(i, (r, [when, status, from, subject, changes]))| {
             let color = match r.status.as_str() {
                 "applied" => Color::Green,
                 "rejected" => Color::Red,
@@ -86,27 +116,26 @@ pub fn draw(f: &mut Frame, area: Rect, inbox: &Inbox, lang: Lang) {
                 Style::new().fg(color)
             };
             Row::new(vec![
-                crate::strings::when(lang, &r.received_at),
-                status_label(lang, &r.status),
-                r.from.clone(),
-                r.subject.clone(),
-                changes_cell(lang, r),
+                when,
+                status,
+                clip(&from, usize::from(from_w)),
+                clip(&subject, usize::from(subject_w)),
+                clip(&changes, usize::from(changes_w)),
             ])
             .style(style)
         })
         .collect();
+    let widths = [
+        Constraint::Length(fixed[0]),
+        Constraint::Length(fixed[1]),
+        Constraint::Length(fixed[2]),
+        Constraint::Length(subject_w),
+        Constraint::Length(changes_w),
+    ];
     f.render_widget(
-        boxed_table(
-            rows,
-            [
-                (word(lang, "Reçu le", "Received"), Constraint::Length(16)),
-                (word(lang, "État", "Status"), Constraint::Length(9)),
-                (word(lang, "De", "From"), Constraint::Length(18)),
-                (word(lang, "Objet", "Subject"), Constraint::Fill(1)),
-                (word(lang, "Changements", "Changes"), Constraint::Fill(1)),
-            ],
-            title,
-        ),
+        Table::new(rows, widths)
+            .header(Row::new(headers).style(Style::new().bold()))
+            .block(Block::new().borders(Borders::ALL).title(title)),
         list,
     );
     let (Some(area), Some(r)) = (detail, inbox.selected_row()) else {

@@ -1,60 +1,129 @@
-//! Screen 6, the indicators: baseline, target and last measured value.
+//! Screen 6, the indicators: baseline, latest value over target with the unit
+//! (`6 000 / 18 000 personnes`), when it was measured and the achievement (`45,5 %`). The latest
+//! value is the latest dated on or before today (the store's rule).
 
-use super::widgets::{bar, boxed_table, french_date};
+use super::widgets::{bar, clip, fit, french_date, widest};
+use crate::strings::value;
 use crate::ui::state::State;
 use crate::ui::text::word;
 use cnrm_engine::records::Snapshot;
+use cnrm_engine::Lang;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
-use ratatui::widgets::Row;
+use ratatui::style::{Style, Stylize};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
+
+/// `45,5 %` / `45.5 %`: a percentage with one decimal when it has one.
+pub fn percent(lang: Lang, p: f64) -> String {
+    let text = format!("{:.1}", p);
+    let text = text.strip_suffix(".0").unwrap_or(&text).to_string();
+    let text = match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    };
+    format!("{text}\u{a0}%")
+}
+
+/// `6 000 / 18 000 personnes`, `45,5 / 80 %`, `— / 12`.
+fn measured(lang: Lang, latest: Option<f64>, target: Option<f64>, unit: Option<&str>) -> String {
+    let latest = latest.map_or("—".to_string(), |v| value(lang, v));
+    let mut text = match target {
+        Some(t) => format!("{latest} / {}", value(lang, t)),
+        None => latest,
+    };
+    if let Some(u) = unit.filter(|u| !u.is_empty()) {
+        text.push('\u{a0}');
+        text.push_str(u);
+    }
+    text
+}
 
 pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
     let lang = state.lang;
+    let block =
+        Block::new()
+            .borders(Borders::ALL)
+            .title(word(lang, " Indicateurs ", " Indicators "));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let headers = [
+        "ID",
+        word(lang, "Indicateur", "Indicator"),
+        word(lang, "Réf.", "Base"),
+        word(lang, "Valeur / cible", "Value / target"),
+        word(lang, "Mesurée le", "Measured on"),
+        word(lang, "Atteinte", "Achieved"),
+    ];
+    let cells: Vec<[String; 5]> = d
+        .indicators
+        .iter()
+        .map(|ind| {
+            let unit = ind.unit.as_deref();
+            [
+                ind.id.clone(),
+                ind.baseline.map(|b| value(lang, b)).unwrap_or_default(),
+                measured(lang, ind.latest.as_ref().map(|l| l.1), ind.target, unit),
+                ind.latest
+                    .as_ref()
+                    .map(|(day, _)| french_date(day))
+                    .unwrap_or_else(|| "—".into()),
+                ind.achievement()
+                    .map(|a| percent(lang, a))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let col = |c: usize, h: usize| widest(headers[h], cells.iter().map(|r| r[c].as_str()));
+    let mut fixed = vec![col(0, 0), col(1, 2), col(2, 3), col(3, 4), col(4, 5)];
+    // A bar before the percentage when there is room for it.
+    let with_bar = fit(
+        inner.width,
+        &[fixed[0], fixed[1], fixed[2], fixed[3], fixed[4] + 9],
+        20,
+    )
+    .is_some();
+    if with_bar {
+        fixed[4] += 9;
+    }
+    let title_w = fit(inner.width, &fixed, 0).unwrap_or(0);
     let rows: Vec<Row> = d
         .indicators
         .iter()
+        .zip(cells)
         .enumerate()
-        .map(|(i, ind)| {
-            let latest = ind
-                .latest
-                .as_ref()
-                .map(|(date, v)| format!("{v} ({})", french_date(date)))
-                .unwrap_or_else(|| "—".into());
-            let ach = ind.achievement();
+        .map(|(i, (ind, [id, base, measure, day, ach]))| {
             let style = if i == state.indicator_selected {
                 Style::new().reversed()
             } else {
                 Style::new()
             };
+            let ach = match ind.achievement() {
+                Some(a) if with_bar => format!("{} {ach}", bar(a / 100.0, 8)),
+                _ => ach,
+            };
             Row::new(vec![
-                ind.id.clone(),
-                ind.title.clone(),
-                ind.baseline.map(|b| b.to_string()).unwrap_or_default(),
-                ind.target.map(|b| b.to_string()).unwrap_or_default(),
-                latest,
-                ach.map(|a| format!("{} {:.0} %", bar(a / 100.0, 6), a))
-                    .unwrap_or_default(),
+                Cell::from(id),
+                Cell::from(clip(&ind.title, usize::from(title_w))),
+                Cell::from(base),
+                Cell::from(measure),
+                Cell::from(day),
+                Cell::from(ach),
             ])
             .style(style)
         })
         .collect();
+    let widths = [
+        Constraint::Length(fixed[0]),
+        Constraint::Min(title_w),
+        Constraint::Length(fixed[1]),
+        Constraint::Length(fixed[2]),
+        Constraint::Length(fixed[3]),
+        Constraint::Length(fixed[4]),
+    ];
     f.render_widget(
-        boxed_table(
-            rows,
-            [
-                ("ID", Constraint::Length(9)),
-                (word(lang, "Indicateur", "Indicator"), Constraint::Min(16)),
-                (word(lang, "Réf.", "Base"), Constraint::Length(6)),
-                (word(lang, "Cible", "Target"), Constraint::Length(6)),
-                (
-                    word(lang, "Dernière valeur", "Latest"),
-                    Constraint::Length(18),
-                ),
-                (word(lang, "Atteinte", "Achieved"), Constraint::Length(13)),
-            ],
-            word(lang, " Indicateurs ", " Indicators "),
-        ),
-        area,
+        Table::new(rows, widths)
+            .header(Row::new(headers).bold())
+            .column_spacing(1),
+        inner,
     );
 }

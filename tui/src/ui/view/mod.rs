@@ -11,9 +11,9 @@ mod outbox;
 mod owners;
 mod tasks;
 mod timeline;
-mod widgets;
+pub(crate) mod widgets;
 
-use super::state::{Form, FormKind, Screen, State};
+use super::state::{Form, FormKind, Picker, PickerKind, Screen, State};
 use super::text::{self, word};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -24,49 +24,140 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 use ratatui::Frame;
 use widgets::{centered, clip, french_date};
 
+/// How many lines `text` takes wrapped at `width` (a rough count: characters over width).
+pub fn lines_needed(text: &str, width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    text.chars()
+        .count()
+        .div_ceil(w)
+        .max(1)
+        .min(usize::from(u16::MAX)) as u16
+}
+
+/// How many lines the status line needs to show `text` whole at `width` (at most 6).
+fn status_height(text: &str, width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    text.chars().count().div_ceil(w).clamp(1, 6) as u16
+}
+
+/// The tab bar: full names with a space either side when they fit, else short names without
+/// padding (the current one named whole), else numbers with the current screen named. Returns the titles and the padding.
+fn tab_titles(lang: Lang, width: u16, current: Screen) -> (Vec<Line<'static>>, &'static str) {
+    // `short`: short names, the current one whole when `current_whole`; `numbers`: only the
+    // current screen named.
+    let named = |short: bool, current_whole: bool, numbers: bool| -> Vec<String> {
+        Screen::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let is_current = *s == current;
+                if numbers && !is_current {
+                    (i + 1).to_string()
+                } else if !short || (is_current && current_whole) {
+                    format!("{} {}", i + 1, text::screen(lang, *s))
+                } else {
+                    format!("{} {}", i + 1, text::screen_short(lang, *s))
+                }
+            })
+            .collect()
+    };
+    let room =
+        |t: &[String], pad: usize| t.iter().map(|t| t.chars().count() + 1 + pad).sum::<usize>();
+    let width = usize::from(width);
+    let (titles, pad) = [
+        (named(false, true, false), 2),
+        (named(true, true, false), 0),
+        (named(true, false, false), 0),
+    ]
+    .into_iter()
+    .find(|(t, pad)| room(t, *pad) <= width)
+    .unwrap_or((named(true, true, true), 0));
+    let padding = if pad == 2 { " " } else { "" };
+    (titles.into_iter().map(Line::from).collect(), padding)
+}
+
+/// The key hints that fit in `width`: the first ones of the screen, always ending with help
+/// and quit (`?` lists them all).
+fn key_hints(lang: Lang, screen: Screen, width: u16) -> String {
+    let items: Vec<&str> = text::keys(lang, screen).split(" · ").collect();
+    let (head, tail) = items.split_at(items.len().saturating_sub(2));
+    let tail = tail.join(" · ");
+    let mut shown: Vec<&str> = Vec::new();
+    for item in head {
+        let len = shown.iter().map(|s| s.chars().count() + 3).sum::<usize>()
+            + item.chars().count()
+            + 3
+            + tail.chars().count()
+            + 1;
+        if len > usize::from(width) {
+            break;
+        }
+        shown.push(item);
+    }
+    shown.push(&tail);
+    shown.join(" · ")
+}
+
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, state: &State) {
     let area = f.area();
+    let lang = state.lang;
+    let status_text = match &state.status_line {
+        Some((true, e)) => format!(" ✗ {e}"),
+        Some((false, m)) => format!(" ✓ {m}"),
+        None => String::new(),
+    };
     let [title, tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_height(&status_text, area.width)),
     ])
     .areas(area);
-    let lang = state.lang;
     let header = match &state.data {
         Some(d) => {
             let counts = &state.figures.dashboard.total.counts;
-            format!(
-                " cnrm · {} · {} · {} {} · {} {}",
-                d.plan_title,
+            // The counts always show; the plan's title takes what is left.
+            let tail = format!(
+                " · {} · {} · {}",
                 french_date(&d.today.to_string()),
-                counts.total,
-                word(lang, "tâches", "tasks"),
-                counts.overdue,
-                word(lang, "en retard", "overdue")
-            )
+                crate::strings::task_count(lang, counts.total as i64),
+                crate::strings::overdue_count(lang, counts.overdue as i64)
+            );
+            let room = usize::from(area.width)
+                .saturating_sub(" cnrm · ".chars().count() + tail.chars().count());
+            format!(" cnrm · {}{tail}", clip(&d.plan_title, room.max(1)))
         }
+        None if state.plans.as_ref().is_some_and(|p| p.is_empty()) => " cnrm".to_string(),
+        None if !state.loading => " cnrm".to_string(),
         None => format!(" cnrm · {}", text::loading(lang)),
     };
     f.render_widget(
         Paragraph::new(clip(&header, area.width as usize)).style(Style::new().bold().reversed()),
         title,
     );
-    let titles: Vec<Line> = Screen::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Line::from(format!("{} {}", i + 1, text::screen(lang, *s))))
-        .collect();
+    let (tab_lines, pad) = tab_titles(lang, area.width, state.screen);
     f.render_widget(
-        Tabs::new(titles)
+        Tabs::new(tab_lines)
+            .padding(pad, pad)
             .select(state.screen.index())
             .highlight_style(Style::new().bold().fg(Color::Yellow))
             .divider("│"),
         tabs,
     );
     match &state.data {
+        None if state.plans.as_ref().is_some_and(|p| p.is_empty()) => {
+            let [first, rest @ ..] = crate::strings::empty_database(lang);
+            let mut lines = vec![Line::from(""), Line::from(first.bold()), Line::from("")];
+            lines.extend(rest.into_iter().map(Line::from));
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::new().borders(Borders::ALL)),
+                body,
+            )
+        }
+        None if state.picker.is_some() => {}
         None => f.render_widget(Paragraph::new(text::loading(lang)), body),
         // An overview holds the dashboard only; the other screens wait for the whole plan.
         Some(_) if state.partial && state.screen != Screen::Dashboard => {
@@ -75,58 +166,133 @@ pub fn draw(f: &mut Frame, state: &State) {
         Some(d) => match state.screen {
             Screen::Dashboard => dashboard::draw(f, body, d, &state.figures, lang),
             Screen::Tasks => tasks::draw(f, body, d, state),
-            Screen::Owners => owners::draw(f, body, d, &state.figures, lang),
+            Screen::Owners => owners::draw(f, body, d, state),
             Screen::Timeline => match &state.chronogram {
                 Some(c) => chronogram::draw(f, body, c, lang),
-                None => timeline::draw(f, body, d, &state.figures, lang),
+                None => timeline::draw(f, body, d, state),
             },
             Screen::Money => money::draw(f, body, d, &state.figures, lang),
             Screen::Indicators => indicators::draw(f, body, d, state),
             Screen::Outbox => outbox::draw(f, body, d, state),
-            Screen::History => history::draw(f, body, d, lang),
+            Screen::History => history::draw(f, body, d, lang, state.history_offset),
             Screen::Inbox => inbox::draw(f, body, &state.inbox, lang),
         },
     }
+    // An error or a result shows whole, on as many lines as it needs.
     let line = match &state.status_line {
-        Some((true, e)) => Line::from(Span::styled(
-            format!(" ✗ {e}"),
-            Style::new().fg(Color::Red).bold(),
-        )),
-        Some((false, m)) => Line::from(Span::styled(
-            format!(" ✓ {m}"),
-            Style::new().fg(Color::Green),
-        )),
-        None if state.searching => Line::from(format!(
+        Some((true, _)) => Paragraph::new(status_text)
+            .style(Style::new().fg(Color::Red).bold())
+            .wrap(Wrap { trim: false }),
+        Some((false, _)) => Paragraph::new(status_text)
+            .style(Style::new().fg(Color::Green))
+            .wrap(Wrap { trim: false }),
+        None if state.searching => Paragraph::new(Line::from(format!(
             " / {}▏  ({})",
             state.filters.search,
             word(
                 lang,
-                "Entrée garder · Échap effacer",
-                "Enter keep · Esc clear"
+                "Entrée garder · Échap effacer · Ctrl+U vider",
+                "Enter keep · Esc clear · Ctrl+U empty"
             )
-        )),
-        None => Line::from(Span::styled(
-            format!(" {}", text::keys(lang, state.screen)),
+        ))),
+        None => Paragraph::new(Line::from(Span::styled(
+            format!(
+                " {}",
+                key_hints(lang, state.screen, area.width.saturating_sub(1))
+            ),
             Style::new().dim(),
-        )),
+        ))),
     };
-    f.render_widget(Paragraph::new(line), status);
+    f.render_widget(line, status);
     if let Some(form) = &state.form {
         draw_form(f, area, form, lang);
+    }
+    if let Some(picker) = &state.picker {
+        draw_picker(f, area, picker, lang);
     }
     if state.help {
         draw_help(f, area, state);
     }
 }
 
+/// A picker: its query, the items it matches (ticks for statuses), the keys.
+fn draw_picker(f: &mut Frame, area: Rect, picker: &Picker, lang: Lang) {
+    let shown = picker.shown();
+    let widest = picker
+        .items
+        .iter()
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let width = (widest as u16 + 8)
+        .max(64)
+        .min(area.width.saturating_sub(2).max(1));
+    let list_h = (shown.len() as u16).clamp(1, area.height.saturating_sub(8).max(1));
+    let r = centered(area, width, list_h + 5);
+    f.render_widget(Clear, r);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(text::picker_title(lang, picker.kind))
+        .border_style(Style::new().fg(Color::Yellow));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let [query, list, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(format!("> {}▏", picker.query)), query);
+    let height = usize::from(list.height.max(1));
+    let offset = (picker.selected + 1).saturating_sub(height);
+    let room = usize::from(list.width).saturating_sub(4);
+    let mut lines: Vec<Line> = shown
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, i)| {
+            let (value, label) = &picker.items[*i];
+            let mark = if picker.kind == PickerKind::Status {
+                if picker.ticked.contains(value) {
+                    "[x] "
+                } else {
+                    "[ ] "
+                }
+            } else {
+                "  "
+            };
+            let text = format!("{mark}{}", clip(label, room));
+            if pos == picker.selected {
+                Line::from(text).reversed()
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    if shown.is_empty() {
+        lines.push(Line::from(
+            word(lang, "rien ne correspond", "nothing matches").dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), list);
+    f.render_widget(
+        Paragraph::new(text::picker_keys(lang, picker.kind).dim()).wrap(Wrap { trim: true }),
+        keys,
+    );
+}
+
 fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
-    let r = centered(area, 64, 7);
+    let fields = text::form_fields(lang, form.kind);
+    let height = 6 + 2 * fields.len().max(1) as u16;
+    let r = centered(area, 70, height);
     f.render_widget(Clear, r);
     let block = Block::new()
         .borders(Borders::ALL)
         .title(text::form_title(lang, form.kind, &form.target))
         .border_style(Style::new().fg(Color::Yellow));
-    let value = if form.kind == FormKind::Status {
+    let mut lines = Vec::new();
+    if form.kind == FormKind::Status {
         let parts: Vec<Span> = Status::ALL
             .iter()
             .enumerate()
@@ -139,12 +305,26 @@ fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
                 }
             })
             .collect();
-        Line::from(parts)
+        lines.push(Line::from(parts));
     } else {
-        Line::from(format!("> {}▏", form.input))
-    };
-    let mut lines = vec![value, Line::from("")];
-    if let Some(why) = form.error {
+        for (i, name) in fields.iter().enumerate() {
+            let value = form.inputs.get(i).map_or("", String::as_str);
+            let current = i == form.field;
+            lines.push(Line::from(name.to_string()).dim());
+            let text = if current {
+                format!("> {value}▏")
+            } else {
+                format!("  {value}")
+            };
+            lines.push(if current {
+                Line::from(text).bold()
+            } else {
+                Line::from(text)
+            });
+        }
+    }
+    lines.push(Line::from(""));
+    if let Some(why) = &form.error {
         lines.push(Line::from(Span::styled(
             format!("✗ {}", text::form_error(lang, why)),
             Style::new().fg(Color::Red),

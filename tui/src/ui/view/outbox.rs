@@ -1,22 +1,54 @@
-//! Screen 7, the outbox: messages waiting, sent or failed.
+//! Screen 7, the outbox: messages waiting, sent or failed; Entrée shows one whole (its error
+//! and its text).
 
-use super::widgets::boxed_table;
+use super::widgets::{centered, clip, fit, widest};
 use crate::ui::state::State;
 use crate::ui::text::word;
-use cnrm_engine::records::Snapshot;
+use cnrm_engine::records::{OutboxRow, Snapshot};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::widgets::Row;
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
     let lang = state.lang;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(word(lang, " Boîte d'envoi ", " Outbox "));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let headers = [
+        "#",
+        word(lang, "État", "State"),
+        word(lang, "Destinataires", "To"),
+        word(lang, "Objet", "Subject"),
+        word(lang, "Dernière erreur", "Last error"),
+    ];
+    let cells: Vec<[String; 3]> = d
+        .outbox
+        .iter()
+        .map(|o| {
+            [
+                format!("#{}", o.id),
+                crate::strings::outbox_status(lang, &o.status).to_string(),
+                o.to.join(", "),
+            ]
+        })
+        .collect();
+    let col = |c: usize| widest(headers[c], cells.iter().map(|r| r[c].as_str()));
+    let to_w = col(2).min((inner.width / 4).max(14));
+    let fixed = [col(0), col(1), to_w];
+    // The subject and the error share the rest; Entrée shows both whole.
+    let rest = fit(inner.width, &[fixed[0], fixed[1], fixed[2], 0], 0).unwrap_or(0);
+    let subject_w = rest / 2;
+    let error_w = rest - subject_w;
     let rows: Vec<Row> = d
         .outbox
         .iter()
+        .zip(cells)
         .enumerate()
-        .map(|(i, o)| {
-            let label = crate::strings::outbox_status(lang, &o.status);
+        .map(|(i, (o, [id, label, to]))| {
             let color = match o.status.as_str() {
                 "sent" => Color::Green,
                 "failed" => Color::Red,
@@ -29,30 +61,100 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
                 Style::new().fg(color)
             };
             Row::new(vec![
-                format!("#{}", o.id),
-                label.to_string(),
-                o.to.join(", "),
-                o.subject.clone(),
-                o.last_error.clone().unwrap_or_default(),
+                Cell::from(id),
+                Cell::from(label),
+                Cell::from(clip(&to, usize::from(to_w))),
+                Cell::from(clip(&o.subject, usize::from(subject_w))),
+                Cell::from(clip(
+                    o.last_error.as_deref().unwrap_or(""),
+                    usize::from(error_w),
+                )),
             ])
             .style(style)
         })
         .collect();
-    f.render_widget(
-        boxed_table(
-            rows,
-            [
-                ("#", Constraint::Length(5)),
-                (word(lang, "État", "State"), Constraint::Length(10)),
-                (word(lang, "Destinataires", "To"), Constraint::Length(22)),
-                (word(lang, "Objet", "Subject"), Constraint::Min(20)),
-                (
-                    word(lang, "Dernière erreur", "Last error"),
-                    Constraint::Length(20),
-                ),
-            ],
-            word(lang, " Boîte d'envoi ", " Outbox "),
-        ),
+    let widths = [
+        Constraint::Length(fixed[0]),
+        Constraint::Length(fixed[1]),
+        Constraint::Length(fixed[2]),
+        Constraint::Length(subject_w),
+        Constraint::Min(error_w),
+    ];
+    if d.outbox.is_empty() {
+        f.render_widget(
+            Paragraph::new(word(
+                lang,
+                "aucun message : les rappels apparaissent ici quand ils sont préparés",
+                "no message: reminders show here once queued",
+            )),
+            inner,
+        );
+    } else {
+        f.render_widget(
+            Table::new(rows, widths)
+                .header(Row::new(headers).bold())
+                .column_spacing(1),
+            inner,
+        );
+    }
+    if let Some((id, text)) = &state.outbox_open {
+        if let Some(o) = d.outbox.iter().find(|o| o.id == *id) {
+            message(f, area, o, text.as_deref(), state);
+        }
+    }
+}
+
+/// One message whole: its state, recipients, subject, error and text.
+fn message(f: &mut Frame, area: Rect, o: &OutboxRow, text: Option<&str>, state: &State) {
+    let lang = state.lang;
+    let colon = crate::strings::colon(lang);
+    let r = centered(
         area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let mut lines = vec![
+        Line::from(format!(
+            "{}{colon}{} · {} · {}{colon}{}",
+            word(lang, "État", "State"),
+            crate::strings::outbox_status(lang, &o.status),
+            crate::strings::outbox_kind(lang, &o.kind),
+            word(lang, "tentatives", "attempts"),
+            o.attempts
+        )),
+        Line::from(format!(
+            "{}{colon}{}",
+            word(lang, "À", "To"),
+            o.to.join(", ")
+        )),
+        Line::from(format!("{}{colon}{}", word(lang, "Objet", "Subject"), o.subject).bold()),
+    ];
+    if let Some(e) = &o.last_error {
+        lines.push(
+            Line::from(format!(
+                "{}{colon}{e}",
+                word(lang, "Dernière erreur", "Last error")
+            ))
+            .fg(Color::Red),
+        );
+    }
+    lines.push(Line::from(""));
+    match text {
+        Some(t) => lines.extend(t.lines().map(|l| Line::from(l.to_string()))),
+        None => lines.push(Line::from(crate::ui::text::loading(lang).dim())),
+    }
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::new()
+                .borders(Borders::ALL)
+                .border_style(Style::new().fg(Color::Yellow))
+                .title(format!(
+                    " #{} · {} ",
+                    o.id,
+                    word(lang, "une touche pour fermer", "any key closes")
+                )),
+        ),
+        r,
     );
 }

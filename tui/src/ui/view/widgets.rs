@@ -1,10 +1,9 @@
 //! Pieces every screen draws with: dates, status colours, bars, clipped text, boxed tables.
 
 use cnrm_engine::workflow::Status;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Row, Table};
 
 pub use cnrm_engine::text::french_date;
 
@@ -45,14 +44,58 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// A table with a bold header row, in a bordered block with a title.
-/// Each column is its header and its width.
-pub fn boxed_table<'a, const N: usize>(
-    rows: Vec<Row<'a>>,
-    columns: [(&'a str, Constraint); N],
-    title: impl Into<Line<'a>>,
-) -> Table<'a> {
-    Table::new(rows, columns.map(|(_, w)| w))
-        .header(Row::new(columns.map(|(h, _)| h)).style(Style::new().bold()))
-        .block(Block::new().borders(Borders::ALL).title(title))
+/// `1,52 Md`, `27,2 M`, `950 k` (English `1.52 bn`, `27.2 M`): three significant digits, rounded
+/// to nearest; amounts under a thousand whole.
+pub fn abbreviated(lang: cnrm_engine::Lang, value: f64) -> String {
+    let units: [(f64, &str, &str); 3] = [(1e9, "Md", "bn"), (1e6, "M", "M"), (1e3, "k", "k")];
+    let size = value.abs();
+    // The largest unit the rounded figure reaches (999 950 is `1,00 M`, not `1000 k`).
+    for (scale, fr, en) in units {
+        let x = size / scale;
+        let decimals = if x >= 99.95 {
+            0
+        } else if x >= 9.995 {
+            1
+        } else {
+            2
+        };
+        let text = format!("{x:.decimals$}");
+        let shown: f64 = text.parse().unwrap_or(x);
+        if shown >= 1.0 {
+            let sign = if value < 0.0 { "-" } else { "" };
+            let (text, unit) = match lang {
+                cnrm_engine::Lang::Fr => (text.replace('.', ","), fr),
+                cnrm_engine::Lang::En => (text, en),
+            };
+            return format!("{sign}{text}\u{a0}{unit}");
+        }
+    }
+    cnrm_engine::text::group_thousands(value)
+}
+
+/// The widest text of a column, in characters (its header included).
+pub fn widest<'a>(header: &str, cells: impl IntoIterator<Item = &'a str>) -> u16 {
+    cells
+        .into_iter()
+        .map(|c| c.chars().count())
+        .chain([header.chars().count()])
+        .max()
+        .unwrap_or(0)
+        .min(u16::MAX as usize) as u16
+}
+
+/// Column widths from content: `fixed` columns get their width (never cut), the one flexible
+/// column the rest of `total` (after one space between columns), at least `flex_min`.
+/// Returns `None` when the fixed columns do not fit: the caller shortens them (abbreviated
+/// amounts) or drops one.
+pub fn fit(total: u16, fixed: &[u16], flex_min: u16) -> Option<u16> {
+    let spacing = fixed.len() as u16;
+    let used: u32 = fixed.iter().map(|w| u32::from(*w)).sum::<u32>() + u32::from(spacing);
+    let rest = u32::from(total).checked_sub(used)?;
+    (rest >= u32::from(flex_min)).then_some(rest as u16)
+}
+
+/// A cell aligned to the right (amounts, counts).
+pub fn right<'a>(text: String) -> ratatui::widgets::Cell<'a> {
+    ratatui::widgets::Cell::from(Line::from(text).alignment(ratatui::layout::Alignment::Right))
 }
