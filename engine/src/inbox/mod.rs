@@ -406,7 +406,7 @@ fn instructions(
     tasks: &[ReplyTask],
     money: &PlanMoney,
 ) -> (Vec<Change>, Vec<Problem>) {
-    let words = read::own_words(text, &sent.text);
+    let words = read::own_words(text, &sent.text, &sent.tasks);
     let only = match sent.tasks.as_slice() {
         [one] => Some(one.clone()),
         _ => None,

@@ -184,6 +184,15 @@ fn closing(f: &str) -> bool {
         || f.starts_with("envoye depuis ")
         || f.starts_with("sent from my ")
         || f.starts_with("get outlook for")
+        || [
+            "tel", "tel.", "tél", "mobile", "portable", "fax", "phone", "cell",
+        ]
+        .iter()
+        .any(|w| {
+            f.starts_with(&format!("{w} :"))
+                || f.starts_with(&format!("{w}:"))
+                || f.starts_with(&format!("{w} +"))
+        })
         || f.starts_with("obtenir outlook pour")
 }
 
@@ -202,9 +211,16 @@ fn greeting(f: &str) -> bool {
 /// The member's own words: every line before the quoted original, the signature or our own
 /// message's text (a client that quotes without marks), without `>` lines and greetings.
 /// `original` is the text of the message answered.
-pub fn own_words(text: &str, original: &str) -> Vec<String> {
+/// `ids` are the tasks the original listed: its lines that read as instructions (the examples of
+/// its "how to answer" block) are not used to recognise it, since a member may write the same.
+pub fn own_words(text: &str, original: &str, ids: &[String]) -> Vec<String> {
     let ours: std::collections::HashSet<String> = original
         .lines()
+        .filter(|l| {
+            let read = read_line(l, ids);
+            read.task == TaskRef::Unnamed
+                && read.items.iter().all(|i| matches!(i, Item::Unknown(_)))
+        })
         .map(norm)
         .filter(|l| l.chars().count() >= 12)
         .collect();
@@ -304,7 +320,21 @@ pub struct Line {
 pub fn read_line(line: &str, ids: &[String]) -> Line {
     let (task, rest) = task_prefix(line, ids);
     let mut items = Vec::new();
-    let segments: Vec<&str> = rest.split(';').collect();
+    // `;` separates instructions; so does `,` when what follows it is one
+    // (`en cours, avancement 40`), not when it is a reason (`bloqué, en attente des fonds`).
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in rest.split(';') {
+        let pieces: Vec<&str> = seg.split(',').collect();
+        let all_known = pieces.len() > 1
+            && pieces[1..].iter().all(|p| {
+                !matches!(read_item(p), Item::Unknown(_) | Item::Note(_)) && !p.trim().is_empty()
+            });
+        if all_known {
+            segments.extend(pieces);
+        } else {
+            segments.push(seg);
+        }
+    }
     let mut k = 0;
     while k < segments.len() {
         let seg = segments[k].trim();
@@ -348,7 +378,7 @@ fn task_prefix<'a>(line: &'a str, ids: &[String]) -> (TaskRef, &'a str) {
     let mut t = line.trim();
     // `Tâche 2 :`, `task 2:`, `#2`.
     let lower = fold(t);
-    for word in ["tache ", "task ", "#"] {
+    for word in ["tache ", "task ", "#", "n°", "no ", "numero "] {
         if lower.starts_with(word) && t.is_char_boundary(word.len() + 1) {
             let skip = t
                 .char_indices()
@@ -812,6 +842,20 @@ mod tests {
             )
         );
         assert_eq!(
+            read("2 - en cours, avancement 40 %"),
+            (
+                task("axe-1.a2"),
+                vec![Item::Status(Status::InProgress, None), Item::Progress(40)]
+            )
+        );
+        assert_eq!(
+            read("N°3 : annulé"),
+            (
+                task("axe-2.a3"),
+                vec![Item::Status(Status::Cancelled, None)]
+            )
+        );
+        assert_eq!(
             read("1 : pas encore fait"),
             (
                 task("axe-1.a1"),
@@ -869,22 +913,39 @@ mod tests {
     fn quoted_text_and_signatures_are_cut() {
         let original = "Bonjour,\n\nVoici les tâches du plan « P » qui vous concernent (DGME) :\n\n1. axe-1.a1 — Adopter\n";
         let outlook = "1 : fait\r\n\r\n________________________________\r\nDe : Secrétariat CNRM <cnrm@example.ml>\r\nEnvoyé : mercredi 3 décembre 2026 10:00\r\nÀ : dgme@example.ml\r\nObjet : [CNRM] Rappel\r\n\r\n2 : fait\r\n";
-        assert_eq!(own_words(outlook, original), ["1 : fait"]);
+        assert_eq!(own_words(outlook, original, &ids()), ["1 : fait"]);
         let gmail = "Bonjour,\n2 : avancement 60 %\n\nLe mer. 3 déc. 2026 à 10:00, Secrétariat CNRM <\ncnrm@example.ml> a écrit :\n> 1 : fait\n";
-        assert_eq!(own_words(gmail, original), ["2 : avancement 60 %"]);
+        assert_eq!(own_words(gmail, original, &ids()), ["2 : avancement 60 %"]);
         let thunderbird = "fait\n\nOn 12/3/26 10:00 AM, CNRM wrote:\n> Hello\n";
-        assert_eq!(own_words(thunderbird, original), ["fait"]);
+        assert_eq!(own_words(thunderbird, original, &ids()), ["fait"]);
         let signed = "1 : fait\n-- \nAmadou Traoré\n2 : fait\n";
-        assert_eq!(own_words(signed, original), ["1 : fait"]);
+        assert_eq!(own_words(signed, original, &ids()), ["1 : fait"]);
+        let phone = "1 : fait\nAmadou Traoré\nTél. : +223 20 22 00 00\n";
+        assert_eq!(
+            own_words(phone, original, &ids()),
+            ["1 : fait", "Amadou Traoré"]
+        );
         let polite = "Bonjour Madame,\n1 : fait\nCordialement,\nAmadou\n3 : fait";
-        assert_eq!(own_words(polite, original), ["1 : fait"]);
+        assert_eq!(own_words(polite, original, &ids()), ["1 : fait"]);
+        // The examples of the original's "how to answer" block, written by the member.
+        let how = format!("{original}Pour mettre à jour, répondez :\n  2 : avancement 60 %\n");
+        assert_eq!(
+            own_words("2 : avancement 60 %\n1 : fait", &how, &ids()),
+            ["2 : avancement 60 %", "1 : fait"]
+        );
         let unmarked =
             "1 : fait\n\nVoici les tâches du plan « P » qui vous concernent (DGME) :\n2 : fait\n";
-        assert_eq!(own_words(unmarked, original), ["1 : fait"]);
+        assert_eq!(own_words(unmarked, original, &ids()), ["1 : fait"]);
         let origin = "2: done\n-----Original Message-----\nFrom: x\n1: done";
-        assert_eq!(own_words(origin, original), ["2: done"]);
+        assert_eq!(own_words(origin, original, &ids()), ["2: done"]);
         let quoted = "> 1 : fait\n2 : fait";
-        assert_eq!(own_words(quoted, original), ["2 : fait"]);
+        assert_eq!(own_words(quoted, original, &ids()), ["2 : fait"]);
+    }
+
+    #[test]
+    fn outlook_html_replies_end_at_the_rule_before_the_header_block() {
+        let html = "<html><body><div class=\"WordSection1\"><p class=\"MsoNormal\">2&nbsp;: fait<o:p></o:p></p></div><div id=\"appendonsend\"></div><hr style=\"display:inline-block;width:98%\"><div id=\"divRplyFwdMsg\"><font><b>De&nbsp;:</b> Secr&eacute;tariat CNRM<br><b>Envoy&eacute;&nbsp;:</b> mercredi<br></font></div><p>1 : annul&eacute;</p></body></html>";
+        assert_eq!(own_words(&html_to_text(html), "", &ids()), ["2 : fait"]);
     }
 
     #[test]
@@ -892,7 +953,7 @@ mod tests {
         let html = "<html><head><style>p{}</style></head><body><div dir=\"ltr\">1&nbsp;: fait<br>2 : avancement 40&nbsp;%</div><div class=\"gmail_quote\"><blockquote>1 : annulé<blockquote>x</blockquote>3 : fait</blockquote></div><p>R&eacute;union tenue</p></body></html>";
         let text = html_to_text(html);
         assert_eq!(
-            own_words(&text, ""),
+            own_words(&text, "", &ids()),
             ["1 : fait", "2 : avancement 40 %", "Réunion tenue"]
         );
     }
