@@ -174,13 +174,9 @@ pub(crate) fn table(
 ) -> Result<Row, rust_xlsxwriter::XlsxError> {
     let mut widths: Vec<usize> = heads
         .iter()
-        .map(|h| {
-            h.split_whitespace()
-                .map(|w| w.chars().count())
-                .max()
-                .unwrap_or(0)
-                + 3
-        })
+        // The whole head on one line (a wrapped head would hide under a row height that
+        // spreadsheets do not grow for it), plus room for the filter button.
+        .map(|h| h.chars().count() + 3)
         .collect();
     for (c, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as Col, cell_text(h), &st.head)?;
