@@ -800,3 +800,31 @@ fn the_template_goes_to_modele_plan_xlsx_by_default_and_libreoffice_opens_it() {
         "{text}"
     );
 }
+
+#[test]
+fn the_template_as_written_is_a_valid_plan_that_applies() {
+    // The example rows form a small plan: the reader takes the template back clean, in both
+    // languages, and it applies like any plan.
+    let dir = tempfile::tempdir().expect("dir");
+    for lang in ["fr", "en"] {
+        let file = template(dir.path(), lang);
+        let (code, out, err) = exec(
+            cnrm()
+                .args(["--lang", lang, "plan", "check", "--format", "json"])
+                .arg(&file),
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        let diagnostics: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(diagnostics, serde_json::json!([]), "{out}");
+        let db = TestDb::sqlite();
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(["plan", "apply"]).arg(&file));
+        assert_eq!(code, 0, "{out}{err}");
+        let (code, out, err) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
+        assert_eq!(code, 0, "{err}");
+        let tasks: Value = serde_json::from_str(&out).expect("json");
+        assert!(
+            tasks.as_array().is_some_and(|t| !t.is_empty()),
+            "the example rows hold at least one task: {out}"
+        );
+    }
+}
