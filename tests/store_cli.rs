@@ -670,7 +670,7 @@ fn argument_errors_are_one_sentence_in_the_users_language() {
         ),
         (
             vec!["plan"],
-            format!("erreur{nb}: il manque une commande après `cnrm plan`{nb}: check, diff, apply, template ou schema (voir `cnrm plan --help`)"),
+            format!("erreur{nb}: il manque une commande après `cnrm plan`{nb}: check, diff, apply, template, schema ou convert (voir `cnrm plan --help`)"),
         ),
         (
             vec!["--lang", "en", "plan", "diff"],

@@ -220,6 +220,8 @@ pub struct HistoryItem {
     /// The event's data, for a history in words (`summary` is the short neutral form).
     pub data: serde_json::Value,
     pub note: Option<String>,
+    /// Where it came from: `e-mail` for a member's reply; `None` for the command line and the UI.
+    pub source: Option<String>,
 }
 
 /// Everything the secretariat's screens show, for one plan, at one moment.

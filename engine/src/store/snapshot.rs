@@ -230,7 +230,7 @@ impl Store {
             .into_iter()
             .filter(|o| o.plan == plan_id)
             .collect();
-        let history = sqlx::query("SELECT at, actor, kind, task_id, data, note FROM events WHERE plan_id = $1 ORDER BY id DESC LIMIT 300")
+        let history = sqlx::query("SELECT at, actor, kind, task_id, data, note, source FROM events WHERE plan_id = $1 ORDER BY id DESC LIMIT 300")
             .bind(&plan_id)
             .fetch_all(&self.pool)
             .await?
@@ -246,6 +246,7 @@ impl Store {
                     kind,
                     task: r.try_get(3)?,
                     note: r.try_get(5)?,
+                    source: r.try_get(6)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

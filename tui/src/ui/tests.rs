@@ -192,6 +192,8 @@ pub fn fixture() -> Snapshot {
                 summary: "in_progress → done".into(),
                 data: serde_json::json!({"status": {"from": "in_progress", "to": "done"}}),
                 note: Some("Adopté en session".into()),
+                // A member's reply: the history says it came by e-mail.
+                source: Some("e-mail".into()),
             },
             HistoryItem {
                 at: "2025-09-01T09:00:00Z".into(),
@@ -201,6 +203,7 @@ pub fn fixture() -> Snapshot {
                 summary: "r2 +1 ~2 -0".into(),
                 data: serde_json::json!({"revision": 2, "added": 1, "changed": 2, "archived": 0}),
                 note: Some("report suite au remaniement".into()),
+                source: None,
             },
         ],
         marker: "m".into(),

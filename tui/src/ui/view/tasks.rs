@@ -362,7 +362,10 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
             }
             lines.push(Line::from(word(lang, "Historique", "History").bold()));
             for h in dt.history.iter().rev().take(8) {
-                let what = crate::strings::history_what(lang, &h.kind, &h.data, None);
+                let mut what = crate::strings::history_what(lang, &h.kind, &h.data, None);
+                if h.source.as_deref() == Some("e-mail") {
+                    what.push_str(&crate::strings::by_email(lang));
+                }
                 lines.push(Line::from(crate::strings::history_line(
                     lang, &h.at, &h.actor, &what,
                 )));
