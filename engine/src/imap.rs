@@ -252,19 +252,12 @@ impl ImapConfig {
             out.push(decoded.clone());
             out.push(raw.clone());
         }
-        out.retain(|s| !s.is_empty());
-        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        out.dedup();
         out
     }
 
     /// Removes every trace of the password from a text (logs).
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = crate::text::redact(text);
-        for secret in self.secrets() {
-            out = out.replace(secret.as_str(), "***");
-        }
-        out
+        crate::text::scrub(text, self.secrets())
     }
 }
 

@@ -761,20 +761,12 @@ impl SmtpConfig {
             out.push(base64(format!("\0{}\0{p}", self.url.user).as_bytes()));
             out.push(base64(format!("{}\0{p}", self.url.user).as_bytes()));
         }
-        out.retain(|s| !s.is_empty());
-        // Longest first, so that a secret inside another is not left half-replaced.
-        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        out.dedup();
         out
     }
 
     /// Removes every trace of the password from a text (errors, logs).
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = crate::text::redact(text);
-        for secret in self.secrets() {
-            out = out.replace(secret.as_str(), "***");
-        }
-        out
+        crate::text::scrub(text, self.secrets())
     }
 
     /// A transport (a small connection pool) to the configured server.

@@ -251,6 +251,19 @@ pub fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
+/// `text` with URL passwords redacted (`redact`) and every one of `secrets` replaced by `***`,
+/// the longest first, so that a secret inside another is not left half-replaced.
+pub fn scrub(text: &str, mut secrets: Vec<String>) -> String {
+    secrets.retain(|s| !s.is_empty());
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    let mut out = redact(text);
+    for secret in &secrets {
+        out = out.replace(secret.as_str(), "***");
+    }
+    out
+}
+
 /// Removes a password from anything that may quote a URL (`postgres://user:secret@host`).
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -165,29 +165,15 @@ impl Store {
         if archived != 0 {
             return Err(StoreError::Archived(id.to_string()));
         }
-        let entry: i64 =
-            sqlx::query("SELECT COUNT(*) FROM spendings WHERE plan_id = $1 AND task_id = $2")
-                .bind(&plan_id)
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get::<i64, _>(0)?
-                + 1;
-        let sid = alloc_ids(&mut tx, "spending", 1).await?;
-        sqlx::query("INSERT INTO spendings (id, plan_id, task_id, spent_on, amount, currency, amount_plan, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-            .bind(sid)
-            .bind(&plan_id)
-            .bind(id)
-            .bind(day.to_string())
-            .bind(amount)
-            .bind(&currency)
-            .bind(amount_plan)
-            .bind(note)
-            .bind(actor)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
-        let data = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": day.to_string(), "entry": entry });
+        let spent = Spent {
+            plan_id: &plan_id,
+            task_id: id,
+            day,
+            amount,
+            currency: &currency,
+            amount_plan,
+        };
+        let data = insert_spending(&mut tx, &spent, note, actor, &at).await?;
         add_event(
             &mut tx,
             &plan_id,
@@ -404,4 +390,51 @@ fn open_entry<'r>(
         });
     }
     Ok(row)
+}
+
+/// A spending entry to record: on which task, when, how much, in which currency and in the
+/// plan's currency.
+pub(super) struct Spent<'a> {
+    pub plan_id: &'a str,
+    pub task_id: &'a str,
+    pub day: NaiveDate,
+    pub amount: f64,
+    pub currency: &'a str,
+    pub amount_plan: f64,
+}
+
+/// Inserts a spending entry in `tx`, numbered after the task's earlier ones (from 1), and returns
+/// the data of its `spending` event. The one insert of the command line, the UI and e-mail.
+pub(super) async fn insert_spending(
+    tx: &mut Transaction<'static, Any>,
+    s: &Spent<'_>,
+    note: Option<&str>,
+    actor: &str,
+    at: &str,
+) -> Result<serde_json::Value, StoreError> {
+    let entry: i64 =
+        sqlx::query("SELECT COUNT(*) FROM spendings WHERE plan_id = $1 AND task_id = $2")
+            .bind(s.plan_id)
+            .bind(s.task_id)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get::<i64, _>(0)?
+            + 1;
+    let sid = alloc_ids(tx, "spending", 1).await?;
+    sqlx::query("INSERT INTO spendings (id, plan_id, task_id, spent_on, amount, currency, amount_plan, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(sid)
+        .bind(s.plan_id)
+        .bind(s.task_id)
+        .bind(s.day.to_string())
+        .bind(s.amount)
+        .bind(s.currency)
+        .bind(s.amount_plan)
+        .bind(note)
+        .bind(actor)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(
+        json!({ "amount": s.amount, "currency": s.currency, "amount_plan": s.amount_plan, "date": s.day.to_string(), "entry": entry }),
+    )
 }

@@ -423,30 +423,17 @@ impl Store {
                             return Err(StoreError::BadAmount(*amount));
                         }
                         let amount_plan = amount * r;
-                        let entry: i64 = sqlx::query(
-                            "SELECT COUNT(*) FROM spendings WHERE plan_id = $1 AND task_id = $2",
-                        )
-                        .bind(plan_id)
-                        .bind(&c.task)
-                        .fetch_one(&mut *tx)
-                        .await?
-                        .try_get::<i64, _>(0)?
-                            + 1;
-                        let sid = alloc_ids(&mut tx, "spending", 1).await?;
-                        sqlx::query("INSERT INTO spendings (id, plan_id, task_id, spent_on, amount, currency, amount_plan, note, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                            .bind(sid)
-                            .bind(plan_id)
-                            .bind(&c.task)
-                            .bind(today.to_string())
-                            .bind(*amount)
-                            .bind(&currency)
-                            .bind(amount_plan)
-                            .bind(None::<String>)
-                            .bind(&row.sender)
-                            .bind(&at)
-                            .execute(&mut *tx)
-                            .await?;
-                        let data = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": today.to_string(), "entry": entry });
+                        let spent = super::exec::Spent {
+                            plan_id,
+                            task_id: &c.task,
+                            day: today,
+                            amount: *amount,
+                            currency: &currency,
+                            amount_plan,
+                        };
+                        let data =
+                            super::exec::insert_spending(&mut tx, &spent, None, &row.sender, &at)
+                                .await?;
                         let value = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan });
                         ("spending", data, None, ("spending", value))
                     }
