@@ -329,6 +329,14 @@ fn errors_are_located_by_sheet_and_cell_in_human_and_json() {
     );
     assert!(human.contains("plan.xlsx › Ressources!F2"), "{human}");
     assert!(human.contains("versé"), "{human}");
+    // The sheet's columns are named by their headings, not by the YAML keys they fill.
+    let date =
+        find(&diags, "invalid-date", "Activités", "G3").unwrap_or_else(|| panic!("{diags:#?}"));
+    let message = date["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("`échéance`") && !message.contains("`deadline`"),
+        "{message}"
+    );
     // English too.
     let (_, diags_en, human_en) = check(&xlsx, "en");
     assert!(find(&diags_en, "invalid-date", "Activités", "G3").is_some());

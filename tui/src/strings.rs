@@ -1504,9 +1504,10 @@ pub fn help_page(lang: Lang, page: &str) -> String {
     if lang == Lang::En {
         return page.to_string();
     }
-    const WORDS: [(&str, &str); 15] = [
+    const WORDS: [(&str, &str); 16] = [
         ("Usage:", "Utilisation\u{a0}:"),
         ("<COMMAND>", "<COMMANDE>"),
+        ("[COMMAND]", "[COMMANDE]"),
         ("Commands:", "Commandes\u{a0}:"),
         ("Options:", "Options\u{a0}:"),
         ("Arguments:", "Arguments\u{a0}:"),

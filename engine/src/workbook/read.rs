@@ -108,7 +108,39 @@ pub fn check(bytes: &[u8], file: &str, lang: Lang) -> Result<(Checked, Workbook)
         checked.diagnostics.retain(|d| d.line == 0);
         checked.plan = None;
     }
+    for d in &mut checked.diagnostics {
+        headed(d);
+    }
     Ok((checked, wb))
+}
+
+/// A diagnostic located in a sheet names that sheet's columns by their headings, in the
+/// language the sheet is named in (`` `échéance` `` in `Activités`, `` `deadline` `` in
+/// `Tasks`), not by the YAML keys the validator speaks of. The `Plan` sheet's keys are its
+/// column A, written as the plan format's paths: they stay as they are.
+fn headed(d: &mut crate::plan::Diagnostic) {
+    let Some(sheet) = d.sheet.as_deref().and_then(columns::sheet) else {
+        return;
+    };
+    if sheet.kind == columns::SheetKind::Plan {
+        return;
+    }
+    let lang = if columns::matches(d.sheet.as_deref().unwrap_or_default(), sheet.fr) {
+        Lang::Fr
+    } else {
+        Lang::En
+    };
+    for c in sheet.columns {
+        let key = format!("`{}`", c.key);
+        let heading = format!("`{}`", c.name(lang));
+        if key == heading {
+            continue;
+        }
+        d.message = d.message.replace(&key, &heading);
+        if let Some(h) = &mut d.help {
+            *h = h.replace(&key, &heading);
+        }
+    }
 }
 
 fn scalar(text: impl Into<String>, pos: Pos) -> Node<'static> {
