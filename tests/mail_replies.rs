@@ -543,6 +543,16 @@ fn forged_senders_robots_duplicates_and_strangers_change_nothing() {
     let (code, r, err) = s.receive(b"\x00\x01garbage without headers");
     assert_eq!(code, 0, "{err}");
     assert_eq!(r["status"], "rejected", "{r}");
+    // Told in words: no empty sender (`message de  refusé`).
+    let garbage = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(garbage.path(), b"\x00\x01garbage without headers").expect("write");
+    let (code, out, err) = exec(
+        s.cnrm(LATER)
+            .args(["mail", "receive", "--file"])
+            .arg(garbage.path()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("message sans expéditeur lisible "), "{out}");
 
     // Every message has its row, duplicates excepted; the inbox filters by status.
     let inbox = s.inbox();

@@ -1656,26 +1656,27 @@ pub fn received_line(lang: Lang, status: &str, from: &str, reason: Option<&str>)
             )
         })
         .unwrap_or_default();
+    // A message without a readable sender (garbage, an empty input) says so, not `de  `.
+    let from = match from.trim() {
+        "" => tr!(lang, "sans expéditeur lisible", "without a readable sender"),
+        f => tr!(lang, "de {f}", "from {f}"),
+    };
     match status {
-        "applied" => tr!(
-            lang,
-            "message de {from} appliqué",
-            "message from {from} applied"
-        ),
+        "applied" => tr!(lang, "message {from} appliqué", "message {from} applied"),
         "rejected" => tr!(
             lang,
-            "message de {from} refusé{why}",
-            "message from {from} rejected{why}"
+            "message {from} refusé{why}",
+            "message {from} rejected{why}"
         ),
         "ignored" => tr!(
             lang,
-            "message de {from} ignoré{why}",
-            "message from {from} ignored{why}"
+            "message {from} ignoré{why}",
+            "message {from} ignored{why}"
         ),
         _ => tr!(
             lang,
-            "message de {from} déjà reçu, rien n'est appliqué une seconde fois",
-            "message from {from} already received, nothing applied twice"
+            "message {from} déjà reçu, rien n'est appliqué une seconde fois",
+            "message {from} already received, nothing applied twice"
         ),
     }
 }

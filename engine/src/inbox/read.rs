@@ -236,11 +236,14 @@ pub fn own_words(text: &str, original: &str, ids: &[String]) -> Vec<String> {
             continue;
         }
         let f = norm(trimmed);
-        // A reply header may be wrapped over two or three lines.
+        // A reply header may be wrapped over two or three lines, never across a blank one
+        // (`on verra demain`, a blank line, then `Le … a écrit :` is a member's line, then the
+        // header).
         let joined = |n: usize| {
             lines[i..lines.len().min(i + n)]
                 .iter()
                 .map(|l| norm(l))
+                .take_while(|l| !l.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ")
         };
@@ -918,6 +921,13 @@ mod tests {
         assert_eq!(own_words(gmail, original, &ids()), ["2 : avancement 60 %"]);
         let thunderbird = "fait\n\nOn 12/3/26 10:00 AM, CNRM wrote:\n> Hello\n";
         assert_eq!(own_words(thunderbird, original, &ids()), ["fait"]);
+        // A member's own line that starts like a header (`on …`) is kept when a blank line
+        // separates it from the real header.
+        let wrapped = "2 : fait\non verra demain\n\nLe 16 mars 2026 à 08:00, Secrétariat a écrit :\n> 1 : fait\n";
+        assert_eq!(
+            own_words(wrapped, original, &ids()),
+            ["2 : fait", "on verra demain"]
+        );
         let signed = "1 : fait\n-- \nAmadou Traoré\n2 : fait\n";
         assert_eq!(own_words(signed, original, &ids()), ["1 : fait"]);
         let phone = "1 : fait\nAmadou Traoré\nTél. : +223 20 22 00 00\n";

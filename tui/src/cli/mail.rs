@@ -130,11 +130,13 @@ pub fn remind(ctx: &Ctx, args: &RemindArgs) -> Result<(), CliError> {
         }
         let Some(cfg) = config else {
             let pending = store.outbox(Some("pending")).await?.len();
+            // Nothing waits: there is nothing to send, and nothing wrong.
+            if pending == 0 {
+                return failed_plan.map_or(Ok(()), Err);
+            }
             return Err(CliError::Problem(match (pending, ctx.lang) {
-                (0, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini\u{a0}: rien ne peut être envoyé".to_string(),
                 (1, Lang::Fr) => "CNRM_SMTP_URL n'est pas défini\u{a0}: 1 message attend dans la boîte d'envoi".to_string(),
                 (_, Lang::Fr) => format!("CNRM_SMTP_URL n'est pas défini\u{a0}: {pending} messages attendent dans la boîte d'envoi"),
-                (0, Lang::En) => "CNRM_SMTP_URL is not set: nothing can be sent".to_string(),
                 (1, Lang::En) => "CNRM_SMTP_URL is not set: 1 message waits in the outbox".to_string(),
                 (_, Lang::En) => format!("CNRM_SMTP_URL is not set: {pending} messages wait in the outbox"),
             }));

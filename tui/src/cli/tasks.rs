@@ -32,7 +32,7 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
         (TasksFormat::Xlsx, None) if !args.count => {
             return Err(CliError::Misuse(strings::xlsx_needs_output(
                 ctx.lang,
-                "taches.xlsx",
+                &cnrm_engine::tr!(ctx.lang, "taches.xlsx", "tasks.xlsx"),
             )))
         }
         (TasksFormat::Table, Some(_)) => {
