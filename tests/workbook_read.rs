@@ -273,6 +273,7 @@ fn errors_are_located_by_sheet_and_cell_in_human_and_json() {
     let tasks = &mut sheets[6]["rows"];
     tasks[2][6] = json!("32/13/2025"); // G3: deadline
     tasks[3][3] = json!("personne"); // D4: unknown owner
+    tasks[1][2] = Value::Null; // C2: an empty title
     if let Some(header) = tasks[0].as_array_mut() {
         header.push(json!("Couleur")); // L1: unknown column
     }
@@ -329,6 +330,13 @@ fn errors_are_located_by_sheet_and_cell_in_human_and_json() {
     );
     assert!(human.contains("plan.xlsx › Ressources!F2"), "{human}");
     assert!(human.contains("versé"), "{human}");
+    // An empty required cell is said at that cell, as a column.
+    let title =
+        find(&diags, "missing-field", "Activités", "C2").unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(
+        title["message"], "colonne obligatoire `titre` vide pour la tâche `axe-1.a1`",
+        "{title}"
+    );
     // The sheet's columns are named by their headings, not by the YAML keys they fill.
     let date =
         find(&diags, "invalid-date", "Activités", "G3").unwrap_or_else(|| panic!("{diags:#?}"));

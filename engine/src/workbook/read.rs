@@ -74,6 +74,8 @@ pub struct Workbook {
     pub sheets: Vec<String>,
     pub found: Vec<Found>,
     pub cells: HashMap<(u16, u32, u32), String>,
+    /// Where each column stands: (sheet, YAML key) → column number.
+    pub columns_at: HashMap<(u16, &'static str), u32>,
     /// A required sheet is missing: the tree is not worth validating.
     pub incomplete: bool,
 }
@@ -109,9 +111,58 @@ pub fn check(bytes: &[u8], file: &str, lang: Lang) -> Result<(Checked, Workbook)
         checked.plan = None;
     }
     for d in &mut checked.diagnostics {
+        at_the_empty_cell(d, &wb);
         headed(d);
     }
     Ok((checked, wb))
+}
+
+/// A required value missing from a row is said at its empty cell (`Activités!C5` for an empty
+/// title), not at the row's first cell, when the sheet has that column: the validator, seeing no
+/// key, can only point at the row.
+fn at_the_empty_cell(d: &mut crate::plan::Diagnostic, wb: &Workbook) {
+    if d.code != Code::MissingField {
+        return;
+    }
+    let (Some(name), Some(sheet)) = (
+        d.sheet.as_deref(),
+        d.sheet.as_deref().and_then(columns::sheet),
+    ) else {
+        return;
+    };
+    if sheet.kind == SheetKind::Plan {
+        return;
+    }
+    let Some(index) = wb.sheets.iter().position(|s| s == name) else {
+        return;
+    };
+    let found = sheet.columns.iter().find_map(|c| {
+        let col = wb.columns_at.get(&(index as u16 + 1, c.key))?;
+        d.message.contains(&format!("`{}`", c.key)).then_some(*col)
+    });
+    if let Some(col) = found {
+        d.column = col;
+        d.cell = Some(format!("{}{}", column_letters(col), d.line));
+        // In a sheet, a key is a column and a missing value an empty cell.
+        let mut m = d
+            .message
+            .replacen("clé obligatoire ", "colonne obligatoire ", 1)
+            .replacen("required key ", "required column ", 1)
+            .replacen(" is missing from ", " is empty for ", 1);
+        for (from, to) in [
+            (" absente de la ", " vide pour la "),
+            (" absente de l'", " vide pour l'"),
+            (" absente du ", " vide pour le "),
+            (" absente des ", " vide pour les "),
+            (" absente de ", " vide pour "),
+        ] {
+            if m.contains(from) {
+                m = m.replacen(from, to, 1);
+                break;
+            }
+        }
+        d.message = m;
+    }
 }
 
 /// A diagnostic located in a sheet names that sheet's columns by their headings, in the
@@ -288,6 +339,8 @@ struct Reading {
     lang: Lang,
     found: Vec<Found>,
     cells: HashMap<(u16, u32, u32), String>,
+    /// Where each column stands: (sheet, YAML key) → column number.
+    columns_at: HashMap<(u16, &'static str), u32>,
 }
 
 impl Reading {
@@ -541,6 +594,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
         lang,
         found: Vec::new(),
         cells: HashMap::new(),
+        columns_at: HashMap::new(),
     };
     let hidden = hidden_rows(bytes);
 
@@ -785,6 +839,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
                         r.say(Code::InvalidValue, pos, msg, None);
                     } else {
                         header.insert(*col, column);
+                        r.columns_at.insert((*index, column.key), *col);
                     }
                 }
                 None => unknown_header(&mut r, sheet, text, pos),
@@ -991,6 +1046,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
         sheets: names,
         found: r.found,
         cells: r.cells,
+        columns_at: r.columns_at,
         incomplete,
     })
 }
