@@ -280,6 +280,7 @@ fn errors_are_located_by_sheet_and_cell_in_human_and_json() {
     sheets[6]["hidden"] = json!([3]);
     let res = &mut sheets[7]["rows"];
     res[1][5] = json!("versé"); // F2: unknown status label
+    res[1][2] = json!("1 000 000 FCFA"); // C2: an amount with its currency
     res[2][2] = json!({"f": "=SUM(1,2)"}); // C3: formula without computed value
     sheets[4]["merge"] = json!(["B1:C1"]);
     let xlsx = write_xlsx(dir.path(), "plan.xlsx", sheets);
@@ -330,6 +331,15 @@ fn errors_are_located_by_sheet_and_cell_in_human_and_json() {
     );
     assert!(human.contains("plan.xlsx › Ressources!F2"), "{human}");
     assert!(human.contains("versé"), "{human}");
+    // The hint of an amount speaks of cells, not of YAML.
+    let amount =
+        find(&diags, "invalid-amount", "Ressources", "C2").unwrap_or_else(|| panic!("{diags:#?}"));
+    assert!(
+        amount["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("la devise dans sa colonne") && !h.contains("12_500_000")),
+        "{amount}"
+    );
     // An empty required cell is said at that cell, as a column.
     let title =
         find(&diags, "missing-field", "Activités", "C2").unwrap_or_else(|| panic!("{diags:#?}"));

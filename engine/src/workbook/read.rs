@@ -181,6 +181,18 @@ fn headed(d: &mut crate::plan::Diagnostic) {
     } else {
         Lang::En
     };
+    // The YAML forms of an amount mean nothing in a cell.
+    if let Some(h) = &mut d.help {
+        *h = h
+            .replace(
+                "écrivez `12500000`, `12_500_000` ou `\"12 500 000\"`",
+                "écrivez le montant seul, en nombre (`12500000`) ou en texte (`12 500 000`), la devise dans sa colonne",
+            )
+            .replace(
+                "write `12500000`, `12_500_000` or `\"12 500 000\"`",
+                "write the amount alone, as a number (`12500000`) or as text (`12 500 000`), the currency in its own column",
+            );
+    }
     for c in sheet.columns {
         let key = format!("`{}`", c.key);
         let heading = format!("`{}`", c.name(lang));
