@@ -80,17 +80,7 @@ impl ImapUrl {
             Some(at) => (&authority[..at], &authority[at + 1..]),
             None => ("", authority),
         };
-        let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
-            match v6.split_once(']') {
-                Some((h, p)) => (h, p.strip_prefix(':')),
-                None => (hostport, None),
-            }
-        } else {
-            match hostport.rsplit_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (hostport, None),
-            }
-        };
+        let (host, port) = crate::mail::host_port(hostport);
         if host.is_empty() || host.contains(['[', ']', ' ', '?', '#']) {
             return Err(tr!(
                 lang,

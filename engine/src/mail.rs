@@ -485,6 +485,22 @@ pub(crate) fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// A URL's `host[:port]` or `[v6]:port` as host and port (the port as written, if any): the one
+/// split of the SMTP and IMAP URLs.
+pub(crate) fn host_port(authority: &str) -> (&str, Option<&str>) {
+    if let Some(v6) = authority.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, p)) => (h, p.strip_prefix(':')),
+            None => (authority, None),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    }
+}
+
 impl SmtpUrl {
     /// Parses `CNRM_SMTP_URL`; the error is one sentence that never quotes the URL (it may hold
     /// a password).
@@ -508,17 +524,7 @@ impl SmtpUrl {
         };
         let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-            match v6.split_once(']') {
-                Some((h, p)) => (h, p.strip_prefix(':')),
-                None => (authority, None),
-            }
-        } else {
-            match authority.rsplit_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            }
-        };
+        let (host, port) = host_port(authority);
         if host.is_empty() || host.contains(['[', ']', ' ']) {
             return Err(tr!(
                 lang,
