@@ -286,7 +286,7 @@ Historique\u{a0}:\n\
 \x20 15/10/2025 08:00 — secretariat — avancement\u{a0}: 40\u{a0}% → 60\u{a0}%\n\
 \x20 15/10/2025 08:00 — secretariat — dépense\u{a0}: 450 000 FCFA (n°\u{a0}1)\n\
 \x20 15/10/2025 08:00 — secretariat — dépense\u{a0}: 100 000 FCFA (n°\u{a0}2) · note\u{a0}: «\u{a0}Atelier\u{a0}»\n\
-\x20 15/10/2025 08:00 — secretariat — dépense n°\u{a0}1 annulée (450 000 FCFA) · note\u{a0}: «\u{a0}saisie en double\u{a0}»\n";
+\x20 15/10/2025 08:00 — secretariat — dépense n°\u{a0}1 annulée (450 000 FCFA) · motif\u{a0}: «\u{a0}saisie en double\u{a0}»\n";
             assert_eq!(shown, want, "{}", db.label);
             let english = ok(&db, &["--lang", "en", "task", "show", "axe-1.a2"]);
             for line in [
@@ -295,7 +295,7 @@ Historique\u{a0}:\n\
                 "  #1     2025-10-01  450 000 FCFA  (cancelled)\n",
                 "  2025-10-15 08:00 — secretariat — status: to do → in progress · progress: 0% → 40% · note: \"Lettre envoyée\"\n",
                 "  2025-10-15 08:00 — secretariat — spending: 450 000 FCFA (#1)\n",
-                "  2025-10-15 08:00 — secretariat — spending #1 cancelled (450 000 FCFA) · note: \"saisie en double\"\n",
+                "  2025-10-15 08:00 — secretariat — spending #1 cancelled (450 000 FCFA) · reason: \"saisie en double\"\n",
             ] {
                 assert!(english.contains(line), "{}: {line:?} in\n{english}", db.label);
             }
@@ -335,17 +335,42 @@ Historique\u{a0}:\n\
                 let item = snapshot
                     .history
                     .iter()
-                    .find(|h| h.kind == "spending_cancelled")
+                    .find(|h| matches!(h.event, cnrm_engine::records::Event::SpendingCancelled(_)))
                     .expect("event");
-                let what = cnrm_tui::strings::history_what(
+                let what = cnrm_tui::history::what(
                     cnrm_engine::Lang::Fr,
-                    &item.kind,
-                    &item.data,
+                    &item.event,
                     item.note.as_deref(),
                 );
-                assert_eq!(what, "dépense n°\u{a0}1 annulée (450 000 FCFA) · note\u{a0}: «\u{a0}saisie en double\u{a0}»");
+                // The reason given is the cancellation's, not a note.
+                assert_eq!(what, "dépense n°\u{a0}1 annulée (450 000 FCFA) · motif\u{a0}: «\u{a0}saisie en double\u{a0}»");
                 store.close().await;
             });
+        }
+    }
+
+    #[test]
+    fn an_indicators_rename_is_not_a_tasks() {
+        for db in TestDb::all() {
+            let dir = tempfile::tempdir().expect("dir");
+            applied(&db, dir.path(), V1);
+            let renamed = plan(V1).replace(
+                "{ id: axe-1.i1, title",
+                "{ id: axe-1.i2, renamed_from: axe-1.i1, title",
+            );
+            let file = write_plan(dir.path(), "suivi.yaml", &renamed);
+            ok(&db, &["plan", "apply", &file]);
+            // `task show` follows tasks' renames only: axe-1.i1 was never a task.
+            let (code, _, err) = run(&db, &["task", "show", "axe-1.i1"]);
+            assert_eq!(
+                (code, err.as_str()),
+                (
+                    2,
+                    "erreur\u{a0}: aucune tâche `axe-1.i1` dans la base (voir `cnrm tasks`)\n"
+                ),
+                "{}",
+                db.label
+            );
         }
     }
 

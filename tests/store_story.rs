@@ -291,7 +291,12 @@ async fn story(db: &TestDb) {
         "{label}: the note survived: {:?}",
         a1.history
     );
-    assert!(a1.history.iter().any(|h| h.kind == "renamed"), "{label}");
+    assert!(
+        a1.history
+            .iter()
+            .any(|h| matches!(h.event, cnrm_engine::records::Event::Renamed { .. })),
+        "{label}"
+    );
     assert_eq!(a1.slips.len(), 1);
     assert!(
         store.task_detail("a1", None, &clock).await.is_err(),
@@ -740,11 +745,12 @@ fn review(db: &TestDb) {
     assert_eq!(code, 0, "{label}: {err}");
     let r3: serde_json::Value = serde_json::from_str(&out).expect("apply JSON");
     assert_eq!(r3["restored"], serde_json::json!(["p3.t4"]), "{label}");
-    assert_eq!(
-        r3["changes"]["rapport@2025-03-31"],
-        serde_json::json!({ "position": { "from": 4, "to": 5 } }),
-        "{label}: p3.t4 is back before the report: {out}"
+    // p3.t4 is back before the report: the report's occurrences only move down a place.
+    assert!(
+        r3["changes"].get("rapport@2025-03-31").is_none(),
+        "{label}: a move alone is no change: {out}"
     );
+    assert_eq!(r3["reordered"], 3, "{label}: {out}");
     assert!(
         r3["changes"].get("p3.t2").is_none(),
         "{label}: a rename alone changes no field: {out}"
@@ -775,11 +781,21 @@ fn review(db: &TestDb) {
     );
     assert_eq!(
         history("p3.t2"),
-        [(
-            "renamed".to_string(),
-            serde_json::json!({ "from": "p3.t1", "to": "p3.t2", "revision": 3 })
-        )],
-        "{label}"
+        [
+            (
+                "deadline_moved".to_string(),
+                serde_json::json!({ "from": "T3 2025", "to": "T4 2025", "days": 92, "revision": 2 })
+            ),
+            (
+                "retitled".to_string(),
+                serde_json::json!({ "from": "Étude de faisabilité", "to": "Étude de faisabilité révisée", "revision": 2 })
+            ),
+            (
+                "renamed".to_string(),
+                serde_json::json!({ "from": "p3.t1", "to": "p3.t2", "revision": 3 })
+            )
+        ],
+        "{label}: revision 2's changes, then the rename"
     );
     let occurrence = history("rapport@2025-12-31");
     assert_eq!(
@@ -787,23 +803,18 @@ fn review(db: &TestDb) {
         [("archived".to_string(), serde_json::json!({ "revision": 2 }))],
         "{label}: each archived occurrence has its entry"
     );
-    block_on(async {
-        let store = Store::open(&db.url).await.expect("open");
-        assert_eq!(
-            store.renamed_to_id(None, "p3.t1").await.expect("lookup"),
-            Some("p3.t2".to_string()),
-            "{label}"
-        );
-        assert_eq!(
-            store
-                .renamed_to_id(Some("revue"), "p3.t4")
-                .await
-                .expect("lookup"),
-            None,
-            "{label}"
-        );
-        store.close().await;
-    });
+    // The old id says where the task went, as users reach it: `task show`.
+    let (code, _, err) = run(&["task", "show", "p3.t1"]);
+    assert_eq!(
+        (code, err.trim_end()),
+        (
+            1,
+            "la tâche p3.t1 a été renommée p3.t2\u{a0}; voir `cnrm task show p3.t2`"
+        ),
+        "{label}"
+    );
+    let (code, _, err) = run(&["task", "show", "p3.t4", "--plan", "revue"]);
+    assert_eq!(code, 0, "{label}: p3.t4 is back, never renamed: {err}");
     // Applying the same file again records nothing, not even history entries.
     let (code, out, _) = run(&["plan", "apply", &v3]);
     assert_eq!((code, out.as_str()), (0, nothing), "{label}");
@@ -814,5 +825,189 @@ fn review(db: &TestDb) {
 fn diff_and_apply_say_each_changed_field_on_sqlite_and_postgres() {
     for db in TestDb::all() {
         review(&db);
+    }
+}
+
+// ---- reviewing a plan change: what a reviewer needs, and the task's history after it -------
+
+const CONTEXT_V1: &str = r#"version: 1
+plan:
+  id: contexte
+  title: Plan de contexte
+  period: { start: 2026-01-01, end: 2026-12-31 }
+  secretariat: st
+owners:
+  - { id: st, name: Secrétariat technique, email: st@example.ml }
+  - { id: ue, name: Union européenne, email: ue@example.ml }
+priorities:
+  - id: axe-3
+    title: Suivi
+    tasks:
+      - { id: axe-3.a1, title: Atelier de lancement, owner: st, deadline: T1 2026 }
+      - { id: axe-3.a2, title: Centre d'écoute de Kayes, owner: st, deadline: 2026-06-30 }
+      - { id: axe-3.a3, title: Guide d'accueil, owner: st, deadline: T2 2026 }
+      - { id: axe-3.a6, title: Rapport trimestriel, owner: st, deadline: T1 2026, repeat: quarterly }
+"#;
+
+/// A task inserted at the top (every other one moves down a place, nothing else changes),
+/// axe-3.a1 retitled and moved a quarter, axe-3.a2 gone while in progress with money spent and
+/// added back as axe-3.a7 under the same title, a new funded task, and the period ending in
+/// September (the December report goes).
+fn context_v2() -> String {
+    CONTEXT_V1
+        .replace(
+            "    tasks:\n",
+            "    tasks:\n      - { id: axe-3.a0, title: Cadrage, owner: [st, ue], deadline: 2026-02-15, resources: [{ kind: budget, amount: 2_000_000, funder: ue, status: secured }] }\n",
+        )
+        .replace(
+            "title: Atelier de lancement, owner: st, deadline: T1 2026",
+            "title: Atelier national de lancement, owner: st, deadline: T2 2026",
+        )
+        .replace(
+            "      - { id: axe-3.a2, title: Centre d'écoute de Kayes, owner: st, deadline: 2026-06-30 }\n",
+            "",
+        )
+        .replace(
+            "      - { id: axe-3.a6,",
+            "      - { id: axe-3.a7, title: Centre d'écoute de Kayes, owner: st, deadline: 2026-06-30 }\n      - { id: axe-3.a6,",
+        )
+        .replace("end: 2026-12-31", "end: 2026-09-30")
+}
+
+fn context(db: &TestDb) {
+    use crate::common::{cnrm_db, exec, write_plan};
+    let label = db.label;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| exec(cnrm_db(db, "2026-03-01").args(args));
+    let ok = |args: &[&str]| {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{label}: {args:?}: {err}");
+        out
+    };
+    let v1 = write_plan(dir.path(), "contexte.yaml", CONTEXT_V1);
+    ok(&["plan", "apply", &v1]);
+    ok(&[
+        "task",
+        "set",
+        "axe-3.a2",
+        "--status",
+        "in_progress",
+        "--progress",
+        "40",
+    ]);
+    ok(&["task", "spend", "axe-3.a2", "150000"]);
+    ok(&["task", "set", "axe-3.a3", "--note", "Relire avec la DGME"]);
+
+    let v2 = write_plan(dir.path(), "contexte-2.yaml", &context_v2());
+    let diff: serde_json::Value =
+        serde_json::from_str(&ok(&["plan", "diff", &v2, "--format", "json"])).expect("JSON");
+    // A move in the file alone is counted once, not listed as a change.
+    assert_eq!(
+        diff["changed"],
+        serde_json::json!(["axe-3.a1"]),
+        "{label}: {diff}"
+    );
+    assert_eq!(diff["reordered"], 3, "{label}: {diff}");
+    assert!(diff["changes"].get("axe-3.a3").is_none(), "{label}: {diff}");
+    // An added task says what it is.
+    assert_eq!(
+        diff["changes"]["axe-3.a0"],
+        serde_json::json!({
+            "deadline": { "from": null, "to": "2026-02-15" },
+            "owners": { "from": null, "to": ["st", "ue"] },
+            "budget": { "from": null, "to": 2_000_000 },
+        }),
+        "{label}: {diff}"
+    );
+    // A task that goes while it holds work: said, with the added task of the same title.
+    assert_eq!(
+        diff["warnings"],
+        serde_json::json!([{
+            "code": "archived-with-state", "kind": "task", "id": "axe-3.a2",
+            "held": { "status": "in_progress", "progress": 40, "spent": 150000.0 },
+            "same_title": "axe-3.a7",
+        }]),
+        "{label}: {diff}"
+    );
+    let nb = '\u{a0}';
+    let warning = format!(
+        "avertissement{nb}: la tâche axe-3.a2 n'est plus dans le fichier et est archivée avec le statut «{nb}en cours{nb}», 40{nb}% d'avancement, 150{nb}000{nb}FCFA dépensés{nb}; la tâche ajoutée axe-3.a7 a le même titre{nb}: si c'est la même, écrivez `renamed_from: axe-3.a2` dans axe-3.a7 pour qu'elle garde son état"
+    );
+    let human = ok(&["plan", "diff", &v2]);
+    for line in [
+        format!("  ⇅ 3 déplacés dans le fichier (rang seul, rien d'autre ne change)"),
+        format!("Ajouts{nb}:"),
+        "  tâche axe-3.a0".to_string(),
+        format!("    échéance{nb}: 15/02/2026"),
+        format!("    responsables{nb}: st, ue"),
+        format!("    budget prévu{nb}: 2{nb}000{nb}000{nb}FCFA"),
+        warning.clone(),
+    ] {
+        assert!(
+            human.lines().any(|l| l == line),
+            "{label}: missing {line:?} in\n{human}"
+        );
+    }
+    assert!(!human.contains("rang dans le plan"), "{label}:\n{human}");
+    let english = ok(&["plan", "diff", &v2, "--lang", "en"]);
+    assert!(
+        english.contains("warning: task axe-3.a2 is no longer in the file and is archived with status \"in progress\", 40% progress, 150\u{a0}000\u{a0}FCFA spent; added task axe-3.a7 has the same title"),
+        "{label}:\n{english}"
+    );
+
+    let applied = ok(&["plan", "apply", &v2, "-m", "report suite au remaniement"]);
+    assert!(applied.lines().any(|l| l == warning), "{label}:\n{applied}");
+
+    // The revision's changes are in the task's history, with its author and message.
+    let a1 = ok(&["task", "show", "axe-3.a1"]);
+    for line in [
+        format!(" — secretariat — échéance déplacée{nb}: T1 2026 → T2 2026 (+91 jours) · révision 2 «{nb}report suite au remaniement{nb}»"),
+        format!(" — secretariat — titre{nb}: «{nb}Atelier de lancement{nb}» → «{nb}Atelier national de lancement{nb}» · révision 2 «{nb}report suite au remaniement{nb}»"),
+    ] {
+        assert!(
+            a1.lines().any(|l| l.ends_with(&line)),
+            "{label}: missing {line:?} in\n{a1}"
+        );
+    }
+    assert!(!a1.contains("rien d'enregistré"), "{label}:\n{a1}");
+
+    // An archived occurrence is not late.
+    let gone = ok(&["task", "show", "axe-3.a6@2026-12-31"]);
+    assert!(
+        gone.contains(&format!("  Statut        archivée (à faire) · 0{nb}%\n")),
+        "{label}:\n{gone}"
+    );
+    assert!(!gone.contains("retard"), "{label}:\n{gone}");
+
+    // A recurring task's own id shows the task and its occurrences.
+    let recurring = ok(&["task", "show", "axe-3.a6"]);
+    assert!(
+        recurring.starts_with(&format!("axe-3.a6{nb}: tâche récurrente, 4 occurrences{nb}; ci-dessous axe-3.a6@2026-03-31, listées à la fin\n\naxe-3.a6@2026-03-31 — Rapport trimestriel\n")),
+        "{label}:\n{recurring}"
+    );
+    for line in [
+        format!("Occurrences{nb}:"),
+        "  axe-3.a6@2026-03-31  T1 2026 (31/03/2026) · à faire".to_string(),
+        "  axe-3.a6@2026-12-31  31/12/2026 · archivée (à faire)".to_string(),
+    ] {
+        assert!(
+            recurring.lines().any(|l| l == line),
+            "{label}: missing {line:?} in\n{recurring}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["task", "show", "axe-3.a6", "--format", "json"])).expect("JSON");
+    assert_eq!(json["id"], "axe-3.a6@2026-03-31", "{label}");
+    assert_eq!(
+        json["occurrences"].as_array().map(Vec::len),
+        Some(4),
+        "{label}"
+    );
+}
+
+#[test]
+fn a_plan_change_is_reviewed_with_its_context_and_kept_in_the_tasks_history() {
+    for db in TestDb::all() {
+        context(&db);
     }
 }

@@ -50,8 +50,9 @@ pub struct PlanInfo {
 pub struct HistoryEntry {
     pub at: String,
     pub actor: String,
-    pub kind: String,
-    pub data: serde_json::Value,
+    /// What happened: `kind` and `data` in JSON, as the `events` table stores them.
+    #[serde(flatten)]
+    pub event: Event,
     pub note: Option<String>,
     /// Where it came from: `e-mail` for a member's reply; `None` for the command line and the UI.
     pub source: Option<String>,
@@ -86,6 +87,10 @@ pub struct TaskDetail {
     pub archived_revision: Option<i64>,
     /// Its spending entries, numbered as `task spend --cancel` takes them.
     pub spendings: Vec<SpendingEntry>,
+    /// Asked by a recurring task's own id: its occurrences, in deadline order (the detail is
+    /// then its next open occurrence's, else its last's). Empty for an occurrence's id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub occurrences: Vec<TaskRow>,
 }
 
 /// One spending entry of a task; `entry` counts from 1 in the order they were recorded.
@@ -214,11 +219,10 @@ pub struct IndicatorInfo {
 pub struct HistoryItem {
     pub at: String,
     pub actor: String,
-    pub kind: String,
     pub task: Option<String>,
-    pub summary: String,
-    /// The event's data, for a history in words (`summary` is the short neutral form).
-    pub data: serde_json::Value,
+    /// What happened: `kind` and `data` in JSON, as the `events` table stores them.
+    #[serde(flatten)]
+    pub event: Event,
     pub note: Option<String>,
     /// Where it came from: `e-mail` for a member's reply; `None` for the command line and the UI.
     pub source: Option<String>,
@@ -446,5 +450,239 @@ impl StoredCalendar {
                 .holidays
                 .iter()
                 .any(|(from, to)| from.as_str() <= d.as_str() && d.as_str() <= to.as_str())
+    }
+}
+
+/// One thing recorded in a history: the `events` table's `kind` column and `data` JSON, typed.
+///
+/// Serialised as `{"kind": …, "data": {…}}` (adjacently tagged), which is both the JSON of
+/// `task show --format json` and, split in two, what the store writes: the `kind` values and
+/// field names are the ones databases already hold, so an older database reads as it is. A kind
+/// this version does not know (written by a newer one), or data it cannot read, is `Unknown` and
+/// kept as stored. Adding a kind is adding a variant: the compiler then points at the one place
+/// per language that tells events in words (`tui/src/history.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    /// A status and/or progress change (`task set`, the UI's forms, a member's reply); the
+    /// event's note, if any, is the note written with it.
+    Update {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<FromTo<Status>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        progress: Option<FromTo<i64>>,
+    },
+    /// A note alone (in the event's note); `postpone_request` when a member asked, by e-mail,
+    /// to move the deadline (as they wrote it: `T1 2026`).
+    Note {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        postpone_request: Option<String>,
+    },
+    /// Money spent; the event's note is the spending's note.
+    Spending(SpendingEvent),
+    /// A spending entry cancelled by `task spend --cancel`; the event's note is the reason given.
+    SpendingCancelled(SpendingEvent),
+    /// A measured indicator value; the event's note is the value's note.
+    Indicator(IndicatorEvent),
+    /// A recorded indicator value cancelled; the event's note is the reason given.
+    IndicatorCancelled(IndicatorEvent),
+    /// A plan revision (`plan apply`); the event's note is its `--message`.
+    Revision(RevisionEvent),
+    /// A task or indicator removed from the plan by a revision (an indicator names itself).
+    Archived(ItemEvent),
+    /// A task or indicator back in the plan.
+    Restored(ItemEvent),
+    /// A task or indicator whose id a revision changed (`renamed_from`).
+    Renamed {
+        from: String,
+        to: String,
+        #[serde(default)]
+        revision: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        indicator: Option<String>,
+    },
+    /// A task's deadline moved by a revision: the deadlines as the file wrote them, the slip in
+    /// days when both are dates, and the revision's message.
+    DeadlineMoved(ChangeByRevision),
+    /// A task's title changed by a revision.
+    Retitled(ChangeByRevision),
+    /// A kind this version does not know, or data it cannot read: kept as stored.
+    #[serde(untagged)]
+    Unknown {
+        kind: String,
+        data: serde_json::Value,
+    },
+}
+
+/// A value before and after a change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FromTo<T> {
+    pub from: T,
+    pub to: T,
+}
+
+/// A spending entry, recorded or cancelled. `entry` is its number among the task's entries
+/// (events recorded before entries were numbered have none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendingEvent {
+    pub amount: f64,
+    pub currency: String,
+    #[serde(default)]
+    pub amount_plan: f64,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<i64>,
+}
+
+/// An indicator value, recorded or cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorEvent {
+    pub indicator: String,
+    pub value: f64,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<i64>,
+}
+
+/// A plan revision: its number, the file's SHA-256 and name, and how many items it changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RevisionEvent {
+    pub revision: i64,
+    pub sha256: String,
+    pub source: String,
+    pub added: usize,
+    pub changed: usize,
+    pub archived: usize,
+    pub restored: usize,
+    pub renamed: usize,
+}
+
+/// A task or indicator archived or restored by a revision (`indicator`: its id, for an
+/// indicator; a task's events are under its id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemEvent {
+    #[serde(default)]
+    pub revision: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+}
+
+/// A field of a task changed by a revision: the values as the file wrote them, the slip in
+/// days for a deadline whose both ends are dates, and the revision's `--message`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeByRevision {
+    pub revision: i64,
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Event {
+    /// The event as the `events` table holds it: (kind, data as JSON text).
+    pub fn to_stored(&self) -> (String, String) {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        let kind = match v.get_mut("kind").map(serde_json::Value::take) {
+            Some(serde_json::Value::String(k)) => k,
+            _ => String::new(),
+        };
+        let data = match v.get_mut("data").map(serde_json::Value::take) {
+            Some(d) if !d.is_null() => d,
+            _ => serde_json::json!({}),
+        };
+        (kind, data.to_string())
+    }
+
+    /// The event of a stored `kind` and `data`; `Unknown` for what this version cannot read.
+    pub fn from_stored(kind: &str, data: &str) -> Event {
+        let data: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+        let whole = serde_json::json!({ "kind": kind, "data": data });
+        match serde_json::from_value(whole) {
+            Ok(Event::Unknown { .. }) | Err(_) => Event::Unknown {
+                kind: kind.to_string(),
+                data,
+            },
+            Ok(e) => e,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What databases already hold reads as typed events and is written back the same.
+    #[test]
+    fn stored_events_read_typed_and_write_back_unchanged() {
+        let stored = [
+            (
+                "update",
+                r#"{"status":{"from":"todo","to":"in_progress"},"progress":{"from":0,"to":40}}"#,
+            ),
+            ("note", r#"{}"#),
+            ("note", r#"{"postpone_request":"T1 2026"}"#),
+            (
+                "spending",
+                r#"{"amount":450000.0,"amount_plan":450000.0,"currency":"XOF","date":"2025-10-01","entry":1}"#,
+            ),
+            (
+                "spending_cancelled",
+                r#"{"amount":450000.0,"amount_plan":450000.0,"currency":"XOF","date":"2025-10-01","entry":1}"#,
+            ),
+            (
+                "indicator",
+                r#"{"date":"2025-10-01","entry":2,"indicator":"axe-1.i1","value":12.5}"#,
+            ),
+            (
+                "revision",
+                r#"{"added":1,"archived":0,"changed":2,"renamed":0,"restored":0,"revision":2,"sha256":"ab","source":"pao.yaml"}"#,
+            ),
+            ("archived", r#"{"revision":4}"#),
+            ("restored", r#"{"indicator":"axe-1.i1","revision":5}"#),
+            ("renamed", r#"{"from":"a1","revision":3,"to":"a2"}"#),
+            (
+                "deadline_moved",
+                r#"{"days":91,"from":"T1 2026","message":"m","revision":2,"to":"T2 2026"}"#,
+            ),
+        ];
+        for (kind, data) in stored {
+            let event = Event::from_stored(kind, data);
+            assert!(!matches!(event, Event::Unknown { .. }), "{kind}: {data}");
+            let (k, d) = event.to_stored();
+            let (d, data): (serde_json::Value, serde_json::Value) = (
+                serde_json::from_str(&d).expect("JSON"),
+                serde_json::from_str(data).expect("JSON"),
+            );
+            assert_eq!((k.as_str(), d), (kind, data));
+        }
+        // Before entries were numbered, a spending had no `entry`.
+        let old = Event::from_stored("spending", r#"{"amount":5,"currency":"XOF"}"#);
+        assert!(matches!(
+            old,
+            Event::Spending(SpendingEvent { entry: None, .. })
+        ));
+    }
+
+    /// A kind from a newer version, or data this one cannot read, is kept as stored.
+    #[test]
+    fn unknown_events_are_kept_as_they_are() {
+        for (kind, data) in [
+            ("round_closed", r#"{"round":3}"#),
+            ("update", r#"{"status":{"from":"todo","to":"someday"}}"#),
+        ] {
+            let event = Event::from_stored(kind, data);
+            assert!(matches!(&event, Event::Unknown { kind: k, .. } if k == kind));
+            let json = serde_json::to_value(&event).expect("JSON");
+            assert_eq!(json["kind"], kind);
+            assert_eq!(
+                json["data"],
+                serde_json::from_str::<serde_json::Value>(data).expect("JSON")
+            );
+        }
     }
 }

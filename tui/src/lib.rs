@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod context;
+pub mod history;
 pub mod strings;
 pub mod ui;
 

@@ -428,6 +428,71 @@ pub fn changes_title(lang: Lang) -> String {
     tr!(lang, "Modifications\u{a0}:", "Changes:")
 }
 
+/// The heading of the added tasks' details in `plan diff` and `plan apply`.
+pub fn added_title(lang: Lang) -> String {
+    tr!(lang, "Ajouts\u{a0}:", "Added:")
+}
+
+/// One field of an added item: `échéance : T3 2025`.
+pub fn field_value(lang: Lang, label: &str, value: &str) -> String {
+    tr!(lang, "{label}\u{a0}: {value}", "{label}: {value}")
+}
+
+/// The one line of items that only moved in the file: `⇅ 15 déplacés dans le fichier (rang
+/// seul, rien d'autre ne change)`.
+pub fn reordered(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Fr => format!(
+            "{n} {} dans le fichier (rang seul, rien d'autre ne change)",
+            if n > 1 { "déplacés" } else { "déplacé" }
+        ),
+        Lang::En => format!("{n} moved in the file (position only, nothing else changes)"),
+    }
+}
+
+/// A task missing from the file that is archived with what it holds, and the added task of the
+/// same title that may be it under a new id.
+pub fn archived_with_state(
+    lang: Lang,
+    id: &str,
+    held: &[String],
+    same_title: Option<&str>,
+) -> String {
+    let held = held.join(", ");
+    let mut line = tr!(
+        lang,
+        "avertissement\u{a0}: la tâche {id} n'est plus dans le fichier et est archivée avec {held}",
+        "warning: task {id} is no longer in the file and is archived with {held}"
+    );
+    if let Some(new) = same_title {
+        line.push_str(&tr!(
+            lang,
+            "\u{a0}; la tâche ajoutée {new} a le même titre\u{a0}: si c'est la même, écrivez `renamed_from: {id}` dans {new} pour qu'elle garde son état",
+            "; added task {new} has the same title: if it is the same task, write `renamed_from: {id}` in {new} so that it keeps its state"
+        ));
+    }
+    line
+}
+
+/// What an archived task holds, each part for `archived_with_state`: `le statut « en cours »`,
+/// `40 % d'avancement`, `150 000 FCFA dépensés`.
+pub fn held_status(lang: Lang, status: &str) -> String {
+    let s = quoted(lang, status);
+    tr!(lang, "le statut {s}", "status {s}")
+}
+
+pub fn held_progress(lang: Lang, progress: i64) -> String {
+    tr!(
+        lang,
+        "{progress}\u{a0}% d'avancement",
+        "{progress}% progress"
+    )
+}
+
+pub fn held_spent(lang: Lang, amount: &str) -> String {
+    tr!(lang, "{amount} dépensés", "{amount} spent")
+}
+
 /// `tâche a2`: the kind and id of a changed item.
 pub fn item_kind(lang: Lang, kind: &str, id: &str) -> String {
     let (fr, en) = match kind {
@@ -687,157 +752,28 @@ pub fn quoted(lang: Lang, text: &str) -> String {
     tr!(lang, "«\u{a0}{text}\u{a0}»", "\"{text}\"")
 }
 
-/// `2 ajoutées`, `1 modifiée` / `2 added`: the words of a revision's counts, by count.
-fn revision_count(lang: Lang, n: i64, fr: &str, en: &str) -> String {
-    match lang {
-        Lang::Fr => format!("{n} {fr}{}", if n > 1 { "s" } else { "" }),
-        Lang::En => format!("{n} {en}"),
-    }
-}
-
-/// One history entry in words, with its values: `statut : à faire → en cours · avancement :
-/// 40 % → 60 % · note : « … »`, `dépense : 450 000 FCFA (n° 3)`, `révision 3 : 2 ajoutées,
-/// 1 modifiée`, `archivée (révision 4)`, ...; an unknown kind is named as such.
-pub fn history_what(
-    lang: Lang,
-    kind: &str,
-    data: &serde_json::Value,
-    note: Option<&str>,
-) -> String {
-    use cnrm_engine::text::money;
-    use cnrm_engine::workflow::Status;
-    let status = |v: &serde_json::Value| {
-        let text = v.as_str().unwrap_or("?");
-        text.parse::<Status>()
-            .map(|s| s.label(lang).to_string())
-            .unwrap_or_else(|_| text.to_string())
-    };
-    let num = |k: &str| data[k].as_f64().unwrap_or(0.0);
-    let text = |k: &str| data[k].as_str().unwrap_or("").to_string();
-    let revision = data["revision"].as_i64();
-    let entry = data["entry"]
-        .as_i64()
-        .map(|n| format!(" ({})", entry_no(lang, n)))
-        .unwrap_or_default();
-    let mut parts = Vec::new();
-    match kind {
-        "update" | "note" => {
-            if let Some(s) = data.get("status") {
-                let (from, to) = (status(&s["from"]), status(&s["to"]));
-                parts.push(tr!(
-                    lang,
-                    "statut\u{a0}: {from} → {to}",
-                    "status: {from} → {to}"
-                ));
-            }
-            if let Some(p) = data.get("progress") {
-                let (from, to) = (&p["from"], &p["to"]);
-                parts.push(tr!(
-                    lang,
-                    "avancement\u{a0}: {from}\u{a0}% → {to}\u{a0}%",
-                    "progress: {from}% → {to}%"
-                ));
-            }
-        }
-        "spending" => {
-            let amount = money(num("amount"), &text("currency"));
-            parts.push(tr!(
-                lang,
-                "dépense\u{a0}: {amount}{entry}",
-                "spending: {amount}{entry}"
-            ));
-        }
-        "spending_cancelled" => {
-            let n = entry_no(lang, data["entry"].as_i64().unwrap_or(0));
-            let amount = money(num("amount"), &text("currency"));
-            parts.push(tr!(
-                lang,
-                "dépense {n} annulée ({amount})",
-                "spending {n} cancelled ({amount})"
-            ));
-        }
-        "indicator" => {
-            let (id, v, d) = (
-                text("indicator"),
-                value(lang, num("value")),
-                day(lang, &text("date")),
-            );
-            parts.push(tr!(
-                lang,
-                "indicateur {id}\u{a0}: {v} au {d}{entry}",
-                "indicator {id}: {v} on {d}{entry}"
-            ));
-        }
-        "indicator_cancelled" => {
-            let (id, n) = (
-                text("indicator"),
-                entry_no(lang, data["entry"].as_i64().unwrap_or(0)),
-            );
-            let v = value(lang, num("value"));
-            parts.push(tr!(
-                lang,
-                "indicateur {id}\u{a0}: valeur {n} annulée ({v})",
-                "indicator {id}: value {n} cancelled ({v})"
-            ));
-        }
-        "revision" => {
-            let r = revision.unwrap_or(0);
-            let counts: Vec<String> = [
-                ("added", "ajoutée", "added"),
-                ("changed", "modifiée", "changed"),
-                ("archived", "archivée", "archived"),
-                ("restored", "restaurée", "restored"),
-                ("renamed", "renommée", "renamed"),
-            ]
-            .iter()
-            .filter_map(|(k, fr, en)| {
-                let n = data[*k].as_i64().filter(|n| *n > 0)?;
-                Some(revision_count(lang, n, fr, en))
-            })
-            .collect();
-            parts.push(if counts.is_empty() {
-                tr!(lang, "révision {r}", "revision {r}")
-            } else {
-                let counts = counts.join(", ");
-                tr!(
-                    lang,
-                    "révision {r}\u{a0}: {counts}",
-                    "revision {r}: {counts}"
-                )
-            });
-        }
-        "archived" | "restored" => {
-            let fr = if kind == "archived" {
-                "archivée"
-            } else {
-                "restaurée"
-            };
-            parts.push(match revision {
-                Some(r) => tr!(lang, "{fr} (révision {r})", "{kind} (revision {r})"),
-                None => tr!(lang, "{fr}", "{kind}"),
-            });
-        }
-        "renamed" => {
-            let (from, to) = (text("from"), text("to"));
-            parts.push(tr!(
-                lang,
-                "renommée\u{a0}: {from} → {to}",
-                "renamed: {from} → {to}"
-            ));
-        }
-        other => parts.push(tr!(lang, "événement « {other} »", "event \"{other}\"")),
-    }
-    if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
-        let n = quoted(lang, n);
-        parts.push(tr!(lang, "note\u{a0}: {n}", "note: {n}"));
-    }
-    parts.retain(|p| !p.is_empty());
-    parts.join(" · ")
-}
-
 /// One line of a history: `15/10/2025 08:00 — root — statut : à faire → en cours`.
 pub fn history_line(lang: Lang, at: &str, actor: &str, what: &str) -> String {
     format!("{} — {actor} — {what}", when(lang, at))
+}
+
+/// `task show` of a recurring task's own id: what follows is one of its occurrences.
+pub fn recurring_task(lang: Lang, base: &str, n: usize, shown: &str) -> String {
+    match lang {
+        Lang::Fr => format!(
+            "{base}\u{a0}: tâche récurrente, {n} occurrence{}\u{a0}; ci-dessous {shown}, listées à la fin",
+            if n > 1 { "s" } else { "" }
+        ),
+        Lang::En => format!(
+            "{base}: recurring task, {n} occurrence{}; {shown} below, all listed at the end",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// The status of an archived task: `archivée (à faire)`; never late, it is out of the plan.
+pub fn archived_status(lang: Lang, status: &str) -> String {
+    tr!(lang, "archivée ({status})", "archived ({status})")
 }
 
 /// `task show` of an archived task.

@@ -9,7 +9,9 @@
 use super::{add_event, alloc_ids, Backend, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::{FundingStatus, Plan, ResourceKind, Task};
-use crate::records::{StoredCalendar, StoredPolicy};
+use crate::records::{
+    ChangeByRevision, Event, ItemEvent, RevisionEvent, StoredCalendar, StoredPolicy,
+};
 use crate::text::fold_into;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -39,11 +41,13 @@ pub struct FieldChange {
 }
 
 /// The changed fields of one item (`kind`: `plan`, `owner`, `priority`, `indicator`, `task`).
+/// An added task has its deadline, owners and budget here, each `from` null (`added`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemChanges {
     pub id: String,
     pub kind: &'static str,
     pub fields: Vec<FieldChange>,
+    pub added: bool,
 }
 
 /// Field-level changes, in plan order; serialised as `{ID: {FIELD: {"from", "to"}}}`.
@@ -78,14 +82,34 @@ impl Serialize for Changes {
 }
 
 /// Something an apply does that the author may not expect; the plan is applied all the same.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplyWarning {
-    /// `renamed-from-unknown`: `renamed_from` names nothing in the database, current or archived.
+    /// `renamed-from-unknown`: `renamed_from` names nothing in the database, current or
+    /// archived. `archived-with-state`: a task missing from the file is archived while it holds
+    /// a status other than `todo`, progress or spending (`held`).
     pub code: &'static str,
     /// `owner`, `priority`, `indicator` or `task`.
     pub kind: &'static str,
     pub id: String,
-    pub renamed_from: String,
+    /// `renamed-from-unknown`: the former id the file names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// `archived-with-state`: what the archived task holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<Held>,
+    /// `archived-with-state`: an added task with the same title, which may be the same task
+    /// under a new id (then `renamed_from` keeps its state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_title: Option<String>,
+}
+
+/// What a task holds beyond its definition: its status, progress and spending (in the plan
+/// currency, cancelled entries left out).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Held {
+    pub status: crate::workflow::Status,
+    pub progress: i64,
+    pub spent: f64,
 }
 
 /// What an apply does (or, for `diff`, would do). Serialises to the contract's JSON object.
@@ -99,8 +123,11 @@ pub struct ApplyReport {
     pub restored: Vec<String>,
     pub renamed: Vec<Rename>,
     pub unchanged: usize,
-    /// Field by field, for each changed, restored or renamed item whose definition changed, and
-    /// for the plan itself (under its id).
+    /// Items whose only change is their position in the file (not in `changed`).
+    pub reordered: usize,
+    /// Field by field, for each changed, restored or renamed item whose definition changed, for
+    /// the plan itself (under its id), and for each task added to a plan already applied (its
+    /// deadline, owners and budget).
     pub changes: Changes,
     pub warnings: Vec<ApplyWarning>,
     /// The plan currency, in which `changes`' budgets are; shown, not in the JSON.
@@ -118,6 +145,7 @@ impl ApplyReport {
             && self.archived.is_empty()
             && self.restored.is_empty()
             && self.renamed.is_empty()
+            && self.reordered == 0
             && self.changes.0.is_empty()
     }
 }
@@ -557,7 +585,9 @@ fn classify(
                     code: "renamed-from-unknown",
                     kind: table.kind,
                     id,
-                    renamed_from: old,
+                    renamed_from: Some(old),
+                    held: None,
+                    same_title: None,
                 });
             }
         }
@@ -781,6 +811,115 @@ fn days_between(old: &Option<String>, new: &Option<String>) -> Option<i64> {
     Some((parse(new)? - parse(old)?).num_days())
 }
 
+/// The deadline, owners and budget of each task `rows` adds, as `changes` from nothing.
+fn added_changes(rows: &[DefRow], report: &mut ApplyReport) {
+    let added: rustc_hash::FxHashSet<&str> = report.added.iter().map(String::as_str).collect();
+    let column = |name: &str| TASKS.columns.iter().position(|c| *c == name);
+    let shown_columns: Vec<(usize, &'static str, &'static str)> =
+        ["deadline_label", "owners", "budget_planned"]
+            .into_iter()
+            .filter_map(|c| Some((column(c)?, c, field_of(c)?)))
+            .collect();
+    let mut items = Vec::new();
+    for r in rows.iter().filter(|r| added.contains(r.id.as_str())) {
+        let fields = shown_columns
+            .iter()
+            .filter_map(|(k, column, field)| {
+                Some(FieldChange {
+                    field,
+                    from: serde_json::Value::Null,
+                    to: shown(column, r.values.get(*k)?),
+                    days: None,
+                })
+            })
+            .collect();
+        items.push(ItemChanges {
+            id: r.id.clone(),
+            kind: "task",
+            fields,
+            added: true,
+        });
+    }
+    report.changes.0.extend(items);
+}
+
+/// A warning for each task the file no longer has that holds something (a status other than
+/// `todo`, progress, spending), with an added task of the same title if there is one (then the
+/// author probably meant `renamed_from`).
+async fn archive_warnings(
+    tx: &mut Transaction<'static, Any>,
+    plan_id: &str,
+    rows: &[DefRow],
+    tp: &TablePlan,
+    report: &ApplyReport,
+) -> Result<Vec<ApplyWarning>, StoreError> {
+    let archived: rustc_hash::FxHashSet<&str> = tp.archive.iter().map(String::as_str).collect();
+    let mut spent: HashMap<String, f64> = HashMap::default();
+    for r in sqlx::query("SELECT task_id, CAST(SUM(amount_plan) AS DOUBLE PRECISION) FROM spendings WHERE plan_id = $1 AND cancelled = 0 GROUP BY task_id")
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        let id: String = r.try_get(0)?;
+        if archived.contains(id.as_str()) {
+            spent.insert(id, r.try_get::<Option<f64>, _>(1)?.unwrap_or(0.0));
+        }
+    }
+    let mut holding = Vec::new();
+    for r in sqlx::query("SELECT id, status, progress, title FROM tasks WHERE plan_id = $1 AND archived = 0 AND (status <> 'todo' OR progress > 0) ORDER BY id")
+        .bind(plan_id)
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        let id: String = r.try_get(0)?;
+        if archived.contains(id.as_str()) {
+            let status = r.try_get::<String, _>(1)?.parse().unwrap_or(crate::workflow::Status::Todo);
+            holding.push((id, status, r.try_get::<i64, _>(2)?, r.try_get::<String, _>(3)?));
+        }
+    }
+    let only_spent: Vec<String> = spent
+        .keys()
+        .filter(|id| !holding.iter().any(|(h, ..)| h == *id))
+        .cloned()
+        .collect();
+    for id in only_spent {
+        let r = sqlx::query("SELECT title FROM tasks WHERE plan_id = $1 AND id = $2")
+            .bind(plan_id)
+            .bind(&id)
+            .fetch_one(&mut **tx)
+            .await?;
+        holding.push((id, crate::workflow::Status::Todo, 0, r.try_get(0)?));
+    }
+    holding.sort_by(|a, b| a.0.cmp(&b.0));
+    // Added tasks by folded title, occurrences under their task's id.
+    let base = |id: &str| id.split('@').next().unwrap_or(id).to_string();
+    let title_at = TASKS.columns.iter().position(|c| *c == "title");
+    let added: rustc_hash::FxHashSet<&str> = report.added.iter().map(String::as_str).collect();
+    let mut by_title: HashMap<String, String> = HashMap::default();
+    for r in rows.iter().filter(|r| added.contains(r.id.as_str())) {
+        if let Some(Val::Text(title)) = title_at.and_then(|k| r.values.get(k)) {
+            by_title
+                .entry(crate::text::fold(title.trim()))
+                .or_insert_with(|| base(&r.id));
+        }
+    }
+    Ok(holding
+        .into_iter()
+        .map(|(id, status, progress, title)| ApplyWarning {
+            code: "archived-with-state",
+            kind: "task",
+            held: Some(Held {
+                status,
+                progress,
+                spent: spent.get(&id).copied().unwrap_or(0.0),
+            }),
+            same_title: by_title.get(&crate::text::fold(title.trim())).cloned(),
+            renamed_from: None,
+            id,
+        })
+        .collect())
+}
+
 /// Everything an apply will write, computed from the database inside the caller's transaction.
 struct Computed {
     report: ApplyReport,
@@ -870,6 +1009,7 @@ async fn compute(
                     id: plan.id.clone(),
                     kind: "plan",
                     fields,
+                    added: false,
                 });
             }
             r.try_get::<i64, _>(1)?
@@ -896,18 +1036,37 @@ async fn compute(
                 .map(|(_, id)| id.clone())
                 .collect();
             let old = load_definitions(tx, backend, table, &plan.id, &rows[*first], &ids).await?;
+            // A move in the file alone is no change to review: counted, not listed.
+            let mut reordered: rustc_hash::FxHashSet<&str> = Default::default();
             for (i, db_id) in &table_plan.compare {
                 let Some(before) = old.get(db_id) else {
                     continue;
                 };
-                let fields = field_changes(table, before, &rows[*i]);
+                let mut fields = field_changes(table, before, &rows[*i]);
+                if !fields.is_empty() && fields.iter().all(|f| f.field == "position") {
+                    reordered.insert(&rows[*i].id);
+                }
+                fields.retain(|f| f.field != "position");
                 if !fields.is_empty() {
                     report.changes.0.push(ItemChanges {
                         id: rows[*i].id.clone(),
                         kind: table.kind,
                         fields,
+                        added: false,
                     });
                 }
+            }
+            if !reordered.is_empty() {
+                let before = report.changed.len();
+                report.changed.retain(|id| !reordered.contains(id.as_str()));
+                report.reordered += before - report.changed.len();
+            }
+        }
+        if existing.is_some() && table.name == "tasks" {
+            added_changes(&rows, &mut report);
+            if !table_plan.archive.is_empty() {
+                let warnings = archive_warnings(tx, &plan.id, &rows, &table_plan, &report).await?;
+                report.warnings.extend(warnings);
             }
         }
         tables.push((table, rows, table_plan));
@@ -1249,7 +1408,7 @@ impl Store {
             progress(done, total);
         }
 
-        let events = item_events(&tables, revision);
+        let events = item_events(&tables, &report, revision, message);
         add_events(&mut tx, self.backend, &plan.id, actor, &at, &events).await?;
 
         report.revision = Some(revision);
@@ -1266,20 +1425,17 @@ impl Store {
             .bind(changes)
             .execute(&mut *tx)
             .await?;
-        let data = json!({
-            "revision": revision,
-            "sha256": sha,
-            "source": source_name,
-            "added": report.added.len(),
-            "changed": report.changed.len(),
-            "archived": report.archived.len(),
-            "restored": report.restored.len(),
-            "renamed": report.renamed.len(),
+        let event = Event::Revision(RevisionEvent {
+            revision,
+            sha256: sha.to_string(),
+            source: source_name.to_string(),
+            added: report.added.len(),
+            changed: report.changed.len(),
+            archived: report.archived.len(),
+            restored: report.restored.len(),
+            renamed: report.renamed.len(),
         });
-        add_event(
-            &mut tx, &plan.id, None, "revision", actor, &at, &data, message,
-        )
-        .await?;
+        add_event(&mut tx, &plan.id, None, &event, actor, &at, message).await?;
         tx.commit().await?;
         // The query planner's statistics follow the number of tasks: without them SQLite takes
         // `plan_id = ?` for a selective condition and reads a whole plan through an index, one
@@ -1291,45 +1447,68 @@ impl Store {
     }
 }
 
-/// One history entry an apply records: (task id, kind, data).
-type ItemEvent = (Option<String>, &'static str, serde_json::Value);
+/// One history entry an apply records: (task id, event).
+type ItemEntry = (Option<String>, Event);
 
-/// The history entries of an apply, one per task or indicator archived, restored or renamed:
-/// kinds `archived`, `restored` (data `{"revision": N}`) and `renamed` (`{"from", "to",
-/// "revision"}`). A task's entries are under its id; an indicator's name it in `indicator`, as
-/// its recorded values do.
+/// The history entries of an apply, one per task or indicator archived, restored or renamed,
+/// and one per task whose deadline or title the revision changed (with the revision's
+/// `message`). A task's entries are under its id; an indicator's name it in `indicator`, as its
+/// recorded values do.
 fn item_events(
     tables: &[(&'static Table, Vec<DefRow>, TablePlan)],
+    report: &ApplyReport,
     revision: i64,
-) -> Vec<ItemEvent> {
+    message: Option<&str>,
+) -> Vec<ItemEntry> {
     let mut events = Vec::new();
     for (table, _, tp) in tables {
         let task = table.name == "tasks";
         if !task && table.name != "indicators" {
             continue;
         }
-        let entry = |id: &str, mut data: serde_json::Value| {
-            if task {
-                (Some(id.to_string()), data)
-            } else {
-                data["indicator"] = json!(id);
-                (None, data)
-            }
-        };
+        let under = |id: &str| task.then(|| id.to_string());
+        let indicator = |id: &str| (!task).then(|| id.to_string());
         for r in &tp.renames {
-            let (id, data) = entry(
-                &r.to,
-                json!({ "from": r.from, "to": r.to, "revision": revision }),
-            );
-            events.push((id, "renamed", data));
+            let event = Event::Renamed {
+                from: r.from.clone(),
+                to: r.to.clone(),
+                revision: Some(revision),
+                indicator: indicator(&r.to),
+            };
+            events.push((under(&r.to), event));
         }
         for id in &tp.archive {
-            let (id, data) = entry(id, json!({ "revision": revision }));
-            events.push((id, "archived", data));
+            let item = ItemEvent {
+                revision: Some(revision),
+                indicator: indicator(id),
+            };
+            events.push((under(id), Event::Archived(item)));
         }
         for id in &tp.restored {
-            let (id, data) = entry(id, json!({ "revision": revision }));
-            events.push((id, "restored", data));
+            let item = ItemEvent {
+                revision: Some(revision),
+                indicator: indicator(id),
+            };
+            events.push((under(id), Event::Restored(item)));
+        }
+    }
+    let message = message.map(str::trim).filter(|m| !m.is_empty());
+    let change = |from: String, to: String, days: Option<i64>| ChangeByRevision {
+        revision,
+        from,
+        to,
+        days,
+        message: message.map(str::to_string),
+    };
+    for (id, from, to, days) in &report.slips {
+        let event = Event::DeadlineMoved(change(from.clone(), to.clone(), *days));
+        events.push((Some(id.clone()), event));
+    }
+    for item in report.changes.0.iter().filter(|c| c.kind == "task") {
+        for f in item.fields.iter().filter(|f| f.field == "title") {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            let event = Event::Retitled(change(text(&f.from), text(&f.to), None));
+            events.push((Some(item.id.clone()), event));
         }
     }
     events
@@ -1342,7 +1521,7 @@ async fn add_events(
     plan_id: &str,
     actor: &str,
     at: &str,
-    events: &[ItemEvent],
+    events: &[ItemEntry],
 ) -> Result<(), StoreError> {
     if events.is_empty() {
         return Ok(());
@@ -1354,58 +1533,21 @@ async fn add_events(
             placeholders(backend, 1, chunk.len(), 7)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (task, kind, data) in chunk {
+        for (task, event) in chunk {
+            let (kind, data) = event.to_stored();
             q = q
                 .bind(next)
                 .bind(plan_id.to_string())
                 .bind(task.clone())
-                .bind(*kind)
+                .bind(kind)
                 .bind(actor.to_string())
                 .bind(at.to_string())
-                .bind(data.to_string());
+                .bind(data);
             next += 1;
         }
         q.execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-impl Store {
-    /// Where a task id went: the id it was last renamed to by an apply, following later renames
-    /// (`a` → `b` → `c` gives `c`), or `None` if it was never renamed. `plan`: only in that plan.
-    pub async fn renamed_to_id(
-        &self,
-        plan: Option<&str>,
-        old_id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let rows = sqlx::query("SELECT id, plan_id, data FROM events WHERE kind = 'renamed' AND task_id IS NOT NULL ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut renames: Vec<(i64, String, String)> = Vec::new();
-        for r in rows {
-            let plan_id: String = r.try_get(1)?;
-            if plan.is_some_and(|p| p != plan_id) {
-                continue;
-            }
-            let data: serde_json::Value =
-                serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default();
-            if let (Some(from), Some(to)) = (data["from"].as_str(), data["to"].as_str()) {
-                renames.push((r.try_get(0)?, from.to_string(), to.to_string()));
-            }
-        }
-        // The latest rename of the old id, then each next rename of where it went.
-        let Some((first, _, to)) = renames.iter().rev().find(|(_, from, _)| from == old_id) else {
-            return Ok(None);
-        };
-        let (mut at, mut id) = (*first, to.clone());
-        while let Some((event, _, to)) = renames
-            .iter()
-            .find(|(event, from, _)| *event > at && *from == id)
-        {
-            (at, id) = (*event, to.clone());
-        }
-        Ok((id != old_id).then_some(id))
-    }
 }
 
 impl Store {

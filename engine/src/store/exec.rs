@@ -7,9 +7,9 @@ use super::query::tz_of;
 use super::{add_event, alloc_ids, Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::rate;
+use crate::records::{Event, FromTo, IndicatorEvent, SpendingEvent};
 use crate::workflow::Status;
 use chrono::NaiveDate;
-use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use sqlx::{Any, Transaction};
@@ -93,19 +93,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let mut data = json!({});
-        if status != old_status {
-            data["status"] = json!({ "from": old_status.as_str(), "to": status.as_str() });
-        }
-        if progress != old_progress {
-            data["progress"] = json!({ "from": old_progress, "to": progress });
-        }
-        let kind = if data.as_object().is_some_and(|o| o.is_empty()) {
-            "note"
-        } else {
-            "update"
-        };
-        add_event(&mut tx, &plan_id, Some(id), kind, actor, &at, &data, note).await?;
+        let event = update_event(old_status, status, old_progress, progress);
+        add_event(&mut tx, &plan_id, Some(id), &event, actor, &at, note).await?;
         tx.commit().await?;
         Ok(SetResult {
             plan: plan_id,
@@ -173,18 +162,8 @@ impl Store {
             currency: &currency,
             amount_plan,
         };
-        let data = insert_spending(&mut tx, &spent, note, actor, &at).await?;
-        add_event(
-            &mut tx,
-            &plan_id,
-            Some(id),
-            "spending",
-            actor,
-            &at,
-            &data,
-            note,
-        )
-        .await?;
+        let event = insert_spending(&mut tx, &spent, note, actor, &at).await?;
+        add_event(&mut tx, &plan_id, Some(id), &event, actor, &at, note).await?;
         tx.commit().await?;
         Ok((plan_id, amount_plan, plan_currency))
     }
@@ -226,19 +205,13 @@ impl Store {
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-        let data =
-            json!({ "indicator": id, "value": value, "date": day.to_string(), "entry": entry });
-        add_event(
-            &mut tx,
-            &plan_id,
-            None,
-            "indicator",
-            actor,
-            &at,
-            &data,
-            note,
-        )
-        .await?;
+        let event = Event::Indicator(IndicatorEvent {
+            indicator: id.to_string(),
+            value,
+            date: day.to_string(),
+            entry: Some(entry),
+        });
+        add_event(&mut tx, &plan_id, None, &event, actor, &at, note).await?;
         tx.commit().await?;
         Ok(plan_id)
     }
@@ -268,12 +241,16 @@ impl Store {
         let currency: String = row.try_get(2)?;
         let amount_plan: f64 = row.try_get(3)?;
         let date: String = row.try_get(4)?;
-        let data = json!({ "entry": entry, "amount": amount, "currency": currency, "amount_plan": amount_plan, "date": date });
         let event = CancelEvent {
             plan: &plan_id,
             task: Some(id),
-            kind: "spending_cancelled",
-            data: &data,
+            event: Event::SpendingCancelled(SpendingEvent {
+                amount,
+                currency: currency.clone(),
+                amount_plan,
+                date,
+                entry: Some(entry),
+            }),
         };
         cancel_row(tx, "spendings", sid, &event, note, actor, clock).await?;
         Ok(Cancelled {
@@ -307,12 +284,15 @@ impl Store {
         let vid: i64 = row.try_get(0)?;
         let value: f64 = row.try_get(1)?;
         let date: String = row.try_get(2)?;
-        let data = json!({ "indicator": id, "entry": entry, "value": value, "date": date });
         let event = CancelEvent {
             plan: &plan_id,
             task: None,
-            kind: "indicator_cancelled",
-            data: &data,
+            event: Event::IndicatorCancelled(IndicatorEvent {
+                indicator: id.to_string(),
+                value,
+                date,
+                entry: Some(entry),
+            }),
         };
         cancel_row(tx, "indicator_values", vid, &event, note, actor, clock).await?;
         Ok(Cancelled {
@@ -328,8 +308,7 @@ impl Store {
 struct CancelEvent<'a> {
     plan: &'a str,
     task: Option<&'a str>,
-    kind: &'a str,
-    data: &'a serde_json::Value,
+    event: Event,
 }
 
 /// Marks row `row` of `table` (`spendings`, else `indicator_values`) cancelled, records the
@@ -351,7 +330,13 @@ async fn cancel_row(
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let at = clock.stamp();
     add_event(
-        &mut tx, event.plan, event.task, event.kind, actor, &at, event.data, note,
+        &mut tx,
+        event.plan,
+        event.task,
+        &event.event,
+        actor,
+        &at,
+        note,
     )
     .await?;
     tx.commit().await?;
@@ -404,14 +389,14 @@ pub(super) struct Spent<'a> {
 }
 
 /// Inserts a spending entry in `tx`, numbered after the task's earlier ones (from 1), and returns
-/// the data of its `spending` event. The one insert of the command line, the UI and e-mail.
+/// its `spending` event. The one insert of the command line, the UI and e-mail.
 pub(super) async fn insert_spending(
     tx: &mut Transaction<'static, Any>,
     s: &Spent<'_>,
     note: Option<&str>,
     actor: &str,
     at: &str,
-) -> Result<serde_json::Value, StoreError> {
+) -> Result<Event, StoreError> {
     let entry: i64 =
         sqlx::query("SELECT COUNT(*) FROM spendings WHERE plan_id = $1 AND task_id = $2")
             .bind(s.plan_id)
@@ -434,7 +419,36 @@ pub(super) async fn insert_spending(
         .bind(at)
         .execute(&mut **tx)
         .await?;
-    Ok(
-        json!({ "amount": s.amount, "currency": s.currency, "amount_plan": s.amount_plan, "date": s.day.to_string(), "entry": entry }),
-    )
+    Ok(Event::Spending(SpendingEvent {
+        amount: s.amount,
+        currency: s.currency.to_string(),
+        amount_plan: s.amount_plan,
+        date: s.day.to_string(),
+        entry: Some(entry),
+    }))
+}
+
+/// The event of a state change: `update` with what changed, or `note` when nothing did (the
+/// note alone). The one rule of the command line, the UI and e-mail.
+pub(super) fn update_event(
+    old_status: Status,
+    status: Status,
+    old_progress: i64,
+    progress: i64,
+) -> Event {
+    let status = (status != old_status).then_some(FromTo {
+        from: old_status,
+        to: status,
+    });
+    let progress = (progress != old_progress).then_some(FromTo {
+        from: old_progress,
+        to: progress,
+    });
+    if status.is_none() && progress.is_none() {
+        Event::Note {
+            postpone_request: None,
+        }
+    } else {
+        Event::Update { status, progress }
+    }
 }

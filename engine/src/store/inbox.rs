@@ -12,6 +12,7 @@ use super::{add_event_from, alloc_ids, Store, StoreError};
 use crate::clock::Clock;
 use crate::lang::Lang;
 use crate::plan::model::rate;
+use crate::records::{Event, FromTo};
 use crate::workflow::Status;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -367,10 +368,7 @@ impl Store {
                 }
                 let old_status: Status = t.try_get::<String, _>(0)?.parse().unwrap_or(Status::Todo);
                 let old_progress: i64 = t.try_get(1)?;
-                let event = |kind: &'static str, data: serde_json::Value, note: Option<String>| {
-                    (kind, data, note)
-                };
-                let (kind, data, note, change) = match &c.value {
+                let (event, note, change) = match &c.value {
                     ChangeValue::Status(s) => {
                         let progress = if *s == Status::Done {
                             100
@@ -378,34 +376,47 @@ impl Store {
                             old_progress
                         };
                         set_state(&mut tx, plan_id, &c.task, *s, progress, &at).await?;
-                        let mut data =
-                            json!({ "status": { "from": old_status.as_str(), "to": s.as_str() } });
-                        if progress != old_progress {
-                            data["progress"] = json!({ "from": old_progress, "to": progress });
-                        }
-                        let (k, d, n) = event("update", data, None);
-                        (k, d, n, ("status", json!(s.as_str())))
+                        let event = Event::Update {
+                            status: Some(FromTo {
+                                from: old_status,
+                                to: *s,
+                            }),
+                            progress: (progress != old_progress).then_some(FromTo {
+                                from: old_progress,
+                                to: progress,
+                            }),
+                        };
+                        (event, None, ("status", json!(s.as_str())))
                     }
                     ChangeValue::Progress(p) => {
                         if !(0..=100).contains(p) {
                             return Err(StoreError::BadProgress(*p));
                         }
                         set_state(&mut tx, plan_id, &c.task, old_status, *p, &at).await?;
-                        let data = json!({ "progress": { "from": old_progress, "to": p } });
-                        let (k, d, n) = event("update", data, None);
-                        (k, d, n, ("progress", json!(p)))
+                        let event = Event::Update {
+                            status: None,
+                            progress: Some(FromTo {
+                                from: old_progress,
+                                to: *p,
+                            }),
+                        };
+                        (event, None, ("progress", json!(p)))
                     }
                     ChangeValue::Note(text) => {
-                        let (k, d, n) = event("note", json!({}), Some(text.clone()));
-                        (k, d, n, ("note", json!(text)))
+                        let event = Event::Note {
+                            postpone_request: None,
+                        };
+                        (event, Some(text.clone()), ("note", json!(text)))
                     }
                     ChangeValue::Postpone { requested, note } => {
-                        let (k, d, n) = event(
-                            "note",
-                            json!({ "postpone_request": requested }),
+                        let event = Event::Note {
+                            postpone_request: Some(requested.clone()),
+                        };
+                        (
+                            event,
                             Some(note.clone()),
-                        );
-                        (k, d, n, ("postpone_request", json!(requested)))
+                            ("postpone_request", json!(requested)),
+                        )
                     }
                     ChangeValue::Spending { amount, currency } => {
                         let currency = currency
@@ -431,21 +442,20 @@ impl Store {
                             currency: &currency,
                             amount_plan,
                         };
-                        let data =
+                        let event =
                             super::exec::insert_spending(&mut tx, &spent, None, &row.sender, &at)
                                 .await?;
                         let value = json!({ "amount": amount, "currency": currency, "amount_plan": amount_plan });
-                        ("spending", data, None, ("spending", value))
+                        (event, None, ("spending", value))
                     }
                 };
                 add_event_from(
                     &mut tx,
                     plan_id,
                     Some(&c.task),
-                    kind,
+                    &event,
                     &row.sender,
                     &at,
-                    &data,
                     note.as_deref(),
                     Some(EMAIL_SOURCE),
                 )

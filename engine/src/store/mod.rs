@@ -14,7 +14,9 @@ mod query;
 mod snapshot;
 
 pub use crate::text::redact;
-pub use apply::{sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, ItemChanges, Rename};
+pub use apply::{
+    sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, Held, ItemChanges, Rename,
+};
 pub use exec::{Cancelled, SetRequest, SetResult};
 pub use inbox::{
     AppliedChange, Change, ChangeValue, InboxRow, NewAnswer, NewInboxRow, PlanMoney,
@@ -28,6 +30,7 @@ pub use query::{
 /// The driver's error type, named for the edge (which does not depend on the driver).
 pub use sqlx::Error as DriverError;
 
+use crate::records::Event;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::path::{Path, PathBuf};
@@ -625,13 +628,12 @@ async fn add_event(
     tx: &mut Transaction<'static, Any>,
     plan: &str,
     task: Option<&str>,
-    kind: &str,
+    event: &Event,
     actor: &str,
     at: &str,
-    data: &serde_json::Value,
     note: Option<&str>,
 ) -> Result<(), StoreError> {
-    add_event_from(tx, plan, task, kind, actor, at, data, note, None).await
+    add_event_from(tx, plan, task, event, actor, at, note, None).await
 }
 
 /// Appends one event to the history, with where it came from (`e-mail`; `None` for the command
@@ -641,14 +643,14 @@ async fn add_event_from(
     tx: &mut Transaction<'static, Any>,
     plan: &str,
     task: Option<&str>,
-    kind: &str,
+    event: &Event,
     actor: &str,
     at: &str,
-    data: &serde_json::Value,
     note: Option<&str>,
     source: Option<&str>,
 ) -> Result<(), StoreError> {
     let id = alloc_ids(tx, "event", 1).await?;
+    let (kind, data) = event.to_stored();
     sqlx::query("INSERT INTO events (id, plan_id, task_id, kind, actor, at, data, note, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(id)
         .bind(plan)
@@ -656,7 +658,7 @@ async fn add_event_from(
         .bind(kind)
         .bind(actor)
         .bind(at)
-        .bind(data.to_string())
+        .bind(data)
         .bind(note)
         .bind(source)
         .execute(&mut **tx)

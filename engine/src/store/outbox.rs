@@ -146,7 +146,7 @@ impl Store {
             .filter(|i| tasks[*i].status == Status::Blocked)
             .collect();
         if !blocked.is_empty() {
-            let rows = sqlx::query("SELECT task_id, note FROM events WHERE plan_id = $1 AND note IS NOT NULL ORDER BY id")
+            let rows = sqlx::query("SELECT task_id, note FROM events WHERE plan_id = $1 AND note IS NOT NULL AND kind IN ('note', 'update') ORDER BY id")
                 .bind(plan_id)
                 .fetch_all(&self.pool)
                 .await?;

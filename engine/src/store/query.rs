@@ -7,6 +7,7 @@
 use super::{Store, StoreError};
 use crate::clock::Clock;
 pub(crate) use crate::records::parse_day;
+use crate::records::Event;
 pub use crate::records::{
     HistoryEntry, IndicatorDetail, IndicatorInfo, IndicatorValue, PlanInfo, Slip, SpendingEntry,
     TaskDetail, TaskRow,
@@ -121,25 +122,35 @@ pub(super) const ROW_COLUMNS: &str = "id, priority_id, title, owners, partners, 
 
 /// One task from a row of `ROW_COLUMNS`, in order.
 pub(super) fn task_row(r: &AnyRow, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
-    let deadline: Option<String> = r.try_get(5)?;
-    let status: String = r.try_get(7)?;
+    task_row_at(r, 0, plan, today)
+}
+
+/// One task from the columns `ROW_COLUMNS` of a row, the first at `at`.
+fn task_row_at(r: &AnyRow, at: usize, plan: &str, today: NaiveDate) -> Result<TaskRow, StoreError> {
+    let deadline: Option<String> = r.try_get(at + 5)?;
+    let status: String = r.try_get(at + 7)?;
     let status: Status = status.parse().unwrap_or(Status::Todo);
-    let due = deadline.as_deref().and_then(parse_day);
+    let archived = r.try_get::<i64, _>(at + 10)? != 0;
+    // An archived task is out of the plan: no longer due, so never late.
+    let due = deadline
+        .as_deref()
+        .and_then(parse_day)
+        .filter(|_| !archived);
     Ok(TaskRow {
-        id: r.try_get(0)?,
+        id: r.try_get(at)?,
         plan: plan.to_string(),
-        priority: r.try_get(1)?,
-        title: r.try_get(2)?,
-        owners: json_vec(&r.try_get::<String, _>(3)?),
-        partners: json_vec(&r.try_get::<String, _>(4)?),
+        priority: r.try_get(at + 1)?,
+        title: r.try_get(at + 2)?,
+        owners: json_vec(&r.try_get::<String, _>(at + 3)?),
+        partners: json_vec(&r.try_get::<String, _>(at + 4)?),
         deadline,
-        deadline_label: r.try_get(6)?,
+        deadline_label: r.try_get(at + 6)?,
         status,
-        progress: r.try_get(8)?,
+        progress: r.try_get(at + 8)?,
         overdue: is_overdue(status, due, today),
         days_late: days_late(status, due, today),
-        milestone: r.try_get::<i64, _>(9)? != 0,
-        archived: r.try_get::<i64, _>(10)? != 0,
+        milestone: r.try_get::<i64, _>(at + 9)? != 0,
+        archived,
     })
 }
 
@@ -325,14 +336,74 @@ impl Store {
         }
     }
 
-    /// `cnrm task show`: one task with its history, deadline slips and spending.
+    /// `cnrm task show`: one task with its history, deadline slips and spending. The id of a
+    /// recurring task (`axe-3.a6`, whose rows are its occurrences `axe-3.a6@2026-03-31`) gives
+    /// its next open occurrence (else its last), with every occurrence in `occurrences`.
     pub async fn task_detail(
         &self,
         id: &str,
         plan: Option<&str>,
         clock: &Clock,
     ) -> Result<TaskDetail, StoreError> {
-        let plan_id = self.locate_task(id, plan).await?;
+        match self.locate_task(id, plan).await {
+            Err(StoreError::NoTask(_)) => {}
+            Ok(plan_id) => return self.one_task_detail(id, plan_id, clock).await,
+            Err(e) => return Err(e),
+        }
+        let sql = format!("SELECT plan_id, {ROW_COLUMNS} FROM tasks WHERE base_id = $1 AND id <> base_id ORDER BY plan_id, deadline, position");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut plans: Vec<String> = Vec::new();
+        for r in &rows {
+            let p: String = r.try_get(0)?;
+            if plan.is_none_or(|want| want == p) && !plans.contains(&p) {
+                plans.push(p);
+            }
+        }
+        let plan_id = match plans.as_slice() {
+            [] => return Err(StoreError::NoTask(id.to_string())),
+            [one] => one.clone(),
+            many => {
+                return Err(StoreError::Ambiguous {
+                    id: id.to_string(),
+                    plans: many.join(", "),
+                })
+            }
+        };
+        let tz = sqlx::query("SELECT timezone FROM plans WHERE id = $1")
+            .bind(&plan_id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get::<String, _>(0)?;
+        let today = clock.today(tz_of(&tz));
+        let mut occurrences = Vec::new();
+        for r in rows
+            .iter()
+            .filter(|r| r.try_get::<String, _>(0).is_ok_and(|p| p == plan_id))
+        {
+            occurrences.push(task_row_at(r, 1, &plan_id, today)?);
+        }
+        let current = occurrences
+            .iter()
+            .find(|o| !o.archived && !o.status.is_closed())
+            .or_else(|| occurrences.iter().rev().find(|o| !o.archived))
+            .or(occurrences.last())
+            .map(|o| o.id.clone())
+            .unwrap_or_default();
+        let mut detail = self.one_task_detail(&current, plan_id, clock).await?;
+        detail.occurrences = occurrences;
+        Ok(detail)
+    }
+
+    /// `task_detail` of one task row.
+    async fn one_task_detail(
+        &self,
+        id: &str,
+        plan_id: String,
+        clock: &Clock,
+    ) -> Result<TaskDetail, StoreError> {
         let p = sqlx::query("SELECT timezone, currency FROM plans WHERE id = $1")
             .bind(&plan_id)
             .fetch_one(&self.pool)
@@ -373,8 +444,10 @@ impl Store {
                 Ok(HistoryEntry {
                     at: e.try_get(0)?,
                     actor: e.try_get(1)?,
-                    kind: e.try_get(2)?,
-                    data: serde_json::from_str(&e.try_get::<String, _>(3)?).unwrap_or_default(),
+                    event: Event::from_stored(
+                        &e.try_get::<String, _>(2)?,
+                        &e.try_get::<String, _>(3)?,
+                    ),
                     note: e.try_get(4)?,
                     source: e.try_get(5)?,
                 })
@@ -427,6 +500,7 @@ impl Store {
             history,
             archived_revision,
             spendings,
+            occurrences: Vec::new(),
         })
     }
 
@@ -449,38 +523,44 @@ impl Store {
         Ok(None)
     }
 
-    /// Where task `id` went when a revision renamed it: (plan, its id now), following later
-    /// renames; `None` when no rename started from `id`.
+    /// Where task `id` went when a revision renamed it: (plan, its id now), `None` when no
+    /// task was renamed from `id`. The latest rename of `id` counts (an id can be reused, then
+    /// renamed again), then each later rename of where it went (`a` → `b` → `c` gives `c`).
+    /// Indicators' renames are not followed: their events name no task.
     pub async fn renamed_to(
         &self,
         id: &str,
         plan: Option<&str>,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT plan_id, data FROM events WHERE kind = 'renamed' ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query("SELECT plan_id, data FROM events WHERE kind = 'renamed' AND task_id IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         let mut moves = Vec::new();
         for r in rows {
             let plan_id: String = r.try_get(0)?;
-            let data: serde_json::Value =
-                serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default();
-            if let (Some(from), Some(to)) = (data["from"].as_str(), data["to"].as_str()) {
-                if plan.is_none_or(|p| p == plan_id) {
-                    moves.push((plan_id, from.to_string(), to.to_string()));
-                }
+            if plan.is_some_and(|p| p != plan_id) {
+                continue;
+            }
+            if let Event::Renamed {
+                from,
+                to,
+                indicator: None,
+                ..
+            } = Event::from_stored("renamed", &r.try_get::<String, _>(1)?)
+            {
+                moves.push((plan_id, from, to));
             }
         }
-        let mut found: Option<(String, String)> = None;
-        let mut current = id.to_string();
-        // In the order they were applied, each rename once: a chain a → b → c ends at c.
-        for (plan_id, from, to) in moves {
-            if from == current {
+        let Some(first) = moves.iter().rposition(|(_, from, _)| from == id) else {
+            return Ok(None);
+        };
+        let (plan_id, mut current) = (moves[first].0.clone(), moves[first].2.clone());
+        for (p, from, to) in &moves[first + 1..] {
+            if *p == plan_id && *from == current {
                 current = to.clone();
-                found = Some((plan_id, to));
             }
         }
-        Ok(found.filter(|(_, to)| to != id))
+        Ok((current != id).then_some((plan_id, current)))
     }
 
     /// Which plan holds indicator `id` (not archived), and its time zone.

@@ -5,7 +5,7 @@ use super::query::{task_row, ROW_COLUMNS};
 use super::{Store, StoreError};
 use crate::clock::Clock;
 use crate::plan::model::Repeat;
-use crate::records::{parse_day, PlanDates, TaskDates};
+use crate::records::{parse_day, Event, PlanDates, TaskDates};
 use crate::records::{
     Counts, Dashboard, Extras, HistoryItem, Money, Overview, OwnerInfo, PriorityFigures,
     PriorityInfo, Snapshot, TaskMoney,
@@ -236,14 +236,13 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>(4)?).unwrap_or_default();
-                let kind: String = r.try_get(2)?;
                 Ok(HistoryItem {
                     at: r.try_get(0)?,
                     actor: r.try_get(1)?,
-                    summary: summarise(&kind, &data),
-                    data,
-                    kind,
+                    event: Event::from_stored(
+                        &r.try_get::<String, _>(2)?,
+                        &r.try_get::<String, _>(4)?,
+                    ),
                     task: r.try_get(3)?,
                     note: r.try_get(5)?,
                     source: r.try_get(6)?,
@@ -411,44 +410,6 @@ fn dashboard_of_groups(s: &Snapshot, groups: &[Group], next: usize) -> Dashboard
     }
 }
 
-/// A short, language-neutral summary of an event's data (statuses and numbers).
-fn summarise(kind: &str, data: &serde_json::Value) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = data.get("status") {
-        parts.push(format!(
-            "{} → {}",
-            s["from"].as_str().unwrap_or("?"),
-            s["to"].as_str().unwrap_or("?")
-        ));
-    }
-    if let Some(p) = data.get("progress") {
-        parts.push(format!("{} → {} %", p["from"], p["to"]));
-    }
-    match kind {
-        "revision" => parts.push(format!(
-            "r{} +{} ~{} -{}",
-            data["revision"], data["added"], data["changed"], data["archived"]
-        )),
-        "spending" => parts.push(format!(
-            "{} {}",
-            crate::text::group_thousands(data["amount"].as_f64().unwrap_or(0.0)),
-            data["currency"].as_str().unwrap_or("")
-        )),
-        "indicator" => parts.push(format!(
-            "{} = {}",
-            data["indicator"].as_str().unwrap_or(""),
-            data["value"]
-        )),
-        "renamed" => parts.push(format!(
-            "{} → {}",
-            data["from"].as_str().unwrap_or(""),
-            data["to"].as_str().unwrap_or("")
-        )),
-        _ => {}
-    }
-    parts.join(" · ")
-}
-
 impl Store {
     /// For the report: deadline slips (count, total days) and the latest note of each task.
     pub async fn report_extras(&self, plan_id: &str) -> Result<Extras, StoreError> {
@@ -461,7 +422,7 @@ impl Store {
             let count: i64 = r.try_get(1)?;
             extras.slips.insert(r.try_get(0)?, (count as usize, r.try_get(2)?));
         }
-        for r in sqlx::query("SELECT task_id, note FROM events WHERE plan_id = $1 AND task_id IS NOT NULL AND note IS NOT NULL ORDER BY id")
+        for r in sqlx::query("SELECT task_id, note FROM events WHERE plan_id = $1 AND task_id IS NOT NULL AND note IS NOT NULL AND kind IN ('note', 'update') ORDER BY id")
             .bind(plan_id)
             .fetch_all(&self.pool)
             .await?

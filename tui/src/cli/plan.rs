@@ -13,8 +13,11 @@ use crate::context::Ctx;
 use crate::strings;
 use cnrm_engine::plan::yaml::LineIndex;
 use cnrm_engine::plan::{check_source, Checked, Diagnostic, Plan, Severity};
-use cnrm_engine::store::{sha256_hex, ApplyReport, FieldChange, Store, TaskFilter};
+use cnrm_engine::store::{
+    sha256_hex, ApplyReport, ApplyWarning, FieldChange, ItemChanges, Store, TaskFilter,
+};
 use cnrm_engine::workbook::{self, Workbook};
+use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
 use crossterm::style::{Color, Stylize};
 use miette::{
@@ -356,6 +359,9 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
         });
         out.push('\n');
     }
+    if r.reordered > 0 {
+        out.push_str(&format!("  ⇅ {}\n", strings::reordered(lang, r.reordered)));
+    }
     out.push_str(&format!(
         "  = {}\n",
         strings::change_label(lang, "unchanged", r.unchanged)
@@ -363,37 +369,65 @@ pub fn render_report(lang: Lang, r: &ApplyReport, header: &str) -> String {
     for line in period_lines(lang, r) {
         out.push_str(&format!("  {line}\n"));
     }
-    if !r.changes.0.is_empty() {
-        out.push_str(&strings::changes_title(lang));
+    let (added, changed): (Vec<&ItemChanges>, Vec<&ItemChanges>) =
+        r.changes.0.iter().partition(|c| c.added);
+    for (title, items) in [
+        (strings::changes_title(lang), changed),
+        (strings::added_title(lang), added),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        out.push_str(&title);
         out.push('\n');
-        for item in r.changes.0.iter().take(SHOWN_CHANGES) {
+        for item in items.iter().take(SHOWN_CHANGES) {
             out.push_str(&format!(
                 "  {}\n",
                 strings::item_kind(lang, item.kind, &item.id)
             ));
             for f in &item.fields {
-                for line in field_lines(lang, f, &r.currency) {
+                for line in field_lines(lang, f, &r.currency, item.added) {
                     out.push_str(&format!("    {line}\n"));
                 }
             }
         }
-        if r.changes.0.len() > SHOWN_CHANGES {
+        if items.len() > SHOWN_CHANGES {
             out.push_str(&format!(
                 "  {}\n",
-                strings::and_more(lang, r.changes.0.len() - SHOWN_CHANGES)
+                strings::and_more(lang, items.len() - SHOWN_CHANGES)
             ));
         }
     }
     for w in &r.warnings {
-        out.push_str(&strings::renamed_from_unknown(
-            lang,
-            w.kind,
-            &w.id,
-            &w.renamed_from,
-        ));
+        out.push_str(&warning_line(lang, w, &r.currency));
         out.push('\n');
     }
     out
+}
+
+/// One warning of an apply in words.
+fn warning_line(lang: Lang, w: &ApplyWarning, currency: &str) -> String {
+    match (&w.renamed_from, &w.held) {
+        (_, Some(held)) => {
+            let mut parts = Vec::new();
+            if held.status != Status::Todo {
+                parts.push(strings::held_status(lang, held.status.label(lang)));
+            }
+            if held.progress > 0 {
+                parts.push(strings::held_progress(lang, held.progress));
+            }
+            if held.spent > 0.0 {
+                parts.push(strings::held_spent(
+                    lang,
+                    &money_shown(held.spent, currency),
+                ));
+            }
+            strings::archived_with_state(lang, &w.id, &parts, w.same_title.as_deref())
+        }
+        (old, None) => {
+            strings::renamed_from_unknown(lang, w.kind, &w.id, old.as_deref().unwrap_or(""))
+        }
+    }
 }
 
 /// Why occurrences come and go when the plan's period ends elsewhere: one line per kind.
@@ -503,8 +537,16 @@ fn value_shown(lang: Lang, field: &str, v: &serde_json::Value, currency: &str) -
 
 /// The lines of one changed field: `échéance : T3 2025 → T4 2025 (+92 jours)`; long texts and
 /// structures said changed; resources line by line.
-fn field_lines(lang: Lang, f: &FieldChange, currency: &str) -> Vec<String> {
+fn field_lines(lang: Lang, f: &FieldChange, currency: &str, added: bool) -> Vec<String> {
     let label = strings::field_label(lang, f.field);
+    if added {
+        // A new item: its values, nothing before them.
+        return vec![strings::field_value(
+            lang,
+            &label,
+            &value_shown(lang, f.field, &f.to, currency),
+        )];
+    }
     match f.field {
         "description" | "reminders" | "calendar" | "exchange_rates" => {
             vec![strings::field_changed(lang, f.field)]

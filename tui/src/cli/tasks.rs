@@ -5,6 +5,7 @@ use super::output::{self, csv_line};
 use super::{with_store, CliError};
 use crate::context::{parse_day, parse_number, Ctx};
 use crate::strings;
+use cnrm_engine::records::{Event, TaskRow};
 use cnrm_engine::store::{SetRequest, StoreError, TaskDetail, TaskFilter};
 use cnrm_engine::text::{group_thousands, money};
 use cnrm_engine::Lang;
@@ -125,10 +126,27 @@ pub fn show(ctx: &Ctx, args: &TaskShowArgs) -> Result<(), CliError> {
     Ok(out.flush()?)
 }
 
+/// A task's status as `task show` says it: `à faire (12 j de retard)`, `archivée (à faire)`.
+fn status_shown(lang: Lang, t: &TaskRow) -> String {
+    if t.archived {
+        strings::archived_status(lang, t.status.label(lang))
+    } else if t.overdue {
+        let late = strings::late_by(lang, t.days_late);
+        format!("{} ({late})", t.status.label(lang))
+    } else {
+        t.status.label(lang).to_string()
+    }
+}
+
 /// A task for people: its fields, description, deadline moves, spending entries and history.
 fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Result<()> {
     let t = &d.row;
     let title = cnrm_engine::text::terminal_line(&t.title);
+    if !d.occurrences.is_empty() {
+        let base = t.id.split('@').next().unwrap_or(&t.id);
+        let line = strings::recurring_task(lang, base, d.occurrences.len(), &t.id);
+        writeln!(out, "{line}\n")?;
+    }
     writeln!(out, "{} — {title}", t.id)?;
     if t.archived {
         writeln!(
@@ -138,15 +156,7 @@ fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Re
         )?;
     }
     let label = |fr: &'static str, en: &'static str| if lang == Lang::Fr { fr } else { en };
-    let status = if t.overdue {
-        format!(
-            "{} ({})",
-            t.status.label(lang),
-            strings::late_by(lang, t.days_late)
-        )
-    } else {
-        t.status.label(lang).to_string()
-    };
+    let status = status_shown(lang, t);
     let deadline = strings::deadline(lang, &t.deadline_label, t.deadline.as_deref());
     let percent = strings::percent(lang, Some(t.progress as f64));
     let rows = [
@@ -246,21 +256,28 @@ fn write_detail(out: &mut impl Write, lang: Lang, d: &TaskDetail) -> std::io::Re
             writeln!(out, "  {line}")?;
         }
     }
+    if !d.occurrences.is_empty() {
+        writeln!(out, "\n{}", label("Occurrences\u{a0}:", "Occurrences:"))?;
+        let width = d.occurrences.iter().map(|o| o.id.len()).max().unwrap_or(0);
+        for o in &d.occurrences {
+            let status = status_shown(lang, o);
+            let deadline = strings::deadline(lang, &o.deadline_label, o.deadline.as_deref());
+            writeln!(out, "  {:<width$}  {deadline} · {status}", o.id)?;
+        }
+    }
     writeln!(out, "\n{}", label("Historique\u{a0}:", "History:"))?;
     if d.history.is_empty() {
         writeln!(out, "  {}", strings::nothing_recorded(lang))?;
     }
     let mut spendings = 0;
     for h in &d.history {
-        let mut data = h.data.clone();
-        if h.kind == "spending" {
+        let mut event = h.event.clone();
+        if let Event::Spending(s) = &mut event {
             // Events recorded before entries were numbered: the n-th spending event is entry n.
             spendings += 1;
-            if data.get("entry").is_none() {
-                data["entry"] = serde_json::json!(spendings);
-            }
+            s.entry.get_or_insert(spendings);
         }
-        let mut what = strings::history_what(lang, &h.kind, &data, h.note.as_deref());
+        let mut what = crate::history::what(lang, &event, h.note.as_deref());
         if h.source.as_deref() == Some(cnrm_engine::store::EMAIL_SOURCE) {
             what.push_str(&strings::by_email(lang));
         }

@@ -5,7 +5,7 @@
 //! store; their results come back as actions. Views only read this state.
 
 use cnrm_engine::figures;
-use cnrm_engine::records::{PlanInfo, Snapshot, TaskDetail};
+use cnrm_engine::records::{Event, PlanInfo, Snapshot, TaskDetail};
 use cnrm_engine::text::{fold, terminal_line};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -1197,8 +1197,23 @@ fn readable_snapshot(d: &mut Snapshot) {
         readable_opt(&mut m.last_error);
     }
     for h in &mut d.history {
-        readable(&mut h.summary);
+        readable_event(&mut h.event);
         readable_opt(&mut h.note);
+    }
+}
+
+/// The free texts an event carries (titles, deadlines as written, a message, a requested
+/// date, an unknown kind) made readable.
+fn readable_event(e: &mut Event) {
+    match e {
+        Event::DeadlineMoved(c) | Event::Retitled(c) => {
+            readable(&mut c.from);
+            readable(&mut c.to);
+            readable_opt(&mut c.message);
+        }
+        Event::Note { postpone_request } => readable_opt(postpone_request),
+        Event::Unknown { kind, .. } => readable(kind),
+        _ => {}
     }
 }
 
@@ -1214,6 +1229,7 @@ fn readable_detail(d: &mut TaskDetail) {
             .join("\n");
     }
     for h in &mut d.history {
+        readable_event(&mut h.event);
         readable_opt(&mut h.note);
     }
     for s in &mut d.spendings {

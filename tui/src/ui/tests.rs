@@ -5,8 +5,8 @@
 use super::state::{update, Action, Effect, FormKind, PickerKind, Screen, State};
 use super::view;
 use cnrm_engine::records::{
-    HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PlanInfo, PriorityInfo, Snapshot, TaskMoney,
-    TaskRow,
+    Event, HistoryItem, IndicatorInfo, OutboxRow, OwnerInfo, PlanInfo, PriorityInfo, Snapshot,
+    TaskMoney, TaskRow,
 };
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
@@ -187,10 +187,11 @@ pub fn fixture() -> Snapshot {
             HistoryItem {
                 at: "2025-09-30T10:00:00Z".into(),
                 actor: "awa".into(),
-                kind: "update".into(),
                 task: Some("axe-1.a1".into()),
-                summary: "in_progress → done".into(),
-                data: serde_json::json!({"status": {"from": "in_progress", "to": "done"}}),
+                event: Event::from_stored(
+                    "update",
+                    r#"{"status": {"from": "in_progress", "to": "done"}}"#,
+                ),
                 note: Some("Adopté en session".into()),
                 // A member's reply: the history says it came by e-mail.
                 source: Some("e-mail".into()),
@@ -198,10 +199,11 @@ pub fn fixture() -> Snapshot {
             HistoryItem {
                 at: "2025-09-01T09:00:00Z".into(),
                 actor: "moussa".into(),
-                kind: "revision".into(),
                 task: None,
-                summary: "r2 +1 ~2 -0".into(),
-                data: serde_json::json!({"revision": 2, "added": 1, "changed": 2, "archived": 0}),
+                event: Event::from_stored(
+                    "revision",
+                    r#"{"revision": 2, "added": 1, "changed": 2, "archived": 0}"#,
+                ),
                 note: Some("report suite au remaniement".into()),
                 source: None,
             },
@@ -1003,4 +1005,77 @@ fn the_outbox_and_the_history_hold_no_english_word_in_french() {
             "`{word}` in\n{text}"
         );
     }
+}
+
+/// The detail pane's history tells a note by its text and a cancellation by its reason; the
+/// « Notes » list holds notes only.
+#[test]
+fn the_detail_pane_tells_notes_and_cancellation_reasons() {
+    use cnrm_engine::records::{HistoryEntry, SpendingEntry, TaskDetail};
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Enter));
+    let row = s.data.as_ref().expect("loaded").tasks[0].row.clone();
+    let entry = |at: &str, kind: &str, data: &str, note: Option<&str>| HistoryEntry {
+        at: at.into(),
+        actor: "root".into(),
+        event: Event::from_stored(kind, data),
+        note: note.map(str::to_string),
+        source: None,
+    };
+    let detail = TaskDetail {
+        row,
+        description: None,
+        start: None,
+        depends_on: vec![],
+        resources: serde_json::json!([]),
+        currency: "XOF".into(),
+        budget_planned: 0.0,
+        budget_secured: 0.0,
+        budget_pledged: 0.0,
+        budget_needed: 0.0,
+        spent: 0.0,
+        slips: vec![],
+        history: vec![
+            entry(
+                "2026-03-14T09:00:00Z",
+                "spending",
+                r#"{"amount": 450000, "currency": "XOF", "amount_plan": 450000, "date": "2026-03-14", "entry": 1}"#,
+                None,
+            ),
+            entry("2026-03-15T00:00:00Z", "note", "{}", Some("Lettre partie")),
+            entry(
+                "2026-03-16T10:00:00Z",
+                "spending_cancelled",
+                r#"{"amount": 450000, "currency": "XOF", "amount_plan": 450000, "date": "2026-03-14", "entry": 1}"#,
+                Some("saisie en double"),
+            ),
+        ],
+        archived_revision: None,
+        spendings: vec![SpendingEntry {
+            entry: 1,
+            date: "2026-03-14".into(),
+            amount: 450_000.0,
+            currency: "XOF".into(),
+            amount_plan: 450_000.0,
+            note: None,
+            actor: "root".into(),
+            at: "2026-03-14T09:00:00Z".into(),
+            cancelled: true,
+        }],
+        occurrences: vec![],
+    };
+    update(&mut s, Action::DetailLoaded(Box::new(detail)));
+    let screen = render(&s, 160, 48);
+    assert!(
+        screen.contains("15/03/2026 00:00 — root — note\u{a0}: «\u{a0}Lettre partie\u{a0}»"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("motif\u{a0}: «\u{a0}saisie en double\u{a0}»"),
+        "{screen}"
+    );
+    // Not among the notes: the reason is the cancellation's.
+    assert!(!screen.contains("root « saisie en double »"), "{screen}");
+    insta::assert_snapshot!("fr_160x48_tasks_detail_history", screen);
 }

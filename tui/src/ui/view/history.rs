@@ -15,7 +15,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, lang: Lang, offset: usize) 
         .skip(offset)
         .take(usize::from(area.height))
         .map(|h| {
-            let mut what = crate::strings::history_what(lang, &h.kind, &h.data, h.note.as_deref());
+            let mut what = crate::history::what(lang, &h.event, h.note.as_deref());
             if h.source.as_deref() == Some("e-mail") {
                 what.push_str(&crate::strings::by_email(lang));
             }

@@ -342,7 +342,11 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
                     lines.push(if sp.cancelled { line.dim() } else { line });
                 }
             }
-            let notes: Vec<_> = dt.history.iter().filter(|h| h.note.is_some()).collect();
+            let notes: Vec<_> = dt
+                .history
+                .iter()
+                .filter(|h| h.note.is_some() && crate::history::is_note(&h.event))
+                .collect();
             if !notes.is_empty() {
                 lines.push(Line::from(word(lang, "Notes", "Notes").bold()));
                 for h in notes.iter().rev() {
@@ -362,7 +366,7 @@ fn detail(f: &mut Frame, area: Rect, state: &State) {
             }
             lines.push(Line::from(word(lang, "Historique", "History").bold()));
             for h in dt.history.iter().rev().take(8) {
-                let mut what = crate::strings::history_what(lang, &h.kind, &h.data, None);
+                let mut what = crate::history::what(lang, &h.event, h.note.as_deref());
                 if h.source.as_deref() == Some("e-mail") {
                     what.push_str(&crate::strings::by_email(lang));
                 }
