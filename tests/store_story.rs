@@ -935,7 +935,7 @@ fn context(db: &TestDb) {
     );
     let human = ok(&["plan", "diff", &v2]);
     for line in [
-        format!("  ⇅ 3 déplacés dans le fichier (rang seul, rien d'autre ne change)"),
+        "  ⇅ 3 déplacés dans le fichier (rang seul, rien d'autre ne change)".to_string(),
         format!("Ajouts{nb}:"),
         "  tâche axe-3.a0".to_string(),
         format!("    échéance{nb}: 15/02/2026"),
