@@ -51,6 +51,7 @@ fn json_shapes_of_apply_diff_and_tasks() {
             "restored",
             "renamed",
             "unchanged",
+            "reordered",
             "changes",
             "warnings",
         ]
