@@ -262,5 +262,9 @@ fn a_spending_typed_wrong_is_recorded_with_its_date_and_note_then_cancelled_from
         show.contains("n° 1   10/03/2026  4 500 000 FCFA  « atelier de Kayes »  (annulée)"),
         "{show}"
     );
-    assert!(show.contains("note : « un zéro de trop »"), "{show}");
+    // The reason given is told as the cancellation's reason, not as a note.
+    assert!(
+        show.contains("dépense n° 1 annulée (4 500 000 FCFA) · motif : « un zéro de trop »"),
+        "{show}"
+    );
 }
