@@ -117,9 +117,12 @@ pub fn what(lang: Lang, event: &Event, note: Option<&str>) -> String {
             note_is = NoteIs::Message;
         }
         Event::Archived(item) | Event::Restored(item) => {
-            let (fr, en) = match event {
-                Event::Archived(_) => ("archivée", "archived"),
-                _ => ("restaurée", "restored"),
+            // A task is feminine in French, an indicator masculine.
+            let (fr, en) = match (event, &item.indicator) {
+                (Event::Archived(_), None) => ("archivée", "archived"),
+                (Event::Archived(_), Some(_)) => ("archivé", "archived"),
+                (_, None) => ("restaurée", "restored"),
+                (_, Some(_)) => ("restauré", "restored"),
             };
             let name = item
                 .indicator
@@ -135,11 +138,23 @@ pub fn what(lang: Lang, event: &Event, note: Option<&str>) -> String {
                 None => tr!(lang, "{name}{fr}", "{name}{en}"),
             });
         }
-        Event::Renamed { from, to, .. } => {
+        Event::Renamed {
+            from,
+            to,
+            indicator: None,
+            ..
+        } => {
             parts.push(tr!(
                 lang,
                 "renommée\u{a0}: {from} → {to}",
                 "renamed: {from} → {to}"
+            ));
+        }
+        Event::Renamed { from, to, .. } => {
+            parts.push(tr!(
+                lang,
+                "indicateur renommé\u{a0}: {from} → {to}",
+                "indicator renamed: {from} → {to}"
             ));
         }
         Event::DeadlineMoved(c) => {
@@ -267,6 +282,26 @@ mod tests {
             what(Lang::Fr, &moved, None),
             "échéance déplacée\u{a0}: 31/03/2026 → T2 2026 (+91 jours) · révision 3 «\u{a0}report suite au remaniement\u{a0}»"
         );
+    }
+
+    #[test]
+    fn an_indicator_is_told_in_the_masculine() {
+        let archived =
+            Event::from_stored("archived", r#"{"revision": 4, "indicator": "axe-1.i1"}"#);
+        assert_eq!(
+            what(Lang::Fr, &archived, None),
+            "indicateur axe-1.i1 archivé (révision 4)"
+        );
+        let renamed = Event::from_stored(
+            "renamed",
+            r#"{"from": "axe-1.i1", "to": "axe-1.i2", "revision": 5, "indicator": "axe-1.i2"}"#,
+        );
+        assert_eq!(
+            what(Lang::Fr, &renamed, None),
+            "indicateur renommé\u{a0}: axe-1.i1 → axe-1.i2"
+        );
+        let task = Event::from_stored("archived", r#"{"revision": 4}"#);
+        assert_eq!(what(Lang::Fr, &task, None), "archivée (révision 4)");
     }
 
     #[test]
