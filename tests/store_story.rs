@@ -1011,3 +1011,28 @@ fn a_plan_change_is_reviewed_with_its_context_and_kept_in_the_tasks_history() {
         context(&db);
     }
 }
+
+/// A recurring task whose id changed without `renamed_from`: the warning names the task's id
+/// to write, not one of its occurrences'.
+#[test]
+fn a_recurring_task_that_leaves_with_work_suggests_its_own_id() {
+    use crate::common::{cnrm_db, exec, write_plan};
+    for db in TestDb::all() {
+        let label = db.label;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let run = |args: &[&str]| exec(cnrm_db(&db, "2026-03-01").args(args));
+        let v1 = CONTEXT_V1.replace("axe-3.a6", "axe-3.r1");
+        let v1 = write_plan(dir.path(), "r1.yaml", &v1);
+        assert_eq!(run(&["plan", "apply", &v1]).0, 0, "{label}");
+        let (code, _, err) = run(&["task", "spend", "axe-3.r1@2026-03-31", "50000"]);
+        assert_eq!(code, 0, "{label}: {err}");
+        let v2 = CONTEXT_V1.replace("axe-3.a6", "axe-3.r2");
+        let v2 = write_plan(dir.path(), "r2.yaml", &v2);
+        let (code, out, err) = run(&["plan", "diff", &v2]);
+        assert_eq!(code, 0, "{label}: {err}");
+        assert!(
+            out.contains("la tâche axe-3.r1@2026-03-31 n'est plus dans le fichier et est archivée avec 50\u{a0}000\u{a0}FCFA dépensés\u{a0}; la tâche ajoutée axe-3.r2 a le même titre\u{a0}: si c'est la même, écrivez `renamed_from: axe-3.r1` dans axe-3.r2"),
+            "{label}:\n{out}"
+        );
+    }
+}

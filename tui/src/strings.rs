@@ -465,10 +465,12 @@ pub fn archived_with_state(
         "warning: task {id} is no longer in the file and is archived with {held}"
     );
     if let Some(new) = same_title {
+        // `renamed_from` names a task, not one of its occurrences.
+        let old = id.split('@').next().unwrap_or(id);
         line.push_str(&tr!(
             lang,
-            "\u{a0}; la tâche ajoutée {new} a le même titre\u{a0}: si c'est la même, écrivez `renamed_from: {id}` dans {new} pour qu'elle garde son état",
-            "; added task {new} has the same title: if it is the same task, write `renamed_from: {id}` in {new} so that it keeps its state"
+            "\u{a0}; la tâche ajoutée {new} a le même titre\u{a0}: si c'est la même, écrivez `renamed_from: {old}` dans {new} pour qu'elle garde son état",
+            "; added task {new} has the same title: if it is the same task, write `renamed_from: {old}` in {new} so that it keeps its state"
         ));
     }
     line
