@@ -11,6 +11,7 @@ mod plan_schema;
 mod plan_schema_editor;
 mod plan_values;
 mod remind;
+mod reply_corpus;
 mod report;
 mod report_svg;
 mod store_cli;

@@ -642,11 +642,31 @@ pub fn read_item(segment: &str) -> Item {
     let f = without_fillers(f_all);
     let offset = f_all.len() - f.len();
     let tail = |start_in_f: usize| text.original(offset + start_in_f, f_all.len());
+    // `pas encore fait`, `fait, mais pas complètement`: never a status. A negation after the
+    // status's separator is its reason's (`bloqué, pas de budget`).
+    let first = f_all
+        .split([',', ';', ':', '(', '—', '–'])
+        .next()
+        .unwrap_or_default();
     let negated = [
         " pas", "pas ", "not ", "non ", "n'est", "isn't", "aucun", "jamais", "never",
     ]
     .iter()
-    .any(|n| f_all.contains(n));
+    .any(|n| first.contains(n))
+        || [
+            "mais pas",
+            "pas completement",
+            "pas entierement",
+            "pas encore",
+            "partiellement",
+            "en partie",
+            "partially",
+            "not fully",
+            "not completely",
+            "not yet",
+        ]
+        .iter()
+        .any(|n| f_all.contains(n));
     if let Some(item) = status(f, &tail, negated) {
         return item;
     }
@@ -948,6 +968,31 @@ fn postponement(f: &str, tail: &dyn Fn(usize) -> String) -> Option<Item> {
             .unwrap_or(value);
         let text = tail(f.len() - value.len()).trim().to_string();
         if text.is_empty() {
+            continue;
+        }
+        // `report sent to the delegation` is no postponement: a postponement names a day or a
+        // period.
+        let names_time = value.contains(|c: char| c.is_ascii_digit())
+            || [
+                "trimestre",
+                "semestre",
+                "quarter",
+                "semester",
+                "mois",
+                "month",
+                "annee",
+                "year",
+                "fin ",
+                "end of",
+                "prochain",
+                "next",
+            ]
+            .iter()
+            .any(|w| value.contains(w))
+            || value
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| MONTHS.iter().any(|(m, _)| w == *m));
+        if !names_time {
             continue;
         }
         let has_year = value

@@ -562,8 +562,10 @@ fn instructions(
             });
         }
     }
-    r.only_courtesy =
-        courtesy > 0 && r.changes.is_empty() && r.problems.is_empty() && r.questions.is_empty();
+    r.only_courtesy = (courtesy > 0 || words.thanks)
+        && r.changes.is_empty()
+        && r.problems.is_empty()
+        && r.questions.is_empty();
     r
 }
 

@@ -263,6 +263,15 @@ fn name_line(line: &str) -> bool {
         .any(|w| w.starts_with(|c: char| c.is_uppercase()))
 }
 
+/// A line that announces what follows (`Voici le point :`, `Here is the update:`): words
+/// ending with a colon, no number, nothing after.
+fn intro(line: &str) -> bool {
+    let t = line.trim_end();
+    t.ends_with(':')
+        && !t.contains(|c: char| c.is_ascii_digit())
+        && t.split_whitespace().count() <= 8
+}
+
 /// What the member wrote, and where.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Words {
@@ -272,6 +281,8 @@ pub struct Words {
     /// The words were found below the quoted message (bottom-posting or interleaved): the
     /// answer says to write above it next time.
     pub below_quote: bool,
+    /// A line of thanks or acknowledgement was passed over (`Bien reçu, merci`).
+    pub thanks: bool,
 }
 
 /// True when some line reads as an instruction (a status, a progress, a note…), thanks aside.
@@ -303,11 +314,16 @@ pub fn own_words(text: &str, original: &str, ids: &[String]) -> Words {
         .filter(|l| l.chars().count() >= 12)
         .collect();
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let thanks = lines.iter().any(|l| {
+        let f = norm(l);
+        !l.trim_start().starts_with('>') && (courtesy(&f) || closing(&f))
+    });
     let top = above_quote(&lines, &ours);
     if says_something(&top, ids) || !lines.iter().any(|l| l.trim_start().starts_with('>')) {
         return Words {
             lines: without_signature(top, ids),
             below_quote: false,
+            thanks,
         };
     }
     let below = under_quotes(&lines, ids);
@@ -315,11 +331,13 @@ pub fn own_words(text: &str, original: &str, ids: &[String]) -> Words {
         return Words {
             lines: without_signature(below, ids),
             below_quote: true,
+            thanks,
         };
     }
     Words {
         lines: without_signature(top, ids),
         below_quote: false,
+        thanks,
     }
 }
 
@@ -380,7 +398,7 @@ fn above_quote(lines: &[&str], ours: &std::collections::HashSet<String>) -> Vec<
         if ours.contains(&f) || (closing(&f) && !out.is_empty()) {
             break;
         }
-        if f.is_empty() || greeting(&f) || courtesy(&f) || closing(&f) {
+        if f.is_empty() || greeting(&f) || courtesy(&f) || closing(&f) || intro(trimmed) {
             continue;
         }
         out.push(trimmed.replace(['\u{a0}', '\u{202f}'], " "));
@@ -492,6 +510,8 @@ mod tests {
         assert_eq!(own(initials, original), ["on est à 70%"]);
         let titled = "1 : fait\nIbrahim Sidibé\nChef de Division Suivi-Évaluation\nDGME\n";
         assert_eq!(own(titled, original), ["1 : fait"]);
+        let intro = "Voici le point :\n1 : fait\n";
+        assert_eq!(own(intro, original), ["1 : fait"]);
         let thanks = "Bien reçu, merci.\n";
         assert!(own(thanks, original).is_empty());
         let polite = "Bonjour Madame,\n1 : fait\nCordialement,\nAmadou\n3 : fait";
