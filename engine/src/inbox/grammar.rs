@@ -700,7 +700,7 @@ fn status(f: &str, tail: &dyn Fn(usize) -> String, negated: bool) -> Option<Item
         if negated {
             return None;
         }
-        let trimmed = rest.trim_start_matches(|c: char| c == ' ' || c == ',');
+        let trimmed = rest.trim_start_matches([' ', ',']);
         // The blocked reason follows without punctuation too: `bloqué en attente des fonds`.
         let (on, after_date) = match date_phrase(trimmed) {
             Some((when, used)) => (Some(when), &trimmed[used..]),
@@ -1334,13 +1334,11 @@ fn amount_at(s: &str) -> Result<Option<(Amount, usize)>, ()> {
     let mut end = pos;
     while end < s.len() {
         let c = bytes[end];
-        if c.is_ascii_digit() {
-            end += 1;
-        } else if (c == b'.' || c == b',' || c == b'\'')
+        let separator = matches!(c, b'.' | b',' | b'\'')
             && end + 1 < s.len()
             && bytes[end + 1].is_ascii_digit()
-            && end > start
-        {
+            && end > start;
+        if c.is_ascii_digit() || separator {
             end += 1;
         } else if c == b' ' && end > start {
             let group: String = s[end + 1..]

@@ -621,7 +621,7 @@ fn read_one(
         let value = match item {
             Item::Status { status, note, on } => {
                 if let Some(when) = on {
-                    if !effective_day(*when, today).is_some_and(|d| d <= today) {
+                    if effective_day(*when, today).is_none_or(|d| d > today) {
                         r.problems.push(problem(Why::FutureDay));
                         return;
                     }
