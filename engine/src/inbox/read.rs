@@ -305,6 +305,8 @@ pub enum Item {
     Spent(f64, Option<String>),
     /// `dépensé` with an amount that is not one.
     BadAmount(String),
+    /// `dépensé -2 500 000`: a spending is positive (a minus sign is never dropped).
+    NegativeAmount(String),
     Postpone(String),
     /// Words that are none of the above.
     Unknown(String),
@@ -370,11 +372,23 @@ fn after_separator(s: &str, allow_space: bool) -> Option<&str> {
     let t = s.trim_start();
     for sep in [":", "-", "–", "—", ".", ")", "="] {
         if let Some(rest) = t.strip_prefix(sep) {
-            let rest = rest.trim_start_matches([':', '-', ' ']);
-            return Some(rest);
+            return Some(without_separators(rest));
         }
     }
     (allow_space && s.starts_with(' ')).then_some(t)
+}
+
+/// `s` without the colons, dashes and spaces it starts with, except a dash that is the minus
+/// sign of a number (`1 : -5 %` keeps `-5 %`, to be refused rather than read as 5).
+fn without_separators(s: &str) -> &str {
+    let mut s = s;
+    loop {
+        let t = s.trim_start_matches([':', ' ']);
+        match t.strip_prefix('-') {
+            Some(after) if !after.starts_with(|c: char| c.is_ascii_digit()) => s = after,
+            _ => return t,
+        }
+    }
 }
 
 fn task_prefix<'a>(line: &'a str, ids: &[String]) -> (TaskRef, &'a str) {
@@ -449,11 +463,20 @@ fn starts_word<'a>(f: &'a str, word: &str) -> Option<&'a str> {
     }
 }
 
-/// What follows a keyword: its separator and spaces removed.
+/// What follows a keyword: its separator and spaces removed. A dash is a separator when a space
+/// follows it (`avancement - 40`); before a digit it is a minus sign and is kept (`-5`), so that
+/// a negative value is refused rather than read as a positive one.
 fn value_after(rest: &str) -> &str {
-    rest.trim_start()
-        .trim_start_matches([':', '-', '=', '–'])
+    let v = rest
         .trim_start()
+        .trim_start_matches([':', '='])
+        .trim_start();
+    match v.strip_prefix(['-', '–', '\u{2212}']) {
+        Some(after) if !after.starts_with(|c: char| c.is_ascii_digit()) => {
+            after.trim_start_matches([':', '-', '=', '–']).trim_start()
+        }
+        _ => v,
+    }
 }
 
 /// The same text, in the member's own case and accents, from byte `start` of its folded form
@@ -609,6 +632,9 @@ pub fn read_item(segment: &str) -> Item {
         if let Some(rest) = starts_word(f, word) {
             let value = value_after(rest);
             let text = tail(f.len() - value.len());
+            if text.starts_with(['-', '–', '\u{2212}']) {
+                return Item::NegativeAmount(original.clone());
+            }
             return match amount(&text) {
                 Some((a, c)) => Item::Spent(a, c),
                 None => Item::BadAmount(original.clone()),
@@ -621,6 +647,12 @@ pub fn read_item(segment: &str) -> Item {
 /// `60`, `60 %`, `60%`, `à 60 %`: a progress.
 fn percent(value: &str) -> Option<Item> {
     let v = value.trim().trim_start_matches("a ").trim();
+    // A minus sign written as a dash or as the typographic minus is still a minus sign.
+    let v = match v.strip_prefix(['–', '\u{2212}']) {
+        Some(rest) => format!("-{rest}"),
+        None => v.to_string(),
+    };
+    let v = v.as_str();
     let digits: String = v
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '-')
@@ -751,7 +783,35 @@ mod tests {
         );
         assert_eq!(
             read("1 : avancement 150"),
-            (task("axe-1.a1"), vec![Item::ProgressOutOfRange(150)])
+            (task("axe-1.a1"), vec![Item::ProgressOutOfRange(150)]),
+        );
+        // A minus sign is never dropped: the value is refused, not read as positive.
+        assert_eq!(
+            read("1 : avancement -5 %"),
+            (task("axe-1.a1"), vec![Item::ProgressOutOfRange(-5)])
+        );
+        assert_eq!(
+            read("1 : avancement : \u{2212}5"),
+            (task("axe-1.a1"), vec![Item::ProgressOutOfRange(-5)])
+        );
+        assert_eq!(
+            read("1 : -5 %"),
+            (task("axe-1.a1"), vec![Item::ProgressOutOfRange(-5)])
+        );
+        assert_eq!(
+            read("1 : avancement - 40 %"),
+            (task("axe-1.a1"), vec![Item::Progress(40)])
+        );
+        assert_eq!(
+            read("1 : dépensé -2 500 000 FCFA"),
+            (
+                task("axe-1.a1"),
+                vec![Item::NegativeAmount("dépensé -2 500 000 FCFA".into())]
+            )
+        );
+        assert_eq!(
+            read("1 : dépensé : -2 500 000 FCFA").1,
+            vec![Item::NegativeAmount("dépensé : -2 500 000 FCFA".into())]
         );
         assert_eq!(
             read("AXE-2.A3 : bloqué, en attente des fonds"),
