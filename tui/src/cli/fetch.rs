@@ -116,7 +116,7 @@ impl Progress {
         });
         match bar {
             Some(pb) => pb.set_position(done as u64),
-            None if done > 0 && done % EVERY == 0 && done < total => {
+            None if done > 0 && done.is_multiple_of(EVERY) && done < total => {
                 let lang = self.lang;
                 eprintln!(
                     "{}",
