@@ -3,6 +3,7 @@
 
 mod common;
 
+mod mail_faults;
 mod mail_fetch;
 mod mail_replies;
 mod overview;

@@ -1038,6 +1038,11 @@ fn progress(f: &str, original: &str) -> Option<Item> {
         ] {
             if let Some(r) = starts_word(t, p) {
                 t = r.trim_start().trim_start_matches([':', '=']).trim_start();
+                // `avancement - 40 %`: a dash before a space separates; before a digit it is
+                // a minus sign.
+                if let Some(after) = t.strip_prefix(['-', '–']).filter(|a| a.starts_with(' ')) {
+                    t = after.trim_start();
+                }
                 keyword = true;
                 continue 'again;
             }
@@ -1770,7 +1775,17 @@ mod tests {
             one("1 : dépensé -2 500 000 FCFA").1[..],
             [Item::Negative(_)]
         ));
-        assert!(matches!(one("avancement − 5 %").1[..], [Item::Negative(_)]));
+        assert!(matches!(one("avancement −5 %").1[..], [Item::Negative(_)]));
+        assert!(matches!(
+            one("1 : avancement : \u{2212}5").1[..],
+            [Item::Negative(_)]
+        ));
+        assert!(matches!(one("1 : -5 %").1[..], [Item::Negative(_)]));
+        assert!(matches!(
+            one("1 : dépensé : -2 500 000 FCFA").1[..],
+            [Item::Negative(_)]
+        ));
+        assert_eq!(one("1 : avancement - 40 %").1, vec![Item::Progress(40)]);
     }
 
     #[test]

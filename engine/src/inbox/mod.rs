@@ -57,6 +57,9 @@ pub mod reason {
     pub const NOTHING_UNDERSTOOD: &str = "nothing_understood";
     pub const ALREADY_RECEIVED: &str = "already_received";
     pub const ACKNOWLEDGEMENT: &str = "acknowledgement";
+    /// The database refused the message as read, for a reason that would recur (its changes
+    /// are left out; the message is kept, rejected, so that it never blocks the mailbox).
+    pub const UNRECORDABLE: &str = "unrecordable";
 }
 
 /// A reason code in words.
@@ -93,6 +96,11 @@ pub fn reason_text(lang: Lang, code: &str) -> String {
             "remerciement ou accusé de réception, sans mise à jour",
             "thanks or acknowledgement, with no update"
         ),
+        reason::UNRECORDABLE => tr!(
+            lang,
+            "la base de données a refusé de l'enregistrer tel quel (gardé sans ses changements)",
+            "the database refused to record it as it was (kept without its changes)"
+        ),
         other => other.to_string(),
     }
 }
@@ -110,6 +118,9 @@ pub struct Received {
     pub questions: Vec<Question>,
     /// A reason code (see [`reason`]), `None` when applied.
     pub reason: Option<String>,
+    /// What was changed in the text to store it (characters no database takes), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     pub reply_queued: bool,
     /// The outbox id of the answer, to send it at once.
     #[serde(skip)]
@@ -134,13 +145,10 @@ pub enum InboxError {
 
 impl From<StoreError> for InboxError {
     fn from(e: StoreError) -> InboxError {
-        match e {
-            StoreError::Database(_)
-            | StoreError::Unreachable { .. }
-            | StoreError::Refused { .. }
-            | StoreError::TimedOut { .. }
-            | StoreError::Connect { .. } => InboxError::Temporary(e),
-            other => InboxError::Store(other),
+        if e.is_temporary() {
+            InboxError::Temporary(e)
+        } else {
+            InboxError::Store(e)
         }
     }
 }
@@ -186,7 +194,10 @@ enum Why {
 }
 
 /// Processes one incoming message (`mail-replies.md`): never panics on its content, and records
-/// every message it does not refuse as a duplicate in the inbox.
+/// every message it does not refuse as a duplicate in the inbox. Its text is made storable first
+/// (NUL and other forbidden characters replaced by U+FFFD, the replacement noted on the row). A
+/// failure that would recur on every try records the message as rejected (`unrecordable`),
+/// without its changes; only a database out of reach or busy is [`InboxError::Temporary`].
 pub async fn receive(
     store: &Store,
     raw: &[u8],
@@ -199,10 +210,85 @@ pub async fn receive(
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("<{hex}@cnrm.invalid>")
     };
-    let m = parsed.clone().unwrap_or_default();
+    let mut m = parsed.clone().unwrap_or_default();
+    let replaced = m.make_storable();
+    let notes = (replaced > 0).then(|| replaced_note(options.lang, replaced));
     let message_id = m.message_id.clone().unwrap_or_else(synthetic);
+    match receive_parsed(
+        store,
+        &m,
+        parsed.is_some(),
+        &message_id,
+        notes.clone(),
+        clock,
+        options,
+    )
+    .await
+    {
+        Err(e) if !e.is_temporary() => {
+            tracing::warn!(error = %e, "reply refused by the database, recorded as rejected");
+            // Kept, rejected and without its changes, so that it never blocks the mailbox; if
+            // even that is refused, the error is said (and `mail receive` exits 1, not 75).
+            let row = NewInboxRow {
+                message_id: message_id.clone(),
+                date_header: m.date.clone(),
+                sender: m.from.clone().unwrap_or_default(),
+                subject: m.subject.clone(),
+                in_reply_to: m.in_reply_to.first().cloned(),
+                body: m.text.clone(),
+                status: "rejected".into(),
+                reason: Some(reason::UNRECORDABLE.into()),
+                notes: notes.clone(),
+                ..NewInboxRow::default()
+            };
+            match store.record_reply(&row, &[], None, clock).await {
+                Ok(recorded) => Ok(Received {
+                    status: Outcome::Rejected,
+                    message_id,
+                    from: row.sender,
+                    in_reply_to: row.in_reply_to,
+                    changes: Vec::new(),
+                    not_understood: Vec::new(),
+                    questions: Vec::new(),
+                    reason: row.reason,
+                    notes,
+                    reply_queued: false,
+                    answer_outbox: None,
+                    inbox_id: Some(recorded.inbox_id),
+                }),
+                Err(StoreError::AlreadyReceived(_)) => Ok(duplicate(&message_id, &m)),
+                Err(again) if again.is_temporary() => Err(InboxError::Temporary(again)),
+                Err(_) => Err(InboxError::Store(e)),
+            }
+        }
+        other => other.map_err(InboxError::from),
+    }
+}
+
+/// The note of an inbox row whose text had characters replaced.
+fn replaced_note(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Fr, 1) => "1 caractère interdit (NUL ou contrôle) remplacé par \u{fffd}".into(),
+        (Lang::Fr, _) => {
+            format!("{n} caractères interdits (NUL ou contrôle) remplacés par \u{fffd}")
+        }
+        (Lang::En, 1) => "1 forbidden character (NUL or control) replaced by \u{fffd}".into(),
+        (Lang::En, _) => format!("{n} forbidden characters (NUL or control) replaced by \u{fffd}"),
+    }
+}
+
+async fn receive_parsed(
+    store: &Store,
+    m: &Incoming,
+    readable: bool,
+    message_id: &str,
+    notes: Option<String>,
+    clock: &Clock,
+    options: &Options,
+) -> Result<Received, StoreError> {
+    let message_id = message_id.to_string();
     if store.received(&message_id).await? {
-        return Ok(duplicate(&message_id, &m));
+        return Ok(duplicate(&message_id, m));
     }
     let mut row = NewInboxRow {
         message_id: message_id.clone(),
@@ -211,6 +297,7 @@ pub async fn receive(
         subject: m.subject.clone(),
         in_reply_to: m.in_reply_to.first().cloned(),
         body: m.text.clone(),
+        notes: notes.clone(),
         ..NewInboxRow::default()
     };
     // Three tries: a task archived between our read and the transaction starts it over.
@@ -218,7 +305,7 @@ pub async fn receive(
     loop {
         attempts += 1;
         let (row, changes, answer, problems, questions) =
-            match decide(store, &m, parsed.is_some(), &mut row, options, clock).await? {
+            match decide(store, m, readable, &mut row, options, clock).await? {
                 Decision::Record {
                     changes,
                     answer,
@@ -245,14 +332,15 @@ pub async fn receive(
                     not_understood: problems.iter().map(|p| p.line.clone()).collect(),
                     questions,
                     reason: row.reason.clone(),
+                    notes,
                     reply_queued: recorded.answer_outbox.is_some(),
                     answer_outbox: recorded.answer_outbox,
                     inbox_id: Some(recorded.inbox_id),
                 });
             }
-            Err(StoreError::AlreadyReceived(_)) => return Ok(duplicate(&message_id, &m)),
+            Err(StoreError::AlreadyReceived(_)) => return Ok(duplicate(&message_id, m)),
             Err(StoreError::Archived(_) | StoreError::NoTask(_)) if attempts < 3 => continue,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -267,6 +355,7 @@ fn duplicate(message_id: &str, m: &Incoming) -> Received {
         not_understood: Vec::new(),
         questions: Vec::new(),
         reason: Some(reason::ALREADY_RECEIVED.into()),
+        notes: None,
         reply_queued: false,
         answer_outbox: None,
         inbox_id: None,
