@@ -7,7 +7,7 @@ use crate::common::imap::{Dovecot, PASSWORD, USER};
 use crate::common::require;
 use crate::common::smtp::SmtpServer;
 use crate::common::{cnrm, cnrm_db, exec, write_plan};
-use cnrm_engine::imap::{self, ImapConfig, TryLater};
+use cnrm_engine::imap::{self, ImapConfig, NotRecorded};
 use cnrm_engine::Lang;
 
 fn message(n: usize) -> Vec<u8> {
@@ -46,10 +46,9 @@ fn unseen_messages_are_read_whole_and_marked_seen_once_processed() {
         server.deliver(&message(n));
     }
     let cfg = config(&server, Lang::Fr);
-    let report = block_on(imap::fetch(
-        &cfg,
-        |raw| async move { Ok::<_, TryLater>(raw) },
-    ))
+    let report = block_on(imap::fetch(&cfg, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
+    }))
     .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
     assert_eq!(numbers(&report.processed), vec![1, 2, 3]);
     assert_eq!(report.processed[0], message(1), "the bytes as delivered");
@@ -57,10 +56,9 @@ fn unseen_messages_are_read_whole_and_marked_seen_once_processed() {
     assert_eq!(server.seen_unseen(), (3, 0));
     // Seen messages are not read again; a new one is.
     server.deliver(&message(4));
-    let again = block_on(imap::fetch(
-        &cfg,
-        |raw| async move { Ok::<_, TryLater>(raw) },
-    ))
+    let again = block_on(imap::fetch(&cfg, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
+    }))
     .expect("second pass");
     assert_eq!(numbers(&again.processed), vec![4]);
     assert_eq!(server.seen_unseen(), (4, 0));
@@ -76,9 +74,9 @@ fn a_message_that_cannot_be_recorded_now_stays_unseen_with_those_after_it() {
         server.deliver(&message(n));
     }
     let cfg = config(&server, Lang::En);
-    let report = block_on(imap::fetch(&cfg, |raw| async move {
+    let report = block_on(imap::fetch(&cfg, &|_, _| {}, |raw| async move {
         if numbers(std::slice::from_ref(&raw)) == [3] {
-            Err(TryLater("the database is out of reach".into()))
+            Err(NotRecorded::TryLater("the database is out of reach".into()))
         } else {
             Ok(raw)
         }
@@ -92,10 +90,9 @@ fn a_message_that_cannot_be_recorded_now_stays_unseen_with_those_after_it() {
     );
     assert_eq!(server.seen_unseen(), (2, 2));
     // The next pass takes them.
-    let next = block_on(imap::fetch(
-        &cfg,
-        |raw| async move { Ok::<_, TryLater>(raw) },
-    ))
+    let next = block_on(imap::fetch(&cfg, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
+    }))
     .expect("next pass");
     assert_eq!(numbers(&next.processed), vec![3, 4]);
     assert_eq!(server.seen_unseen(), (4, 0));
@@ -110,10 +107,9 @@ fn imaps_with_the_servers_own_certificate_trusted_explicitly() {
     server.deliver(&message(7));
     let cfg = config(&server, Lang::Fr);
     assert!(cfg.url.tls);
-    let report = block_on(imap::fetch(
-        &cfg,
-        |raw| async move { Ok::<_, TryLater>(raw) },
-    ))
+    let report = block_on(imap::fetch(&cfg, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
+    }))
     .unwrap_or_else(|e| panic!("{e}\n{}", server.log()));
     assert_eq!(numbers(&report.processed), vec![7]);
     assert_eq!(server.seen_unseen(), (1, 0));
@@ -121,8 +117,8 @@ fn imaps_with_the_servers_own_certificate_trusted_explicitly() {
     server.deliver(&message(8));
     let untrusted =
         ImapConfig::new(&server.url(), Some(PASSWORD.into()), None, Lang::Fr).expect("config");
-    let e = block_on(imap::fetch(&untrusted, |raw| async move {
-        Ok::<_, TryLater>(raw)
+    let e = block_on(imap::fetch(&untrusted, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
     }))
     .expect_err("untrusted certificate");
     assert_eq!(
@@ -150,10 +146,9 @@ fn a_wrong_password_a_missing_mailbox_and_no_server_are_one_sentence_each() {
         Lang::Fr,
     )
     .expect("config");
-    let e = block_on(imap::fetch(
-        &wrong,
-        |raw| async move { Ok::<_, TryLater>(raw) },
-    ))
+    let e = block_on(imap::fetch(&wrong, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
+    }))
     .expect_err("wrong password");
     assert_eq!(
         e,
@@ -162,8 +157,8 @@ fn a_wrong_password_a_missing_mailbox_and_no_server_are_one_sentence_each() {
     assert!(!e.contains("n0t-the-password"));
     let url = format!("imap://{USER}@127.0.0.1:{port}/Archives");
     let missing = ImapConfig::new(&url, Some(PASSWORD.into()), None, Lang::En).expect("config");
-    let e = block_on(imap::fetch(&missing, |raw| async move {
-        Ok::<_, TryLater>(raw)
+    let e = block_on(imap::fetch(&missing, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
     }))
     .expect_err("missing mailbox");
     assert_eq!(
@@ -179,10 +174,9 @@ fn a_wrong_password_a_missing_mailbox_and_no_server_are_one_sentence_each() {
         Lang::En,
     )
     .expect("config");
-    let e = block_on(imap::fetch(
-        &gone,
-        |raw| async move { Ok::<_, TryLater>(raw) },
-    ))
+    let e = block_on(imap::fetch(&gone, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw)
+    }))
     .expect_err("no server");
     assert_eq!(
         e,
@@ -209,15 +203,15 @@ priorities:
       - { id: a2, title: Centre de Kayes, owner: dgme, deadline: 2025-09-30 }
 "#;
 
-const DAY: &str = "2025-09-30";
+pub(crate) const DAY: &str = "2025-09-30";
 
-fn json(text: &str) -> serde_json::Value {
+pub(crate) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON expected ({e}): {text}"))
 }
 
 /// The plan applied and its reminder sent through the test SMTP server: the reminder's
 /// Message-ID.
-fn reminder_sent(db: &TestDb) -> (tempfile::TempDir, String) {
+pub(crate) fn reminder_sent(db: &TestDb) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("dir");
     let file = write_plan(dir.path(), "retours.yaml", PLAN);
     let (code, _, err) = exec(cnrm_db(db, DAY).args(["plan", "apply", &file]));
@@ -240,7 +234,7 @@ fn reminder_sent(db: &TestDb) -> (tempfile::TempDir, String) {
 }
 
 /// A member's reply to `reminder`, as a mail client builds it (quoted original below).
-fn reply(n: usize, reminder: &str, from: &str, body: &str, extra: &str) -> Vec<u8> {
+pub(crate) fn reply(n: usize, reminder: &str, from: &str, body: &str, extra: &str) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: cnrm@example.ml\r\nSubject: RE: [CNRM] Rappel\r\nMessage-ID: <reply-{n}@mail.example.ml>\r\nIn-Reply-To: {reminder}\r\nReferences: {reminder}\r\nDate: Tue, 30 Sep 2025 10:{:02}:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n{extra}\r\n{body}\r\n\r\nLe mar. 30 sept. 2025 à 08:00, Secrétariat CNRM <cnrm@example.ml> a écrit :\r\n> 1. a1 — Adopter le règlement\r\n> 2. a2 — Centre de Kayes\r\n",
         n % 60
@@ -259,13 +253,13 @@ fn fetch(db: &TestDb, server: &Dovecot, args: &[&str]) -> (i32, String, String) 
     )
 }
 
-fn task_json(db: &TestDb) -> Vec<serde_json::Value> {
+pub(crate) fn task_json(db: &TestDb) -> Vec<serde_json::Value> {
     let (code, out, err) = exec(cnrm_db(db, DAY).args(["tasks", "--format", "json"]));
     assert_eq!(code, 0, "{err}");
     json(&out).as_array().cloned().expect("array")
 }
 
-fn inbox_json(db: &TestDb) -> Vec<serde_json::Value> {
+pub(crate) fn inbox_json(db: &TestDb) -> Vec<serde_json::Value> {
     let (code, out, err) = exec(cnrm_db(db, DAY).args(["inbox", "--format", "json"]));
     assert_eq!(code, 0, "{err}");
     json(&out).as_array().cloned().expect("array")
@@ -457,7 +451,7 @@ fn mail_fetch_refuses_a_missing_or_bad_url_in_one_sentence() {
 }
 
 /// Waits (at most a minute) until `done` holds; false if it never did.
-fn eventually(mut done: impl FnMut() -> bool) -> bool {
+pub(crate) fn eventually(mut done: impl FnMut() -> bool) -> bool {
     let start = std::time::Instant::now();
     while start.elapsed() < std::time::Duration::from_secs(60) {
         if done() {
@@ -468,7 +462,7 @@ fn eventually(mut done: impl FnMut() -> bool) -> bool {
     false
 }
 
-fn terminate(child: std::process::Child) -> std::process::ExitStatus {
+pub(crate) fn terminate(child: std::process::Child) -> std::process::ExitStatus {
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -510,7 +504,7 @@ fn the_daemon_reads_the_mailbox_and_a_failing_server_does_not_stop_it() {
     );
     let read = || std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
-        eventually(|| read().contains("mail fetch failed")),
+        eventually(|| read().contains("the mailbox could not be read")),
         "{}",
         read()
     );
@@ -546,7 +540,7 @@ fn the_daemon_reads_the_mailbox_and_a_failing_server_does_not_stop_it() {
         read(),
         server.log()
     );
-    assert!(eventually(|| read().contains("mail fetch")), "{}", read());
+    assert!(eventually(|| read().contains("mailbox read")), "{}", read());
     let status = terminate(child);
     assert_eq!(status.code(), Some(0), "{}", read());
     let inbox = inbox_json(&db);
@@ -584,8 +578,8 @@ fn measure_mail_fetch_on_1000_messages() {
     }
     let cfg = config(&alone, Lang::Fr);
     let start = std::time::Instant::now();
-    let report = block_on(imap::fetch(&cfg, |raw| async move {
-        Ok::<_, TryLater>(raw.len())
+    let report = block_on(imap::fetch(&cfg, &|_, _| {}, |raw| async move {
+        Ok::<_, NotRecorded>(raw.len())
     }))
     .expect("pass");
     let elapsed = start.elapsed().as_secs_f64();

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod mail_faults;
 mod mail_fetch;
 mod mail_replies;
 mod overview;
@@ -11,6 +12,7 @@ mod plan_schema;
 mod plan_schema_editor;
 mod plan_values;
 mod remind;
+mod reply_corpus;
 mod report;
 mod report_svg;
 mod store_cli;

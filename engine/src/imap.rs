@@ -5,8 +5,17 @@
 //! message at a time, fetches it without marking it (`BODY.PEEK[]`), hands its bytes to the
 //! caller's processing (the inbox) and marks it `\Seen` only once that processing has recorded
 //! it. A temporary failure of the processing (the database out of reach) stops the pass and leaves
-//! that message and the following ones unseen, for the next pass. Two passes at once on one
-//! mailbox may both read a message; the inbox's unique Message-ID applies it once.
+//! that message and the following ones unseen, for the next pass; a message that cannot be
+//! recorded (no content, too large, refused) stays unseen with its reason and the pass goes on.
+//! Two passes at once on one mailbox may both read a message; the inbox's unique Message-ID
+//! applies it once.
+//!
+//! Whatever the server sends, memory and time stay bounded: a message of at most
+//! [`MAX_MESSAGE`] (a larger literal is read through and dropped, never allocated from the size
+//! it announces), lines of at most [`MAX_LINE`], at most [`MAX_UNTAGGED`] answer lines to one
+//! command, each step within [`TIMEOUT`] (`CNRM_IMAP_TIMEOUT`, at most [`MAX_TIMEOUT`]) and the
+//! pass within [`PASS_TIMEOUT`]. A message whose exchange broke off is left unseen and the pass
+//! goes on with a new connection, [`MAX_BROKEN`] times at most.
 //!
 //! The password never leaves [`ImapConfig`]: `Display` and `Debug` show `***`, and every error is
 //! a sentence of ours, never the server's or the system's words.
@@ -21,8 +30,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 
-/// How long one exchange with the server (connecting, logging in, one command) may take.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one step with the server (connecting, logging in, one command) may take, unless
+/// `CNRM_IMAP_TIMEOUT` says otherwise (1 to [`MAX_TIMEOUT`] seconds).
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The longest step `CNRM_IMAP_TIMEOUT` may ask for.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `CNRM_IMAP_URL`, parsed once: `imaps://user[:password]@host[:port][/MAILBOX]`, or
 /// `imap://…` (no encryption) for a server on this machine only. `Display` and `Debug` show
@@ -256,6 +269,8 @@ impl ImapConfig {
 pub struct FetchReport<T> {
     /// What the processing said of each message it recorded (and that is now `\Seen`).
     pub processed: Vec<T>,
+    /// Messages left unseen, each with its reason, while the pass went on.
+    pub unseen: Vec<Unseen>,
     /// Messages left unseen because the pass stopped: the one whose processing failed for now,
     /// and those after it.
     pub left_unseen: usize,
@@ -263,21 +278,234 @@ pub struct FetchReport<T> {
     pub stopped: Option<String>,
 }
 
-/// Why a message of the mailbox could not be recorded now: a sentence, and the message stays
-/// unseen for the next pass.
+/// A message left unseen and why (a sentence's end: « le serveur n'a pas donné son contenu »).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Unseen {
+    pub uid: u32,
+    #[serde(rename = "reason")]
+    pub why: String,
+}
+
+/// Why a message of the mailbox was not recorded.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TryLater(pub String);
+pub enum NotRecorded {
+    /// Not now (the database out of reach or busy): the pass stops, leaving this message and
+    /// the following ones unseen for the next pass.
+    TryLater(String),
+    /// This message cannot be recorded: it stays unseen with this reason and the pass goes on
+    /// to the next one.
+    Skip(String),
+}
 
 /// One pass over the unseen messages of the configured mailbox: each is given to `process`, and
-/// marked `\Seen` once it returned `Ok`. `Err(TryLater)` stops the pass, leaving that message
-/// and the following ones unseen. The error is one sentence (connection, login, mailbox).
-pub async fn fetch<T, F, Fut>(cfg: &ImapConfig, process: F) -> Result<FetchReport<T>, String>
+/// marked `\Seen` once it returned `Ok`. `progress(done, total)` is told of each message. A
+/// message the server does not give (`BODY[] NIL`, too large) or that `process` skips stays
+/// unseen with its reason and the pass goes on; `NotRecorded::TryLater`, a server that stops
+/// answering or breaks a bound stop the pass, leaving the rest unseen. Each step takes at most
+/// [`TIMEOUT`] and the pass at most [`PASS_TIMEOUT`]. The error is one sentence (connection,
+/// login, mailbox).
+pub async fn fetch<T, F, Fut>(
+    cfg: &ImapConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    mut process: F,
+) -> Result<FetchReport<T>, String>
 where
     F: FnMut(Vec<u8>) -> Fut,
-    Fut: Future<Output = Result<T, TryLater>>,
+    Fut: Future<Output = Result<T, NotRecorded>>,
 {
     let lang = cfg.lang;
     let server = cfg.url.server();
+    let step = step_timeout();
+    let deadline = tokio::time::Instant::now() + PASS_TIMEOUT;
+    let broke_off = |what: String, broke: Broke| broke_sentence(lang, &server, &what, broke, step);
+    let mut conn = open(cfg, step, deadline).await?;
+    let mut uids: Vec<u32> = match conn.command("UID SEARCH UNSEEN").await {
+        Ok((Done::Ok, untagged)) => untagged
+            .iter()
+            .filter_map(|r| {
+                let text = r.text();
+                let rest = text.strip_prefix("* ")?;
+                let (word, numbers) = rest.split_once(' ').unwrap_or((rest, ""));
+                word.eq_ignore_ascii_case("SEARCH").then(|| {
+                    numbers
+                        .split_whitespace()
+                        .filter_map(|n| n.parse::<u32>().ok())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .flatten()
+            .collect(),
+        Ok((Done::Refused, _)) => {
+            return Err(broke_off(tr!(lang, "recherche", "search"), Broke::Closed))
+        }
+        Err(b) => return Err(broke_off(tr!(lang, "recherche", "search"), b)),
+    };
+    uids.sort_unstable();
+    uids.dedup();
+    let mut report = FetchReport {
+        processed: Vec::new(),
+        unseen: Vec::new(),
+        left_unseen: 0,
+        stopped: None,
+    };
+    let total = uids.len();
+    let mut conn = Some(conn);
+    let mut broken = 0;
+    let reading = || tr!(lang, "lecture d'un message", "reading a message");
+    for (i, uid) in uids.iter().copied().enumerate() {
+        progress(i, total);
+        let mut stop = |why: String| {
+            report.left_unseen = total - i;
+            report.stopped = Some(why);
+        };
+        if tokio::time::Instant::now() >= deadline {
+            stop(broke_off(
+                tr!(lang, "lecture des messages", "reading the messages"),
+                Broke::TimedOut,
+            ));
+            break;
+        }
+        if broken >= MAX_BROKEN {
+            stop(tr!(
+                lang,
+                "le serveur IMAP {server} a interrompu l'échange {MAX_BROKEN} fois pendant ce passage",
+                "the IMAP server {server} broke off the exchange {MAX_BROKEN} times during this pass"
+            ));
+            break;
+        }
+        // After an exchange broke off on a message, a new connection for the next one.
+        let c = match conn.as_mut() {
+            Some(c) => c,
+            None => match open(cfg, step, deadline).await {
+                Ok(c) => conn.insert(c),
+                Err(why) => {
+                    stop(why);
+                    break;
+                }
+            },
+        };
+        let fetch = format!("UID FETCH {uid} BODY.PEEK[]<0.{MAX_MESSAGE}>");
+        let raw = match c.command(&fetch).await {
+            Ok((Done::Ok, untagged)) => {
+                let mine: Vec<Reply> = untagged
+                    .into_iter()
+                    .filter(|r| names_uid(&r.text(), uid))
+                    .collect();
+                if mine.is_empty() {
+                    // Expunged by someone else since the search: nothing to read.
+                    continue;
+                }
+                if let Some(size) = mine.iter().find_map(|r| r.dropped) {
+                    let mib = MAX_MESSAGE >> 20;
+                    let size = size.div_ceil(1 << 20);
+                    report.unseen.push(Unseen {
+                        uid,
+                        why: tr!(
+                            lang,
+                            "le serveur en a envoyé {size}\u{a0}Mio, plus que la limite de {mib}\u{a0}Mio par message",
+                            "the server sent {size} MiB of it, more than the limit of {mib} MiB a message"
+                        ),
+                    });
+                    continue;
+                }
+                match mine
+                    .into_iter()
+                    .find_map(|r| r.literals.into_iter().find(|l| !l.is_empty()))
+                {
+                    Some(raw) => raw,
+                    None => {
+                        // `BODY[] NIL`, an empty or quoted body: nothing to record, and never
+                        // marked seen without its content recorded.
+                        report.unseen.push(Unseen {
+                            uid,
+                            why: tr!(
+                                lang,
+                                "le serveur n'a pas donné son contenu (BODY[] vide ou NIL)",
+                                "the server did not give its content (BODY[] empty or NIL)"
+                            ),
+                        });
+                        continue;
+                    }
+                }
+            }
+            Ok((Done::Refused, _)) => {
+                report.unseen.push(Unseen {
+                    uid,
+                    why: tr!(
+                        lang,
+                        "le serveur a refusé de le donner",
+                        "the server refused to give it"
+                    ),
+                });
+                continue;
+            }
+            Err(b) => {
+                report.unseen.push(Unseen {
+                    uid,
+                    why: broke_off(reading(), b),
+                });
+                conn = None;
+                broken += 1;
+                continue;
+            }
+        };
+        match process(raw).await {
+            Ok(outcome) => report.processed.push(outcome),
+            Err(NotRecorded::Skip(why)) => {
+                report.unseen.push(Unseen { uid, why });
+                continue;
+            }
+            Err(NotRecorded::TryLater(why)) => {
+                stop(why);
+                break;
+            }
+        }
+        let store = format!("UID STORE {uid} +FLAGS.SILENT (\\Seen)");
+        if c.command(&store).await.is_err() {
+            // Recorded already: read again at a next pass, it is a duplicate then.
+            conn = None;
+            broken += 1;
+        }
+    }
+    if report.stopped.is_none() {
+        progress(total, total);
+    }
+    if let Some(mut c) = conn {
+        // The messages are recorded and marked: a failing LOGOUT changes nothing.
+        let _ = c.command("LOGOUT").await;
+    }
+    Ok(report)
+}
+
+/// After this many exchanges broken off in one pass, the rest waits for the next pass.
+const MAX_BROKEN: usize = 3;
+
+/// What a connection to the server runs on: TCP, or TLS over TCP.
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<S: AsyncRead + AsyncWrite + Unpin + Send> Stream for S {}
+
+/// `work` within `step` and before `deadline`.
+async fn within<T>(
+    step: Duration,
+    deadline: tokio::time::Instant,
+    work: impl Future<Output = Result<T, Broke>>,
+) -> Result<T, Broke> {
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    tokio::time::timeout(step.min(left), work)
+        .await
+        .unwrap_or(Err(Broke::TimedOut))
+}
+
+/// A connection logged in, its mailbox selected. The error is one sentence.
+async fn open(
+    cfg: &ImapConfig,
+    step: Duration,
+    deadline: tokio::time::Instant,
+) -> Result<Conn<Box<dyn Stream>>, String> {
+    let lang = cfg.lang;
+    let server = cfg.url.server();
+    let mailbox = cfg.url.mailbox.as_str();
+    let broke_off = |what: String, broke: Broke| broke_sentence(lang, &server, &what, broke, step);
     let unreachable = || {
         tr!(
             lang,
@@ -286,35 +514,75 @@ where
         )
     };
     let tcp = tokio::time::timeout(
-        TIMEOUT,
+        step,
         tokio::net::TcpStream::connect((cfg.url.host.as_str(), cfg.url.port)),
     )
     .await
     .map_err(|_| unreachable())?
     .map_err(|_| unreachable())?;
-    if !cfg.url.tls {
-        return session(cfg, tcp, process).await;
-    }
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(tls_config(cfg)?));
-    let name = rustls::pki_types::ServerName::try_from(cfg.url.host.clone()).map_err(|_| {
-        tr!(
-            lang,
-            "le nom du serveur IMAP {server} ne convient pas à une connexion chiffrée (TLS)",
-            "the IMAP server name {server} does not suit an encrypted (TLS) connection"
-        )
-    })?;
-    let tls = tokio::time::timeout(TIMEOUT, connector.connect(name, tcp))
-        .await
-        .map_err(|_| unreachable())?
-        .map_err(|e| {
-            let why = tls_failure(lang, &e);
+    let stream: Box<dyn Stream> = if cfg.url.tls {
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(tls_config(cfg)?));
+        let name = rustls::pki_types::ServerName::try_from(cfg.url.host.clone()).map_err(|_| {
             tr!(
                 lang,
-                "la connexion chiffrée (TLS) au serveur IMAP {server} a échoué\u{a0}: {why}",
-                "the encrypted (TLS) connection to the IMAP server {server} failed: {why}"
+                "le nom du serveur IMAP {server} ne convient pas à une connexion chiffrée (TLS)",
+                "the IMAP server name {server} does not suit an encrypted (TLS) connection"
             )
         })?;
-    session(cfg, tls, process).await
+        let tls = tokio::time::timeout(step, connector.connect(name, tcp))
+            .await
+            .map_err(|_| unreachable())?
+            .map_err(|e| {
+                let why = tls_failure(lang, &e);
+                tr!(
+                    lang,
+                    "la connexion chiffrée (TLS) au serveur IMAP {server} a échoué\u{a0}: {why}",
+                    "the encrypted (TLS) connection to the IMAP server {server} failed: {why}"
+                )
+            })?;
+        Box::new(tls)
+    } else {
+        Box::new(tcp)
+    };
+    let mut conn = Conn {
+        stream: tokio::io::BufStream::new(stream),
+        next_tag: 0,
+        step,
+        deadline,
+    };
+    let mut budget = Budget::new();
+    match within(step, deadline, conn.reply(&mut budget)).await {
+        Ok(greeting) if greeting.text.starts_with(b"* OK") => {}
+        Ok(_) => return Err(broke_off(tr!(lang, "accueil", "greeting"), Broke::Closed)),
+        Err(b) => return Err(broke_off(tr!(lang, "accueil", "greeting"), b)),
+    }
+    let user = cfg.url.user.as_str();
+    match within(step, deadline, conn.login(user, &cfg.password)).await {
+        Ok(Done::Ok) => {}
+        Ok(Done::Refused) => {
+            return Err(tr!(
+                lang,
+                "le serveur IMAP {server} refuse l'utilisateur {user} ou son mot de passe",
+                "the IMAP server {server} refuses the user {user} or its password"
+            ));
+        }
+        Err(b) => return Err(broke_off(tr!(lang, "connexion", "login"), b)),
+    }
+    match conn
+        .command(&format!("SELECT {}", mailbox_name(mailbox)))
+        .await
+    {
+        Ok((Done::Ok, _)) => Ok(conn),
+        Ok((Done::Refused, _)) => Err(tr!(
+            lang,
+            "le serveur IMAP {server} n'a pas de boîte {mailbox} (le nom vient de CNRM_IMAP_URL, après le /)",
+            "the IMAP server {server} has no mailbox {mailbox} (the name comes from CNRM_IMAP_URL, after the /)"
+        )),
+        Err(b) => Err(broke_off(
+            tr!(lang, "choix de la boîte", "mailbox selection"),
+            b,
+        )),
+    }
 }
 
 /// Why a TLS handshake failed, in words of ours.
@@ -385,12 +653,36 @@ fn tls_config(cfg: &ImapConfig) -> Result<rustls::ClientConfig, String> {
     Ok(config)
 }
 
-/// The largest part of a message read (64 MiB): a bigger one is read up to there and recorded
-/// by the inbox as it judges a message of that size, so that it never blocks the mailbox.
-const MAX_MESSAGE: usize = 64 << 20;
+/// The largest message read (25 MiB), asked of the server as a partial fetch
+/// (`BODY.PEEK[]<0.N>`): a longer message is read up to there. A server that sends a larger
+/// literal anyway (or announces one it never sends) has it skipped, never held in memory: that
+/// message stays unseen, with the reason said.
+pub const MAX_MESSAGE: usize = 25 << 20;
 
-/// The longest line of a server's answer outside its literals.
-const MAX_LINE: u64 = 1 << 20;
+/// The longest line of a server's answer outside its literals (4 MiB: the `SEARCH` answer of
+/// 400,000 unseen messages).
+pub const MAX_LINE: usize = 4 << 20;
+
+/// The most text (literals aside) kept of the answers to one command.
+const MAX_TEXT: usize = 16 << 20;
+
+/// The most untagged answer lines to one command: a server that sends more (an endless stream)
+/// is left, with one sentence.
+pub const MAX_UNTAGGED: usize = 10_000;
+// The sentences say "10 000" in words.
+const _: () = assert!(MAX_UNTAGGED == 10_000);
+
+/// The longest a pass may take: the messages not read by then wait for the next pass.
+pub const PASS_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The time-out of one step, `CNRM_IMAP_TIMEOUT` seconds (1 to 30) when it is set.
+fn step_timeout() -> Duration {
+    std::env::var("CNRM_IMAP_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| (1..=MAX_TIMEOUT.as_secs()).contains(s))
+        .map_or(TIMEOUT, Duration::from_secs)
+}
 
 /// One answer line of the server, with the literals (`{n}` then n bytes) it carried.
 #[derive(Debug, Default)]
@@ -398,6 +690,8 @@ struct Reply {
     /// The line's text, literals left out.
     text: Vec<u8>,
     literals: Vec<Vec<u8>>,
+    /// The size of a literal too large to keep, read through and dropped.
+    dropped: Option<u64>,
 }
 
 impl Reply {
@@ -414,8 +708,45 @@ enum Done {
     Refused,
 }
 
-/// The size of the literal a line ends with (`… {123}` or `{123+}`), if it does.
-fn literal_len(line: &[u8]) -> Option<usize> {
+/// Why an exchange with the server broke off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Broke {
+    /// The connection closed or failed.
+    Closed,
+    /// The step's time-out passed.
+    TimedOut,
+    /// A line longer than [`MAX_LINE`], or more than [`MAX_TEXT`] of answers to one command.
+    TooLong,
+    /// More than [`MAX_UNTAGGED`] answer lines to one command.
+    TooMany,
+    /// `* BYE`: the server closes.
+    Bye,
+}
+
+impl From<std::io::Error> for Broke {
+    fn from(_: std::io::Error) -> Broke {
+        Broke::Closed
+    }
+}
+
+/// What one command may still take of the server's answers.
+struct Budget {
+    text: usize,
+    literal: usize,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            text: MAX_TEXT,
+            literal: MAX_MESSAGE,
+        }
+    }
+}
+
+/// The size of the literal a line ends with (`… {123}` or `{123+}`), if it does; a size too
+/// large to be a number is `u64::MAX` (skipped as too large).
+fn literal_len(line: &[u8]) -> Option<u64> {
     let inner = line.strip_suffix(b"}")?;
     let open = inner.iter().rposition(|b| *b == b'{')?;
     let digits = &inner[open + 1..];
@@ -423,7 +754,12 @@ fn literal_len(line: &[u8]) -> Option<usize> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    Some(
+        std::str::from_utf8(digits)
+            .ok()?
+            .parse()
+            .unwrap_or(u64::MAX),
+    )
 }
 
 /// A mailbox name as IMAP writes it (RFC 3501, 5.1.3): modified UTF-7 for what is not printable
@@ -475,6 +811,7 @@ fn names_uid(text: &str, uid: u32) -> bool {
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
         .filter(|w| !w.is_empty())
+        .take(64)
         .collect();
     words
         .get(2)
@@ -484,74 +821,106 @@ fn names_uid(text: &str, uid: u32) -> bool {
             .any(|w| w[0].eq_ignore_ascii_case("UID") && w[1].parse() == Ok(uid))
 }
 
-/// A connection to the server: commands written, answers read.
+/// A connection to the server: commands written, answers read, each step within `step` and the
+/// whole pass before `deadline`.
 struct Conn<S> {
     stream: tokio::io::BufStream<S>,
     next_tag: u32,
+    step: Duration,
+    deadline: tokio::time::Instant,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
-    /// One answer line and its literals.
-    async fn reply(&mut self) -> std::io::Result<Reply> {
+    /// One answer line and its literals, within what `budget` still allows.
+    async fn reply(&mut self, budget: &mut Budget) -> Result<Reply, Broke> {
         use tokio::io::{AsyncBufReadExt, AsyncReadExt};
         let mut reply = Reply::default();
         loop {
             let mut line = Vec::new();
+            // Two more bytes than the longest line: its CR LF.
+            let limit = MAX_LINE.min(budget.text) as u64 + 2;
             let n = (&mut self.stream)
-                .take(MAX_LINE)
+                .take(limit)
                 .read_until(b'\n', &mut line)
                 .await?;
-            if n == 0 || line.last() != Some(&b'\n') {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            if n == 0 {
+                return Err(Broke::Closed);
             }
+            if line.last() != Some(&b'\n') {
+                return Err(if n as u64 >= limit {
+                    Broke::TooLong
+                } else {
+                    Broke::Closed
+                });
+            }
+            budget.text = budget.text.saturating_sub(line.len());
             line.pop();
             if line.last() == Some(&b'\r') {
                 line.pop();
             }
-            match literal_len(&line) {
-                Some(len) => {
-                    let open = line.iter().rposition(|b| *b == b'{').unwrap_or(line.len());
-                    reply.text.extend_from_slice(&line[..open]);
-                    // Read in full (the answer must be consumed), kept up to MAX_MESSAGE.
+            let Some(len) = literal_len(&line) else {
+                reply.text.extend_from_slice(&line);
+                return Ok(reply);
+            };
+            let open = line.iter().rposition(|b| *b == b'{').unwrap_or(line.len());
+            reply.text.extend_from_slice(&line[..open]);
+            match usize::try_from(len) {
+                Ok(size) if size <= budget.literal => {
+                    // Grown as the bytes come, never reserved from the announced size.
                     let mut literal = Vec::new();
                     (&mut self.stream)
-                        .take(len as u64)
+                        .take(len)
                         .read_to_end(&mut literal)
                         .await?;
-                    if literal.len() < len {
-                        return Err(std::io::ErrorKind::UnexpectedEof.into());
+                    if literal.len() < size {
+                        return Err(Broke::Closed);
                     }
-                    literal.truncate(MAX_MESSAGE);
+                    budget.literal -= size;
                     reply.literals.push(literal);
                 }
-                None => {
-                    reply.text.extend_from_slice(&line);
-                    return Ok(reply);
+                _ => {
+                    // Too large to keep: read through (the answer must be consumed) and dropped.
+                    let mut chunk = vec![0u8; 64 << 10];
+                    let mut left = len;
+                    while left > 0 {
+                        let want = left.min(chunk.len() as u64) as usize;
+                        let got = self.stream.read(&mut chunk[..want]).await?;
+                        if got == 0 {
+                            return Err(Broke::Closed);
+                        }
+                        left -= got as u64;
+                    }
+                    reply.dropped = Some(reply.dropped.unwrap_or(0).max(len));
                 }
             }
         }
     }
 
-    async fn send(&mut self, line: &str) -> std::io::Result<()> {
+    async fn send(&mut self, line: &str) -> Result<(), Broke> {
         use tokio::io::AsyncWriteExt;
         self.stream.write_all(line.as_bytes()).await?;
         self.stream.write_all(b"\r\n").await?;
-        self.stream.flush().await
+        Ok(self.stream.flush().await?)
     }
 
     /// A new tag, and the command written with it.
-    async fn start(&mut self, command: &str) -> std::io::Result<String> {
+    async fn start(&mut self, command: &str) -> Result<String, Broke> {
         self.next_tag += 1;
         let tag = format!("c{}", self.next_tag);
         self.send(&format!("{tag} {command}")).await?;
         Ok(tag)
     }
 
-    /// Reads up to the tagged end of the command `tag`; the untagged answers before it.
-    async fn finish(&mut self, tag: &str) -> std::io::Result<(Done, Vec<Reply>)> {
+    /// Reads up to the tagged end of the command `tag`; the untagged answers before it (at most
+    /// [`MAX_UNTAGGED`], within one command's budget).
+    async fn finish(
+        &mut self,
+        tag: &str,
+        budget: &mut Budget,
+    ) -> Result<(Done, Vec<Reply>), Broke> {
         let mut untagged = Vec::new();
         loop {
-            let reply = self.reply().await?;
+            let reply = self.reply(budget).await?;
             let text = reply.text();
             if let Some(rest) = text.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
                 let word = rest.split(' ').next().unwrap_or("").to_ascii_uppercase();
@@ -563,21 +932,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 return Ok((done, untagged));
             }
             if text.starts_with("* BYE") {
-                return Err(std::io::ErrorKind::ConnectionAborted.into());
+                return Err(Broke::Bye);
+            }
+            if untagged.len() >= MAX_UNTAGGED {
+                return Err(Broke::TooMany);
             }
             untagged.push(reply);
         }
     }
 
-    async fn command(&mut self, command: &str) -> std::io::Result<(Done, Vec<Reply>)> {
-        let tag = self.start(command).await?;
-        self.finish(&tag).await
+    /// One command and its answers, within the step's time-out.
+    async fn command(&mut self, command: &str) -> Result<(Done, Vec<Reply>), Broke> {
+        let (step, deadline) = (self.step, self.deadline);
+        let work = async {
+            let tag = self.start(command).await?;
+            self.finish(&tag, &mut Budget::new()).await
+        };
+        within(step, deadline, work).await
     }
 
     /// `AUTHENTICATE PLAIN` (RFC 4616): any character in the user or the password, no quoting.
-    async fn login(&mut self, user: &str, password: &str) -> std::io::Result<Done> {
+    async fn login(&mut self, user: &str, password: &str) -> Result<Done, Broke> {
+        let mut budget = Budget::new();
         let tag = self.start("AUTHENTICATE PLAIN").await?;
-        let reply = self.reply().await?;
+        let reply = self.reply(&mut budget).await?;
         if !reply.text.starts_with(b"+") {
             // Refused at once (no PLAIN): the tagged answer is this line.
             return Ok(Done::Refused);
@@ -586,126 +964,37 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
             format!("\0{user}\0{password}").as_bytes(),
         ))
         .await?;
-        Ok(self.finish(&tag).await?.0)
+        Ok(self.finish(&tag, &mut budget).await?.0)
     }
 }
 
-/// Logs in, reads the unseen messages one by one, logs out.
-async fn session<S, T, F, Fut>(
-    cfg: &ImapConfig,
-    stream: S,
-    mut process: F,
-) -> Result<FetchReport<T>, String>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-    F: FnMut(Vec<u8>) -> Fut,
-    Fut: Future<Output = Result<T, TryLater>>,
-{
-    let lang = cfg.lang;
-    let server = cfg.url.server();
-    let mailbox = cfg.url.mailbox.as_str();
-    let broke_off = |what: String| {
-        tr!(
+/// Why an exchange broke off, as the end of a sentence (`what`: the step).
+fn broke_sentence(lang: Lang, server: &str, what: &str, broke: Broke, step: Duration) -> String {
+    let seconds = step.as_secs();
+    let minutes = PASS_TIMEOUT.as_secs() / 60;
+    let mib = MAX_LINE >> 20;
+    match broke {
+        Broke::TimedOut => tr!(
+            lang,
+            "le serveur IMAP {server} n'a pas répondu à temps ({what}, {seconds}\u{a0}s au plus par étape et {minutes}\u{a0}min par passage)",
+            "the IMAP server {server} did not answer in time ({what}, at most {seconds} s a step and {minutes} min a pass)"
+        ),
+        Broke::TooLong => tr!(
+            lang,
+            "le serveur IMAP {server} a envoyé une réponse trop longue ({what}, plus de {mib}\u{a0}Mio de texte), l'échange est abandonné",
+            "the IMAP server {server} sent too long an answer ({what}, over {mib} MiB of text), the exchange is given up"
+        ),
+        Broke::TooMany => tr!(
+            lang,
+            "le serveur IMAP {server} a envoyé plus de 10\u{202f}000 lignes de réponse à une seule commande ({what}), l'échange est abandonné",
+            "the IMAP server {server} sent more than 10,000 answer lines to one command ({what}), the exchange is given up"
+        ),
+        Broke::Closed | Broke::Bye => tr!(
             lang,
             "le serveur IMAP {server} a interrompu l'échange ({what})",
             "the IMAP server {server} broke off the exchange ({what})"
-        )
-    };
-    let mut conn = Conn {
-        stream: tokio::io::BufStream::new(stream),
-        next_tag: 0,
-    };
-    match tokio::time::timeout(TIMEOUT, conn.reply()).await {
-        Ok(Ok(greeting)) if greeting.text.starts_with(b"* OK") => {}
-        _ => return Err(broke_off(tr!(lang, "accueil", "greeting"))),
+        ),
     }
-    match tokio::time::timeout(TIMEOUT, conn.login(&cfg.url.user, &cfg.password)).await {
-        Ok(Ok(Done::Ok)) => {}
-        Ok(Ok(Done::Refused)) => {
-            let user = cfg.url.user.as_str();
-            return Err(tr!(
-                lang,
-                "le serveur IMAP {server} refuse l'utilisateur {user} ou son mot de passe",
-                "the IMAP server {server} refuses the user {user} or its password"
-            ));
-        }
-        _ => return Err(broke_off(tr!(lang, "connexion", "login"))),
-    }
-    match tokio::time::timeout(TIMEOUT, conn.command(&format!("SELECT {}", mailbox_name(mailbox)))).await {
-        Ok(Ok((Done::Ok, _))) => {}
-        Ok(Ok((Done::Refused, _))) => {
-            return Err(tr!(
-                lang,
-                "le serveur IMAP {server} n'a pas de boîte {mailbox} (le nom vient de CNRM_IMAP_URL, après le /)",
-                "the IMAP server {server} has no mailbox {mailbox} (the name comes from CNRM_IMAP_URL, after the /)"
-            ))
-        }
-        _ => return Err(broke_off(tr!(lang, "choix de la boîte", "mailbox selection"))),
-    }
-    let mut uids: Vec<u32> =
-        match tokio::time::timeout(TIMEOUT, conn.command("UID SEARCH UNSEEN")).await {
-            Ok(Ok((Done::Ok, untagged))) => untagged
-                .iter()
-                .filter_map(|r| {
-                    let text = r.text();
-                    let rest = text.strip_prefix("* ")?;
-                    let (word, numbers) = rest.split_once(' ').unwrap_or((rest, ""));
-                    word.eq_ignore_ascii_case("SEARCH").then(|| {
-                        numbers
-                            .split_whitespace()
-                            .filter_map(|n| n.parse::<u32>().ok())
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .flatten()
-                .collect(),
-            _ => return Err(broke_off(tr!(lang, "recherche", "search"))),
-        };
-    uids.sort_unstable();
-    uids.dedup();
-    let mut report = FetchReport {
-        processed: Vec::new(),
-        left_unseen: 0,
-        stopped: None,
-    };
-    for (i, uid) in uids.iter().enumerate() {
-        let fetch = format!("UID FETCH {uid} BODY.PEEK[]<0.{MAX_MESSAGE}>");
-        let raw = match tokio::time::timeout(TIMEOUT, conn.command(&fetch)).await {
-            // The body is a literal; a server that sends it otherwise (a quoted string, NIL) gives
-            // an empty message, which the inbox records as malformed, rather than one read
-            // again at every pass.
-            Ok(Ok((Done::Ok, untagged))) => untagged
-                .into_iter()
-                .filter(|r| names_uid(&r.text(), *uid))
-                .max_by_key(|r| r.literals.len())
-                .map(|r| r.literals.into_iter().next().unwrap_or_default()),
-            _ => {
-                return Err(broke_off(tr!(
-                    lang,
-                    "lecture d'un message",
-                    "reading a message"
-                )))
-            }
-        };
-        // Expunged by someone else since the search: nothing to read.
-        let Some(raw) = raw else { continue };
-        match process(raw).await {
-            Ok(outcome) => report.processed.push(outcome),
-            Err(TryLater(why)) => {
-                report.left_unseen = uids.len() - i;
-                report.stopped = Some(why);
-                break;
-            }
-        }
-        let store = format!("UID STORE {uid} +FLAGS.SILENT (\\Seen)");
-        match tokio::time::timeout(TIMEOUT, conn.command(&store)).await {
-            Ok(Ok((Done::Ok, _))) => {}
-            _ => return Err(broke_off(tr!(lang, "marquage comme lu", "marking as seen"))),
-        }
-    }
-    // The messages are recorded and marked: a failing LOGOUT changes nothing.
-    let _ = tokio::time::timeout(TIMEOUT, conn.command("LOGOUT")).await;
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! the plans, or shutdown, whichever comes first.
 
 use crate::clock::Clock;
-use crate::imap::{ImapConfig, TryLater};
+use crate::imap::{ImapConfig, NotRecorded, Unseen};
 use crate::inbox;
 use crate::lang::Lang;
 use crate::mail::{self, SmtpConfig};
@@ -513,36 +513,34 @@ pub async fn daemon(
     let domain = message_domain(smtp);
     let retry_every = Duration::from_secs(60);
     let reread = Duration::from_secs(5);
-    tracing::info!(lang = %lang, "daemon started");
+    tracing::info!("{}", tr!(lang, "service démarré", "daemon started"));
     let options = inbox::Options {
         domain: domain.clone(),
         lang,
     };
     let mut next_fetch = tokio::time::Instant::now();
+    let mut fetch_log = FetchLog::default();
     loop {
         if let Some(cfg) = imap.filter(|_| tokio::time::Instant::now() >= next_fetch) {
+            // A pass that panicked is a failure like another: the daemon goes on.
+            let pass = std::panic::AssertUnwindSafe(fetch_replies(
+                store,
+                cfg,
+                &clock,
+                &options,
+                &|_, _| {},
+            ));
+            let result = futures_util::FutureExt::catch_unwind(pass)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(tr!(
+                        lang,
+                        "une erreur interne de cnrm a interrompu la lecture (signalez-la)",
+                        "an internal error of cnrm stopped the reading (please report it)"
+                    ))
+                });
+            fetch_log.pass(lang, cfg, result);
             next_fetch = tokio::time::Instant::now() + FETCH_EVERY;
-            match fetch_replies(store, cfg, &clock, &options).await {
-                Ok(s) => {
-                    let read = s.applied + s.rejected + s.ignored + s.duplicate;
-                    if read > 0 || s.stopped.is_some() {
-                        tracing::info!(
-                            applied = s.applied,
-                            rejected = s.rejected,
-                            ignored = s.ignored,
-                            duplicate = s.duplicate,
-                            left_unseen = s.left_unseen,
-                            "mail fetch"
-                        );
-                    }
-                    if let Some(why) = s.stopped {
-                        tracing::warn!(error = %why, "mail fetch stopped, the rest is left unseen");
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %cfg.scrub(&e), "mail fetch failed, retried in a minute")
-                }
-            }
         }
         // The next job of every plan, from the policies as they are now in the database.
         let now = clock.now();
@@ -590,7 +588,7 @@ pub async fn daemon(
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown.changed() => {
-                tracing::info!("shutting down");
+                tracing::info!("{}", tr!(lang, "arrêt du service", "shutting down"));
                 return Ok(());
             }
         }
@@ -605,24 +603,37 @@ pub async fn daemon(
                     digest,
                     messages = r.messages.len(),
                     superseded = r.superseded,
-                    "scan"
+                    "{}",
+                    tr!(lang, "rappels préparés", "scan")
                 ),
                 // Logged with the plan's id and recorded in the outbox by `scan`.
                 Ok(_) => {}
-                Err(e) => tracing::warn!(plan, error = %e, "scan failed"),
+                Err(e) => tracing::warn!(
+                    plan,
+                    error = %e,
+                    "{}",
+                    tr!(lang, "les rappels n'ont pas pu être préparés", "scan failed")
+                ),
             }
         }
         if let Some(cfg) = smtp {
             match send_due(store, cfg, &clock, me, None, stop).await {
-                Ok(r) if r.sent + r.failed > 0 => {
-                    tracing::info!(sent = r.sent, failed = r.failed, "outbox")
-                }
+                Ok(r) if r.sent + r.failed > 0 => tracing::info!(
+                    sent = r.sent,
+                    failed = r.failed,
+                    "{}",
+                    tr!(lang, "envois", "outbox")
+                ),
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "outbox failed"),
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    "{}",
+                    tr!(lang, "les envois ont échoué", "outbox failed")
+                ),
             }
         }
         if *shutdown.borrow() {
-            tracing::info!("shutting down");
+            tracing::info!("{}", tr!(lang, "arrêt du service", "shutting down"));
             return Ok(());
         }
     }
@@ -635,8 +646,12 @@ pub struct FetchSummary {
     pub rejected: usize,
     pub ignored: usize,
     pub duplicate: usize,
-    /// Messages left unseen because the database could not take them now.
+    /// Messages left unseen because the pass stopped (the database could not take them now,
+    /// the server stopped answering).
     pub left_unseen: usize,
+    /// Messages left unseen, each with its reason, while the pass went on (`BODY[] NIL`, too
+    /// large, refused by the database).
+    pub unseen: Vec<Unseen>,
     pub messages: Vec<inbox::Received>,
     /// Why the pass stopped early (a sentence), if it did.
     #[serde(skip)]
@@ -645,31 +660,36 @@ pub struct FetchSummary {
 
 /// One pass over the unseen messages of the IMAP mailbox: each goes through
 /// [`inbox::receive`] as `mail receive` would take it, and is marked `\Seen` once recorded; a
-/// message the database cannot take now stays unseen with those after it. The error is a
-/// sentence (server, login, mailbox).
+/// message the database cannot take now stays unseen with those after it, one it can never take
+/// stays unseen with its reason and the pass goes on. `progress(done, total)` is told of each
+/// message. The error is a sentence (server, login, mailbox).
 pub async fn fetch_replies(
     store: &Store,
     imap: &ImapConfig,
     clock: &Clock,
     options: &inbox::Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<FetchSummary, String> {
     let lang = imap.lang;
-    let report = crate::imap::fetch(imap, |raw| async move {
+    let report = crate::imap::fetch(imap, progress, |raw| async move {
         match inbox::receive(store, &raw, clock, options).await {
             Ok(received) => Ok(received),
-            Err(e) => {
-                tracing::warn!(error = %imap.scrub(&e.to_string()), "reply not recorded, left unseen");
-                Err(TryLater(tr!(
-                    lang,
-                    "la base de données ne peut pas enregistrer les réponses maintenant",
-                    "the database cannot record replies now"
-                )))
-            }
+            Err(inbox::InboxError::Temporary(_)) => Err(NotRecorded::TryLater(tr!(
+                lang,
+                "la base de données ne peut pas enregistrer les réponses maintenant",
+                "the database cannot record replies now"
+            ))),
+            Err(inbox::InboxError::Store(_)) => Err(NotRecorded::Skip(tr!(
+                lang,
+                "la base de données a refusé de l'enregistrer",
+                "the database refused to record it"
+            ))),
         }
     })
     .await?;
     let mut summary = FetchSummary {
         left_unseen: report.left_unseen,
+        unseen: report.unseen,
         stopped: report.stopped,
         ..FetchSummary::default()
     };
@@ -683,6 +703,88 @@ pub async fn fetch_replies(
     }
     summary.messages = report.processed;
     Ok(summary)
+}
+
+/// One sentence for a message left unseen: `le message UID 17 reste non lu : why`.
+pub fn unseen_sentence(lang: Lang, u: &Unseen) -> String {
+    let (uid, why) = (u.uid, &u.why);
+    tr!(
+        lang,
+        "le message UID {uid} reste non lu\u{a0}: {why}",
+        "the message UID {uid} stays unseen: {why}"
+    )
+}
+
+/// What the daemon has said of the mailbox, so that a failure that lasts is logged once.
+#[derive(Default)]
+struct FetchLog {
+    /// The failure of the last pass (it stopped or could not start), logged already.
+    failure: Option<String>,
+    /// The messages left unseen whose reason was logged already.
+    unseen: std::collections::HashSet<(u32, String)>,
+}
+
+impl FetchLog {
+    /// Logs one pass of the daemon, in the operator's language: what it read, and each failure
+    /// once (not again at every pass while it lasts).
+    fn pass(&mut self, lang: Lang, cfg: &ImapConfig, result: Result<FetchSummary, String>) {
+        let failure = match result {
+            Ok(s) => {
+                let read = s.applied + s.rejected + s.ignored + s.duplicate;
+                if read > 0 {
+                    let (a, r, i, d) = (s.applied, s.rejected, s.ignored, s.duplicate);
+                    tracing::info!(
+                        "{}",
+                        tr!(
+                            lang,
+                            "boîte aux lettres lue\u{a0}: messages lus {read}, appliqués {a}, refusés {r}, ignorés {i}, en double {d}",
+                            "mailbox read: messages read {read}, applied {a}, rejected {r}, ignored {i}, duplicates {d}"
+                        )
+                    );
+                }
+                for u in &s.unseen {
+                    if self.unseen.insert((u.uid, u.why.clone())) {
+                        tracing::warn!("{}", unseen_sentence(lang, u));
+                    }
+                }
+                s.stopped.map(|why| {
+                    let n = s.left_unseen;
+                    tr!(
+                        lang,
+                        "lecture de la boîte interrompue\u{a0}: {why} (messages laissés non lus pour le prochain passage\u{a0}: {n})",
+                        "mailbox reading stopped: {why} (messages left unseen for the next pass: {n})"
+                    )
+                })
+            }
+            Err(e) => {
+                let e = cfg.scrub(&e);
+                Some(tr!(
+                    lang,
+                    "la boîte aux lettres n'a pas pu être lue\u{a0}: {e} (nouvel essai chaque minute)",
+                    "the mailbox could not be read: {e} (tried again every minute)"
+                ))
+            }
+        };
+        match failure {
+            Some(f) if self.failure.as_ref() != Some(&f) => {
+                tracing::warn!("{f}");
+                self.failure = Some(f);
+            }
+            Some(_) => {}
+            None => {
+                if self.failure.take().is_some() {
+                    tracing::info!(
+                        "{}",
+                        tr!(
+                            lang,
+                            "la boîte aux lettres est de nouveau lue normalement",
+                            "the mailbox is read normally again"
+                        )
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end tests.
 
 pub mod db;
+pub mod fault_imap;
 pub mod imap;
 pub mod require;
 pub mod smtp;

@@ -6,6 +6,7 @@
 //! their instructions (`read.rs`) → one transaction through the store (inbox row, events, the
 //! answer queued in the outbox, threaded under the member's message, in the member's language).
 
+pub mod grammar;
 pub mod parse;
 pub mod read;
 
@@ -20,8 +21,8 @@ use crate::store::{
 use crate::text::{html_escape, money};
 use crate::tr;
 use crate::workflow::Status;
+use grammar::{Item, TaskRef, When};
 use parse::Incoming;
-use read::{Item, TaskRef};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -55,6 +56,10 @@ pub mod reason {
     pub const SENDER_NOT_RECIPIENT: &str = "sender_not_recipient";
     pub const NOTHING_UNDERSTOOD: &str = "nothing_understood";
     pub const ALREADY_RECEIVED: &str = "already_received";
+    pub const ACKNOWLEDGEMENT: &str = "acknowledgement";
+    /// The database refused the message as read, for a reason that would recur (its changes
+    /// are left out; the message is kept, rejected, so that it never blocks the mailbox).
+    pub const UNRECORDABLE: &str = "unrecordable";
 }
 
 /// A reason code in words.
@@ -86,6 +91,16 @@ pub fn reason_text(lang: Lang, code: &str) -> String {
             "no instruction understood"
         ),
         reason::ALREADY_RECEIVED => tr!(lang, "déjà reçu", "already received"),
+        reason::ACKNOWLEDGEMENT => tr!(
+            lang,
+            "remerciement ou accusé de réception, sans mise à jour",
+            "thanks or acknowledgement, with no update"
+        ),
+        reason::UNRECORDABLE => tr!(
+            lang,
+            "la base de données a refusé de l'enregistrer tel quel (gardé sans ses changements)",
+            "the database refused to record it as it was (kept without its changes)"
+        ),
         other => other.to_string(),
     }
 }
@@ -99,8 +114,13 @@ pub struct Received {
     pub in_reply_to: Option<String>,
     pub changes: Vec<AppliedChange>,
     pub not_understood: Vec<String>,
+    /// Lines not applied because they need an answer from the member (`mail-replies.md`).
+    pub questions: Vec<Question>,
     /// A reason code (see [`reason`]), `None` when applied.
     pub reason: Option<String>,
+    /// What was changed in the text to store it (characters no database takes), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     pub reply_queued: bool,
     /// The outbox id of the answer, to send it at once.
     #[serde(skip)]
@@ -125,13 +145,10 @@ pub enum InboxError {
 
 impl From<StoreError> for InboxError {
     fn from(e: StoreError) -> InboxError {
-        match e {
-            StoreError::Database(_)
-            | StoreError::Unreachable { .. }
-            | StoreError::Refused { .. }
-            | StoreError::TimedOut { .. }
-            | StoreError::Connect { .. } => InboxError::Temporary(e),
-            other => InboxError::Store(other),
+        if e.is_temporary() {
+            InboxError::Temporary(e)
+        } else {
+            InboxError::Store(e)
         }
     }
 }
@@ -167,13 +184,20 @@ enum Why {
     NoSuchNumber(usize),
     Unknown,
     OutOfRange(i64),
+    /// A progress or an amount with a minus sign.
+    Negative,
+    /// A status dated after today.
+    FutureDay,
     BadAmount,
     UnknownCurrency(String),
     Archived(String),
 }
 
 /// Processes one incoming message (`mail-replies.md`): never panics on its content, and records
-/// every message it does not refuse as a duplicate in the inbox.
+/// every message it does not refuse as a duplicate in the inbox. Its text is made storable first
+/// (NUL and other forbidden characters replaced by U+FFFD, the replacement noted on the row). A
+/// failure that would recur on every try records the message as rejected (`unrecordable`),
+/// without its changes; only a database out of reach or busy is [`InboxError::Temporary`].
 pub async fn receive(
     store: &Store,
     raw: &[u8],
@@ -186,10 +210,85 @@ pub async fn receive(
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("<{hex}@cnrm.invalid>")
     };
-    let m = parsed.clone().unwrap_or_default();
+    let mut m = parsed.clone().unwrap_or_default();
+    let replaced = m.make_storable();
+    let notes = (replaced > 0).then(|| replaced_note(options.lang, replaced));
     let message_id = m.message_id.clone().unwrap_or_else(synthetic);
+    match receive_parsed(
+        store,
+        &m,
+        parsed.is_some(),
+        &message_id,
+        notes.clone(),
+        clock,
+        options,
+    )
+    .await
+    {
+        Err(e) if !e.is_temporary() => {
+            tracing::warn!(error = %e, "reply refused by the database, recorded as rejected");
+            // Kept, rejected and without its changes, so that it never blocks the mailbox; if
+            // even that is refused, the error is said (and `mail receive` exits 1, not 75).
+            let row = NewInboxRow {
+                message_id: message_id.clone(),
+                date_header: m.date.clone(),
+                sender: m.from.clone().unwrap_or_default(),
+                subject: m.subject.clone(),
+                in_reply_to: m.in_reply_to.first().cloned(),
+                body: m.text.clone(),
+                status: "rejected".into(),
+                reason: Some(reason::UNRECORDABLE.into()),
+                notes: notes.clone(),
+                ..NewInboxRow::default()
+            };
+            match store.record_reply(&row, &[], None, clock).await {
+                Ok(recorded) => Ok(Received {
+                    status: Outcome::Rejected,
+                    message_id,
+                    from: row.sender,
+                    in_reply_to: row.in_reply_to,
+                    changes: Vec::new(),
+                    not_understood: Vec::new(),
+                    questions: Vec::new(),
+                    reason: row.reason,
+                    notes,
+                    reply_queued: false,
+                    answer_outbox: None,
+                    inbox_id: Some(recorded.inbox_id),
+                }),
+                Err(StoreError::AlreadyReceived(_)) => Ok(duplicate(&message_id, &m)),
+                Err(again) if again.is_temporary() => Err(InboxError::Temporary(again)),
+                Err(_) => Err(InboxError::Store(e)),
+            }
+        }
+        other => other.map_err(InboxError::from),
+    }
+}
+
+/// The note of an inbox row whose text had characters replaced.
+fn replaced_note(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Fr, 1) => "1 caractère interdit (NUL ou contrôle) remplacé par \u{fffd}".into(),
+        (Lang::Fr, _) => {
+            format!("{n} caractères interdits (NUL ou contrôle) remplacés par \u{fffd}")
+        }
+        (Lang::En, 1) => "1 forbidden character (NUL or control) replaced by \u{fffd}".into(),
+        (Lang::En, _) => format!("{n} forbidden characters (NUL or control) replaced by \u{fffd}"),
+    }
+}
+
+async fn receive_parsed(
+    store: &Store,
+    m: &Incoming,
+    readable: bool,
+    message_id: &str,
+    notes: Option<String>,
+    clock: &Clock,
+    options: &Options,
+) -> Result<Received, StoreError> {
+    let message_id = message_id.to_string();
     if store.received(&message_id).await? {
-        return Ok(duplicate(&message_id, &m));
+        return Ok(duplicate(&message_id, m));
     }
     let mut row = NewInboxRow {
         message_id: message_id.clone(),
@@ -198,19 +297,21 @@ pub async fn receive(
         subject: m.subject.clone(),
         in_reply_to: m.in_reply_to.first().cloned(),
         body: m.text.clone(),
+        notes: notes.clone(),
         ..NewInboxRow::default()
     };
     // Three tries: a task archived between our read and the transaction starts it over.
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let (row, changes, answer, problems) =
-            match decide(store, &m, parsed.is_some(), &mut row, options).await? {
+        let (row, changes, answer, problems, questions) =
+            match decide(store, m, readable, &mut row, options, clock).await? {
                 Decision::Record {
                     changes,
                     answer,
                     problems,
-                } => (row.clone(), changes, answer, problems),
+                    questions,
+                } => (row.clone(), changes, answer, problems, questions),
             };
         match store
             .record_reply(&row, &changes, answer.as_ref(), clock)
@@ -229,15 +330,17 @@ pub async fn receive(
                     in_reply_to: row.in_reply_to.clone(),
                     changes: recorded.changes,
                     not_understood: problems.iter().map(|p| p.line.clone()).collect(),
+                    questions,
                     reason: row.reason.clone(),
+                    notes,
                     reply_queued: recorded.answer_outbox.is_some(),
                     answer_outbox: recorded.answer_outbox,
                     inbox_id: Some(recorded.inbox_id),
                 });
             }
-            Err(StoreError::AlreadyReceived(_)) => return Ok(duplicate(&message_id, &m)),
+            Err(StoreError::AlreadyReceived(_)) => return Ok(duplicate(&message_id, m)),
             Err(StoreError::Archived(_) | StoreError::NoTask(_)) if attempts < 3 => continue,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -250,7 +353,9 @@ fn duplicate(message_id: &str, m: &Incoming) -> Received {
         in_reply_to: m.in_reply_to.first().cloned(),
         changes: Vec::new(),
         not_understood: Vec::new(),
+        questions: Vec::new(),
         reason: Some(reason::ALREADY_RECEIVED.into()),
+        notes: None,
         reply_queued: false,
         answer_outbox: None,
         inbox_id: None,
@@ -262,6 +367,7 @@ enum Decision {
         changes: Vec<Change>,
         answer: Option<NewAnswer>,
         problems: Vec<Problem>,
+        questions: Vec<Question>,
     },
 }
 
@@ -290,11 +396,13 @@ async fn decide(
     readable: bool,
     row: &mut NewInboxRow,
     options: &Options,
+    clock: &Clock,
 ) -> Result<Decision, StoreError> {
     let nothing = |answer| Decision::Record {
         changes: Vec::new(),
         answer,
         problems: Vec::new(),
+        questions: Vec::new(),
     };
     let sender = m.from.clone().unwrap_or_default();
     // Who may be told of a refusal: an owner's address.
@@ -362,16 +470,36 @@ async fn decide(
     }
     let tasks = store.reply_tasks(&sent.plan_id, &sent.tasks).await?;
     let money = store.plan_money(&sent.plan_id).await?;
-    let (changes, problems) = instructions(&m.text, &sent, &tasks, &money);
-    row.not_understood = problems.iter().map(|p| p.line.clone()).collect();
-    if changes.is_empty() {
+    let today = clock.today(chrono_tz::UTC);
+    let reading = instructions(&m.text, &sent, &tasks, &money, today);
+    if reading.only_courtesy {
+        row.status = "ignored".into();
+        row.reason = Some(reason::ACKNOWLEDGEMENT.into());
+        return Ok(nothing(None));
+    }
+    let questions: Vec<Question> = reading
+        .questions
+        .iter()
+        .map(|q| Question {
+            task: q.task.clone(),
+            line: q.line.clone(),
+            question: question_text(lang, q, year_of(&q.question, today)),
+        })
+        .collect();
+    row.not_understood = reading
+        .problems
+        .iter()
+        .map(|p| p.line.clone())
+        .chain(questions.iter().map(|q| format!("? {}", q.line)))
+        .collect();
+    if reading.changes.is_empty() && questions.is_empty() {
         row.status = "rejected".into();
         row.reason = Some(reason::NOTHING_UNDERSTOOD.into());
     } else {
         row.status = "applied".into();
         row.reason = None;
     }
-    let text = answer_text(lang, m, &sent, &tasks, &money, &changes, &problems);
+    let text = answer_text(lang, m, &sent, &tasks, &money, &reading, &questions);
     let answer = NewAnswer {
         plan_id: sent.plan_id.clone(),
         to: vec![sender.clone()],
@@ -384,10 +512,47 @@ async fn decide(
         domain: options.domain.clone(),
     };
     Ok(Decision::Record {
-        changes,
+        changes: reading.changes,
         answer: Some(answer),
-        problems,
+        problems: reading.problems,
+        questions,
     })
+}
+
+/// The year a quarter or semester without one most likely means: this year, or the next when
+/// it has ended.
+fn year_of(period: &str, today: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let f = crate::text::fold(period);
+    let n: u32 = f.chars().find_map(|c| c.to_digit(10)).unwrap_or(1);
+    let semester = f.starts_with('s') || f.starts_with('h') || f.contains("semest");
+    let last_month = if semester { n * 6 } else { n * 3 };
+    if last_month < today.month() {
+        today.year() + 1
+    } else {
+        today.year()
+    }
+}
+
+/// The question asked back for a line, in the member's language.
+fn question_text(lang: Lang, q: &Question, year: i32) -> String {
+    match &q.task {
+        // A postponement to a quarter without its year.
+        Some(_) => tr!(
+            lang,
+            "de quelle année s'agit-il\u{a0}? Répondez par exemple «\u{a0}report\u{a0}: {} {}\u{a0}».",
+            "which year do you mean? Answer for example \u{201c}postpone: {} {}\u{201d}.",
+            q.question,
+            year
+        ),
+        // A recurring task's id naming several listed occurrences.
+        None => tr!(
+            lang,
+            "le message listait plusieurs échéances de {}\u{a0}: écrivez le numéro de la ligne (par exemple «\u{a0}2\u{a0}: fait\u{a0}») ou l'identifiant complet avec sa date.",
+            "the message listed several occurrences of {}: write the line's number (for example \u{201c}2: done\u{201d}) or the full id with its date.",
+            q.question
+        ),
+    }
 }
 
 /// `Nom <a@b>` → `a@b`, lower case.
@@ -399,123 +564,236 @@ fn bare_address(a: &str) -> String {
     }
 }
 
-/// The changes a reply asks for and the lines not understood.
+/// At most this many of a message's lines are read as instructions; the answer says how many
+/// were not.
+pub const MAX_LINES: usize = 200;
+
+/// A line read but not applied: the member is asked a precise question instead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Question {
+    pub task: Option<String>,
+    pub line: String,
+    pub question: String,
+}
+
+/// What a reply says, read against the message it answers.
+#[derive(Debug, Default)]
+struct Reading {
+    changes: Vec<Change>,
+    problems: Vec<Problem>,
+    questions: Vec<Question>,
+    /// The words were below the quoted message.
+    below_quote: bool,
+    /// Lines past [`MAX_LINES`], not read.
+    unread: usize,
+    /// Nothing but thanks (`Bien reçu, merci`).
+    only_courtesy: bool,
+}
+
+/// The day a status took effect, from what the member wrote and today.
+fn effective_day(when: When, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    match when {
+        When::DaysAgo(n) => today.checked_sub_days(chrono::Days::new(u64::from(n))),
+        When::Day {
+            day,
+            month,
+            year: Some(y),
+        } => chrono::NaiveDate::from_ymd_opt(y, month, day),
+        When::Day {
+            day,
+            month,
+            year: None,
+        } => {
+            use chrono::Datelike;
+            // The latest such day that is not after today.
+            (0..=1)
+                .filter_map(|back| chrono::NaiveDate::from_ymd_opt(today.year() - back, month, day))
+                .find(|d| *d <= today)
+        }
+    }
+}
+
+/// The changes a reply asks for, the lines not understood and the questions to ask back.
 fn instructions(
     text: &str,
     sent: &SentMessage,
     tasks: &[ReplyTask],
     money: &PlanMoney,
-) -> (Vec<Change>, Vec<Problem>) {
+    today: chrono::NaiveDate,
+) -> Reading {
     let words = read::own_words(text, &sent.text, &sent.tasks);
     let only = match sent.tasks.as_slice() {
         [one] => Some(one.clone()),
         _ => None,
     };
-    let mut changes = Vec::new();
-    let mut problems = Vec::new();
+    let mut r = Reading {
+        below_quote: words.below_quote,
+        unread: words.lines.len().saturating_sub(MAX_LINES),
+        ..Reading::default()
+    };
     let mut notes: Vec<String> = Vec::new();
-    for line in &words {
-        let l = read::read_line(line, &sent.tasks);
-        let problem = |why| Problem {
-            line: l.text.clone(),
-            why,
-        };
-        let (task, named) = match (&l.task, &only) {
-            (TaskRef::Task(t), _) => (t.clone(), true),
-            (TaskRef::NoSuchNumber(n), _) => {
-                problems.push(problem(Why::NoSuchNumber(*n)));
+    let mut courtesy = 0;
+    for line in words.lines.iter().take(MAX_LINES) {
+        for l in grammar::read_line(line, &sent.tasks) {
+            if !l.items.is_empty() && l.items.iter().all(|i| matches!(i, Item::Courtesy)) {
+                courtesy += 1;
                 continue;
             }
-            (TaskRef::Unnamed, Some(one)) => (one.clone(), false),
-            (TaskRef::Unnamed, None) => {
-                let why = if l.items.iter().all(|i| matches!(i, Item::Unknown(_))) {
-                    Why::Unknown
-                } else {
-                    Why::NoTask
-                };
-                problems.push(problem(why));
-                continue;
-            }
-        };
-        let Some(state) = tasks.iter().find(|t| t.id == task) else {
-            problems.push(problem(Why::Archived(task.clone())));
-            continue;
-        };
-        if state.archived {
-            problems.push(problem(Why::Archived(task.clone())));
-            continue;
+            read_one(&l, &only, tasks, money, today, &mut r, &mut notes);
         }
-        let mut line_changes = Vec::new();
-        let mut bad = None;
-        for item in &l.items {
-            let value = match item {
-                Item::Status(s, reason) => {
-                    line_changes.push(ChangeValue::Status(*s));
-                    match reason {
-                        Some(r) => ChangeValue::Note(r.clone()),
-                        None => continue,
-                    }
-                }
-                Item::Progress(p) => ChangeValue::Progress(*p),
-                Item::ProgressOutOfRange(p) => {
-                    bad = Some(Why::OutOfRange(*p));
-                    break;
-                }
-                Item::Note(n) => ChangeValue::Note(n.clone()),
-                Item::Spent(amount, currency) => {
-                    let c = currency.clone().unwrap_or_else(|| money.currency.clone());
-                    if rate(&money.currency, &c, &money.rates).is_none() {
-                        bad = Some(Why::UnknownCurrency(c));
-                        break;
-                    }
-                    ChangeValue::Spending {
-                        amount: *amount,
-                        currency: currency.clone(),
-                    }
-                }
-                Item::BadAmount(_) => {
-                    bad = Some(Why::BadAmount);
-                    break;
-                }
-                Item::Postpone(when) => ChangeValue::Postpone {
-                    requested: when.clone(),
-                    note: tr!(
-                        money.language,
-                        "Demande de report (par courriel)\u{a0}: {when}",
-                        "Postponement request (by e-mail): {when}"
-                    ),
-                },
-                Item::Unknown(words) => {
-                    // Words about a named task (or the only one) are kept as a note on it.
-                    if named {
-                        ChangeValue::Note(words.clone())
-                    } else {
-                        notes.push(words.clone());
-                        continue;
-                    }
-                }
-            };
-            line_changes.push(value);
-        }
-        if let Some(why) = bad {
-            problems.push(problem(why));
-            continue;
-        }
-        changes.extend(line_changes.into_iter().map(|value| Change {
-            task: task.clone(),
-            value,
-        }));
     }
     // Unnamed free text in a one-task message: one note on that task.
     if let (Some(one), false) = (&only, notes.is_empty()) {
         if tasks.iter().any(|t| t.id == *one && !t.archived) {
-            changes.push(Change {
+            r.changes.push(Change {
                 task: one.clone(),
                 value: ChangeValue::Note(notes.join("\n")),
             });
         }
     }
-    (changes, problems)
+    r.only_courtesy = (courtesy > 0 || words.thanks)
+        && r.changes.is_empty()
+        && r.problems.is_empty()
+        && r.questions.is_empty();
+    r
+}
+
+/// One line for one task: its changes into `r`, or a problem, or a question.
+fn read_one(
+    l: &grammar::Line,
+    only: &Option<String>,
+    tasks: &[ReplyTask],
+    money: &PlanMoney,
+    today: chrono::NaiveDate,
+    r: &mut Reading,
+    notes: &mut Vec<String>,
+) {
+    let problem = |why| Problem {
+        line: l.text.clone(),
+        why,
+    };
+    let (task, named) = match (&l.task, only) {
+        (TaskRef::Task(t), _) => (t.clone(), true),
+        (TaskRef::NoSuchNumber(n), _) => {
+            r.problems.push(problem(Why::NoSuchNumber(*n)));
+            return;
+        }
+        (TaskRef::Ambiguous(base), _) => {
+            r.questions.push(Question {
+                task: None,
+                line: l.text.clone(),
+                question: base.clone(),
+            });
+            return;
+        }
+        (TaskRef::Unnamed, Some(one)) => (one.clone(), false),
+        (TaskRef::Unnamed, None) => {
+            let why = if l.is_unknown() {
+                Why::Unknown
+            } else {
+                Why::NoTask
+            };
+            r.problems.push(problem(why));
+            return;
+        }
+    };
+    let Some(state) = tasks.iter().find(|t| t.id == task) else {
+        r.problems.push(problem(Why::Archived(task.clone())));
+        return;
+    };
+    if state.archived {
+        r.problems.push(problem(Why::Archived(task.clone())));
+        return;
+    }
+    let mut line_changes = Vec::new();
+    for item in &l.items {
+        let value = match item {
+            Item::Status { status, note, on } => {
+                if let Some(when) = on {
+                    if effective_day(*when, today).is_none_or(|d| d > today) {
+                        r.problems.push(problem(Why::FutureDay));
+                        return;
+                    }
+                }
+                line_changes.push(ChangeValue::Status(*status));
+                match note {
+                    Some(n) => ChangeValue::Note(n.clone()),
+                    None => continue,
+                }
+            }
+            Item::Progress(p) => ChangeValue::Progress(*p),
+            Item::ProgressOutOfRange(p) => {
+                r.problems.push(problem(Why::OutOfRange(*p)));
+                return;
+            }
+            Item::Negative(_) => {
+                r.problems.push(problem(Why::Negative));
+                return;
+            }
+            Item::Note(n) => ChangeValue::Note(n.clone()),
+            Item::Spent {
+                amount,
+                currency,
+                funder,
+                note,
+            } => {
+                let c = currency.clone().unwrap_or_else(|| money.currency.clone());
+                if rate(&money.currency, &c, &money.rates).is_none() {
+                    r.problems.push(problem(Why::UnknownCurrency(c)));
+                    return;
+                }
+                line_changes.push(ChangeValue::Spending {
+                    amount: *amount,
+                    currency: currency.clone(),
+                });
+                let words: Vec<String> = funder
+                    .iter()
+                    .map(|f| format!("({f})"))
+                    .chain(note.iter().cloned())
+                    .collect();
+                if words.is_empty() {
+                    continue;
+                }
+                ChangeValue::Note(words.join(" "))
+            }
+            Item::BadAmount(_) => {
+                r.problems.push(problem(Why::BadAmount));
+                return;
+            }
+            Item::Postpone(when) => ChangeValue::Postpone {
+                requested: when.clone(),
+                note: tr!(
+                    money.language,
+                    "Demande de report (par courriel)\u{a0}: {when}",
+                    "Postponement request (by e-mail): {when}"
+                ),
+            },
+            Item::PostponeWithoutYear(when) => {
+                r.questions.push(Question {
+                    task: Some(task.clone()),
+                    line: l.text.clone(),
+                    question: when.clone(),
+                });
+                return;
+            }
+            Item::Courtesy => continue,
+            Item::Unknown(words) => {
+                // Words about a named task (or the only one) are kept as a note on it.
+                if named {
+                    ChangeValue::Note(words.clone())
+                } else {
+                    notes.push(words.clone());
+                    continue;
+                }
+            }
+        };
+        line_changes.push(value);
+    }
+    r.changes
+        .extend(line_changes.into_iter().map(|value| Change {
+            task: task.clone(),
+            value,
+        }));
 }
 
 /// `Re: <subject>`, unless it is one already.
@@ -597,6 +875,16 @@ fn problem_text(lang: Lang, p: &Problem) -> String {
             "l'avancement est un pourcentage de 0 à 100 (et non {v})",
             "progress is a percentage from 0 to 100 (not {v})"
         ),
+        Why::Negative => tr!(
+            lang,
+            "un avancement ou un montant ne peut pas être négatif\u{a0}; rien n'a été enregistré pour cette ligne",
+            "a progress or an amount cannot be negative; nothing was recorded for this line"
+        ),
+        Why::FutureDay => tr!(
+            lang,
+            "la date indiquée est postérieure à aujourd'hui (pour un jour passé, par exemple «\u{a0}fait le 12/03\u{a0}»)",
+            "the day given is after today (for a past day, for example \u{201c}done on 2026-03-12\u{201d})"
+        ),
         Why::BadAmount => tr!(
             lang,
             "le montant n'est pas lisible (par exemple «\u{a0}dépensé 2 500 000 FCFA\u{a0}»)",
@@ -654,6 +942,35 @@ fn change_text(lang: Lang, c: &Change, money_cfg: &PlanMoney) -> String {
     }
 }
 
+/// A task's state once the changes are made: `statut : en cours · avancement : 40 %`.
+fn state_after(lang: Lang, t: &ReplyTask, changes: &[Change]) -> String {
+    let mut status = t.status;
+    let mut progress = t.progress;
+    for c in changes.iter().filter(|c| c.task == t.id) {
+        match &c.value {
+            ChangeValue::Status(s) => {
+                status = *s;
+                if *s == Status::Done {
+                    progress = 100;
+                }
+            }
+            ChangeValue::Progress(p) => progress = *p,
+            _ => {}
+        }
+    }
+    let c_ = colon(lang);
+    match lang {
+        Lang::Fr => format!(
+            "désormais{c_}{} · avancement {progress}\u{a0}%",
+            status_word(lang, status)
+        ),
+        Lang::En => format!(
+            "now{c_}{} · progress {progress}%",
+            status_word(lang, status)
+        ),
+    }
+}
+
 /// The answer to a member whose reply was read.
 fn answer_text(
     lang: Lang,
@@ -661,12 +978,19 @@ fn answer_text(
     sent: &SentMessage,
     tasks: &[ReplyTask],
     money_cfg: &PlanMoney,
-    changes: &[Change],
-    problems: &[Problem],
+    reading: &Reading,
+    questions: &[Question],
 ) -> String {
+    let (changes, problems) = (&reading.changes, &reading.problems);
     let mut out = tr!(lang, "Bonjour,\n\n", "Hello,\n\n");
     let subject = quoted(lang, &m.subject);
-    if changes.is_empty() {
+    if changes.is_empty() && !questions.is_empty() {
+        out.push_str(&tr!(
+            lang,
+            "Nous avons lu votre message {subject}. Avant d'enregistrer quoi que ce soit, nous avons besoin d'une précision.\n",
+            "We read your message {subject}. Before recording anything, we need you to tell us more.\n"
+        ));
+    } else if changes.is_empty() {
         out.push_str(&tr!(
             lang,
             "Nous avons lu votre message {subject}, mais n'y avons compris aucune mise à jour\u{a0}: rien n'a été enregistré.\n",
@@ -699,6 +1023,9 @@ fn answer_text(
             for one in changes.iter().filter(|x| x.task == c.task) {
                 out.push_str(&format!("  • {}\n", change_text(lang, one, money_cfg)));
             }
+            if let Some(t) = tasks.iter().find(|t| t.id == c.task) {
+                out.push_str(&format!("  → {}\n", state_after(lang, t, changes)));
+            }
         }
     }
     if !problems.is_empty() {
@@ -717,6 +1044,37 @@ fn answer_text(
             out.push_str(&problem_text(lang, p));
             out.push('\n');
         }
+    }
+    if !questions.is_empty() {
+        out.push_str(&tr!(
+            lang,
+            "\nÀ préciser (rien n'a été enregistré pour ces lignes)\u{a0}:\n",
+            "\nTo clarify (nothing was recorded for these lines):\n"
+        ));
+        for q in questions {
+            out.push_str(&format!(
+                "  {}{}{}\n",
+                quoted(lang, &q.line),
+                colon(lang),
+                q.question
+            ));
+        }
+    }
+    if reading.unread > 0 {
+        let n = reading.unread;
+        out.push_str(&match (lang, n) {
+            (Lang::Fr, 1) => format!("\nVotre message dépasse {MAX_LINES} lignes\u{a0}: la dernière n'a pas été lue.\n"),
+            (Lang::Fr, _) => format!("\nVotre message dépasse {MAX_LINES} lignes\u{a0}: les {n} dernières n'ont pas été lues.\n"),
+            (Lang::En, 1) => format!("\nYour message is longer than {MAX_LINES} lines: the last one was not read.\n"),
+            (Lang::En, _) => format!("\nYour message is longer than {MAX_LINES} lines: the last {n} were not read.\n"),
+        });
+    }
+    if reading.below_quote {
+        out.push_str(&tr!(
+            lang,
+            "\nVotre réponse était écrite sous le message cité\u{a0}; nous l'avons lue, mais la prochaine fois, écrivez-la au-dessus, avant le message d'origine.\n",
+            "\nYour answer was written below the quoted message; we read it, but next time please write above the original message.\n"
+        ));
     }
     out.push('\n');
     out.push_str(&tr!(

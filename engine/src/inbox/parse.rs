@@ -33,6 +33,46 @@ pub struct Incoming {
     pub text: String,
 }
 
+/// Replaces, in place, what no database stores as text (NUL: PostgreSQL refuses it) and the
+/// other control characters (tab and line breaks kept) by U+FFFD; how many were replaced.
+pub fn make_storable(text: &mut String) -> usize {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let n = text.chars().filter(|c| bad(*c)).count();
+    if n > 0 {
+        *text = text
+            .chars()
+            .map(|c| if bad(c) { '\u{fffd}' } else { c })
+            .collect();
+    }
+    n
+}
+
+impl Incoming {
+    /// Makes every text storable ([`make_storable`]); how many characters were replaced.
+    pub fn make_storable(&mut self) -> usize {
+        let mut n = 0;
+        for t in [&mut self.subject, &mut self.text] {
+            n += make_storable(t);
+        }
+        for t in [&mut self.message_id, &mut self.from, &mut self.date]
+            .into_iter()
+            .flatten()
+        {
+            n += make_storable(t);
+        }
+        for list in [
+            &mut self.in_reply_to,
+            &mut self.references,
+            &mut self.addressed_to,
+        ] {
+            for t in list.iter_mut() {
+                n += make_storable(t);
+            }
+        }
+        n
+    }
+}
+
 fn bracketed(id: &str) -> String {
     format!(
         "<{}>",
@@ -192,6 +232,27 @@ mod tests {
         }
         let raw = "From: a@b.ml\r\nAuto-Submitted: no\r\nSubject: RE: Rappel\r\n\r\nfait\r\n";
         assert!(!parse(raw.as_bytes()).expect("message").automatic);
+    }
+
+    #[test]
+    fn nul_bytes_anywhere_are_replaced_and_counted() {
+        // In the body, in the subject as an encoded word, and as `&#0;` in HTML.
+        let raw = b"From: a@b.ml\r\nMessage-ID: <n\x00ul@b.ml>\r\nSubject: =?utf-8?Q?RE_=00_Rappel?=\r\n\r\n1 : fait\x00\r\n";
+        let mut m = parse(raw).expect("message");
+        let n = m.make_storable();
+        assert!(n >= 2, "{n}");
+        for t in [&m.subject, &m.text, m.message_id.as_ref().expect("id")] {
+            assert!(!t.contains('\0'), "{t:?}");
+        }
+        assert!(m.text.contains("1 : fait\u{fffd}"), "{:?}", m.text);
+        let raw =
+            "From: a@b.ml\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>1 : fait&#0;</p>\r\n";
+        let mut m = parse(raw.as_bytes()).expect("message");
+        m.make_storable();
+        assert!(!m.text.contains('\0'), "{:?}", m.text);
+        let mut clean = String::from("1 : fait\n\tnote é");
+        assert_eq!(make_storable(&mut clean), 0);
+        assert_eq!(clean, "1 : fait\n\tnote é");
     }
 
     #[test]

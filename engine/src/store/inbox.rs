@@ -109,6 +109,8 @@ pub struct NewInboxRow {
     pub not_understood: Vec<String>,
     /// The member's text (what was read, before quotes were cut), for the secretariat.
     pub body: String,
+    /// What was changed to store it (characters replaced), for the secretariat.
+    pub notes: Option<String>,
 }
 
 /// The answer to queue with a received message.
@@ -158,6 +160,8 @@ pub struct InboxRow {
     pub postpone_pending: bool,
     /// What the member wrote, as read.
     pub text: String,
+    /// What was changed to store it (characters replaced), if anything.
+    pub notes: Option<String>,
 }
 
 /// A postponement request for the secretariat's digest.
@@ -497,6 +501,13 @@ impl Store {
             .bind(inbox_id)
             .execute(&mut *tx)
             .await?;
+        if let Some(notes) = &row.notes {
+            sqlx::query("UPDATE inbox SET notes = $1 WHERE id = $2")
+                .bind(notes)
+                .bind(inbox_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Recorded {
             inbox_id,
@@ -508,7 +519,7 @@ impl Store {
     /// `cnrm inbox`: received messages, newest first, optionally of one status.
     pub async fn inbox(&self, status: Option<&str>) -> Result<Vec<InboxRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, message_id, received_at, date_header, sender, subject, status, reason, plan_id, matched_message_id, in_reply_to, changes, not_understood, answer_outbox, flagged, body FROM inbox ORDER BY id DESC",
+            "SELECT id, message_id, received_at, date_header, sender, subject, status, reason, plan_id, matched_message_id, in_reply_to, changes, not_understood, answer_outbox, flagged, body, notes FROM inbox ORDER BY id DESC",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -532,6 +543,7 @@ impl Store {
                 answer: r.try_get(13)?,
                 postpone_pending: r.try_get::<i64, _>(14)? != 0,
                 text: r.try_get(15)?,
+                notes: r.try_get(16)?,
             };
             if status.is_none_or(|s| s == row.status) {
                 out.push(row);

@@ -134,6 +134,56 @@ pub enum StoreError {
     AlreadyReceived(String),
 }
 
+impl StoreError {
+    /// Whether trying again later may succeed: the database out of reach, busy or locked, short
+    /// of resources. Anything else (a value it refuses, stored data it cannot read) would fail
+    /// the same way at every try.
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            StoreError::Unreachable { .. }
+            | StoreError::Refused { .. }
+            | StoreError::TimedOut { .. }
+            | StoreError::Connect { .. } => true,
+            StoreError::Database(e) => temporary_sqlx(e),
+            _ => false,
+        }
+    }
+}
+
+/// A driver error that may not recur: the connection (I/O, TLS, pool), and the codes of a busy
+/// or short database. PostgreSQL's SQLSTATEs have five characters; SQLite's codes are numbers
+/// whose low byte is the primary code.
+fn temporary_sqlx(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|code| temporary_code(&code)),
+        _ => false,
+    }
+}
+
+/// Whether a database error code says "not now" (see [`temporary_sqlx`]).
+fn temporary_code(code: &str) -> bool {
+    if code.len() == 5 {
+        // Connection exception, serialization failure, deadlock, insufficient resources,
+        // lock not available, operator intervention (shutdown, cannot connect now).
+        return code.starts_with("08")
+            || code.starts_with("53")
+            || matches!(
+                code,
+                "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
+            );
+    }
+    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
+    // and their extended codes.
+    code.parse::<u32>()
+        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+}
+
 /// The default database: `cnrm.db` in the user's data directory.
 pub fn default_path() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
@@ -668,6 +718,28 @@ async fn add_event_from(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_a_busy_or_unreachable_database_is_temporary() {
+        // PostgreSQL: 22021 (a NUL byte) and 23505 would recur; 40001, 08006, 53100 may not.
+        for code in ["22021", "23505", "42P01", "19", "2067", "1"] {
+            assert!(!temporary_code(code), "{code}");
+        }
+        for code in [
+            "40001", "40P01", "08006", "53100", "57P01", "5", "517", "6", "13",
+        ] {
+            assert!(temporary_code(code), "{code}");
+        }
+        assert!(StoreError::TimedOut {
+            url: "x".into(),
+            seconds: 5
+        }
+        .is_temporary());
+        assert!(!StoreError::Corrupt("x".into()).is_temporary());
+        assert!(StoreError::Database(sqlx::Error::PoolTimedOut).is_temporary());
+        assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_temporary());
+    }
+
     use super::*;
 
     #[test]

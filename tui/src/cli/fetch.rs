@@ -76,6 +76,68 @@ pub fn summary_line(lang: Lang, mailbox: &str, s: &FetchSummary) -> String {
     format!("{head}{colon}{parts}")
 }
 
+/// How many messages left unseen are said one by one.
+const MAX_SAID: usize = 20;
+
+/// A pass of at least this many messages shows its progress on standard error.
+const LONG_PASS: usize = 100;
+
+/// Without a terminal, a line every this many messages.
+const EVERY: usize = 1000;
+
+/// The progress of a long pass on standard error: a bar on a terminal, else a line every
+/// [`EVERY`] messages.
+struct Progress {
+    lang: Lang,
+    bar: std::sync::OnceLock<Option<indicatif::ProgressBar>>,
+}
+
+impl Progress {
+    fn new(lang: Lang) -> Progress {
+        Progress {
+            lang,
+            bar: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn tell(&self, done: usize, total: usize) {
+        use std::io::IsTerminal;
+        if total < LONG_PASS {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            std::io::stderr().is_terminal().then(|| {
+                let pb = indicatif::ProgressBar::new(total as u64);
+                if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len}") {
+                    pb.set_style(style);
+                }
+                pb
+            })
+        });
+        match bar {
+            Some(pb) => pb.set_position(done as u64),
+            None if done > 0 && done.is_multiple_of(EVERY) && done < total => {
+                let lang = self.lang;
+                eprintln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "lecture de la boîte\u{a0}: {done} messages sur {total}",
+                        "reading the mailbox: {done} messages of {total}"
+                    )
+                );
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(Some(pb)) = self.bar.get() {
+            pb.finish_and_clear();
+        }
+    }
+}
+
 pub fn fetch(ctx: &Ctx, args: &MailFetchArgs) -> Result<(), CliError> {
     let lang = ctx.lang;
     let Some(imap) = ImapConfig::from_env(lang).map_err(CliError::Misuse)? else {
@@ -93,9 +155,13 @@ pub fn fetch(ctx: &Ctx, args: &MailFetchArgs) -> Result<(), CliError> {
             domain: service::message_domain(smtp.as_ref()),
             lang,
         };
-        let summary = service::fetch_replies(store, &imap, &ctx.clock, &options)
-            .await
-            .map_err(CliError::Problem)?;
+        let progress = Progress::new(lang);
+        let result = service::fetch_replies(store, &imap, &ctx.clock, &options, &|done, total| {
+            progress.tell(done, total)
+        })
+        .await;
+        progress.finish();
+        let summary = result.map_err(CliError::Problem)?;
         let line = summary_line(lang, &imap.url.mailbox, &summary);
         if json {
             output::json(&mut out, &summary)?;
@@ -110,8 +176,36 @@ pub fn fetch(ctx: &Ctx, args: &MailFetchArgs) -> Result<(), CliError> {
             let sent = service::send_due(store, cfg, &ctx.clock, &me(), None, &stop).await?;
             report_sent(&mut out, lang, &sent, json)?;
         }
+        // Each message left unseen, one sentence each (the first ones).
+        for u in summary.unseen.iter().take(MAX_SAID) {
+            eprintln!("{}", service::unseen_sentence(lang, u));
+        }
+        let more = summary.unseen.len().saturating_sub(MAX_SAID);
+        if more > 0 {
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "… et {more} autres messages laissés non lus (cnrm mail fetch --format json les donne tous)",
+                    "… and {more} more messages left unseen (cnrm mail fetch --format json gives them all)"
+                )
+            );
+        }
         match summary.stopped {
-            None => Ok(()),
+            None if summary.unseen.is_empty() => Ok(()),
+            None => {
+                let n = summary.unseen.len();
+                Err(CliError::Problem(match (lang, n) {
+                    (Lang::Fr, 1) => "1 message reste non lu, pour la raison dite ci-dessus".into(),
+                    (Lang::Fr, _) => {
+                        format!("{n} messages restent non lus, pour les raisons dites ci-dessus")
+                    }
+                    (Lang::En, 1) => "1 message stays unseen, for the reason said above".into(),
+                    (Lang::En, _) => {
+                        format!("{n} messages stay unseen, for the reasons said above")
+                    }
+                }))
+            }
             Some(why) => {
                 let n = summary.left_unseen;
                 Err(CliError::Problem(match (lang, n) {

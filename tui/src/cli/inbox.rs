@@ -105,6 +105,9 @@ pub fn receive(ctx: &Ctx, args: &MailReceiveArgs) -> Result<ExitCode, CliError> 
         let status = received.status.as_str();
         let line = strings::received_line(lang, status, &received.from, received.reason.as_deref());
         writeln!(out, "{line}")?;
+        if let Some(notes) = &received.notes {
+            writeln!(out, "  {notes}")?;
+        }
         for c in &received.changes {
             writeln!(out, "  {}", strings::inbox_change(lang, c))?;
         }

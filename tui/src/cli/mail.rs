@@ -290,11 +290,27 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
         .with_writer(std::io::stderr)
         .try_init();
     log_panics();
+    let lang = ctx.lang;
     if config.is_none() {
-        tracing::warn!("CNRM_SMTP_URL is not set: messages are queued in the outbox, not sent");
+        tracing::warn!(
+            "{}",
+            cnrm_engine::tr!(
+                lang,
+                "CNRM_SMTP_URL n'est pas défini\u{a0}: les messages restent dans la file d'envoi, non envoyés",
+                "CNRM_SMTP_URL is not set: messages are queued in the outbox, not sent"
+            )
+        );
     }
     if let Some(i) = &imap {
-        tracing::info!(mailbox = %i.url, "members' replies read from the mailbox every minute");
+        tracing::info!(
+            mailbox = %i.url,
+            "{}",
+            cnrm_engine::tr!(
+                lang,
+                "réponses des membres lues dans la boîte chaque minute",
+                "members' replies read from the mailbox every minute"
+            )
+        );
     }
     with_store(ctx, async |store| {
         let stop = Arc::new(AtomicBool::new(false));

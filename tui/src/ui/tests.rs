@@ -240,6 +240,7 @@ fn inbox_fixture() -> Vec<cnrm_engine::store::InboxRow> {
         answer: None,
         postpone_pending: false,
         text: String::new(),
+        notes: None,
     };
     let mut applied = row(
         3,
