@@ -320,6 +320,12 @@ fn a_reply_holding_nul_is_recorded_on_both_databases_never_refused_for_ever() {
         assert_eq!(inbox.len(), 1, "{}", db.label);
         assert!(!inbox[0]["text"].as_str().unwrap_or("\0").contains('\0'));
         assert!(inbox[0]["notes"].as_str().is_some(), "{:?}", inbox[0]);
+        let (code, listed, err) = exec(limited(&db).args(["inbox"]));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            listed.contains("caractères interdits (NUL ou contrôle) remplacés par \u{fffd}"),
+            "{listed}"
+        );
         assert_eq!(progress_of(&db, "a1"), 100, "{}", db.label);
         // Again: a duplicate, exit 0 (never 75, never applied twice).
         let (code, out, err) = exec(

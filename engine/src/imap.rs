@@ -1053,6 +1053,75 @@ mod tests {
         assert!(!names_uid("* 17 EXISTS", 17));
     }
 
+    /// A connection to a server played by `script` (what it sends, whatever is asked).
+    fn scripted(script: Vec<u8>) -> (Conn<tokio::io::DuplexStream>, tokio::task::JoinHandle<()>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (client, mut server) = tokio::io::duplex(1 << 16);
+        let task = tokio::spawn(async move {
+            let _ = server.write_all(&script).await;
+            // Then drains what the client says until it leaves.
+            let mut sink = vec![0u8; 1024];
+            while matches!(server.read(&mut sink).await, Ok(n) if n > 0) {}
+        });
+        let conn = Conn {
+            stream: tokio::io::BufStream::new(client),
+            next_tag: 0,
+            step: Duration::from_secs(5),
+            deadline: tokio::time::Instant::now() + Duration::from_secs(60),
+        };
+        (conn, task)
+    }
+
+    fn run<T>(f: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    #[test]
+    fn a_literal_over_the_limit_is_read_through_and_dropped_never_kept() {
+        run(async {
+            let size = MAX_MESSAGE + 1;
+            let mut script = format!("* 1 FETCH (UID 1 BODY[]<0> {{{size}}}\r\n").into_bytes();
+            script.extend(std::iter::repeat_n(b'x', size));
+            script.extend_from_slice(
+                b")\r\n* 2 FETCH (UID 2 BODY[]<0> {5}\r\nhello)\r\nc1 OK done\r\n",
+            );
+            let (mut conn, _task) = scripted(script);
+            let (done, untagged) = conn
+                .command("UID FETCH 1:2 BODY.PEEK[]")
+                .await
+                .expect("answer");
+            assert_eq!(done, Done::Ok);
+            assert_eq!(untagged[0].dropped, Some(size as u64));
+            assert!(untagged[0].literals.is_empty());
+            assert_eq!(untagged[1].literals, [b"hello".to_vec()]);
+        });
+    }
+
+    #[test]
+    fn endless_untagged_lines_a_long_line_and_silence_are_each_a_bound() {
+        run(async {
+            let script = b"* OK noise\r\n".repeat(MAX_UNTAGGED + 1);
+            let (mut conn, _task) = scripted(script);
+            assert_eq!(conn.command("NOOP").await.err(), Some(Broke::TooMany));
+            let mut script = b"* OK ".to_vec();
+            script.extend(std::iter::repeat_n(b'y', MAX_LINE + 10));
+            let (mut conn, _task) = scripted(script);
+            assert_eq!(conn.command("NOOP").await.err(), Some(Broke::TooLong));
+            // A claim of 2 GB never sent: the step's time-out, nothing allocated for it.
+            let (mut conn, _task) = scripted(b"* 1 FETCH (UID 1 BODY[] {2000000000}\r\n".to_vec());
+            conn.step = Duration::from_millis(200);
+            assert_eq!(conn.command("NOOP").await.err(), Some(Broke::TimedOut));
+            assert_eq!(
+                literal_len(b"* 1 FETCH (BODY[] {99999999999999999999999}"),
+                Some(u64::MAX)
+            );
+        });
+    }
+
     #[test]
     fn a_bad_url_is_one_sentence_that_never_quotes_the_password() {
         let refused = |url: &str, lang| ImapUrl::parse(url, lang).expect_err(url);

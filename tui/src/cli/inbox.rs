@@ -190,6 +190,9 @@ pub fn inbox(ctx: &Ctx, args: &InboxArgs) -> Result<(), CliError> {
                     let why = inbox::reason_text(lang, code);
                     writeln!(out, "       {label}{colon}{why}")?;
                 }
+                if let Some(notes) = &r.notes {
+                    writeln!(out, "       {notes}")?;
+                }
             }
         }
     }
