@@ -130,6 +130,7 @@ impl From<StoreError> for InboxError {
             | StoreError::Unreachable { .. }
             | StoreError::Refused { .. }
             | StoreError::TimedOut { .. }
+            | StoreError::Busy { .. }
             | StoreError::Connect { .. } => InboxError::Temporary(e),
             other => InboxError::Store(other),
         }

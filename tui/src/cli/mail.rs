@@ -273,7 +273,10 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
                     }
                     Err(e) => {
                         out.flush()?;
-                        eprintln!("{plan}: {e}");
+                        eprintln!(
+                            "{}",
+                            cnrm_engine::text::terminal_text(&format!("{plan}: {e}"))
+                        );
                     }
                 }
             }
