@@ -219,22 +219,18 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Text for the terminal or the TUI, lines kept: a line feed stays, a CR LF is a line feed,
-/// every other control character (C0, DEL, C1, ESC included), bidirectional control and
+/// Text for the terminal or the TUI, lines kept: a line feed stays, every other control
+/// character (a carriage return too) (C0, DEL, C1, ESC included), bidirectional control and
 /// zero-width character is shown as [`CONTROL_MARK`], so no escape sequence reaches the
 /// terminal and no text shows reversed. For a single line (a table cell), [`terminal_line`].
 pub fn terminal_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => out.push(c),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            c if c.is_control() || is_invisible(c) => out.push(CONTROL_MARK),
-            c => out.push(c),
-        }
-    }
-    out
+    s.chars()
+        .map(|c| match c {
+            '\n' => c,
+            c if c.is_control() || is_invisible(c) => CONTROL_MARK,
+            c => c,
+        })
+        .collect()
 }
 
 /// Serialised JSON made safe for any reader: the characters serde_json leaves raw that a
@@ -539,7 +535,7 @@ mod tests {
         let hostile = "a\u{202E}b\u{2067}c\u{2069}\u{200B}d\u{FEFF}\u{200F}\u{61C}e\u{7f}\u{9b}f";
         assert_eq!(
             terminal_text("x\u{1b}[31m\r\ny\tz"),
-            "x\u{fffd}[31m\ny\u{fffd}z"
+            "x\u{fffd}[31m\u{fffd}\ny\u{fffd}z"
         );
         assert_eq!(
             terminal_text(hostile),
