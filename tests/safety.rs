@@ -272,3 +272,32 @@ fn a_lock_held_by_another_process_is_said_then_waited_for_then_given_up() {
     let rows: serde_json::Value = serde_json::from_str(&rows).expect("json");
     assert_eq!(rows[0]["progress"], 40, "{rows}");
 }
+
+/// An outbox row written before the scrub caught every form (here, a space-padded password
+/// repeated by the server without its padding) is scrubbed again when listed.
+#[test]
+fn an_old_outbox_error_is_scrubbed_again_when_listed() {
+    let db = TestDb::sqlite();
+    let monday = "2026-03-16";
+    assert_eq!(
+        exec(cnrm_db(&db, monday).args(["plan", "apply", "plans/exemple.yaml"])).0,
+        0
+    );
+    exec(cnrm_db(&db, monday).arg("remind"));
+    let out = Command::new("sqlite3")
+        .arg(&db.url)
+        .arg("UPDATE outbox SET last_error = '535 no for  Vieux5ecret  ' WHERE id = (SELECT min(id) FROM outbox); SELECT changes();")
+        .output()
+        .expect("sqlite3 runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+    for format in ["json", "csv", "table"] {
+        let (code, out, err) = exec(
+            cnrm_db(&db, monday)
+                .env("CNRM_SMTP_URL", "smtp://cnrm:%20Vieux5ecret%20@127.0.0.1:1")
+                .args(["outbox", "--format", format]),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("Vieux5ecret"), "{format}: {out}");
+        assert!(out.contains("535 no for ***"), "{format}: {out}");
+    }
+}
