@@ -757,6 +757,51 @@ fn the_password_never_shows_even_when_the_server_repeats_it_decoded() {
     );
 }
 
+/// A password file of two lines sends its first line only (its trailing spaces trimmed), and
+/// the server's echo of a space-padded URL password or of a file's password is scrubbed from
+/// the outbox and every listing, whatever its padding.
+#[test]
+fn a_password_files_first_line_is_sent_and_no_echo_of_it_is_kept() {
+    if !require::smtp() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let dir = setup(&db, PLAN);
+    let smtp = SmtpServer::start_mode("auth-echo");
+    let file = dir.path().join("smtp-password");
+    std::fs::write(&file, "Tr0ub4dor&3   \nligne-deux-secrete\n").expect("write");
+    let run = |url: &str, file: Option<&std::path::Path>, args: &[&str]| {
+        let mut c = cnrm_db(&db, "2025-09-16");
+        c.env("CNRM_SMTP_URL", url);
+        if let Some(f) = file {
+            c.env("CNRM_SMTP_PASSWORD_FILE", f);
+        }
+        exec(c.args(args))
+    };
+    let url = format!("smtp://cnrm@127.0.0.1:{}", smtp.port);
+    let (code, out, err) = run(&url, Some(&file), &["remind"]);
+    assert_eq!(code, 1, "{out} {err}");
+    let (_, rows, _) = run(&url, Some(&file), &["outbox", "--format", "json"]);
+    let (_, table, _) = run(&url, Some(&file), &["outbox"]);
+    for text in [&out, &err, &rows, &table] {
+        for secret in ["Tr0ub4dor", "ligne-deux"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    // The first line alone went: the echo is the whole password, scrubbed in one piece.
+    assert!(
+        rows.contains("(535 5.7.8 Authentication failed for cnrm with password ***)"),
+        "{rows}"
+    );
+    // A URL password padded with spaces, repeated by the server without them.
+    let padded = format!("smtp://cnrm:%20%20Pad5ecret%20%20@127.0.0.1:{}", smtp.port);
+    let (_, out, err) = run(&padded, None, &["outbox", "retry"]);
+    let (_, rows, _) = run(&padded, None, &["outbox", "--format", "json"]);
+    for text in [&out, &err, &rows] {
+        assert!(!text.contains("Pad5ecret"), "in {text}");
+    }
+}
+
 #[test]
 fn a_password_file_must_say_something_and_goes_in_clear_only_to_this_machine() {
     let db = TestDb::sqlite();

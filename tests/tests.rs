@@ -15,6 +15,7 @@ mod remind;
 mod reply_corpus;
 mod report;
 mod report_svg;
+mod safety;
 mod store_cli;
 mod store_story;
 mod tui;

@@ -21,8 +21,9 @@
 //! a sentence of ours, never the server's or the system's words.
 
 use crate::lang::Lang;
-use crate::mail::{is_loopback, percent_decode, percent_encode, read_password_file};
+use crate::mail::read_password_file;
 use crate::tr;
+use crate::url::is_loopback;
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
@@ -37,142 +38,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 /// The longest step `CNRM_IMAP_TIMEOUT` may ask for.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// `CNRM_IMAP_URL`, parsed once: `imaps://user[:password]@host[:port][/MAILBOX]`, or
-/// `imap://…` (no encryption) for a server on this machine only. `Display` and `Debug` show
-/// `***` for the password.
-#[derive(Clone, PartialEq)]
-pub struct ImapUrl {
-    /// `imaps://`: TLS from the first byte.
-    pub tls: bool,
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    /// The mailbox, `INBOX` when the URL names none.
-    pub mailbox: String,
-    /// Decoded, and as the URL wrote it.
-    password: Option<(String, String)>,
-}
-
-impl fmt::Display for ImapUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = if self.tls { "imaps" } else { "imap" };
-        write!(f, "{scheme}://{}", percent_encode(&self.user))?;
-        if self.password.is_some() {
-            write!(f, ":***")?;
-        }
-        write!(f, "@{}/{}", self.server(), self.mailbox)
-    }
-}
-
-impl fmt::Debug for ImapUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ImapUrl({self})")
-    }
-}
-
-impl ImapUrl {
-    /// Parses `CNRM_IMAP_URL`; the error is one sentence that never quotes the URL (it may hold
-    /// a password).
-    pub fn parse(url: &str, lang: Lang) -> Result<ImapUrl, String> {
-        let url = url.trim();
-        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-        let tls = match scheme.to_ascii_lowercase().as_str() {
-            "imaps" => true,
-            "imap" => false,
-            _ => {
-                return Err(tr!(
-                    lang,
-                    "CNRM_IMAP_URL doit commencer par imaps:// (par exemple imaps://cnrm-retours@mail.example.ml/INBOX)",
-                    "CNRM_IMAP_URL must start with imaps:// (for example imaps://cnrm-retours@mail.example.ml/INBOX)"
-                ))
-            }
-        };
-        // The user part ends at the last `@` before the path: a mailbox name may hold one.
-        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let (userinfo, hostport) = match authority.rfind('@') {
-            Some(at) => (&authority[..at], &authority[at + 1..]),
-            None => ("", authority),
-        };
-        let (host, port) = crate::mail::host_port(hostport);
-        if host.is_empty() || host.contains(['[', ']', ' ', '?', '#']) {
-            return Err(tr!(
-                lang,
-                "CNRM_IMAP_URL ne nomme pas de serveur (par exemple imaps://cnrm-retours@mail.example.ml/INBOX)",
-                "CNRM_IMAP_URL names no server (for example imaps://cnrm-retours@mail.example.ml/INBOX)"
-            ));
-        }
-        let port = match port {
-            None | Some("") => {
-                if tls {
-                    993
-                } else {
-                    143
-                }
-            }
-            Some(p) => match p.parse::<u16>() {
-                Ok(n) if n > 0 => n,
-                _ => {
-                    return Err(tr!(
-                        lang,
-                        "CNRM_IMAP_URL\u{a0}: le port doit être un nombre de 1 à 65535",
-                        "CNRM_IMAP_URL: the port must be a number from 1 to 65535"
-                    ))
-                }
-            },
-        };
-        let bad_encoding = || {
-            tr!(
-                lang,
-                "CNRM_IMAP_URL\u{a0}: l'utilisateur, le mot de passe ou la boîte contient un encodage %XX invalide",
-                "CNRM_IMAP_URL: the user, the password or the mailbox holds an invalid %XX encoding"
-            )
-        };
-        let (user, password) = match userinfo.split_once(':') {
-            Some((u, p)) => (
-                percent_decode(u).ok_or_else(bad_encoding)?,
-                Some((percent_decode(p).ok_or_else(bad_encoding)?, p.to_string())),
-            ),
-            None => (percent_decode(userinfo).ok_or_else(bad_encoding)?, None),
-        };
-        if user.is_empty() {
-            return Err(tr!(
-                lang,
-                "CNRM_IMAP_URL ne nomme pas d'utilisateur (par exemple imaps://cnrm-retours@mail.example.ml/INBOX)",
-                "CNRM_IMAP_URL names no user (for example imaps://cnrm-retours@mail.example.ml/INBOX)"
-            ));
-        }
-        let mailbox = percent_decode(path.trim_matches('/')).ok_or_else(bad_encoding)?;
-        if mailbox.chars().any(|c| c.is_control() || c == '"') {
-            return Err(tr!(
-                lang,
-                "CNRM_IMAP_URL\u{a0}: le nom de la boîte contient un caractère de contrôle ou un guillemet",
-                "CNRM_IMAP_URL: the mailbox name holds a control character or a double quote"
-            ));
-        }
-        let mailbox = if mailbox.is_empty() {
-            "INBOX".to_string()
-        } else {
-            mailbox
-        };
-        Ok(ImapUrl {
-            tls,
-            host: host.to_string(),
-            port,
-            user,
-            mailbox,
-            password,
-        })
-    }
-
-    /// `host:port`, for messages.
-    pub fn server(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
-    }
-}
+pub use crate::url::ImapUrl;
 
 /// IMAP settings from `CNRM_IMAP_URL`, `CNRM_IMAP_PASSWORD_FILE` and `CNRM_IMAP_CA_FILE`.
 #[derive(Clone)]
@@ -232,7 +98,7 @@ impl ImapConfig {
             ));
         }
         let Some(password) =
-            password_file.or_else(|| url.password.as_ref().map(|(p, _)| p.clone()))
+            password_file.or_else(|| url.password().map(|p| p.decoded().to_string()))
         else {
             return Err(tr!(
                 lang,
@@ -248,13 +114,11 @@ impl ImapConfig {
         })
     }
 
-    /// Every form in which the password may appear.
+    /// Every form in which the password may appear: the URL's and the one sent, in every form
+    /// of `text::secret_forms` (`AUTHENTICATE PLAIN`'s base64 included).
     fn secrets(&self) -> Vec<String> {
-        let mut out = vec![self.password.clone(), percent_encode(&self.password)];
-        if let Some((decoded, raw)) = &self.url.password {
-            out.push(decoded.clone());
-            out.push(raw.clone());
-        }
+        let mut out = self.url.url.secrets();
+        out.extend(crate::text::secret_forms(&self.url.user, &self.password));
         out
     }
 

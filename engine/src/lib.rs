@@ -20,6 +20,7 @@ pub mod service;
 pub mod store;
 pub mod text;
 pub mod token;
+pub mod url;
 pub mod workbook;
 pub mod workflow;
 

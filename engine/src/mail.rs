@@ -355,288 +355,9 @@ pub fn render(
     }
 }
 
-/// How the connection to the SMTP server is secured: `tls=` in the URL, or `smtps://`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TlsMode {
-    /// `smtp://` without `tls=`: plain text, for a local relay.
-    Unset,
-    /// `tls=none`: plain text, chosen explicitly (the only way to send a password in clear to a
-    /// server that is not on this machine).
-    None,
-    /// `tls=opportunistic`: STARTTLS when the server offers it, else plain text.
-    Opportunistic,
-    /// `tls=required`: STARTTLS, or no exchange at all.
-    Required,
-    /// `smtps://`: TLS from the first byte.
-    Implicit,
-}
-
-/// `CNRM_SMTP_URL`, parsed once: `smtp[s]://[user[:password]@]host[:port][/helo][?tls=…&timeout=…]`.
-/// The password is held decoded and as written; `Display` and `Debug` show `***` in its place.
-/// User and password may hold any character, percent-encoded or not: the user part ends at the
-/// last `@`, which no host, path or parameter of an SMTP URL holds.
-#[derive(Clone, PartialEq)]
-pub struct SmtpUrl {
-    pub tls: TlsMode,
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    /// Decoded, and as the URL wrote it.
-    password: Option<(String, String)>,
-    hello: Option<String>,
-    timeout: Option<Duration>,
-}
-
-impl fmt::Display for SmtpUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scheme = if self.tls == TlsMode::Implicit {
-            "smtps"
-        } else {
-            "smtp"
-        };
-        write!(f, "{scheme}://")?;
-        match (&self.password, self.user.is_empty()) {
-            (Some(_), _) => write!(f, "{}:***@", percent_encode(&self.user))?,
-            (None, false) => write!(f, "{}@", percent_encode(&self.user))?,
-            (None, true) => {}
-        }
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)?;
-        } else {
-            write!(f, "{}:{}", self.host, self.port)?;
-        }
-        let tls = match self.tls {
-            TlsMode::None => Some("none"),
-            TlsMode::Opportunistic => Some("opportunistic"),
-            TlsMode::Required => Some("required"),
-            TlsMode::Unset | TlsMode::Implicit => None,
-        };
-        if let Some(t) = tls {
-            write!(f, "?tls={t}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for SmtpUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SmtpUrl({self})")
-    }
-}
-
-/// `%XX` sequences decoded; `None` when one is malformed or the result is not UTF-8.
-pub(crate) fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-pub(crate) fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Standard base64, padded: what an SMTP `AUTH` exchange carries.
-pub(crate) fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// True for this machine: `localhost`, 127.0.0.0/8 and `::1`.
-pub(crate) fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// A URL's `host[:port]` or `[v6]:port` as host and port (the port as written, if any): the one
-/// split of the SMTP and IMAP URLs.
-pub(crate) fn host_port(authority: &str) -> (&str, Option<&str>) {
-    if let Some(v6) = authority.strip_prefix('[') {
-        match v6.split_once(']') {
-            Some((h, p)) => (h, p.strip_prefix(':')),
-            None => (authority, None),
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    }
-}
-
-impl SmtpUrl {
-    /// Parses `CNRM_SMTP_URL`; the error is one sentence that never quotes the URL (it may hold
-    /// a password).
-    pub fn parse(url: &str, lang: Lang) -> Result<SmtpUrl, String> {
-        let url = url.trim();
-        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-        let implicit = match scheme.to_ascii_lowercase().as_str() {
-            "smtp" => false,
-            "smtps" => true,
-            _ => {
-                return Err(tr!(
-                    lang,
-                    "CNRM_SMTP_URL doit commencer par smtp:// ou smtps:// (par exemple smtp://127.0.0.1:2525 ou smtp://utilisateur:motdepasse@mail.example.ml:587?tls=required)",
-                    "CNRM_SMTP_URL must start with smtp:// or smtps:// (for example smtp://127.0.0.1:2525 or smtp://user:password@mail.example.ml:587?tls=required)"
-                ))
-            }
-        };
-        let (userinfo, rest) = match rest.rfind('@') {
-            Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
-            None => (None, rest),
-        };
-        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-        let (host, port) = host_port(authority);
-        if host.is_empty() || host.contains(['[', ']', ' ']) {
-            return Err(tr!(
-                lang,
-                "CNRM_SMTP_URL ne nomme pas de serveur (par exemple smtp://mail.example.ml:587)",
-                "CNRM_SMTP_URL names no server (for example smtp://mail.example.ml:587)"
-            ));
-        }
-        let mut tls = if implicit {
-            TlsMode::Implicit
-        } else {
-            TlsMode::Unset
-        };
-        let mut timeout = None;
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match (key, value, implicit) {
-                ("tls", "none", false) => tls = TlsMode::None,
-                ("tls", "opportunistic", false) => tls = TlsMode::Opportunistic,
-                ("tls", "required", false) => tls = TlsMode::Required,
-                ("tls", _, true) => {
-                    return Err(tr!(
-                        lang,
-                        "CNRM_SMTP_URL\u{a0}: smtps:// chiffre déjà toute la connexion, retirez le paramètre tls=",
-                        "CNRM_SMTP_URL: smtps:// already encrypts the whole connection, remove the tls= parameter"
-                    ))
-                }
-                ("tls", v, false) => {
-                    let v: String = v.chars().take(20).filter(|c| !c.is_control()).collect();
-                    return Err(tr!(
-                        lang,
-                        "CNRM_SMTP_URL\u{a0}: tls={v} est inconnu (valeurs possibles\u{a0}: none, opportunistic, required)",
-                        "CNRM_SMTP_URL: tls={v} is unknown (possible values: none, opportunistic, required)"
-                    ));
-                }
-                ("timeout", v, _) => match v.parse::<u64>() {
-                    Ok(s @ 1..=600) => timeout = Some(Duration::from_secs(s)),
-                    _ => {
-                        return Err(tr!(
-                            lang,
-                            "CNRM_SMTP_URL\u{a0}: timeout= attend un nombre de secondes de 1 à 600",
-                            "CNRM_SMTP_URL: timeout= takes a number of seconds from 1 to 600"
-                        ))
-                    }
-                },
-                (k, _, _) => {
-                    let k: String = k.chars().take(20).filter(|c| !c.is_control()).collect();
-                    return Err(tr!(
-                        lang,
-                        "CNRM_SMTP_URL\u{a0}: le paramètre {k} est inconnu (paramètres possibles\u{a0}: tls, timeout)",
-                        "CNRM_SMTP_URL: the parameter {k} is unknown (possible parameters: tls, timeout)"
-                    ));
-                }
-            }
-        }
-        let default_port = match tls {
-            TlsMode::Implicit => 465,
-            TlsMode::Required | TlsMode::Opportunistic => 587,
-            TlsMode::Unset | TlsMode::None => 25,
-        };
-        let port = match port {
-            None | Some("") => default_port,
-            Some(p) => match p.parse::<u16>() {
-                Ok(n) if n > 0 => n,
-                _ => {
-                    return Err(tr!(
-                        lang,
-                        "CNRM_SMTP_URL\u{a0}: le port doit être un nombre de 1 à 65535",
-                        "CNRM_SMTP_URL: the port must be a number from 1 to 65535"
-                    ))
-                }
-            },
-        };
-        let bad_encoding = || {
-            tr!(
-                lang,
-                "CNRM_SMTP_URL\u{a0}: l'utilisateur ou le mot de passe contient un encodage %XX invalide",
-                "CNRM_SMTP_URL: the user or the password holds an invalid %XX encoding"
-            )
-        };
-        let (user, password) = match userinfo {
-            None => (String::new(), None),
-            Some(info) => match info.split_once(':') {
-                Some((u, p)) => (
-                    percent_decode(u).ok_or_else(bad_encoding)?,
-                    Some((percent_decode(p).ok_or_else(bad_encoding)?, p.to_string())),
-                ),
-                None => (percent_decode(info).ok_or_else(bad_encoding)?, None),
-            },
-        };
-        let hello = Some(path.trim_matches('/'))
-            .filter(|h| !h.is_empty())
-            .map(str::to_string);
-        Ok(SmtpUrl {
-            tls,
-            host: host.to_string(),
-            port,
-            user,
-            password,
-            hello,
-            timeout,
-        })
-    }
-
-    /// `host:port`, for messages.
-    pub fn server(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
-    }
-}
+pub(crate) use crate::text::base64;
+pub(crate) use crate::url::is_loopback;
+pub use crate::url::{SmtpUrl, TlsMode};
 
 /// `CNRM_REPLY_TO`, checked: `None` when it is not set; an error sentence when it is not an
 /// address.
@@ -728,7 +449,7 @@ impl SmtpConfig {
                 "CNRM_SMTP_FROM `{shown}` is not a valid address (for example CNRM Secretariat <cnrm@example.ml>)"
             ));
         }
-        let password = password_file.or_else(|| url.password.as_ref().map(|(p, _)| p.clone()));
+        let password = password_file.or_else(|| url.password().map(|p| p.decoded().to_string()));
         let clear = matches!(
             url.tls,
             TlsMode::Unset | TlsMode::Opportunistic | TlsMode::None
@@ -751,21 +472,12 @@ impl SmtpConfig {
         })
     }
 
-    /// Every form in which the password may appear: as written in the URL, decoded, from the
-    /// file, and base64-encoded as `AUTH PLAIN` and `AUTH LOGIN` send it.
+    /// Every form in which the password may appear: the URL's (decoded, as written, encoded)
+    /// and the one sent (the file's, else the URL's), in every form of `text::secret_forms`.
     fn secrets(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        if let Some((decoded, raw)) = &self.url.password {
-            out.push(decoded.clone());
-            out.push(raw.clone());
-            out.push(percent_encode(decoded));
-        }
+        let mut out = self.url.url.secrets();
         if let Some(p) = &self.password {
-            out.push(p.clone());
-            out.push(percent_encode(p));
-            out.push(base64(p.as_bytes()));
-            out.push(base64(format!("\0{}\0{p}", self.url.user).as_bytes()));
-            out.push(base64(format!("{}\0{p}", self.url.user).as_bytes()));
+            out.extend(crate::text::secret_forms(&self.url.user, p));
         }
         out
     }
@@ -849,7 +561,9 @@ pub(crate) fn read_password_file(
             "the {protocol} password file {shown} ({var}) is not UTF-8 text"
         ));
     };
-    let password = text.trim_end_matches(['\n', '\r']);
+    // The first line is the password, without the spaces and line break that end it: what an
+    // editor or `echo` leaves after it, never a part of it.
+    let password = text.lines().next().unwrap_or("").trim_end();
     if password.trim().is_empty() {
         return Err(tr!(
             lang,
@@ -1322,7 +1036,10 @@ mod tests {
             Lang::Fr,
         )
         .expect("url");
-        assert_eq!(u.password.as_ref().map(|p| p.0.as_str()), Some("a/b?c@d e"));
+        assert_eq!(
+            u.password().map(crate::url::Password::decoded),
+            Some("a/b?c@d e")
+        );
         assert_eq!(
             u.to_string(),
             "smtp://cnrm:***@mail.example.ml:587?tls=required"
@@ -1342,7 +1059,7 @@ mod tests {
         );
         assert_eq!(
             refused("smtp://u:S3%ZZcret@h"),
-            "CNRM_SMTP_URL\u{a0}: l'utilisateur ou le mot de passe contient un encodage %XX invalide"
+            "CNRM_SMTP_URL\u{a0}: l'utilisateur, le mot de passe ou un paramètre contient un encodage %XX invalide"
         );
         assert!(!refused("smtp://u:S3cret@").contains("S3cret"));
     }
@@ -1400,6 +1117,13 @@ mod tests {
         assert_eq!(
             read_password_file(&good, SMTP_FILE, Lang::Fr).as_deref(),
             Ok("s3cret")
+        );
+        // Two lines: the first is the password, its trailing spaces trimmed (not its leading).
+        let two = dir.path().join("two");
+        std::fs::write(&two, " s3 cret \t \nsecond line\n").expect("write");
+        assert_eq!(
+            read_password_file(&two, SMTP_FILE, Lang::Fr).as_deref(),
+            Ok(" s3 cret")
         );
     }
 

@@ -96,7 +96,7 @@ pub fn html_escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\t' | '\n' => out.push(c),
-            c if c.is_control() => {}
+            c if c.is_control() || is_invisible(c) => {}
             c => out.push(c),
         }
     }
@@ -129,7 +129,7 @@ pub fn csv_text(s: &str) -> String {
                 }
             }
             '\t' | '\n' => clean.push(' '),
-            c if c.is_control() => {}
+            c if c.is_control() || is_invisible(c) => {}
             c => clean.push(c),
         }
     }
@@ -167,7 +167,7 @@ pub fn ical_text(s: &str) -> String {
                     out.push_str("\\n");
                 }
             }
-            c if c.is_control() => {}
+            c if c.is_control() || is_invisible(c) => {}
             c => out.push(c),
         }
     }
@@ -189,7 +189,7 @@ pub fn markdown_text(s: &str) -> String {
                     out.push(' ');
                 }
             }
-            c if c.is_control() => {}
+            c if c.is_control() || is_invisible(c) => {}
             c => out.push(c),
         }
     }
@@ -198,6 +198,66 @@ pub fn markdown_text(s: &str) -> String {
 
 /// The placeholder shown on a terminal for a control character.
 pub const CONTROL_MARK: char = '\u{FFFD}';
+
+/// A character that changes how the text around it is shown without being seen itself: the
+/// bidirectional controls (U+202A-202E embeddings and overrides, U+2066-2069 isolates, U+200E
+/// and U+200F marks, U+061C the Arabic letter mark), which can show a title reversed, and the
+/// zero-width characters (U+200B-200D, U+2060, U+FEFF), which can make two different ids look
+/// alike. Text from outside (plans, e-mails, arguments) never carries them to an output: a
+/// terminal shows [`CONTROL_MARK`] in their place, files drop them, JSON escapes them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Text for the terminal or the TUI, lines kept: a line feed stays, every other control
+/// character (a carriage return too) (C0, DEL, C1, ESC included), bidirectional control and
+/// zero-width character is shown as [`CONTROL_MARK`], so no escape sequence reaches the
+/// terminal and no text shows reversed. For a single line (a table cell), [`terminal_line`].
+pub fn terminal_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' => c,
+            c if c.is_control() || is_invisible(c) => CONTROL_MARK,
+            c => c,
+        })
+        .collect()
+}
+
+/// Serialised JSON made safe for any reader: the characters serde_json leaves raw that a
+/// terminal or a viewer acts on (DEL, the C1 controls U+0080-009F, the line and paragraph
+/// separators U+2028 and U+2029, and every [`is_invisible`] character) written as `\u00XX` /
+/// `\uXXXX` escapes. The data is unchanged for a JSON reader; these characters can only stand
+/// inside strings, so the escapes are valid wherever they fall.
+pub fn json_safe(json: &str) -> String {
+    if !json.chars().any(json_escaped) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if json_escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn json_escaped(c: char) -> bool {
+    // C0 controls are escaped by serde_json inside strings; raw, they are the layout's white
+    // space (line feeds of pretty JSON), left as they are.
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}') || is_invisible(c)
+}
 
 /// Text for one line of terminal output (a table cell, a title): a line break (LF, CR LF or
 /// CR) as `⏎`, a tab as a space, any other control character (C0, DEL, C1, ESC included) as
@@ -214,7 +274,8 @@ pub fn terminal_line(s: &str) -> String {
                 }
             }
             '\t' => out.push(' '),
-            c if c.is_control() => out.push(CONTROL_MARK),
+            '\u{2028}' | '\u{2029}' => out.push('⏎'),
+            c if c.is_control() || is_invisible(c) => out.push(CONTROL_MARK),
             c => out.push(c),
         }
     }
@@ -251,15 +312,106 @@ pub fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Standard base64, padded: what an SMTP `AUTH` or IMAP `AUTHENTICATE` exchange carries.
+pub fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Every form in which a server, a driver or a log may repeat `password` (of `user`): as it
+/// is, without its surrounding spaces, each of its lines and the lines joined by a space (a
+/// reply put on one line), percent-encoded, and base64-encoded as `AUTH LOGIN`, `AUTH PLAIN`
+/// (`\0user\0password`, `user\0password`) and IMAP `AUTHENTICATE PLAIN` send it.
+pub fn secret_forms(user: &str, password: &str) -> Vec<String> {
+    let mut out = vec![password.to_string(), password.trim().to_string()];
+    let lines: Vec<&str> = password
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 1 {
+        out.push(lines.join(" "));
+        // A line alone only from 3 characters on: shorter, it would blank ordinary words.
+        out.extend(
+            lines
+                .iter()
+                .filter(|l| l.chars().count() >= 3)
+                .map(|l| l.to_string()),
+        );
+    }
+    let one_line: String = password
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    out.push(one_line.trim().to_string());
+    for p in [password, password.trim()] {
+        out.push(crate::url::percent_encode(p));
+        out.push(base64(p.as_bytes()));
+        out.push(base64(format!("\0{user}\0{p}").as_bytes()));
+        out.push(base64(format!("{user}\0{p}").as_bytes()));
+        // Base64 without its padding, as some servers and logs repeat it.
+        out.push(
+            base64(format!("\0{user}\0{p}").as_bytes())
+                .trim_end_matches('=')
+                .to_string(),
+        );
+        out.push(base64(p.as_bytes()).trim_end_matches('=').to_string());
+    }
+    out
+}
+
 /// `text` with URL passwords redacted (`redact`) and every one of `secrets` replaced by `***`,
-/// the longest first, so that a secret inside another is not left half-replaced.
+/// the longest first, so that a secret inside another is not left half-replaced. The text is
+/// scrubbed as it is and with its control characters and runs of spaces made one space (a
+/// multi-line reply put on one line), so a secret split across lines or padded with spaces is
+/// caught too.
 pub fn scrub(text: &str, mut secrets: Vec<String>) -> String {
-    secrets.retain(|s| !s.is_empty());
+    secrets.retain(|s| !s.trim().is_empty());
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     secrets.dedup();
     let mut out = redact(text);
     for secret in &secrets {
         out = out.replace(secret.as_str(), "***");
+    }
+    let squeezed = squeeze(&out);
+    if secrets
+        .iter()
+        .any(|s| squeezed.contains(squeeze(s).as_str()))
+    {
+        out = squeezed;
+        for secret in &secrets {
+            out = out.replace(squeeze(secret).as_str(), "***");
+        }
+    }
+    out
+}
+
+/// Control characters and runs of white space as one space, ends trimmed.
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| c.is_control() || c.is_whitespace()) {
+        if !word.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
     }
     out
 }
@@ -376,6 +528,75 @@ mod tests {
             terminal_line("a\u{1b}[31mb\r\nc\rd\ne\tf\u{7f}\u{9b}\0"),
             "a\u{fffd}[31mb⏎c⏎d⏎e f\u{fffd}\u{fffd}\u{fffd}"
         );
+    }
+
+    #[test]
+    fn bidirectional_and_zero_width_characters_are_neutralised_for_each_output() {
+        let hostile = "a\u{202E}b\u{2067}c\u{2069}\u{200B}d\u{FEFF}\u{200F}\u{61C}e\u{7f}\u{9b}f";
+        assert_eq!(
+            terminal_text("x\u{1b}[31m\r\ny\tz"),
+            "x\u{fffd}[31m\u{fffd}\ny\u{fffd}z"
+        );
+        assert_eq!(
+            terminal_text(hostile),
+            "a\u{fffd}b\u{fffd}c\u{fffd}\u{fffd}d\u{fffd}\u{fffd}\u{fffd}e\u{fffd}\u{fffd}f"
+        );
+        assert_eq!(
+            terminal_line(hostile),
+            terminal_text(hostile),
+            "one rule for lines and texts"
+        );
+        assert_eq!(csv_text(hostile), "abcdef");
+        assert_eq!(html_escape(hostile), "abcdef");
+        assert_eq!(ical_text(hostile), "abcdef");
+        assert_eq!(markdown_text(hostile), "abcdef");
+        let json = serde_json::to_string(&serde_json::json!({ "t": hostile, "n": "\u{1}\n" }))
+            .expect("json");
+        let safe = json_safe(&json);
+        assert!(
+            safe.contains(r"a\u202eb\u2067c\u2069\u200bd\ufeff\u200f\u061ce\u007f\u009bf"),
+            "{safe}"
+        );
+        assert!(
+            !safe.chars().any(|c| c.is_control() || is_invisible(c)),
+            "{safe:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("valid JSON");
+        assert_eq!(back["t"], hostile);
+        assert_eq!(json_safe("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");
+    }
+
+    #[test]
+    fn a_secret_is_scrubbed_in_every_form_a_server_can_echo() {
+        let forms = secret_forms("cnrm", "  Pad5ecret  ");
+        for echo in [
+            "535 bad password Pad5ecret",
+            "535 bad password   Pad5ecret  .",
+            "AUTH PLAIN AGNucm0AICBQYWQ1ZWNyZXQgIA==",
+            "AUTH PLAIN AGNucm0AUGFkNWVjcmV0",
+            "user %20%20Pad5ecret%20%20",
+        ] {
+            let scrubbed = scrub(echo, forms.clone());
+            assert!(
+                !scrubbed.contains("Pad5ecret") && !scrubbed.contains("UGFkNWVjcmV0"),
+                "{echo} -> {scrubbed}"
+            );
+        }
+        // A multi-line secret, repeated on one line, on two lines, or one line at a time.
+        let forms = secret_forms("u", "first-line\nsecond-line");
+        for echo in [
+            "535 first-line second-line",
+            "535 first-line\r\n535 second-line",
+            "535 no: first-line\n",
+            "535  first-line \t second-line ",
+        ] {
+            let scrubbed = scrub(echo, forms.clone());
+            assert!(
+                !scrubbed.contains("first-line") && !scrubbed.contains("second-line"),
+                "{echo:?} -> {scrubbed:?}"
+            );
+        }
+        assert_eq!(scrub("no secret here", forms), "no secret here");
     }
 
     #[test]

@@ -268,6 +268,16 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
             "{url} n'est pas une base de données SQLite : donnez le chemin d'une base cnrm ou d'un fichier à créer",
             "{url} is not a SQLite database: give the path of a cnrm database or of a file to create"
         ),
+        E::Foreign { url } => tr!(
+            lang,
+            "{url} est la base de données d'un autre programme (elle contient des tables, mais pas celles de cnrm)\u{a0}: elle n'a pas été modifiée\u{a0}; donnez le chemin d'une base cnrm ou d'un fichier à créer",
+            "{url} is another program's database (it holds tables, but not cnrm's): it was left untouched; give the path of a cnrm database or of a file to create"
+        ),
+        E::Busy { url, seconds } => tr!(
+            lang,
+            "la base {url} est restée occupée par un autre processus pendant {seconds}\u{a0}s\u{a0}: rien n'a été enregistré\u{a0}; réessayez quand il aura fini",
+            "the database {url} stayed busy with another process for {seconds} s: nothing was recorded; try again when it has finished"
+        ),
         E::File { url, source } => cannot_open(url, &io_reason(lang, source)),
         E::NoDatabase { url } => tr!(
             lang,
@@ -304,6 +314,12 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
             lang,
             "la base {url} a un schéma plus récent ({found}) que ce cnrm ({known})\u{a0}: mettez cnrm à jour\u{a0}; la base n'a pas été modifiée",
             "the database {url} has a newer schema ({found}) than this cnrm ({known}): upgrade cnrm; the database was left untouched"
+        ),
+        E::Database(source) if cnrm_engine::store::is_busy(source) => tr!(
+            lang,
+            "la base est restée occupée par un autre processus pendant {}\u{a0}s\u{a0}: rien n'a été enregistré\u{a0}; réessayez quand il aura fini",
+            "the database stayed busy with another process for {} s: nothing was recorded; try again when it has finished",
+            cnrm_engine::store::BUSY_LIMIT.as_secs()
         ),
         E::Database(source) => tr!(
             lang,
@@ -890,6 +906,16 @@ pub fn output_failed(lang: Lang, e: &std::io::Error) -> String {
     )
 }
 
+/// Said on stderr when a write has waited a moment for another process's lock: it goes on
+/// waiting, up to `seconds`.
+pub fn busy_waiting(lang: Lang, seconds: u64) -> String {
+    tr!(
+        lang,
+        "la base est occupée par un autre processus\u{a0}; j'attends… (au plus {seconds}\u{a0}s)",
+        "the database is busy with another process; waiting… (at most {seconds} s)"
+    )
+}
+
 /// Why `--db` is not a database address; the address itself is never repeated (it may hold a
 /// password).
 pub fn bad_db(lang: Lang, e: &cnrm_engine::store::DbUrlError) -> String {
@@ -905,6 +931,31 @@ pub fn bad_db(lang: Lang, e: &cnrm_engine::store::DbUrlError) -> String {
             "les bases de données `{scheme}://` ne sont pas prises en charge : donnez le chemin d'un fichier SQLite, sqlite://FICHIER ou postgres://…",
             "`{scheme}://` databases are not supported: give the path of a SQLite file, sqlite://FILE or postgres://…"
         ),
+        E::Control => tr!(
+            lang,
+            "l'adresse de la base de données contient un caractère de contrôle (saut de ligne, tabulation…) : retapez le chemin ou l'adresse",
+            "the database address holds a control character (a line break, a tab…): type the path or the address again"
+        ),
+        E::Malformed(why) => {
+            use cnrm_engine::url::UrlError as U;
+            match why {
+                U::BadPort => tr!(
+                    lang,
+                    "le port de l'adresse postgres:// n'est pas un nombre de 1 à 65535 (par exemple postgres://utilisateur:motdepasse@serveur:5432/base)",
+                    "the port of the postgres:// address is not a number from 1 to 65535 (for example postgres://user:password@server:5432/database)"
+                ),
+                U::BadHost | U::NoScheme => tr!(
+                    lang,
+                    "le nom du serveur de l'adresse postgres:// n'est pas valide (par exemple postgres://utilisateur:motdepasse@serveur:5432/base)",
+                    "the server name of the postgres:// address is not valid (for example postgres://user:password@server:5432/database)"
+                ),
+                U::BadEncoding => tr!(
+                    lang,
+                    "l'adresse postgres:// contient un encodage %XX invalide (écrivez % lui-même %25)",
+                    "the postgres:// address holds an invalid %XX encoding (write % itself as %25)"
+                ),
+            }
+        }
     }
 }
 

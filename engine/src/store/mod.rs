@@ -14,6 +14,7 @@ mod query;
 mod snapshot;
 
 pub use crate::text::redact;
+use crate::url::{Url, UrlError};
 pub use apply::{
     sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, Held, ItemChanges, Rename,
 };
@@ -62,6 +63,14 @@ pub enum StoreError {
     NotAFile { url: String },
     #[error("{url} is not a SQLite database")]
     NotSqlite { url: String },
+    /// A SQLite file holding another program's tables and no cnrm schema: refused untouched.
+    #[error("{url} holds another program's tables, not a cnrm database; it was left untouched")]
+    Foreign { url: String },
+    /// Another process held the write lock for [`BUSY_LIMIT`]: nothing was written.
+    #[error(
+        "database {url} stayed locked by another process for {seconds} s; nothing was written"
+    )]
+    Busy { url: String, seconds: u64 },
     /// The SQLite file cannot be read or created.
     #[error("cannot open database file {url}: {source}")]
     File { url: String, source: std::io::Error },
@@ -143,6 +152,7 @@ impl StoreError {
             StoreError::Unreachable { .. }
             | StoreError::Refused { .. }
             | StoreError::TimedOut { .. }
+            | StoreError::Busy { .. }
             | StoreError::Connect { .. } => true,
             StoreError::Database(e) => temporary_sqlx(e),
             _ => false,
@@ -201,12 +211,8 @@ pub fn default_path() -> PathBuf {
 pub enum DbUrl {
     /// A SQLite file; `create_folder` only for the default data folder.
     Sqlite { path: PathBuf, create_folder: bool },
-    /// A PostgreSQL server: user and password decoded, `rest` is `host[:port]/db[?params]`.
-    Postgres {
-        user: Option<String>,
-        password: Option<String>,
-        rest: String,
-    },
+    /// A PostgreSQL server, its URL read by the one URL parser ([`crate::url::Url`]).
+    Postgres(Url),
 }
 
 /// Why a text is not a database address; no variant holds the text (it may hold a password).
@@ -217,39 +223,35 @@ pub enum DbUrlError {
     /// `mysql://...`: only the scheme is kept.
     #[error("unsupported database URL scheme `{0}` (sqlite:// or postgres://)")]
     Scheme(String),
+    /// A line break, a tab or another control character: never part of a file name one means.
+    #[error("the database address holds a control character")]
+    Control,
+    /// A `postgres://` URL that the URL parser refuses (a port that is no number, an invalid
+    /// `%XX`...).
+    #[error("invalid database URL: {0}")]
+    Malformed(UrlError),
 }
 
 impl DbUrl {
     /// Reads `--db`: a bare path or `sqlite://path` (or `sqlite:path`) is a SQLite file,
-    /// `postgres://` or `postgresql://` a server; any other `scheme://` is refused.
-    ///
-    /// In a PostgreSQL URL, the credentials end at the last `@`, and the password runs from the
-    /// first `:` of them to there, so it may hold `/`, `?`, `@` or spaces unencoded; `%XX`
-    /// sequences in it are decoded (write `%` itself as `%25`).
+    /// `postgres://` or `postgresql://` a server, read by [`Url::parse`] (the credentials end at
+    /// the last `@`, `%XX` decoded, a malformed `%` refused); any other `scheme://` is refused,
+    /// and so is any control character (a line break in a file name is a mistake).
     pub fn parse(text: &str) -> Result<DbUrl, DbUrlError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(DbUrlError::Empty);
         }
+        if text.chars().any(char::is_control) {
+            return Err(DbUrlError::Control);
+        }
         let server = ["postgres://", "postgresql://"]
             .iter()
             .find_map(|p| strip_prefix_ignore_case(text, p));
         if let Some(rest) = server {
-            let (user, password, rest) = match rest.rfind('@') {
-                None => (None, None, rest),
-                Some(at) => {
-                    let (creds, host) = (&rest[..at], &rest[at + 1..]);
-                    match creds.split_once(':') {
-                        Some((u, p)) => (Some(percent_decode(u)), Some(percent_decode(p)), host),
-                        None => (Some(percent_decode(creds)), None, host),
-                    }
-                }
-            };
-            return Ok(DbUrl::Postgres {
-                user: user.filter(|u| !u.is_empty()),
-                password,
-                rest: rest.to_string(),
-            });
+            return Url::parse(&format!("postgres://{rest}"))
+                .map(DbUrl::Postgres)
+                .map_err(DbUrlError::Malformed);
         }
         if let Some(i) = text.find("://") {
             let scheme = &text[..i];
@@ -286,7 +288,7 @@ impl DbUrl {
     pub fn backend(&self) -> Backend {
         match self {
             DbUrl::Sqlite { .. } => Backend::Sqlite,
-            DbUrl::Postgres { .. } => Backend::Postgres,
+            DbUrl::Postgres(_) => Backend::Postgres,
         }
     }
 
@@ -294,22 +296,7 @@ impl DbUrl {
     fn connect_url(&self) -> String {
         match self {
             DbUrl::Sqlite { path, .. } => format!("sqlite://{}?mode=rwc", path.display()),
-            DbUrl::Postgres {
-                user,
-                password,
-                rest,
-            } => {
-                let creds = match (user, password) {
-                    (None, None) => String::new(),
-                    (u, None) => format!("{}@", percent_encode(u.as_deref().unwrap_or(""))),
-                    (u, Some(p)) => format!(
-                        "{}:{}@",
-                        percent_encode(u.as_deref().unwrap_or("")),
-                        percent_encode(p)
-                    ),
-                };
-                format!("postgres://{creds}{rest}")
-            }
+            DbUrl::Postgres(url) => url.with_password(),
         }
     }
 
@@ -317,12 +304,11 @@ impl DbUrl {
     fn host(&self) -> String {
         match self {
             DbUrl::Sqlite { path, .. } => path.display().to_string(),
-            DbUrl::Postgres { rest, .. } => rest
-                .split(['/', '?'])
-                .next()
-                .filter(|h| !h.is_empty())
-                .unwrap_or("localhost")
-                .to_string(),
+            DbUrl::Postgres(url) => match (url.host(), url.port()) {
+                ("", _) => "localhost".to_string(),
+                (_, Some(port)) => url.server(port),
+                (host, None) => host.to_string(),
+            },
         }
     }
 }
@@ -338,34 +324,7 @@ impl std::fmt::Display for DbUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DbUrl::Sqlite { path, .. } => write!(f, "{}", path.display()),
-            DbUrl::Postgres {
-                user,
-                password,
-                rest,
-            } => {
-                f.write_str("postgres://")?;
-                match (user, password) {
-                    (None, None) => {}
-                    (u, None) => write!(f, "{}@", u.as_deref().unwrap_or(""))?,
-                    (u, Some(_)) => write!(f, "{}:***@", u.as_deref().unwrap_or(""))?,
-                }
-                // A password may also be a parameter (`?password=...`).
-                match rest.split_once('?') {
-                    None => f.write_str(rest),
-                    Some((head, query)) => {
-                        let params: Vec<String> = query
-                            .split('&')
-                            .map(|kv| match kv.split_once('=') {
-                                Some((k, _)) if k.eq_ignore_ascii_case("password") => {
-                                    format!("{k}=***")
-                                }
-                                _ => kv.to_string(),
-                            })
-                            .collect();
-                        write!(f, "{head}?{}", params.join("&"))
-                    }
-                }
-            }
+            DbUrl::Postgres(url) => write!(f, "{url}"),
         }
     }
 }
@@ -382,50 +341,27 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .then(|| &text[prefix.len()..])
 }
 
-/// `%XX` sequences decoded; anything else (a lone `%`, invalid UTF-8 once decoded) as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
-/// Every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// An open database, migrated to the current schema.
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     shown: String,
+    /// Called once when a write waits for another process's lock (see [`Store::on_busy`]).
+    busy_notice: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
 }
 
+/// How long a write waits for another process that holds the database's write lock before it
+/// gives up ([`StoreError::Busy`]); said in the error and in `docs/database.md`.
+pub const BUSY_LIMIT: Duration = Duration::from_secs(30);
+// Written out in `SQLITE_PRAGMAS` (busy_timeout) and in `begin_write` (lock_timeout).
+const _: () = assert!(BUSY_LIMIT.as_secs() == 30);
+
+/// After how long a write still waiting for the lock is said ([`Store::on_busy`]).
+const BUSY_NOTICE_AFTER: Duration = Duration::from_millis(1500);
+
 /// The settings of each SQLite connection: readers never wait for a writer (WAL), a writer
-/// waits its turn for up to a minute, foreign keys are enforced.
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+/// waits its turn for up to [`BUSY_LIMIT`], foreign keys are enforced.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl Store {
     /// Opens `url` as `--db` reads it (see [`DbUrl::parse`]).
@@ -448,7 +384,14 @@ impl Store {
             create_folder,
         } = db
         {
-            check_sqlite_file(path, *create_folder, &shown)?;
+            if check_sqlite_file(path, *create_folder, &shown)? {
+                let foreign = is_foreign_sqlite(path)
+                    .await
+                    .map_err(|e| connect_error(db, &shown, e))?;
+                if foreign {
+                    return Err(StoreError::Foreign { url: shown });
+                }
+            }
         }
         let url = db.connect_url();
         first_connection(db, &url, &shown).await?;
@@ -475,6 +418,7 @@ impl Store {
             pool,
             backend,
             shown,
+            busy_notice: None,
         };
         store.migrate().await?;
         Ok(store)
@@ -522,21 +466,87 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// A transaction holding the write lock from its start, so two writers never interleave.
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        match self.backend {
-            // SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL locks rows, not the
-            // database, so one advisory lock stands for it.
-            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(7262696)")
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(tx)
-            }
-        }
+    /// `notice` is called (once per write) when a write has waited [`BUSY_NOTICE_AFTER`] for
+    /// the lock another process holds, so that a person is told why nothing happens; the write
+    /// goes on waiting, up to [`BUSY_LIMIT`].
+    pub fn on_busy(&mut self, notice: impl Fn() + Send + Sync + 'static) {
+        self.busy_notice = Some(std::sync::Arc::new(notice));
     }
+
+    /// A transaction holding the write lock from its start, so two writers never interleave.
+    /// A lock held by another process is waited for up to [`BUSY_LIMIT`] (said after
+    /// [`BUSY_NOTICE_AFTER`] through [`Store::on_busy`]), then [`StoreError::Busy`].
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        let begin = async {
+            match self.backend {
+                // SQLite takes its write lock at BEGIN IMMEDIATE, waiting up to its busy_timeout
+                // (BUSY_LIMIT); PostgreSQL locks rows, not the database, so one advisory lock
+                // stands for it, waited for up to lock_timeout.
+                Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+                Backend::Postgres => {
+                    let mut tx = self.pool.begin().await?;
+                    // BUSY_LIMIT's 30 s, written out: SET takes no bound parameter.
+                    sqlx::query("SET LOCAL lock_timeout = '30s'")
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("SELECT pg_advisory_xact_lock(7262696)")
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("SET LOCAL lock_timeout = 0")
+                        .execute(&mut *tx)
+                        .await?;
+                    Ok(tx)
+                }
+            }
+        };
+        tokio::pin!(begin);
+        let result = tokio::select! {
+            r = &mut begin => r,
+            () = tokio::time::sleep(BUSY_NOTICE_AFTER) => {
+                if let Some(notice) = &self.busy_notice {
+                    notice();
+                }
+                begin.await
+            }
+        };
+        result.map_err(|e| {
+            if is_busy(&e) {
+                StoreError::Busy {
+                    url: self.shown.clone(),
+                    seconds: BUSY_LIMIT.as_secs(),
+                }
+            } else {
+                StoreError::Database(e)
+            }
+        })
+    }
+}
+
+/// True when `e` says another process holds the lock: SQLite's SQLITE_BUSY (5, and its
+/// extended codes), PostgreSQL's lock_not_available (55P03).
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => matches!(
+            d.code().as_deref(),
+            Some("5" | "261" | "517" | "773" | "55P03")
+        ),
+        _ => false,
+    }
+}
+
+/// Whether the SQLite file at `path` (which exists and is not empty) holds tables but not
+/// cnrm's: read through a read-only connection, so the file of another program is never
+/// touched (not even switched to WAL).
+async fn is_foreign_sqlite(path: &Path) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await?;
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut conn)
+            .await?;
+    conn.close().await?;
+    Ok(!names.is_empty() && !names.iter().any(|n| n == "_sqlx_migrations"))
 }
 
 /// How long the first connection may take (a server that accepts and never answers).
@@ -547,8 +557,8 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// What can be said of a SQLite path before the driver opens it: its folder exists (or is the
 /// default one, then created), and an existing file is a regular file holding a SQLite database
-/// (or nothing yet).
-fn check_sqlite_file(path: &Path, create_folder: bool, shown: &str) -> Result<(), StoreError> {
+/// (or nothing yet). True when the file holds a database (is not empty).
+fn check_sqlite_file(path: &Path, create_folder: bool, shown: &str) -> Result<bool, StoreError> {
     use std::io::Read;
     let url = || shown.to_string();
     match std::fs::metadata(path) {
@@ -558,8 +568,10 @@ fn check_sqlite_file(path: &Path, create_folder: bool, shown: &str) -> Result<()
             std::fs::File::open(path)
                 .and_then(|f| f.take(16).read_to_end(&mut head))
                 .map_err(|source| StoreError::File { url: url(), source })?;
-            if head.is_empty() || head.as_slice() == SQLITE_HEADER {
-                Ok(())
+            if head.is_empty() {
+                Ok(false)
+            } else if head.as_slice() == SQLITE_HEADER {
+                Ok(true)
             } else {
                 Err(StoreError::NotSqlite { url: url() })
             }
@@ -570,12 +582,13 @@ fn check_sqlite_file(path: &Path, create_folder: bool, shown: &str) -> Result<()
                 Some(folder) if !folder.is_dir() => {
                     if create_folder {
                         std::fs::create_dir_all(folder)
+                            .map(|()| false)
                             .map_err(|source| StoreError::Folder { url: url(), source })
                     } else {
                         Err(StoreError::NoFolder { url: url() })
                     }
                 }
-                _ => Ok(()),
+                _ => Ok(false),
             }
         }
         Err(source) => Err(StoreError::File { url: url(), source }),
@@ -781,6 +794,22 @@ mod tests {
         );
         assert_eq!(DbUrl::parse(" "), Err(DbUrlError::Empty));
         assert_eq!(DbUrl::parse("sqlite://"), Err(DbUrlError::Empty));
+    }
+
+    #[test]
+    fn control_characters_and_malformed_urls_are_refused_without_a_word_of_them() {
+        for path in ["x\ny.db", "a\tb", "sqlite://a\u{1b}b.db", "x\u{7f}"] {
+            assert_eq!(DbUrl::parse(path), Err(DbUrlError::Control), "{path:?}");
+        }
+        for (url, why) in [
+            ("postgres://postgres:TopS3cret", UrlError::BadPort),
+            ("postgres://u:TopS3cret%zz@h/db", UrlError::BadEncoding),
+            ("postgresql://u:TopS3cret@[::1/db", UrlError::BadHost),
+        ] {
+            let e = DbUrl::parse(url).expect_err(url);
+            assert_eq!(e, DbUrlError::Malformed(why), "{url}");
+            assert!(!e.to_string().contains("TopS3cret"), "{e}");
+        }
     }
 
     #[test]

@@ -165,7 +165,7 @@ pub fn fetch(ctx: &Ctx, args: &MailFetchArgs) -> Result<(), CliError> {
         let line = summary_line(lang, &imap.url.mailbox, &summary);
         if json {
             output::json(&mut out, &summary)?;
-            eprintln!("{line}");
+            eprintln!("{}", cnrm_engine::text::terminal_text(&line));
         } else {
             writeln!(out, "{line}")?;
         }

@@ -65,14 +65,20 @@ pub fn receive(ctx: &Ctx, args: &MailReceiveArgs) -> Result<ExitCode, CliError> 
         .map_err(|e| CliError::Temporary(strings::io_reason(lang, &e)))?;
     let mut out = output::stdout();
     let received = runtime.block_on(async {
-        let store = match Store::connect(&ctx.db).await {
+        let mut store = match Store::connect(&ctx.db).await {
             Ok(s) => s,
-            Err(e @ StoreError::Url(_)) => return Err(CliError::Store(e)),
+            Err(
+                e @ (StoreError::Url(_)
+                | StoreError::Foreign { .. }
+                | StoreError::NotSqlite { .. }
+                | StoreError::NotAFile { .. }),
+            ) => return Err(CliError::Store(e)),
             Err(e) => {
                 let why = strings::store_error(lang, &e);
                 return Err(CliError::Temporary(strings::try_again_later(lang, &why)));
             }
         };
+        super::say_when_busy(&mut store, lang);
         let result = inbox::receive(&store, &raw, &ctx.clock, &options).await;
         let received = match result {
             Ok(r) => r,
@@ -123,10 +129,14 @@ pub fn receive(ctx: &Ctx, args: &MailReceiveArgs) -> Result<ExitCode, CliError> 
     }
     out.flush()?;
     if let Some(e) = send_error {
-        eprintln!("{e}");
+        eprintln!("{}", cnrm_engine::text::terminal_text(&e));
     }
     if let Err(e) = smtp {
-        eprintln!("{}{e}", strings::error_word(lang));
+        eprintln!(
+            "{}{}",
+            strings::error_word(lang),
+            cnrm_engine::text::terminal_text(&e)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

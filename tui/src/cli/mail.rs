@@ -205,7 +205,18 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
             report_sent(&mut out, ctx.lang, &sent, false)
         });
     }
-    let rows = with_store(ctx, async |store| Ok(store.outbox(args.status).await?))?;
+    let mut rows = with_store(ctx, async |store| Ok(store.outbox(args.status).await?))?;
+    // A row recorded by an earlier cnrm, whose scrub missed some forms, may still hold what the
+    // server said of the password: scrubbed again with today's secrets before it is printed.
+    let smtp = SmtpConfig::from_env(ctx.lang).ok().flatten();
+    for r in &mut rows {
+        if let Some(e) = &mut r.last_error {
+            *e = match &smtp {
+                Some(config) => config.scrub(e),
+                None => cnrm_engine::text::redact(e),
+            };
+        }
+    }
     match args.format {
         ListFormat::Json => output::json(&mut out, &rows)?,
         ListFormat::Csv => {
@@ -273,7 +284,10 @@ pub fn daemon(ctx: &Ctx, args: &DaemonArgs) -> Result<(), CliError> {
                     }
                     Err(e) => {
                         out.flush()?;
-                        eprintln!("{plan}: {e}");
+                        eprintln!(
+                            "{}",
+                            cnrm_engine::text::terminal_text(&format!("{plan}: {e}"))
+                        );
                     }
                 }
             }

@@ -70,6 +70,13 @@ fn french(lang: Lang, text: &str) -> String {
     }
 }
 
+/// A sentence for stderr: in French typography, and whatever it quotes (an argument, an id, a
+/// file name) neutralised for the terminal (`text::terminal_text`): no escape sequence, no
+/// bidirectional or zero-width character reaches it.
+fn said(lang: Lang, text: &str) -> String {
+    cnrm_engine::text::terminal_text(&french(lang, text))
+}
+
 impl CliError {
     /// Says the error on stderr, in `lang`, and gives its exit code.
     pub fn report(&self, lang: Lang) -> u8 {
@@ -81,7 +88,7 @@ impl CliError {
             CliError::Temporary(text) => (TEMPFAIL, text.clone()),
             CliError::Io(e) => (PROBLEM, output::cannot_write_stdout(lang, e)),
             CliError::Refused(line) => {
-                eprintln!("{}", french(lang, line));
+                eprintln!("{}", said(lang, line));
                 return PROBLEM;
             }
             CliError::Store(e) => {
@@ -96,6 +103,7 @@ impl CliError {
                     | StoreError::NoFolder { .. }
                     | StoreError::NotAFile { .. }
                     | StoreError::NotSqlite { .. }
+                    | StoreError::Foreign { .. }
                     | StoreError::NoDatabase { .. }
                     | StoreError::Auth { .. }
                     | StoreError::BadProgress(_)
@@ -109,7 +117,7 @@ impl CliError {
                 (code, strings::store_error(lang, e))
             }
         };
-        eprintln!("{word}{}", french(lang, &text));
+        eprintln!("{word}{}", said(lang, &text));
         code
     }
 }
@@ -248,7 +256,7 @@ fn argument_error(e: &clap::Error, args: &[OsString], lang: Lang) -> u8 {
         strings::error_word(lang),
         strings::see_help(lang, &path)
     );
-    eprintln!("{}", french(lang, &line));
+    eprintln!("{}", said(lang, &line));
     MISUSE
 }
 
@@ -364,9 +372,20 @@ fn with_store<T>(
         .build()
         .map_err(|e| CliError::Problem(strings::io_reason(ctx.lang, &e)))?;
     runtime.block_on(async {
-        let store = Store::connect(&ctx.db).await?;
+        let mut store = Store::connect(&ctx.db).await?;
+        say_when_busy(&mut store, ctx.lang);
         let result = f(&store).await;
         store.close().await;
         result
     })
+}
+
+/// A write waiting for another process's lock is said on stderr (once per write), so a person
+/// is not left before a silent terminal.
+pub(crate) fn say_when_busy(store: &mut Store, lang: Lang) {
+    let line = said(
+        lang,
+        &strings::busy_waiting(lang, cnrm_engine::store::BUSY_LIMIT.as_secs()),
+    );
+    store.on_busy(move || eprintln!("{line}"));
 }

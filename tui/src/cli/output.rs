@@ -7,7 +7,7 @@
 use super::CliError;
 use crate::strings;
 use cnrm_engine::store::TaskRow;
-use cnrm_engine::text::{char_count, terminal_line, CONTROL_MARK};
+use cnrm_engine::text::{char_count, json_safe, terminal_line, terminal_text, CONTROL_MARK};
 use cnrm_engine::{tr, Lang};
 use crossterm::style::Stylize;
 use std::fs::{self, File};
@@ -33,13 +33,16 @@ pub fn table_width() -> Option<usize> {
         .map(|(w, _)| usize::from(w).max(40))
 }
 
-/// `value` as pretty JSON, then a newline.
+/// `value` as pretty JSON, then a newline; DEL, C1, bidirectional and zero-width characters
+/// escaped (`text::json_safe`), which serde_json leaves raw.
 pub fn json<T: serde::Serialize + ?Sized>(out: &mut impl Write, value: &T) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    let text = serde_json::to_string_pretty(value)?;
+    out.write_all(json_safe(&text).as_bytes())?;
     writeln!(out)
 }
 
-/// A JSON array with one pretty object per element, each starting its own line.
+/// A JSON array with one pretty object per element, each starting its own line (escaped as
+/// [`json`] does).
 pub fn json_rows<T: serde::Serialize>(
     out: &mut impl Write,
     rows: impl IntoIterator<Item = T>,
@@ -47,7 +50,8 @@ pub fn json_rows<T: serde::Serialize>(
     out.write_all(b"[")?;
     for (i, r) in rows.into_iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer_pretty(&mut *out, &r)?;
+        let text = serde_json::to_string_pretty(&r)?;
+        out.write_all(json_safe(&text).as_bytes())?;
     }
     out.write_all(b"\n]\n")
 }
@@ -55,48 +59,66 @@ pub fn json_rows<T: serde::Serialize>(
 pub use cnrm_engine::text::csv_line;
 
 /// A writer for human output that shows every control character but the line feed as `�`
-/// (U+FFFD), ESC and the C1 controls included: text from a plan or a user never reaches the
-/// terminal as an escape sequence. Wrap the writer where a command prints people's text
+/// (U+FFFD), ESC and the C1 controls included, and the bidirectional and zero-width characters
+/// too (`text::terminal_text`): text from a plan or a user never reaches the terminal as an
+/// escape sequence, nor shows reversed. Wrap the writer where a command prints people's text
 /// (`task show`, `plans`, `outbox`); what prints colours of its own cleans its texts with
 /// `terminal_line` instead.
 pub struct Terminal<W: Write> {
     inner: W,
-    /// A 0xC2 byte whose next byte (a C1 control, or not) has not come yet.
-    c2: bool,
+    /// The start of a UTF-8 sequence whose end has not come yet.
+    pending: Vec<u8>,
 }
 
 pub fn terminal<W: Write>(inner: W) -> Terminal<W> {
-    Terminal { inner, c2: false }
+    Terminal {
+        inner,
+        pending: Vec::new(),
+    }
 }
 
 impl<W: Write> Write for Terminal<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut mark = [0; 4];
-        let mark = CONTROL_MARK.encode_utf8(&mut mark).as_bytes();
-        let mut clean = Vec::with_capacity(buf.len());
-        for &b in buf {
-            if std::mem::take(&mut self.c2) {
-                // U+0080 to U+009F are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
-                if (0x80..=0x9f).contains(&b) {
-                    clean.extend_from_slice(mark);
-                    continue;
+        self.pending.extend_from_slice(buf);
+        let mut clean = String::with_capacity(self.pending.len());
+        let mut rest: &[u8] = &self.pending;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    clean.push_str(&terminal_text(text));
+                    rest = &[];
+                    break;
                 }
-                clean.push(0xc2);
-            }
-            match b {
-                b'\n' => clean.push(b),
-                0x00..=0x1f | 0x7f => clean.extend_from_slice(mark),
-                0xc2 => self.c2 = true,
-                _ => clean.push(b),
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    clean.push_str(&terminal_text(
+                        std::str::from_utf8(good).unwrap_or_default(),
+                    ));
+                    match e.error_len() {
+                        // Bytes that are no UTF-8: shown as the mark, never passed on.
+                        Some(n) => {
+                            clean.push(CONTROL_MARK);
+                            rest = &bad[n..];
+                        }
+                        // A sequence cut by the buffer's end: kept for the next write.
+                        None => {
+                            rest = bad;
+                            break;
+                        }
+                    }
+                }
             }
         }
-        self.inner.write_all(&clean)?;
+        self.pending = rest.to_vec();
+        self.inner.write_all(clean.as_bytes())?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if std::mem::take(&mut self.c2) {
-            self.inner.write_all(&[0xc2])?;
+        if !std::mem::take(&mut self.pending).is_empty() {
+            let mut mark = [0; 4];
+            self.inner
+                .write_all(CONTROL_MARK.encode_utf8(&mut mark).as_bytes())?;
         }
         self.inner.flush()
     }
@@ -104,9 +126,7 @@ impl<W: Write> Write for Terminal<W> {
 
 impl<W: Write> Drop for Terminal<W> {
     fn drop(&mut self) {
-        if self.c2 {
-            let _ = self.inner.write_all(&[0xc2]);
-        }
+        let _ = self.flush();
     }
 }
 

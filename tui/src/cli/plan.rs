@@ -300,7 +300,10 @@ async fn plan_file(
         return Err(CliError::Refused(strings::nothing_written(lang)));
     };
     if warnings > 0 {
-        eprintln!("{}", strings::warnings_seen(lang, &file, warnings));
+        eprintln!(
+            "{}",
+            cnrm_engine::text::terminal_text(&strings::warnings_seen(lang, &file, warnings))
+        );
     }
     Ok(PlanFile::Checked {
         plan: Box::new(plan),

@@ -83,9 +83,10 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
         Ok(match args.format {
             ReportFormat::Md => report::markdown(&r).into_bytes(),
             ReportFormat::Html => report::html(&r).into_bytes(),
-            ReportFormat::Json => {
-                (serde_json::to_string_pretty(&r).unwrap_or_default() + "\n").into_bytes()
-            }
+            ReportFormat::Json => (cnrm_engine::text::json_safe(
+                &serde_json::to_string_pretty(&r).unwrap_or_default(),
+            ) + "\n")
+                .into_bytes(),
             ReportFormat::Csv => report::csv(&r, &args.table)
                 .unwrap_or_default()
                 .into_bytes(),

@@ -213,6 +213,21 @@ pub fn draw(f: &mut Frame, state: &State) {
     if state.help {
         draw_help(f, area, state);
     }
+    neutralise(f.buffer_mut());
+}
+
+/// The one place where the screen's text is made safe for the terminal, once everything is
+/// drawn: a control character, a bidirectional control or a zero-width character that a plan,
+/// an e-mail or a person's entry carried into a cell is removed from it (a cell has no room for
+/// a visible mark), so no text shows reversed and no escape sequence reaches the terminal.
+pub(crate) fn neutralise(buffer: &mut ratatui::buffer::Buffer) {
+    let unsafe_char = |c: char| c.is_control() || cnrm_engine::text::is_invisible(c);
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().contains(unsafe_char) {
+            let clean: String = cell.symbol().chars().filter(|&c| !unsafe_char(c)).collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }
 
 /// A picker: its query, the items it matches (ticks for statuses), the keys.
@@ -360,4 +375,36 @@ fn draw_help(f: &mut Frame, area: Rect, state: &State) {
         ),
         r,
     );
+}
+
+#[cfg(test)]
+mod neutralise_tests {
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::Paragraph;
+    use ratatui::Terminal;
+
+    #[test]
+    fn drawn_text_carries_no_bidirectional_zero_width_or_control_character() {
+        let mut t = Terminal::new(TestBackend::new(30, 1)).expect("terminal");
+        let title = "Former\u{202E}sreyalp\u{2066}x\u{200B}y\u{FEFF}\u{1b}[31m\u{9b}z";
+        t.draw(|f| {
+            f.render_widget(Paragraph::new(title), f.area());
+            super::neutralise(f.buffer_mut());
+        })
+        .expect("draw");
+        let shown: String = t
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        for c in shown.chars() {
+            assert!(
+                !c.is_control() && !cnrm_engine::text::is_invisible(c),
+                "{c:?} in {shown:?}"
+            );
+        }
+        assert!(shown.starts_with("Formersreyalpxy"), "{shown:?}");
+    }
 }
