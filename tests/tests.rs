@@ -5,6 +5,7 @@ mod common;
 
 mod mail_fetch;
 mod mail_replies;
+mod outbox_truth;
 mod overview;
 mod plan_check;
 mod plan_schema;
