@@ -3,6 +3,7 @@
 
 mod common;
 
+mod mail_bounds;
 mod mail_fetch;
 mod mail_replies;
 mod outbox_truth;

@@ -1066,12 +1066,12 @@ pub(crate) fn read_password_file(
 pub const MAX_SUBJECT: usize = 200;
 
 /// A subject as sent: control characters (line breaks included) as spaces, runs of spaces as
-/// one, and cut at [`MAX_SUBJECT`] characters with `…`. lettre folds the header's encoded words
+/// one (non-breaking ones kept), and cut at [`MAX_SUBJECT`] characters with `…`. lettre folds the header's encoded words
 /// into lines of at most 76 characters.
 pub fn subject_line(subject: &str) -> String {
     let mut out = String::new();
     for word in subject
-        .split(|c: char| c.is_whitespace() || c.is_control())
+        .split(|c: char| c == ' ' || c.is_control())
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {
@@ -2077,6 +2077,7 @@ mod tests {
             subject_line("Re:\r\n  bonjour\tà tous"),
             "Re: bonjour à tous"
         );
+        assert_eq!(subject_line("Rappel\u{a0}: 1"), "Rappel\u{a0}: 1");
         let huge = "Réponse ".repeat(130_000);
         let cut = subject_line(&huge);
         assert_eq!(cut.chars().count(), MAX_SUBJECT, "{cut}");
