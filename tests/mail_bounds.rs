@@ -17,11 +17,12 @@ plan:
   period: { start: 2025-01-01, end: 2026-12-31 }
 owners:
   - { id: dgme, name: Délégation générale, email: dgme@example.ml }
+  - { id: oim, name: Organisation internationale pour les migrations }
 priorities:
   - id: axe-1
     title: Accueil
     tasks:
-      - { id: b1, title: Adopter le règlement, owner: dgme, deadline: 2025-10-01 }
+      - { id: b1, title: Adopter le règlement, owner: dgme, partners: [oim], deadline: 2025-10-01 }
       - { id: b2, title: Centre de Kayes, owner: dgme, deadline: 2025-10-01 }
 "#;
 
@@ -157,4 +158,48 @@ fn a_reply_longer_than_what_is_read_is_answered_with_the_bound() {
     );
     // The beginning was read: task 1 done.
     assert!(text.contains("1. b1 — Adopter le règlement"), "{text}");
+}
+
+#[test]
+fn the_html_part_of_a_reminder_fits_a_390_px_phone_and_names_the_partners() {
+    if !require::smtp() {
+        return;
+    }
+    let s = setup(TestDb::sqlite());
+    let html = s.reminder.html();
+    assert!(!html.contains("<pre"), "{html}");
+    assert!(
+        html.contains("Partenaire\u{a0}: Organisation internationale pour les migrations"),
+        "{html}"
+    );
+    let Some(chromium) = require::chromium() else {
+        return;
+    };
+    // The page measures itself: how far its content reaches past the screen's width.
+    let probe = "<script>document.body.insertAdjacentHTML('beforeend', '<p id=\"overflow\">' + (document.documentElement.scrollWidth - document.documentElement.clientWidth) + '</p>');</script>";
+    let page = s._dir.path().join("rappel.html");
+    std::fs::write(&page, html.replace("</body>", &format!("{probe}</body>"))).expect("write");
+    let profile = s._dir.path().join("profile");
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=390,844",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("<p id=\"overflow\">0</p>"),
+        "the page is wider than a 390 px screen: {}",
+        dom.split("id=\"overflow\"").nth(1).unwrap_or(&dom)
+    );
 }
