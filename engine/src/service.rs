@@ -848,8 +848,14 @@ pub async fn daemon(
         }
         if let Some(cfg) = smtp {
             match send_due(store, cfg, &clock, me, None, stop).await {
-                Ok(r) if r.sent + r.failed > 0 => {
-                    tracing::info!(sent = r.sent, failed = r.failed, "outbox")
+                Ok(r) if r.sent + r.failed + r.superseded > 0 => {
+                    tracing::info!(
+                        sent = r.sent,
+                        failed = r.failed,
+                        superseded = r.superseded,
+                        rebuilt = r.rebuilt,
+                        "outbox"
+                    )
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox failed"),
