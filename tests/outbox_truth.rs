@@ -195,7 +195,7 @@ fn a_retry_killed_midway_then_rerun_sends_nothing_twice_and_nothing_about_closed
     let (code, _, _) = exec(cmd("2025-09-16T08:00:00Z").args(["remind"]));
     assert_eq!(code, 1);
     // Every third task closed before the retry.
-    let closed = |i: usize| i % 3 == 0;
+    let closed = |i: usize| i.is_multiple_of(3);
     for i in (0..n).filter(|i| closed(*i)) {
         let (code, _, err) = exec(cmd("2025-09-17T08:00:00Z").args([
             "task",
