@@ -687,7 +687,7 @@ fn argument_errors_are_one_sentence_in_the_users_language() {
     }
     let (code, out, err) = at(&db, &["outbox", "--status", "fini"]);
     assert_eq!((code, out.as_str()), (2, ""));
-    assert_eq!(err.trim_end(), format!("erreur{nb}: valeur `fini` invalide pour --status{nb}; valeurs possibles{nb}: en attente, envoyé, en échec, remplacé (voir `cnrm outbox --help`)"));
+    assert_eq!(err.trim_end(), format!("erreur{nb}: valeur `fini` invalide pour --status{nb}; valeurs possibles{nb}: en attente, envoyé, en échec, caduc (voir `cnrm outbox --help`)"));
     for flag in ["--help", "--version"] {
         let (code, out, _) = at(&db, &[flag]);
         assert_eq!(code, 0, "{flag}");

@@ -3,9 +3,11 @@
 
 mod common;
 
+mod mail_bounds;
 mod mail_faults;
 mod mail_fetch;
 mod mail_replies;
+mod outbox_truth;
 mod overview;
 mod plan_check;
 mod plan_schema;

@@ -9,7 +9,7 @@
 use crate::ical::Calendar;
 use crate::lang::Lang;
 use crate::records::{Outgoing, RemindTask};
-use crate::remind::{MessageKind, Occasion, PlannedMessage};
+use crate::remind::{MessageKind, Occasion, PlannedMessage, Role};
 use crate::text::{french_date, html_escape};
 use crate::tr;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -90,6 +90,84 @@ fn quoted(lang: Lang, text: &str) -> String {
     }
 }
 
+/// A deadline label as the reader's language writes it: quarters `T1 2026` in French and
+/// `Q1 2026` in English, semesters `S1 2026` and `H1 2026`; any other label as it is.
+pub fn period_label(lang: Lang, label: &str) -> String {
+    use crate::plan::values::parse_date;
+    let Ok((date, form)) = parse_date(label) else {
+        return label.to_string();
+    };
+    quarter_or_semester(lang, date, form).unwrap_or_else(|| label.to_string())
+}
+
+/// `T2 2026` / `Q2 2026` for a quarter, `S1 2026` / `H1 2026` for a semester, from its last day.
+fn quarter_or_semester(
+    lang: Lang,
+    date: NaiveDate,
+    form: crate::plan::values::DateForm,
+) -> Option<String> {
+    use crate::plan::values::DateForm;
+    use chrono::Datelike;
+    let (y, m) = (date.year(), date.month());
+    match (form, lang) {
+        (DateForm::Quarter, Lang::Fr) => Some(format!("T{} {y}", m.div_ceil(3))),
+        (DateForm::Quarter, Lang::En) => Some(format!("Q{} {y}", m.div_ceil(3))),
+        (DateForm::Semester, Lang::Fr) => Some(format!("S{} {y}", m.div_ceil(6))),
+        (DateForm::Semester, Lang::En) => Some(format!("H{} {y}", m.div_ceil(6))),
+        _ => None,
+    }
+}
+
+/// The quarter after the one `deadline` falls in, as a reply would write it: what the "how to
+/// answer" block proposes for a postponement (never the quarter the task is already due in).
+pub fn next_quarter(lang: Lang, deadline: NaiveDate) -> String {
+    use chrono::Datelike;
+    let q = deadline.month().div_ceil(3);
+    let (q, y) = if q == 4 {
+        (1, deadline.year() + 1)
+    } else {
+        (q + 1, deadline.year())
+    };
+    match lang {
+        Lang::Fr => format!("T{q} {y}"),
+        Lang::En => format!("Q{q} {y}"),
+    }
+}
+
+/// A requested postponement as the secretariat reads it: a quarter or a semester written
+/// without its year (`T2`) gets the first such period ending after `after` (the task's current
+/// deadline), a date or period is written in the reader's language; anything else as written.
+pub fn requested_label(lang: Lang, requested: &str, after: NaiveDate) -> String {
+    use crate::plan::values::{parse_date, DateForm};
+    use chrono::Datelike;
+    let text = requested.trim();
+    if let Ok((date, form)) = parse_date(text) {
+        return quarter_or_semester(lang, date, form).unwrap_or_else(|| human_date(lang, date));
+    }
+    let mut chars = text.chars();
+    let letter = chars.next().map(|c| c.to_ascii_uppercase());
+    let number: String = chars.collect();
+    let Ok(n) = number.trim().parse::<u32>() else {
+        return text.to_string();
+    };
+    let (months, form) = match letter {
+        Some('T' | 'Q') if (1..=4).contains(&n) => (n * 3, DateForm::Quarter),
+        Some('S' | 'H') if (1..=2).contains(&n) => (n * 6, DateForm::Semester),
+        _ => return text.to_string(),
+    };
+    for year in after.year()..=after.year() + 1 {
+        let end = NaiveDate::from_ymd_opt(year, months, 1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+            .and_then(|d| d.pred_opt());
+        if let Some(end) = end.filter(|e| *e > after) {
+            if let Some(label) = quarter_or_semester(lang, end, form) {
+                return label;
+            }
+        }
+    }
+    text.to_string()
+}
+
 /// The names to show for owner ids.
 pub type Names<'a> = &'a dyn Fn(&str) -> String;
 
@@ -127,9 +205,51 @@ pub fn subject(m: &PlannedMessage, tasks: &[RemindTask], today: NaiveDate) -> St
     }
 }
 
+/// What an escalation's recipient is to the tasks it lists, in words: `structure de tutelle de
+/// DGME`, `secrétariat technique du plan`, or both.
+fn role_words(lang: Lang, role: &Role, names: Names<'_>) -> String {
+    let supervised: Vec<String> = role.supervises.iter().map(|o| names(o)).collect();
+    let and = tr!(lang, " et ", " and ");
+    let supervised = match supervised.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    };
+    let tutelle = tr!(
+        lang,
+        "structure de tutelle de {supervised}",
+        "the supervising body of {supervised}"
+    );
+    let secretariat = tr!(
+        lang,
+        "secrétariat technique du plan",
+        "the plan's technical secretariat"
+    );
+    match (supervised.is_empty(), role.secretariat) {
+        (false, true) => format!("{tutelle}{and}{secretariat}"),
+        (false, false) => tutelle,
+        (true, _) => secretariat,
+    }
+}
+
+/// The roles of all a message's items together.
+fn message_role(m: &PlannedMessage) -> Role {
+    let mut all = Role::default();
+    for r in m.items.iter().filter_map(|i| i.role.as_ref()) {
+        for s in &r.supervises {
+            if !all.supervises.contains(s) {
+                all.supervises.push(s.clone());
+            }
+        }
+        all.secretariat |= r.secretariat;
+    }
+    all
+}
+
 /// The sentence before the list.
-fn intro(m: &PlannedMessage, plan_title: &str, recipients: &str) -> String {
+fn intro(m: &PlannedMessage, plan_title: &str, recipients: &str, names: Names<'_>) -> String {
     let lang = m.language;
+    let role = role_words(lang, &message_role(m), names);
     let plan = quoted(lang, plan_title);
     let one = m.items.len() == 1;
     let c = colon(lang);
@@ -147,16 +267,16 @@ fn intro(m: &PlannedMessage, plan_title: &str, recipients: &str) -> String {
             format!("Here are the tasks of the plan {plan} that concern you ({recipients}){c}")
         }
         (MessageKind::Escalation, Lang::Fr, true) => format!(
-            "La tâche suivante du plan {plan} est en retard depuis plus longtemps que le délai d'escalade. Vous la recevez en tant que structure de tutelle ou secrétariat ({recipients}){c}"
+            "La tâche suivante du plan {plan} est en retard depuis plus longtemps que le délai d'escalade. Vous la recevez en tant que {role} ({recipients}){c}"
         ),
         (MessageKind::Escalation, Lang::Fr, false) => format!(
-            "Les tâches suivantes du plan {plan} sont en retard depuis plus longtemps que le délai d'escalade. Vous les recevez en tant que structure de tutelle ou secrétariat ({recipients}){c}"
+            "Les tâches suivantes du plan {plan} sont en retard depuis plus longtemps que le délai d'escalade. Vous les recevez en tant que {role} ({recipients}){c}"
         ),
         (MessageKind::Escalation, Lang::En, true) => format!(
-            "The following task of the plan {plan} has been overdue for longer than the escalation delay. You receive it as the supervising body or the secretariat ({recipients}){c}"
+            "The following task of the plan {plan} has been overdue for longer than the escalation delay. You receive it as {role} ({recipients}){c}"
         ),
         (MessageKind::Escalation, Lang::En, false) => format!(
-            "The following tasks of the plan {plan} have been overdue for longer than the escalation delay. You receive them as the supervising body or the secretariat ({recipients}){c}"
+            "The following tasks of the plan {plan} have been overdue for longer than the escalation delay. You receive them as {role} ({recipients}){c}"
         ),
         (MessageKind::Digest, Lang::Fr, _) => format!(
             "Récapitulatif de la semaine pour {recipients}, plan {plan}{c}{} en retard ou à échéance dans les 30 prochains jours.",
@@ -172,6 +292,12 @@ fn intro(m: &PlannedMessage, plan_title: &str, recipients: &str) -> String {
 /// The block that says how to answer, in the recipient's language, with the message's own
 /// numbers and ids in its examples (`mail-replies.md`, "What goes out").
 pub fn how_to_answer(lang: Lang, ids: &[&str]) -> String {
+    let postpone = tr!(lang, "T1 2026", "2026-03-31");
+    how_to_answer_for(lang, ids, &postpone)
+}
+
+/// [`how_to_answer`] whose postponement example proposes `postpone` (see [`next_quarter`]).
+pub fn how_to_answer_for(lang: Lang, ids: &[&str], postpone: &str) -> String {
     let c = colon(lang);
     let mut out = String::new();
     match ids {
@@ -179,16 +305,16 @@ pub fn how_to_answer(lang: Lang, ids: &[&str]) -> String {
         [only] => {
             out.push_str(&tr!(
                 lang,
-                "Pour mettre à jour, répondez à ce message en écrivant par exemple{c}\n  fait\n  avancement 60\u{a0}%\n  bloqué, en attente des fonds\n  dépensé 2 500 000 FCFA\n  note{c}texte libre\n  report{c}T1 2026 (une demande, transmise au secrétariat)\nUne ligne par mise à jour{c}la tâche {only} est la seule de ce message.",
-                "To update, answer this message, writing for example:\n  done\n  progress 60\n  blocked, waiting for the funds\n  spent 2500000 XOF\n  note: free text\n  postpone: 2026-03-31 (a request, passed on to the secretariat)\nOne line per update: task {only} is the only one of this message."
+                "Pour mettre à jour, répondez à ce message en écrivant par exemple{c}\n  fait\n  avancement 60\u{a0}%\n  bloqué, en attente des fonds\n  dépensé 2 500 000 FCFA\n  note{c}texte libre\n  report{c}{postpone} (une demande, transmise au secrétariat)\nUne ligne par mise à jour{c}la tâche {only} est la seule de ce message.",
+                "To update, answer this message, writing for example:\n  done\n  progress 60\n  blocked, waiting for the funds\n  spent 2500000 XOF\n  note: free text\n  postpone: {postpone} (a request, passed on to the secretariat)\nOne line per update: task {only} is the only one of this message."
             ));
         }
         [first, .., last] => {
             let n = ids.len();
             out.push_str(&tr!(
                 lang,
-                "Pour mettre à jour, répondez à ce message, une ligne par tâche (son numéro ou son identifiant)\u{a0}:\n  1 : fait\n  2 : avancement 60\u{a0}%\n  {last} : bloqué, en attente des fonds\n  {first} : dépensé 2 500 000 FCFA ; note : texte libre\n  {n} : report : T1 2026 (une demande, transmise au secrétariat)",
-                "To update, answer this message, one line per task (its number or its id):\n  1: done\n  2: progress 60\n  {last}: blocked, waiting for the funds\n  {first}: spent 2500000 XOF; note: free text\n  {n}: postpone: 2026-03-31 (a request, passed on to the secretariat)"
+                "Pour mettre à jour, répondez à ce message, une ligne par tâche (son numéro ou son identifiant)\u{a0}:\n  1 : fait\n  2 : avancement 60\u{a0}%\n  {last} : bloqué, en attente des fonds\n  {first} : dépensé 2 500 000 FCFA ; note : texte libre\n  {n} : report : {postpone} (une demande, transmise au secrétariat)",
+                "To update, answer this message, one line per task (its number or its id):\n  1: done\n  2: progress 60\n  {last}: blocked, waiting for the funds\n  {first}: spent 2500000 XOF; note: free text\n  {n}: postpone: {postpone} (a request, passed on to the secretariat)"
             ));
             if lang == Lang::Fr {
                 out = out.replace(" : ", "\u{a0}: ").replace(" ; ", "\u{a0}; ");
@@ -198,28 +324,60 @@ pub fn how_to_answer(lang: Lang, ids: &[&str]) -> String {
     out
 }
 
+/// A task's current deadline, and its label as the plan wrote it (`T1 2026`), for the
+/// postponement requests of the secretariat's digest.
+pub type Deadlines<'a> = &'a dyn Fn(&str) -> Option<(NaiveDate, String)>;
+
+/// A deadline as a reminder shows it: `30/06/2025 (T2 2025)`, the label in the reader's
+/// language and only when it says more than the date.
+fn deadline_words(lang: Lang, deadline: NaiveDate, label: &str) -> String {
+    let label = if label.is_empty() || label == deadline.to_string() {
+        String::new()
+    } else {
+        format!(" ({})", period_label(lang, label))
+    };
+    format!("{}{label}", human_date(lang, deadline))
+}
+
 /// The postponement requests received by e-mail, for the secretariat's digest: text and HTML.
-pub fn postponements(lang: Lang, requests: &[crate::store::PostponeRequest]) -> (String, String) {
+/// Each says the task's current deadline and the period asked for with its year.
+pub fn postponements(
+    lang: Lang,
+    requests: &[crate::store::PostponeRequest],
+    deadlines: Deadlines<'_>,
+) -> (String, String) {
     let c = colon(lang);
     let head = tr!(
         lang,
         "Demandes de report reçues par courriel (à décider par le secrétariat, l'échéance n'a pas changé){c}",
         "Postponement requests received by e-mail (for the secretariat to decide; the deadline has not changed){c}"
     );
-    let mut text = format!("\n{head}\n");
+    let mut text = format!("{head}\n");
     let mut html = format!("<p><strong>{}</strong></p><ul>", html_escape(&head));
     for r in requests {
         let day = r.received_at.get(..10).unwrap_or(&r.received_at);
-        let day = match lang {
-            Lang::Fr => french_date(day),
-            Lang::En => day.to_string(),
+        let received = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok();
+        let day = received.map_or_else(|| day.to_string(), |d| human_date(lang, d));
+        let current = deadlines(&r.task);
+        let after = current.as_ref().map(|(d, _)| *d).or(received);
+        let requested = match after {
+            Some(after) => requested_label(lang, &r.requested, after),
+            None => r.requested.clone(),
+        };
+        let now = match &current {
+            Some((d, label)) => tr!(
+                lang,
+                "échéance actuelle{c}{}\u{a0}; ",
+                "current deadline: {}; ",
+                deadline_words(lang, *d, label)
+            ),
+            None => String::new(),
         };
         let line = tr!(
             lang,
-            "{} — report demandé{c}{} (par {}, le {day})",
-            "{} — postponement requested{c}{} (by {}, on {day})",
+            "{} — report demandé{c}{requested} ({now}par {}, le {day})",
+            "{} — postponement requested: {requested} ({now}by {}, on {day})",
             r.task,
-            r.requested,
             r.from
         );
         text.push_str(&format!("  • {line}\n"));
@@ -239,6 +397,35 @@ pub fn render(
     today: NaiveDate,
     stamp: DateTime<Utc>,
 ) -> Rendered {
+    render_with(m, tasks, plan_id, plan_title, names, today, stamp, None)
+}
+
+/// Lines of text as HTML that wraps on a narrow screen (no `<pre>`): each line its own line,
+/// leading spaces kept as non-breaking ones.
+fn html_lines(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let trimmed = l.trim_start_matches(' ');
+            let indent = "&nbsp;".repeat(l.len() - trimmed.len());
+            format!("{indent}{}", html_escape(trimmed))
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// [`render`], with a block (text, HTML) placed after the list and before the signature: the
+/// postponement requests of the secretariat's digest.
+#[allow(clippy::too_many_arguments)]
+pub fn render_with(
+    m: &PlannedMessage,
+    tasks: &[RemindTask],
+    plan_id: &str,
+    plan_title: &str,
+    names: Names<'_>,
+    today: NaiveDate,
+    stamp: DateTime<Utc>,
+    extra: Option<&(String, String)>,
+) -> Rendered {
     let lang = m.language;
     let subject = subject(m, tasks, today);
     let recipients = m
@@ -247,16 +434,22 @@ pub fn render(
         .map(|o| names(o))
         .collect::<Vec<_>>()
         .join(", ");
-    let intro = intro(m, plan_title, &recipients);
+    let intro = intro(m, plan_title, &recipients, names);
     let hello = tr!(lang, "Bonjour,", "Hello,");
     let mut text = format!("{hello}\n\n{intro}\n\n");
+    // Long ids, titles and addresses break rather than widen the page (a phone is 390 px wide).
     let mut html = format!(
-        "<html><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222\"><p>{hello}</p><p>{}</p><ul style=\"list-style:none;padding-left:0\">",
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"font-family:Arial,sans-serif;font-size:14px;color:#222;overflow-wrap:anywhere;word-wrap:break-word\"><p>{hello}</p><p>{}</p><ul style=\"list-style:none;padding-left:0\">",
         html_escape(&intro)
     );
     let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
     let mut ics = Calendar::new(plan_id, &stamp, &["METHOD:PUBLISH"]);
     let colon = colon(lang);
+    // In an escalation whose tasks do not all come for the same reason, each says its own.
+    let one_role = m
+        .items
+        .windows(2)
+        .all(|w| w[0].role.as_ref() == w[1].role.as_ref());
     for (n, item) in m.items.iter().enumerate() {
         let n = n + 1;
         let t = &tasks[item.task];
@@ -267,30 +460,25 @@ pub fn render(
             ("Owner", "Owners"),
             &owners,
         );
-        // The label as the plan wrote it (`T3 2025`), unless it is only the date again.
-        let label = if t.deadline_label.is_empty() || t.deadline_label == t.deadline.to_string() {
-            String::new()
-        } else {
-            format!(" ({})", t.deadline_label)
-        };
         let due = format!(
-            "{}{label} — {}",
-            human_date(lang, t.deadline),
+            "{} — {}",
+            deadline_words(lang, t.deadline, &t.deadline_label),
             when(lang, t.deadline, today)
         );
-        let flag = match (item.escalated, item.occasion) {
-            (true, _) => tr!(lang, " [escaladée]", " [escalated]"),
-            (_, Occasion::Start) => tr!(lang, " [début prévu]", " [planned start]"),
+        let flag = match (m.kind, item.escalated, item.occasion, &item.role) {
+            (MessageKind::Escalation, _, _, Some(role)) if !one_role => {
+                format!(" [{}]", role_words(lang, role, names))
+            }
+            (MessageKind::Escalation, _, _, _) => String::new(),
+            (_, true, _, _) => tr!(lang, " [escaladée]", " [escalated]"),
+            (_, _, Occasion::Start, _) => tr!(lang, " [début prévu]", " [planned start]"),
             _ => String::new(),
         };
         let deadline_word = tr!(lang, "Échéance", "Deadline");
         let priority_word = tr!(lang, "Priorité", "Priority");
         text.push_str(&format!("{n}. {} — {}{flag}\n", t.id, t.title));
         text.push_str(&format!("  {deadline_word}{colon}{due}\n"));
-        text.push_str(&format!(
-            "  {priority_word}{colon}{} · {owners_line}",
-            t.priority
-        ));
+        let mut people_line = format!("{priority_word}{colon}{} · {owners_line}", t.priority);
         if !t.partners.is_empty() {
             let partners: Vec<String> = t.partners.iter().map(|o| names(o)).collect();
             let partners_line = labelled(
@@ -299,9 +487,9 @@ pub fn render(
                 ("Partner", "Partners"),
                 &partners,
             );
-            text.push_str(&format!(" · {partners_line}"));
+            people_line.push_str(&format!(" · {partners_line}"));
         }
-        text.push('\n');
+        text.push_str(&format!("  {people_line}\n"));
         let mut note_html = String::new();
         if t.status == crate::workflow::Status::Blocked {
             let note = t
@@ -315,13 +503,12 @@ pub fn render(
         }
         text.push('\n');
         html.push_str(&format!(
-            "<li style=\"margin-bottom:8px\">{n}. <strong>{}</strong> — {}{}<br>{deadline_word}{colon}<strong>{}</strong><br><span style=\"color:#555\">{priority_word}{colon}{} · {}</span>{note_html}</li>",
+            "<li style=\"margin-bottom:8px\">{n}. <strong>{}</strong> — {}{}<br>{deadline_word}{colon}<strong>{}</strong><br><span style=\"color:#555\">{}</span>{note_html}</li>",
             html_escape(&t.id),
             html_escape(&t.title),
             html_escape(&flag),
             html_escape(&due),
-            html_escape(&t.priority),
-            html_escape(&owners_line)
+            html_escape(&people_line)
         ));
         ics.event(
             &t.id,
@@ -331,20 +518,34 @@ pub fn render(
             &[],
         );
     }
+    html.push_str("</ul>");
+    if let Some((extra_text, extra_html)) = extra {
+        text.push_str(extra_text);
+        text.push('\n');
+        html.push_str(extra_html);
+    }
     let outro = tr!(
         lang,
         "Merci d'informer le secrétariat technique de l'avancement ou de tout blocage.\n\n— Secrétariat technique du CNRM (message automatique de cnrm)",
         "Please tell the technical secretariat about progress or anything blocking.\n\n— CNRM technical secretariat (automatic message from cnrm)"
     );
     let ids: Vec<&str> = m.items.iter().map(|i| tasks[i.task].id.as_str()).collect();
-    let how = how_to_answer(lang, &ids);
-    text.push_str(&how);
-    text.push_str("\n\n");
+    // The example postpones the task it names (the last one) to the quarter after its own.
+    let postpone = m
+        .items
+        .last()
+        .map(|i| next_quarter(lang, tasks[i.task].deadline))
+        .unwrap_or_default();
+    let how = how_to_answer_for(lang, &ids, &postpone);
+    if !how.is_empty() {
+        text.push_str(&how);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", html_lines(&how)));
+    }
     text.push_str(&outro);
     text.push('\n');
     html.push_str(&format!(
-        "</ul><pre style=\"font-family:Arial,sans-serif;font-size:14px\">{}</pre><p>{}</p></body></html>",
-        html_escape(&how),
+        "<p>{}</p></body></html>",
         html_escape(&outro).replace('\n', "<br>")
     ));
     Rendered {
@@ -574,6 +775,36 @@ pub(crate) fn read_password_file(
     Ok(password.to_string())
 }
 
+/// The longest subject sent, in characters: an answer repeats its member's subject, which may
+/// be of any length (a 1 MB one made the server refuse the whole message, "Line too long").
+pub const MAX_SUBJECT: usize = 200;
+
+/// A subject as sent: control characters (line breaks included) as spaces, runs of spaces as
+/// one (non-breaking ones kept), and cut at [`MAX_SUBJECT`] characters with `…`. lettre folds the header's encoded words
+/// into lines of at most 76 characters.
+pub fn subject_line(subject: &str) -> String {
+    let mut out = String::new();
+    for word in subject
+        .split(|c: char| c == ' ' || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.chars().count() > MAX_SUBJECT {
+            break;
+        }
+    }
+    if out.chars().count() > MAX_SUBJECT {
+        let mut cut: String = out.chars().take(MAX_SUBJECT - 1).collect();
+        cut.truncate(cut.trim_end().len());
+        cut.push('…');
+        return cut;
+    }
+    out
+}
+
 /// Builds the MIME message: text and HTML alternatives, and the .ics as an attachment. The
 /// error names the address that is not one.
 pub fn build(
@@ -585,7 +816,7 @@ pub fn build(
     let from: Mailbox = from.parse().map_err(|_| from.to_string())?;
     let mut b = Message::builder()
         .from(from)
-        .subject(m.subject.clone())
+        .subject(subject_line(&m.subject))
         .message_id(Some(m.message_id.clone()))
         .date(date.into())
         // RFC 3834: no robot answers a message of ours, nor ours a robot's.
@@ -858,6 +1089,7 @@ mod tests {
                 occasion: Occasion::Before(3),
                 date: d("2025-09-27"),
                 escalated: false,
+                role: None,
             }],
         };
         let names = |id: &str| id.to_uppercase();
@@ -1153,6 +1385,10 @@ mod tests {
                 occasion: Occasion::Overdue,
                 date: d("2025-09-29"),
                 escalated: true,
+                role: Some(Role {
+                    supervises: vec!["x".into()],
+                    secretariat: false,
+                }),
             }],
         };
         let r = render(
@@ -1167,10 +1403,12 @@ mod tests {
         assert_eq!(r.subject, "[CNRM] Escalation: 1 task overdue");
         assert!(
             r.text.contains("Deadline: 1 Sep 2025 — 29 days late")
-                && r.text.contains("[escalated]")
+                && !r.text.contains("[escalated]")
                 && r.text.contains(
                     "The following task of the plan \u{201c}Plan\u{201d} has been overdue"
-                ),
+                )
+                && r.text
+                    .contains("You receive it as the supervising body of x (y):"),
             "{}",
             r.text
         );
@@ -1209,6 +1447,7 @@ mod tests {
                     occasion: Occasion::Deadline,
                     date: d("2025-10-01"),
                     escalated: false,
+                    role: None,
                 })
                 .collect(),
         };
@@ -1296,5 +1535,293 @@ mod tests {
             digest.text
         );
         assert!(!digest.text.contains("(s)") && !digest.html.contains("(s)"));
+    }
+
+    fn task_at(id: &str, deadline: &str, label: &str, owners: &[&str]) -> RemindTask {
+        RemindTask {
+            id: id.into(),
+            title: format!("Tâche {id}"),
+            priority: "axe-1".into(),
+            deadline: d(deadline),
+            deadline_label: label.into(),
+            start: None,
+            status: Status::Todo,
+            owners: owners.iter().map(|o| o.to_string()).collect(),
+            partners: vec!["oim".into()],
+            policy: None,
+            note: None,
+        }
+    }
+
+    fn planned(
+        kind: MessageKind,
+        lang: Lang,
+        owners: &[&str],
+        items: Vec<DueItem>,
+    ) -> PlannedMessage {
+        PlannedMessage {
+            kind,
+            owners: owners.iter().map(|o| o.to_string()).collect(),
+            to: vec!["x@example.ml".into()],
+            cc: vec![],
+            language: lang,
+            items,
+        }
+    }
+
+    fn item(task: usize, role: Option<Role>) -> DueItem {
+        DueItem {
+            task,
+            occasion: Occasion::Overdue,
+            date: d("2026-03-16"),
+            escalated: role.is_some(),
+            role,
+        }
+    }
+
+    fn stamp() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-03-16T08:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .expect("stamp")
+    }
+
+    #[test]
+    fn labels_speak_the_readers_language_and_the_example_proposes_the_next_quarter() {
+        let tasks = vec![
+            task_at("a1", "2026-03-31", "T1 2026", &["dgme"]),
+            task_at("a2", "2026-06-30", "S1 2026", &["dgme"]),
+        ];
+        let names = |id: &str| id.to_uppercase();
+        let en = render(
+            &planned(
+                MessageKind::Reminder,
+                Lang::En,
+                &["dgme"],
+                vec![item(0, None)],
+            ),
+            &tasks,
+            "pao",
+            "Plan",
+            &names,
+            d("2026-03-16"),
+            stamp(),
+        );
+        assert!(en.text.contains("31 Mar 2026 (Q1 2026)"), "{}", en.text);
+        assert!(
+            !en.text.contains("T1 2026") && !en.html.contains("T1 2026"),
+            "{}",
+            en.text
+        );
+        // Due in Q1 2026: the example proposes Q2 2026, never the quarter it is already due in.
+        assert!(en.text.contains("postpone: Q2 2026"), "{}", en.text);
+        let en2 = render(
+            &planned(
+                MessageKind::Reminder,
+                Lang::En,
+                &["dgme"],
+                vec![item(1, None)],
+            ),
+            &tasks,
+            "pao",
+            "Plan",
+            &names,
+            d("2026-03-16"),
+            stamp(),
+        );
+        assert!(en2.text.contains("30 Jun 2026 (H1 2026)"), "{}", en2.text);
+        assert!(en2.text.contains("postpone: Q3 2026"), "{}", en2.text);
+        let fr = render(
+            &planned(
+                MessageKind::Reminder,
+                Lang::Fr,
+                &["dgme"],
+                vec![item(0, None), item(1, None)],
+            ),
+            &tasks,
+            "pao",
+            "Plan",
+            &names,
+            d("2026-03-16"),
+            stamp(),
+        );
+        assert!(fr.text.contains("31/03/2026 (T1 2026)"), "{}", fr.text);
+        assert!(fr.text.contains("30/06/2026 (S1 2026)"), "{}", fr.text);
+        // The example's last line names task 2, due in T2 2026: it proposes T3 2026.
+        assert!(
+            fr.text.contains("2\u{a0}: report\u{a0}: T3 2026"),
+            "{}",
+            fr.text
+        );
+        assert_eq!(next_quarter(Lang::Fr, d("2025-12-31")), "T1 2026");
+        assert_eq!(period_label(Lang::En, "T4 2025"), "Q4 2025");
+        assert_eq!(period_label(Lang::Fr, "Q4 2025"), "T4 2025");
+        assert_eq!(period_label(Lang::En, "2025-10"), "2025-10");
+    }
+
+    #[test]
+    fn the_html_part_keeps_the_partners_and_wraps_on_a_phone() {
+        let tasks = vec![task_at("a1", "2026-03-31", "T1 2026", &["dgme"])];
+        let names = |id: &str| id.to_uppercase();
+        for lang in [Lang::Fr, Lang::En] {
+            let r = render(
+                &planned(MessageKind::Reminder, lang, &["dgme"], vec![item(0, None)]),
+                &tasks,
+                "pao",
+                "Plan",
+                &names,
+                d("2026-03-16"),
+                stamp(),
+            );
+            let partner = tr!(lang, "Partenaire\u{a0}: OIM", "Partner: OIM");
+            assert!(r.text.contains(&partner), "{}", r.text);
+            assert!(r.html.contains(&partner), "{}", r.html);
+            assert!(!r.html.contains("<pre"), "{}", r.html);
+            assert!(r.html.contains("width=device-width"), "{}", r.html);
+        }
+    }
+
+    #[test]
+    fn an_escalation_says_which_role_its_recipient_has() {
+        let tasks = vec![
+            task_at("a1", "2026-01-31", "2026-01-31", &["dgme"]),
+            task_at("a2", "2026-02-28", "2026-02-28", &["anpe"]),
+        ];
+        let names = |id: &str| id.to_uppercase();
+        let tutelle = Role {
+            supervises: vec!["dgme".into()],
+            secretariat: false,
+        };
+        let r = render(
+            &planned(
+                MessageKind::Escalation,
+                Lang::Fr,
+                &["mmeia"],
+                vec![item(0, Some(tutelle.clone()))],
+            ),
+            &tasks,
+            "pao",
+            "Plan",
+            &names,
+            d("2026-03-16"),
+            stamp(),
+        );
+        assert!(
+            r.text.contains(
+                "Vous la recevez en tant que structure de tutelle de DGME (MMEIA)\u{a0}:"
+            ),
+            "{}",
+            r.text
+        );
+        assert!(
+            !r.text.contains("[escaladée]") && !r.text.contains("tutelle ou secrétariat"),
+            "{}",
+            r.text
+        );
+        // Two tasks, two reasons: the intro says both, each task its own.
+        let st = Role {
+            supervises: vec![],
+            secretariat: true,
+        };
+        let r = render(
+            &planned(
+                MessageKind::Escalation,
+                Lang::Fr,
+                &["st"],
+                vec![item(0, Some(tutelle)), item(1, Some(st))],
+            ),
+            &tasks,
+            "pao",
+            "Plan",
+            &names,
+            d("2026-03-16"),
+            stamp(),
+        );
+        assert!(
+            r.text.contains("Vous les recevez en tant que structure de tutelle de DGME et secrétariat technique du plan (ST)"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text
+                .contains("a2 — Tâche a2 [secrétariat technique du plan]"),
+            "{}",
+            r.text
+        );
+    }
+
+    #[test]
+    fn postponement_requests_come_before_the_signature_with_the_deadline_and_the_year() {
+        let tasks = vec![task_at("a1", "2026-03-31", "T1 2026", &["st"])];
+        let requests = vec![crate::store::PostponeRequest {
+            inbox_id: 1,
+            from: "dgme@example.ml".into(),
+            received_at: "2026-03-14T10:00:00Z".into(),
+            task: "a1".into(),
+            requested: "T2".into(),
+        }];
+        let deadlines = |t: &str| {
+            tasks
+                .iter()
+                .find(|x| x.id == t)
+                .map(|x| (x.deadline, x.deadline_label.clone()))
+        };
+        let block = postponements(Lang::Fr, &requests, &deadlines);
+        let names = |id: &str| id.to_uppercase();
+        let r = render_with(
+            &planned(MessageKind::Digest, Lang::Fr, &["st"], vec![item(0, None)]),
+            &tasks,
+            "pao",
+            "Plan",
+            &names,
+            d("2026-03-16"),
+            stamp(),
+            Some(&block),
+        );
+        let line = "a1 — report demandé\u{a0}: T2 2026 (échéance actuelle\u{a0}: 31/03/2026 (T1 2026)\u{a0}; par dgme@example.ml, le 14/03/2026)";
+        assert!(r.text.contains(line), "{}", r.text);
+        let at = r.text.find(line).expect("request");
+        let signature = r
+            .text
+            .find("— Secrétariat technique du CNRM")
+            .expect("signature");
+        assert!(at < signature, "{}", r.text);
+        assert!(r.html.find("report demandé") < r.html.find("Secrétariat technique du CNRM"));
+        // In English, a quarter asked for later in the next year.
+        assert_eq!(requested_label(Lang::En, "t1", d("2026-03-31")), "Q1 2027");
+        assert_eq!(requested_label(Lang::Fr, "S2", d("2026-03-31")), "S2 2026");
+        assert_eq!(
+            requested_label(Lang::Fr, "fin juin", d("2026-03-31")),
+            "fin juin"
+        );
+    }
+
+    #[test]
+    fn a_huge_subject_is_cut_and_its_header_lines_stay_short() {
+        assert_eq!(
+            subject_line("Re:\r\n  bonjour\tà tous"),
+            "Re: bonjour à tous"
+        );
+        assert_eq!(subject_line("Rappel\u{a0}: 1"), "Rappel\u{a0}: 1");
+        let huge = "Réponse ".repeat(130_000);
+        let cut = subject_line(&huge);
+        assert_eq!(cut.chars().count(), MAX_SUBJECT, "{cut}");
+        assert!(cut.ends_with('…'));
+        let one_word = "x".repeat(1_000_000);
+        let out = Outgoing {
+            to: vec!["dgme@example.ml".into()],
+            cc: vec![],
+            subject: one_word,
+            text: "t".into(),
+            html: String::new(),
+            ics: String::new(),
+            message_id: "<1.pao@cnrm>".into(),
+            in_reply_to: None,
+        };
+        let msg = build("cnrm@example.ml", None, &out, stamp()).expect("message");
+        let raw = String::from_utf8(msg.formatted()).expect("utf8");
+        assert!(
+            raw.split("\r\n").all(|l| l.len() <= 998),
+            "a line is too long"
+        );
     }
 }

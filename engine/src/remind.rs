@@ -15,7 +15,7 @@ pub use crate::records::{Recipient, RemindTask, StoredCalendar, StoredPolicy};
 use crate::workflow::Status;
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap as HashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What kind of occurrence: part of its identity.
@@ -37,6 +37,40 @@ impl Occasion {
             Occasion::Overdue => "overdue".into(),
         }
     }
+
+    /// Back from [`Occasion::key`]; `None` for any other text.
+    pub fn from_key(key: &str) -> Option<Occasion> {
+        match key {
+            "start" => Some(Occasion::Start),
+            "deadline" => Some(Occasion::Deadline),
+            "overdue" => Some(Occasion::Overdue),
+            other => other
+                .strip_prefix("before-")
+                .and_then(|n| n.parse().ok())
+                .map(Occasion::Before),
+        }
+    }
+}
+
+/// Why an escalation's recipient gets a task: it is the supervising body (`parent`) of some of
+/// the task's owners (named here by id), and/or the plan's secretariat.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    #[serde(default)]
+    pub supervises: Vec<String>,
+    #[serde(default)]
+    pub secretariat: bool,
+}
+
+impl Role {
+    fn merge(&mut self, other: &Role) {
+        for s in &other.supervises {
+            if !self.supervises.contains(s) {
+                self.supervises.push(s.clone());
+            }
+        }
+        self.secretariat |= other.secretariat;
+    }
 }
 
 /// One occurrence to send for one task.
@@ -46,6 +80,8 @@ pub struct DueItem {
     pub occasion: Occasion,
     pub date: NaiveDate,
     pub escalated: bool,
+    /// In an escalation: why its recipient gets it.
+    pub role: Option<Role>,
 }
 
 /// What the scan decided for one task: the item to send, and how many older ones it supersedes.
@@ -146,6 +182,7 @@ pub fn decide(
             occasion,
             date,
             escalated,
+            role: None,
         },
         superseded: older.len() + left_out,
         superseded_items,
@@ -210,8 +247,13 @@ fn group(
                     }
                 }
                 for it in items {
-                    if !m.items.iter().any(|x| x.task == it.task) {
-                        m.items.push(it);
+                    match m.items.iter_mut().find(|x| x.task == it.task) {
+                        Some(x) => {
+                            if let (Some(a), Some(b)) = (x.role.as_mut(), it.role.as_ref()) {
+                                a.merge(b);
+                            }
+                        }
+                        None => m.items.push(it),
                     }
                 }
             }
@@ -225,10 +267,16 @@ fn group(
             }),
         }
     }
-    for m in &mut messages {
-        m.items.sort_by_key(|i| (i.date, i.task));
-    }
     messages
+}
+
+/// A message's tasks in deadline order, then by id: the order its reader expects and the one
+/// its numbers (`1.`, `2.`, …) follow.
+pub fn sort_items(items: &mut [DueItem], tasks: &[RemindTask]) {
+    items.sort_by(|a, b| {
+        let (ta, tb) = (&tasks[a.task], &tasks[b.task]);
+        (ta.deadline, &ta.id).cmp(&(tb.deadline, &tb.id))
+    });
 }
 
 /// The messages of one scan: a reminder per owner address, an escalation per parent and for the
@@ -260,12 +308,31 @@ pub fn plan_scan(
             up.sort();
             up.dedup();
             for who in up.into_iter().filter(|w| !t.owners.contains(w)) {
-                escalations.entry(who).or_default().push(d.item.clone());
+                let role = Role {
+                    supervises: t
+                        .owners
+                        .iter()
+                        .filter(|o| {
+                            by_id
+                                .get(o.as_str())
+                                .is_some_and(|r| r.parent.as_deref() == Some(who.as_str()))
+                        })
+                        .cloned()
+                        .collect(),
+                    secretariat: secretariat == Some(who.as_str()),
+                };
+                escalations.entry(who).or_default().push(DueItem {
+                    role: Some(role),
+                    ..d.item.clone()
+                });
             }
         }
     }
     let mut out = group(MessageKind::Reminder, reminders, &by_id);
     out.extend(group(MessageKind::Escalation, escalations, &by_id));
+    for m in &mut out {
+        sort_items(&mut m.items, tasks);
+    }
     out
 }
 
@@ -293,12 +360,13 @@ pub fn plan_digest(
                 occasion,
                 date: today,
                 escalated: false,
+                role: None,
             });
         }
     }
     let mut out = group(MessageKind::Digest, per_owner, &by_id);
     for m in &mut out {
-        m.items.sort_by_key(|i| (tasks[i.task].deadline, i.task));
+        sort_items(&mut m.items, tasks);
     }
     out
 }
@@ -584,5 +652,93 @@ mod tests {
             (e.before, e.on_deadline, e.escalate_after, e.overdue_every),
             (vec![30, 7], true, 3, 7)
         );
+    }
+
+    #[test]
+    fn a_message_lists_its_tasks_in_deadline_order_then_by_id() {
+        let people = vec![Recipient {
+            id: "dgme".into(),
+            name: "DGME".into(),
+            emails: vec!["dgme@x.ml".into()],
+            language: Lang::Fr,
+            parent: None,
+        }];
+        let tasks = vec![
+            task("a3", "2025-12-31", &["dgme"]),
+            task("a1", "2025-12-31", &["dgme"]),
+            task("a9", "2025-03-31", &["dgme"]),
+            task("a2", "2025-06-30", &["dgme"]),
+        ];
+        // Occurrence dates in another order than the deadlines (a `before` reminder of a far
+        // deadline falls later than an overdue one of a near deadline).
+        let dates = ["2025-12-17", "2025-12-28", "2025-04-07", "2025-07-07"];
+        let decisions: Vec<Decision> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, date)| Decision {
+                item: DueItem {
+                    task: i,
+                    occasion: Occasion::Overdue,
+                    date: d(date),
+                    escalated: false,
+                    role: None,
+                },
+                superseded: 0,
+                superseded_items: vec![],
+            })
+            .collect();
+        let msgs = plan_scan(&tasks, &decisions, &people, None);
+        let ids: Vec<&str> = msgs[0]
+            .items
+            .iter()
+            .map(|i| tasks[i.task].id.as_str())
+            .collect();
+        assert_eq!(ids, ["a9", "a2", "a1", "a3"]);
+    }
+
+    #[test]
+    fn escalations_carry_the_role_of_their_recipient() {
+        let person = |id: &str, parent: Option<&str>| Recipient {
+            id: id.into(),
+            name: id.to_uppercase(),
+            emails: vec![format!("{id}@x.ml")],
+            language: Lang::Fr,
+            parent: parent.map(str::to_string),
+        };
+        let people = vec![
+            person("mmeia", None),
+            person("dgme", Some("mmeia")),
+            person("st", None),
+        ];
+        let tasks = vec![task("a1", "2025-09-01", &["dgme"])];
+        let dec = decide(&tasks[0], d("2025-09-30"), None, 0).expect("due");
+        assert!(dec.item.escalated);
+        let msgs = plan_scan(&tasks, &[dec], &people, Some("st"));
+        let roles: Vec<(Vec<String>, Option<Role>)> = msgs
+            .iter()
+            .filter(|m| m.kind == MessageKind::Escalation)
+            .map(|m| (m.owners.clone(), m.items[0].role.clone()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                (
+                    vec!["mmeia".to_string()],
+                    Some(Role {
+                        supervises: vec!["dgme".into()],
+                        secretariat: false
+                    })
+                ),
+                (
+                    vec!["st".to_string()],
+                    Some(Role {
+                        supervises: vec![],
+                        secretariat: true
+                    })
+                ),
+            ]
+        );
+        assert_eq!(Occasion::from_key("before-14"), Some(Occasion::Before(14)));
+        assert_eq!(Occasion::from_key("overdue"), Some(Occasion::Overdue));
     }
 }

@@ -15,7 +15,7 @@ use crate::mail::{self, SmtpConfig};
 use crate::records::{RemindTask, StoredPolicy};
 use crate::remind::{self, Decision, MessageKind, PlannedMessage};
 use crate::schedule::CronSpec;
-use crate::store::{QueuedMessage, ScanInput, Store, StoreError};
+use crate::store::{Basis, BasisItem, QueuedMessage, ScanInput, Sendable, Store, StoreError};
 use crate::tr;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -61,6 +61,11 @@ pub struct SendReport {
     pub skipped: usize,
     /// Left pending because the server was out of reach ([`BREAKER`] failures in a row).
     pub left_pending: usize,
+    /// Not sent because no longer true: every task it listed closed, or its deadline moved,
+    /// since it was queued (`superseded` in the outbox).
+    pub superseded: usize,
+    /// Sent rebuilt for those of its tasks that were still open.
+    pub rebuilt: usize,
 }
 
 fn occurrences(
@@ -83,12 +88,14 @@ fn occurrences(
         .collect()
 }
 
-/// Renders planned messages for the outbox (for a dry run, only their subjects).
+/// Renders planned messages for the outbox (for a dry run, only their subjects). `extra` is a
+/// block for the message of one owner (the secretariat's postponement requests).
 fn render_all(
     input: &ScanInput,
     planned: &[PlannedMessage],
     clock: &Clock,
     bodies: bool,
+    extra: Option<(&str, &(String, String))>,
 ) -> Vec<QueuedMessage> {
     let names = |id: &str| {
         input
@@ -102,7 +109,10 @@ fn render_all(
         .iter()
         .map(|m| {
             let r = if bodies {
-                mail::render(
+                let block = extra
+                    .filter(|(owner, _)| m.owners.iter().any(|o| o == owner))
+                    .map(|(_, b)| b);
+                mail::render_with(
                     m,
                     &input.tasks,
                     &input.plan_id,
@@ -110,6 +120,7 @@ fn render_all(
                     &names,
                     input.today,
                     clock.now(),
+                    block,
                 )
             } else {
                 mail::Rendered {
@@ -139,9 +150,38 @@ fn render_all(
                 } else {
                     Vec::new()
                 },
+                basis: basis(m, &input.tasks),
             }
         })
         .collect()
+}
+
+/// What a reminder or an escalation was built from, kept with it in the outbox so that sending
+/// can check it is still true (`refresh`); digests have none.
+fn basis(m: &PlannedMessage, tasks: &[RemindTask]) -> Option<Basis> {
+    if m.kind == MessageKind::Digest {
+        return None;
+    }
+    Some(Basis {
+        owners: m.owners.clone(),
+        items: m
+            .items
+            .iter()
+            .map(|i| BasisItem {
+                task: tasks[i.task].id.clone(),
+                deadline: tasks[i.task].deadline,
+                occasion: i.occasion.key(),
+                date: i.date,
+                escalated: i.escalated,
+                supervises: i
+                    .role
+                    .as_ref()
+                    .map(|r| r.supervises.clone())
+                    .unwrap_or_default(),
+                secretariat: i.role.as_ref().is_some_and(|r| r.secretariat),
+            })
+            .collect(),
+    })
 }
 
 /// The domain for Message-IDs: the sender's, or `cnrm.local`.
@@ -313,20 +353,27 @@ async fn scan_plan(
         }
         _ => None,
     };
-    let mut queued = render_all(&input, &planned, clock, !dry_run);
-    if let Some(st) = &requests_for {
-        if let Some((m, q)) = planned
+    let block = requests_for.as_ref().map(|st| {
+        let lang = planned
             .iter()
-            .zip(queued.iter_mut())
-            .find(|(m, _)| m.owners.contains(st))
-        {
-            let (text, html) = mail::postponements(m.language, &requests);
-            q.text.push_str(&text);
-            q.html = q
-                .html
-                .replace("</body></html>", &format!("{html}</body></html>"));
-        }
-    }
+            .find(|m| m.owners.contains(st))
+            .map_or(input.language, |m| m.language);
+        let deadlines = |task: &str| {
+            input
+                .tasks
+                .iter()
+                .find(|t| t.id == task)
+                .map(|t| (t.deadline, t.deadline_label.clone()))
+        };
+        (st.clone(), mail::postponements(lang, &requests, &deadlines))
+    });
+    let queued = render_all(
+        &input,
+        &planned,
+        clock,
+        !dry_run,
+        block.as_ref().map(|(st, b)| (st.as_str(), b)),
+    );
     for q in &queued {
         report.messages.push(MessageSummary {
             kind: match q.kind {
@@ -360,6 +407,8 @@ const BREAKER: usize = 3;
 /// What happened to one message of a batch.
 enum Outcome {
     Sent,
+    /// No longer true: not sent, marked `superseded`.
+    Superseded,
     Failed(mail::SendError),
     /// Not sent, not touched: stop requested, circuit open, or taken by another process.
     Skipped,
@@ -392,8 +441,10 @@ pub async fn send_due(
         }
     };
     let unreachable_in_a_row = AtomicUsize::new(0);
+    let rebuilt = AtomicUsize::new(0);
     let one = |id: i64| {
-        let (transport, unreachable_in_a_row) = (&transport, &unreachable_in_a_row);
+        let (transport, unreachable_in_a_row, rebuilt) =
+            (&transport, &unreachable_in_a_row, &rebuilt);
         async move {
             if stop.load(Ordering::SeqCst) || unreachable_in_a_row.load(Ordering::SeqCst) >= BREAKER
             {
@@ -401,6 +452,16 @@ pub async fn send_due(
             }
             let Some(msg) = store.claim(id, me, clock).await? else {
                 return Ok(Outcome::Skipped);
+            };
+            // Under the claim: what it says must still be true.
+            let msg = match refresh(store, clock, me, smtp.lang, msg).await? {
+                Fresh::Same(msg) => msg,
+                Fresh::Rebuilt(msg) => {
+                    rebuilt.fetch_add(1, Ordering::SeqCst);
+                    msg
+                }
+                Fresh::Superseded => return Ok(Outcome::Superseded),
+                Fresh::Lost => return Ok(Outcome::Skipped),
             };
             match mail::send(transport, smtp, &msg.mail, clock.now()).await {
                 Ok(()) => {
@@ -432,6 +493,7 @@ pub async fn send_due(
         let outcome = one(id).await?;
         let answered = match &outcome {
             Outcome::Sent => true,
+            Outcome::Superseded => false,
             Outcome::Failed(e) => e.kind != mail::Failure::Unreachable,
             Outcome::Skipped => false,
         };
@@ -453,6 +515,7 @@ pub async fn send_due(
     for outcome in outcomes {
         match outcome {
             Outcome::Sent => report.sent += 1,
+            Outcome::Superseded => report.superseded += 1,
             Outcome::Failed(e) => {
                 report.failed += 1;
                 report.last_error = Some(e.text);
@@ -463,7 +526,178 @@ pub async fn send_due(
     if unreachable_in_a_row.load(Ordering::SeqCst) >= BREAKER {
         report.left_pending = report.skipped;
     }
+    report.rebuilt = rebuilt.load(Ordering::SeqCst);
     Ok(report)
+}
+
+/// What the send-time check made of a claimed message.
+enum Fresh {
+    /// Still true: sent as queued.
+    Same(Sendable),
+    /// Some of its tasks closed or moved: rebuilt for the others (stored, then sent).
+    Rebuilt(Sendable),
+    /// None of its tasks is still open with the same deadline: marked `superseded`.
+    Superseded,
+    /// The claim was lost meanwhile (another process took the row over).
+    Lost,
+}
+
+/// Why a message is superseded, in the configuration's language (the outbox's `last_error`).
+fn superseded_why(lang: Lang, tasks: &str) -> String {
+    tr!(
+        lang,
+        "non envoyé, plus d'actualité\u{a0}: depuis sa mise en file, ses tâches ont été closes ou leur échéance a changé ({tasks})",
+        "not sent, no longer true: since it was queued, its tasks were closed or their deadline moved ({tasks})"
+    )
+}
+
+/// The send-time check of a reminder or an escalation, under its claim: a task closed (done,
+/// cancelled, suspended, archived) or whose deadline moved since the message was queued is no
+/// longer its business. With none left, the message is `superseded`; with some, it is rendered
+/// afresh from the current state for those, and the outbox row takes the new words (same
+/// Message-ID). Digests and answers are sent as queued. A message queued before the basis was
+/// kept (no `basis`) cannot be rebuilt: it is superseded when every task it lists is closed,
+/// else sent as queued.
+async fn refresh(
+    store: &Store,
+    clock: &Clock,
+    me: &str,
+    lang: Lang,
+    mut msg: Sendable,
+) -> Result<Fresh, StoreError> {
+    if !matches!(msg.kind.as_str(), "reminder" | "escalation") {
+        return Ok(Fresh::Same(msg));
+    }
+    let now = store.tasks_now(&msg.plan_id, &msg.tasks).await?;
+    let holds = |task: &str, deadline: Option<chrono::NaiveDate>| {
+        now.get(task)
+            .is_some_and(|t| t.open && deadline.is_none_or(|d| t.deadline == Some(d)))
+    };
+    let (kept, dropped): (Vec<BasisItem>, Vec<String>) = match &msg.basis {
+        Some(basis) => {
+            let (kept, dropped): (Vec<&BasisItem>, Vec<&BasisItem>) = basis
+                .items
+                .iter()
+                .partition(|i| holds(&i.task, Some(i.deadline)));
+            (
+                kept.into_iter().cloned().collect(),
+                dropped.into_iter().map(|i| i.task.clone()).collect(),
+            )
+        }
+        None => {
+            let dropped: Vec<String> = msg
+                .tasks
+                .iter()
+                .filter(|t| !holds(t, None))
+                .cloned()
+                .collect();
+            if dropped.len() < msg.tasks.len() {
+                return Ok(Fresh::Same(msg));
+            }
+            (Vec::new(), dropped)
+        }
+    };
+    if dropped.is_empty() {
+        return Ok(Fresh::Same(msg));
+    }
+    let list = dropped.join(", ");
+    let supersede = async |msg: &Sendable| -> Result<Fresh, StoreError> {
+        let done = store
+            .mark_superseded(msg.id, me, &superseded_why(lang, &list), clock)
+            .await?;
+        tracing::info!(outbox = msg.id, tasks = %list, "superseded");
+        Ok(if done { Fresh::Superseded } else { Fresh::Lost })
+    };
+    if kept.is_empty() {
+        return supersede(&msg).await;
+    }
+    // Rebuilt from the current state of the plan, for the tasks still concerned.
+    let input = store.scan_input(&msg.plan_id, clock).await?;
+    let kind = if msg.kind == "escalation" {
+        MessageKind::Escalation
+    } else {
+        MessageKind::Reminder
+    };
+    let mut items = Vec::new();
+    let mut basis_items = Vec::new();
+    for k in kept {
+        let Some(index) = input.tasks.iter().position(|t| t.id == k.task) else {
+            continue;
+        };
+        items.push(remind::DueItem {
+            task: index,
+            occasion: remind::Occasion::from_key(&k.occasion).unwrap_or(remind::Occasion::Overdue),
+            date: k.date,
+            escalated: k.escalated,
+            role: (kind == MessageKind::Escalation).then(|| remind::Role {
+                supervises: k.supervises.clone(),
+                secretariat: k.secretariat,
+            }),
+        });
+        basis_items.push(k);
+    }
+    if items.is_empty() {
+        return supersede(&msg).await;
+    }
+    remind::sort_items(&mut items, &input.tasks);
+    let owners = msg
+        .basis
+        .as_ref()
+        .map(|b| b.owners.clone())
+        .unwrap_or_default();
+    let planned = PlannedMessage {
+        kind,
+        owners: owners.clone(),
+        to: msg.mail.to.clone(),
+        cc: msg.mail.cc.clone(),
+        language: msg.language,
+        items,
+    };
+    let names = |id: &str| {
+        input
+            .people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let r = mail::render(
+        &planned,
+        &input.tasks,
+        &input.plan_id,
+        &input.title,
+        &names,
+        input.today,
+        clock.now(),
+    );
+    let tasks: Vec<String> = planned
+        .items
+        .iter()
+        .map(|i| input.tasks[i.task].id.clone())
+        .collect();
+    let basis = Basis {
+        owners,
+        items: tasks
+            .iter()
+            .filter_map(|t| basis_items.iter().find(|b| &b.task == t).cloned())
+            .collect(),
+    };
+    if !store
+        .rebuild(
+            msg.id, me, &r.subject, &r.text, &r.html, &r.ics, &tasks, &basis,
+        )
+        .await?
+    {
+        return Ok(Fresh::Lost);
+    }
+    tracing::info!(outbox = msg.id, dropped = %list, "rebuilt");
+    msg.mail.subject = r.subject;
+    msg.mail.text = r.text;
+    msg.mail.html = r.html;
+    msg.mail.ics = r.ics;
+    msg.tasks = tasks;
+    msg.basis = Some(basis);
+    Ok(Fresh::Rebuilt(msg))
 }
 
 /// An instant in a plan's time zone.
@@ -618,9 +852,11 @@ pub async fn daemon(
         }
         if let Some(cfg) = smtp {
             match send_due(store, cfg, &clock, me, None, stop).await {
-                Ok(r) if r.sent + r.failed > 0 => tracing::info!(
+                Ok(r) if r.sent + r.failed + r.superseded > 0 => tracing::info!(
                     sent = r.sent,
                     failed = r.failed,
+                    superseded = r.superseded,
+                    rebuilt = r.rebuilt,
                     "{}",
                     tr!(lang, "envois", "outbox")
                 ),

@@ -38,6 +38,11 @@ impl Received {
     pub fn ics(&self) -> String {
         part(&self.data, "text/calendar")
     }
+
+    /// The text/html part, decoded.
+    pub fn html(&self) -> String {
+        part(&self.data, "text/html")
+    }
 }
 
 fn b64(s: &str) -> Vec<u8> {

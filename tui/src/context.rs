@@ -248,13 +248,13 @@ pub fn status(text: &str) -> Result<Status, BadValue> {
 }
 
 /// A state of the outbox, as `cnrm outbox --status` takes it: `pending`, `sent`, `failed` or
-/// `superseded`, also in French (`en attente`, `envoyé`, `en échec`, `remplacé`).
+/// `superseded`, also in French (`en attente`, `envoyé`, `en échec`, `caduc`).
 pub fn outbox_status(text: &str) -> Result<&'static str, BadValue> {
     let found = match typed_words(text).as_str() {
         "pending" | "en attente" | "attente" => Some("pending"),
         "sent" | "envoye" | "envoyes" | "envoyee" | "envoyees" => Some("sent"),
         "failed" | "en echec" | "echec" | "echoue" | "echoues" => Some("failed"),
-        "superseded" | "remplace" | "remplaces" => Some("superseded"),
+        "superseded" | "caduc" | "caducs" | "remplace" | "remplaces" => Some("superseded"),
         _ => None,
     };
     found.ok_or_else(|| BadValue::new(strings::bad_outbox_status))

@@ -989,7 +989,7 @@ pub fn bad_status(lang: Lang) -> String {
 pub fn bad_outbox_status(lang: Lang) -> String {
     tr!(
         lang,
-        "valeurs possibles\u{a0}: en attente, envoyé, en échec, remplacé",
+        "valeurs possibles\u{a0}: en attente, envoyé, en échec, caduc",
         "possible values: pending, sent, failed, superseded"
     )
 }
@@ -999,7 +999,7 @@ pub fn outbox_status(lang: Lang, status: &str) -> &'static str {
     let (fr, en) = match status {
         "sent" => ("envoyé", "sent"),
         "failed" => ("en échec", "failed"),
-        "superseded" => ("remplacé", "superseded"),
+        "superseded" => ("caduc", "superseded"),
         _ => ("en attente", "pending"),
     };
     match lang {

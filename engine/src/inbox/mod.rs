@@ -798,7 +798,8 @@ fn read_one(
 
 /// `Re: <subject>`, unless it is one already.
 fn answer_subject(lang: Lang, subject: &str) -> String {
-    let s = subject.trim();
+    // Any length may come in; what goes out is one sane line (`mail::subject_line`).
+    let s = &crate::mail::subject_line(subject);
     let f = crate::text::fold(s);
     if f.starts_with("re:") || f.starts_with("re :") {
         return s.to_string();
@@ -983,7 +984,15 @@ fn answer_text(
 ) -> String {
     let (changes, problems) = (&reading.changes, &reading.problems);
     let mut out = tr!(lang, "Bonjour,\n\n", "Hello,\n\n");
-    let subject = quoted(lang, &m.subject);
+    let subject = quoted(lang, &crate::mail::subject_line(&m.subject));
+    if m.cut {
+        let max = parse::MAX_TEXT / 1000;
+        out.push_str(&tr!(
+            lang,
+            "Votre message dépasse {max}\u{a0}000 caractères\u{a0}: seul son début a été lu, la suite n'a pas été prise en compte. Envoyez-la dans un message à part si elle contient des mises à jour.\n\n",
+            "Your message is longer than {max},000 characters: only its beginning was read, the rest was not taken into account. Send it in a separate message if it holds updates.\n\n"
+        ));
+    }
     if changes.is_empty() && !questions.is_empty() {
         out.push_str(&tr!(
             lang,

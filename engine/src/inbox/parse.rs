@@ -8,8 +8,9 @@ use mail_parser::{HeaderValue, MessageParser, PartType};
 /// A message larger than this is not read past its headers (it is recorded, not applied).
 pub const MAX_SIZE: usize = 50 * 1024 * 1024;
 
-/// The most of a body kept and read (a reply is a few lines).
-const MAX_TEXT: usize = 100_000;
+/// The most of a body kept and read, in characters (a reply is a few lines); a longer one is cut
+/// here and its answer says so (`Incoming::cut`).
+pub const MAX_TEXT: usize = 100_000;
 
 /// What a reply is judged by.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,6 +32,8 @@ pub struct Incoming {
     pub automatic: bool,
     /// The body as text.
     pub text: String,
+    /// The body was longer than [`MAX_TEXT`]: only its beginning is in `text`.
+    pub cut: bool,
 }
 
 /// Replaces, in place, what no database stores as text (NUL: PostgreSQL refuses it) and the
@@ -177,13 +180,11 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
         })
     });
     let mut text = text.unwrap_or_default();
-    if text.len() > MAX_TEXT {
-        let mut cut = MAX_TEXT;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
+    let end = text.char_indices().nth(MAX_TEXT).map(|(at, _)| at);
+    if let Some(at) = end {
+        text.truncate(at);
     }
+    let cut = end.is_some();
     Some(Incoming {
         message_id: message.message_id().map(bracketed),
         from,
@@ -194,6 +195,7 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
         addressed_to,
         automatic,
         text: text.replace("\r\n", "\n"),
+        cut,
     })
 }
 

@@ -257,6 +257,30 @@ pub fn recurrence(
         .take_while(move |d| *d <= end)
 }
 
+/// An occurrence's label in the form of its task's first deadline (`form`): `T2 2025` when a
+/// quarter's task falls on a quarter's last day, `S1 2026`, `2025-06` likewise; else the day.
+/// The letter of a quarter (`T` or `Q`) is the one the first was written with.
+fn period_label(date: NaiveDate, form: Option<super::values::DateForm>, first: &str) -> String {
+    use super::values::DateForm;
+    use chrono::Datelike;
+    let (y, m) = (date.year(), date.month());
+    match form {
+        Some(DateForm::Quarter) if m % 3 == 0 && is_month_end(date) => {
+            let letter = if first.trim_start().starts_with(['Q', 'q']) {
+                'Q'
+            } else {
+                'T'
+            };
+            format!("{letter}{} {y}", m / 3)
+        }
+        Some(DateForm::Semester) if m % 6 == 0 && is_month_end(date) => {
+            format!("S{} {y}", m / 6)
+        }
+        Some(DateForm::Month) if is_month_end(date) => date.format("%Y-%m").to_string(),
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
 impl Task {
     /// The task's dated instances: itself, or for a recurring task one occurrence per period
     /// within the plan period (`recurrence`). A recurring task none of whose occurrences falls
@@ -275,12 +299,15 @@ impl Task {
             deadline: Some(date),
             deadline_label: label,
         };
+        // Each occurrence is labelled as the first was written: a quarter (`T2 2025`), a
+        // semester or a month keeps its form when the occurrence ends one; else the day.
+        let form = super::values::parse_date(&first.label).ok().map(|(_, f)| f);
         let out: Vec<Occurrence> = recurrence(first.date, repeat, period_start, period_end)
             .map(|date| {
                 let label = if date == first.date {
                     first.label.clone()
                 } else {
-                    date.format("%Y-%m-%d").to_string()
+                    period_label(date, form, &first.label)
                 };
                 occurrence(date, label)
             })
@@ -409,6 +436,34 @@ mod tests {
                 "axe-6.a2@2025-09-30",
                 "axe-6.a2@2025-12-31"
             ]
+        );
+    }
+
+    #[test]
+    fn every_occurrence_keeps_the_form_of_its_first_deadline() {
+        let labels = |first: &str, repeat, from: NaiveDate| -> Vec<String> {
+            task(first, Some(repeat))
+                .occurrences(from, day(2025, 12, 31))
+                .into_iter()
+                .map(|o| o.deadline_label)
+                .collect()
+        };
+        assert_eq!(
+            labels("T1 2025", Repeat::Quarterly, day(2025, 1, 1)),
+            ["T1 2025", "T2 2025", "T3 2025", "T4 2025"]
+        );
+        // The first deadline before the period: every occurrence still a quarter.
+        assert_eq!(
+            labels("Q4 2020", Repeat::Quarterly, day(2025, 7, 1)),
+            ["Q3 2025", "Q4 2025"]
+        );
+        assert_eq!(
+            labels("S1 2024", Repeat::Yearly, day(2025, 1, 1)),
+            ["S1 2025"]
+        );
+        assert_eq!(
+            labels("2025-10", Repeat::Monthly, day(2025, 10, 1)),
+            ["2025-10", "2025-11", "2025-12"]
         );
     }
 

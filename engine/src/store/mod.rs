@@ -23,7 +23,7 @@ pub use inbox::{
     AppliedChange, Change, ChangeValue, InboxRow, NewAnswer, NewInboxRow, PlanMoney,
     PostponeRequest, Recorded, ReplyTask, SentMessage, EMAIL_SOURCE,
 };
-pub use outbox::{OutboxRow, QueuedMessage, ScanInput, Sendable};
+pub use outbox::{Basis, BasisItem, OutboxRow, QueuedMessage, ScanInput, Sendable, TaskNow};
 pub use query::{
     IndicatorDetail, IndicatorInfo, IndicatorValue, PlanInfo, SpendingEntry, TaskDetail,
     TaskFilter, TaskList, TaskRow,

@@ -59,6 +59,43 @@ pub struct QueuedMessage {
     pub occurrences: Vec<(String, String, NaiveDate, NaiveDate)>,
     /// The owners whose digest it is (digests only).
     pub digest_owners: Vec<String>,
+    /// What a reminder or an escalation was built from (`None` for other kinds).
+    pub basis: Option<Basis>,
+}
+
+/// What a reminder or an escalation said when it was queued, kept beside it (`outbox.basis`,
+/// JSON): sending checks that each task is still open with the same deadline, and rebuilds the
+/// message from these items for the tasks that still are.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Basis {
+    /// The owners it is addressed to.
+    pub owners: Vec<String>,
+    pub items: Vec<BasisItem>,
+}
+
+/// One task of a [`Basis`]: its deadline when queued and the occurrence it was sent for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BasisItem {
+    pub task: String,
+    pub deadline: NaiveDate,
+    /// `start`, `before-14`, `deadline`, `overdue` (`remind::Occasion::key`).
+    pub occasion: String,
+    pub date: NaiveDate,
+    pub escalated: bool,
+    /// In an escalation: the task's owners its recipient supervises.
+    #[serde(default)]
+    pub supervises: Vec<String>,
+    /// In an escalation: its recipient is the plan's secretariat.
+    #[serde(default)]
+    pub secretariat: bool,
+}
+
+/// A task as it stands now, for the send-time check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskNow {
+    /// Open (`todo`, `in_progress`, `blocked`) and not archived.
+    pub open: bool,
+    pub deadline: Option<NaiveDate>,
 }
 
 /// What the sender needs of an outbox row.
@@ -67,6 +104,14 @@ pub struct Sendable {
     pub id: i64,
     pub attempts: i64,
     pub mail: Outgoing,
+    pub plan_id: String,
+    /// `reminder`, `escalation`, `digest`, `answer`.
+    pub kind: String,
+    pub language: Lang,
+    /// The task ids it lists.
+    pub tasks: Vec<String>,
+    /// `None` for digests, answers and reminders queued before the basis was kept.
+    pub basis: Option<Basis>,
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -270,8 +315,8 @@ impl Store {
                 let token = crate::token::new_token();
                 let message_id = crate::token::message_id(&token, domain);
                 sqlx::query(
-                    "INSERT INTO outbox (id, plan_id, kind, recipients, cc, tasks, language, subject, body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, token)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $13, $13, $14)",
+                    "INSERT INTO outbox (id, plan_id, kind, recipients, cc, tasks, language, subject, body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, token, basis)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $13, $13, $14, $15)",
                 )
                 .bind(id)
                 .bind(plan_id)
@@ -287,6 +332,11 @@ impl Store {
                 .bind(message_id)
                 .bind(&now)
                 .bind(&token)
+                .bind(
+                    m.basis
+                        .as_ref()
+                        .and_then(|b| serde_json::to_string(b).ok()),
+                )
                 .execute(&mut *tx)
                 .await?;
                 for (task, kind, deadline, date) in &m.occurrences {
@@ -378,13 +428,20 @@ impl Store {
         if done.rows_affected() != 1 {
             return Ok(None);
         }
-        let r = sqlx::query("SELECT recipients, cc, subject, body_text, body_html, ics, message_id, attempts, in_reply_to FROM outbox WHERE id = $1")
+        let r = sqlx::query("SELECT recipients, cc, subject, body_text, body_html, ics, message_id, attempts, in_reply_to, plan_id, kind, language, tasks, basis FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)
             .await?;
         Ok(Some(Sendable {
             id,
             attempts: r.try_get(7)?,
+            plan_id: r.try_get(9)?,
+            kind: r.try_get(10)?,
+            language: r.try_get::<String, _>(11)?.parse().unwrap_or_default(),
+            tasks: serde_json::from_str(&r.try_get::<String, _>(12)?).unwrap_or_default(),
+            basis: r
+                .try_get::<Option<String>, _>(13)?
+                .and_then(|b| serde_json::from_str(&b).ok()),
             mail: Outgoing {
                 to: serde_json::from_str(&r.try_get::<String, _>(0)?).unwrap_or_default(),
                 cc: serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or_default(),
@@ -396,6 +453,88 @@ impl Store {
                 in_reply_to: r.try_get(8)?,
             },
         }))
+    }
+
+    /// The tasks of `ids` in a plan as they stand now (a task that is not there is absent).
+    pub async fn tasks_now(
+        &self,
+        plan_id: &str,
+        ids: &[String],
+    ) -> Result<HashMap<String, TaskNow>, StoreError> {
+        let mut out = HashMap::default();
+        for id in ids {
+            let row = sqlx::query(
+                "SELECT status, archived, deadline FROM tasks WHERE plan_id = $1 AND id = $2",
+            )
+            .bind(plan_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(r) = row {
+                let status: String = r.try_get(0)?;
+                let archived: i64 = r.try_get(1)?;
+                out.insert(
+                    id.clone(),
+                    TaskNow {
+                        open: archived == 0
+                            && matches!(status.as_str(), "todo" | "in_progress" | "blocked"),
+                        deadline: r
+                            .try_get::<Option<String>, _>(2)?
+                            .as_deref()
+                            .and_then(parse_day),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// A claimed message that is no longer true is not sent: `superseded`, with why in
+    /// `last_error`. False when the claim was lost meanwhile.
+    pub async fn mark_superseded(
+        &self,
+        id: i64,
+        me: &str,
+        why: &str,
+        clock: &Clock,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE outbox SET status = 'superseded', last_error = $1, next_attempt_at = $2, sent_at = NULL, claimed_by = NULL, claimed_at = $3 WHERE id = $4 AND status = 'sending' AND claimed_by = $5")
+            .bind(why)
+            .bind(NEVER)
+            .bind(clock.stamp())
+            .bind(id)
+            .bind(me)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A claimed message rebuilt for the tasks that are still true: its new words and tasks
+    /// replace the old ones before it is sent (same Message-ID). False when the claim was lost.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn rebuild(
+        &self,
+        id: i64,
+        me: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+        ics: &str,
+        tasks: &[String],
+        basis: &Basis,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE outbox SET subject = $1, body_text = $2, body_html = $3, ics = $4, tasks = $5, basis = $6 WHERE id = $7 AND status = 'sending' AND claimed_by = $8")
+            .bind(subject)
+            .bind(text)
+            .bind(html)
+            .bind(ics)
+            .bind(serde_json::to_string(tasks).unwrap_or_default())
+            .bind(serde_json::to_string(basis).unwrap_or_default())
+            .bind(id)
+            .bind(me)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn mark_sent(&self, id: i64, clock: &Clock) -> Result<(), StoreError> {

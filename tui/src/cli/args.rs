@@ -170,7 +170,7 @@ pub struct RemindArgs {
 pub struct OutboxArgs {
     #[command(subcommand)]
     pub action: Option<OutboxAction>,
-    /// en attente, envoyé, en échec ou remplacé / pending, sent, failed or superseded
+    /// en attente, envoyé, en échec ou caduc / pending, sent, failed or superseded
     #[arg(long, value_name = "S", value_parser = outbox_status)]
     pub status: Option<&'static str>,
     /// Format de sortie / output format

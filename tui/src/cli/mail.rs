@@ -161,12 +161,41 @@ pub(super) fn report_sent(
         "envoyés\u{a0}: {sent}, en échec\u{a0}: {failed}",
         "sent: {sent}, failed: {failed}"
     );
-    if json {
-        eprintln!("{line}");
-    } else {
-        writeln!(out, "{line}")?;
-        out.flush()?;
+    let mut lines = vec![line];
+    if r.superseded > 0 {
+        let n = r.superseded;
+        lines.push(match (n, lang) {
+            (1, Lang::Fr) => "1 message non envoyé, plus d'actualité (ses tâches ont été closes ou leur échéance a changé depuis sa mise en file)\u{a0}: caduc".to_string(),
+            (_, Lang::Fr) => format!("{n} messages non envoyés, plus d'actualité (leurs tâches ont été closes ou leur échéance a changé depuis leur mise en file)\u{a0}: caducs"),
+            (1, Lang::En) => "1 message not sent, no longer true (its tasks were closed or their deadline moved since it was queued): superseded".to_string(),
+            (_, Lang::En) => format!("{n} messages not sent, no longer true (their tasks were closed or their deadline moved since they were queued): superseded"),
+        });
     }
+    if r.rebuilt > 0 {
+        let n = r.rebuilt;
+        lines.push(match (n, lang) {
+            (1, Lang::Fr) => {
+                "1 message refait avant l'envoi pour ses seules tâches encore ouvertes".to_string()
+            }
+            (_, Lang::Fr) => format!(
+                "{n} messages refaits avant l'envoi pour leurs seules tâches encore ouvertes"
+            ),
+            (1, Lang::En) => {
+                "1 message rebuilt before sending for those of its tasks still open".to_string()
+            }
+            (_, Lang::En) => {
+                format!("{n} messages rebuilt before sending for those of their tasks still open")
+            }
+        });
+    }
+    for line in lines {
+        if json {
+            eprintln!("{line}");
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
     if r.left_pending > 0 {
         let (n, why) = (r.left_pending, r.last_error.clone().unwrap_or_default());
         return Err(CliError::Problem(match (n, lang) {

@@ -182,13 +182,22 @@ async fn run_effect(
             let me = format!("tui:{}", std::process::id());
             let r = service::send_due(store, &config, &ctx.clock, &me, id, &stop).await;
             done(r.map(|r| {
-                tr!(
+                let mut line = tr!(
                     lang,
                     "envoyés\u{a0}: {}, en échec\u{a0}: {}",
                     "sent: {}, failed: {}",
                     r.sent,
                     r.failed
-                )
+                );
+                if r.superseded > 0 {
+                    line.push_str(&tr!(
+                        lang,
+                        ", caducs (plus d'actualité, non envoyés)\u{a0}: {}",
+                        ", superseded (no longer true, not sent): {}",
+                        r.superseded
+                    ));
+                }
+                line
             }))
         }
         Effect::LoadInbox => Some(match store.inbox(None).await {
