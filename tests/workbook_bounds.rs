@@ -117,8 +117,10 @@ fn refused(out: &Output, code: i32, words: &[&str]) {
 fn a_cell_at_the_last_cell_of_a_sheet_is_refused_naming_the_sheet_and_the_limit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let far = xlsx(dir.path(), "loin.xlsx", None, |w| {
-        w.write_all(br#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#)
-            .expect("write");
+        w.write_all(
+            br#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        )
+        .expect("write");
     });
     refused(
         &check_bounded(&far),
@@ -129,7 +131,11 @@ fn a_cell_at_the_last_cell_of_a_sheet_is_refused_naming_the_sheet_and_the_limit(
         w.write_all(br#"<row r="1"><c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>"#)
             .expect("write");
     });
-    refused(&check_bounded(&wide), 2, &["Activités", "XFD1", "200 colonnes"]);
+    refused(
+        &check_bounded(&wide),
+        2,
+        &["Activités", "XFD1", "200 colonnes"],
+    );
 }
 
 #[test]
@@ -237,4 +243,3 @@ fn empty_repeated_rows_cost_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
-

@@ -98,7 +98,9 @@ impl Budget {
                 cell: cell(),
             });
         }
-        self.cells = self.cells.saturating_add(count.min(u64::from(u32::MAX)) as usize);
+        self.cells = self
+            .cells
+            .saturating_add(count.min(u64::from(u32::MAX)) as usize);
         if self.cells > MAX_CELLS {
             return Err(Refusal::TooManyCells {
                 sheet: sheet.to_string(),
@@ -117,10 +119,7 @@ fn text_fits(sheet: &str, row: u64, col: u64, text: &str) -> Result<(), Refusal>
     if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
         return Err(Refusal::CellTooLong {
             sheet: sheet.to_string(),
-            cell: format!(
-                "{}{row}",
-                crate::plan::diag::column_letters(clamp(col))
-            ),
+            cell: format!("{}{row}", crate::plan::diag::column_letters(clamp(col))),
         });
     }
     Ok(())
@@ -441,7 +440,11 @@ impl<R: BufRead> Ods<R> {
         loop {
             match self.next()? {
                 (Tag::Row { repeat, hidden }, empty) => {
-                    let cells = if empty { Vec::new() } else { self.row(name, row)? };
+                    let cells = if empty {
+                        Vec::new()
+                    } else {
+                        self.row(name, row)?
+                    };
                     self.place(name, &mut out, row, repeat, cells)?;
                     if hidden && out.hidden.len() < MAX_ROWS as usize && row <= u64::from(MAX_ROWS)
                     {

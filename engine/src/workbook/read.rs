@@ -686,7 +686,6 @@ impl Reading {
     }
 }
 
-
 /// One sheet's non-empty rows: (row number, [(column number, text)]).
 type Rows = Vec<(u32, Vec<(u32, String)>)>;
 
@@ -775,7 +774,10 @@ fn range_text(m: &Merge) -> String {
 /// Merged cells over the header row: every column needs its own header.
 fn merged_headers(r: &mut Reading, index: u16, header_row: u32, merged: &[Merge]) {
     let lang = r.lang;
-    for m in merged.iter().filter(|m| m.r0 <= header_row && header_row <= m.r1) {
+    for m in merged
+        .iter()
+        .filter(|m| m.r0 <= header_row && header_row <= m.r1)
+    {
         let range = range_text(m);
         let msg = tr!(
             lang,
@@ -805,10 +807,7 @@ fn fill_merged(r: &mut Reading, index: u16, name: &str, merged: &[Merge], rows: 
     };
     let mut ranges: Vec<Merge> = Vec::new();
     let mut budget = MAX_CELLS;
-    for m in merged
-        .iter()
-        .filter(|m| m.r0 > header_row && m.r1 > m.r0)
-    {
+    for m in merged.iter().filter(|m| m.r0 > header_row && m.r1 > m.r0) {
         let Ok(top) = rows.binary_search_by_key(&m.r0, |(row, _)| *row) else {
             continue;
         };
@@ -991,7 +990,15 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
         } else if let Some(((header_row, header_cells), items)) = rows.split_first() {
             let header = header(&mut r, sheet, *index, *header_row, header_cells);
             for (row, cells) in items {
-                table_row(&mut r, &mut parts, sheet, *index, (*header_row, &header), *row, cells);
+                table_row(
+                    &mut r,
+                    &mut parts,
+                    sheet,
+                    *index,
+                    (*header_row, &header),
+                    *row,
+                    cells,
+                );
             }
         }
     }
@@ -1139,7 +1146,12 @@ impl Parts {
             insert(&mut root, "calendar", c.pos, c);
         }
         let owners_pos = self.owners_pos;
-        insert(&mut root, "owners", owners_pos, seq(owners_pos, self.owners));
+        insert(
+            &mut root,
+            "owners",
+            owners_pos,
+            seq(owners_pos, self.owners),
+        );
         let at = self.priorities_pos;
         let priorities = self.priorities.into_iter().map(|(_, p)| p).collect();
         insert(&mut root, "priorities", at, seq(at, priorities));
