@@ -22,5 +22,6 @@ mod store_cli;
 mod store_story;
 mod tui;
 mod tui_screens;
+mod workbook_bounds;
 mod workbook_read;
 mod xlsx_write;

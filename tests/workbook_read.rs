@@ -528,3 +528,257 @@ wb.save(sys.argv[1])
     let out = run(&["plan", "check", "--lang", "fr", &path.display().to_string()]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+/// `plan_sheets()` with the `Activités` sheet's rows replaced.
+fn with_tasks(rows: Value) -> Value {
+    let mut sheets = plan_sheets();
+    for s in sheets.as_array_mut().expect("sheets") {
+        if s["name"] == "Activités" {
+            s["rows"] = rows.clone();
+        }
+    }
+    sheets
+}
+
+const TASK_HEAD: [&str; 7] = [
+    "ID",
+    "Axe",
+    "Titre",
+    "Responsable",
+    "Début",
+    "Échéance",
+    "Dépend de",
+];
+
+#[test]
+fn merged_axe_cells_are_read_on_every_row_they_cover_with_one_warning() {
+    if !openpyxl() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sheets = with_tasks(json!([
+        TASK_HEAD,
+        [
+            "axe-1.a1",
+            "axe-1",
+            "Ouvrir le guichet",
+            "dgme",
+            null,
+            "T1 2025",
+            null
+        ],
+        [
+            "axe-1.a2",
+            null,
+            "Former les agents",
+            "dgme",
+            null,
+            "T2 2025",
+            null
+        ],
+        [
+            "axe-1.a3",
+            null,
+            "Équiper le guichet",
+            "dgme",
+            null,
+            "T3 2025",
+            null
+        ],
+        [
+            "axe-1.a4",
+            null,
+            "Évaluer le guichet",
+            "dgme",
+            null,
+            "T4 2025",
+            null
+        ]
+    ]));
+    for s in sheets.as_array_mut().expect("sheets") {
+        if s["name"] == "Activités" {
+            s["merge"] = json!(["B2:B5"]);
+        }
+        if s["name"] == "Ressources" {
+            s["rows"] = json!([["Activité", "Type", "Montant"]]);
+        }
+    }
+    let path = write_xlsx(dir.path(), "fusion.xlsx", sheets);
+    let (code, diags, human) = check(&path, "fr");
+    assert_eq!(code, 0, "{diags:#?}");
+    let merged: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "merged-cells")
+        .collect();
+    assert_eq!(merged.len(), 1, "{diags:#?}");
+    assert_eq!(merged[0]["severity"], "warning");
+    assert!(merged[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("B2:B5"));
+    assert!(human.contains("fusionnées"), "{human}");
+    assert!(diags.iter().all(|d| d["severity"] != "error"), "{diags:#?}");
+}
+
+#[test]
+fn a_deleted_or_renamed_column_is_one_diagnostic_naming_it() {
+    if !openpyxl() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    // `Titre` renamed `Intitulé de l'activité`: each row lacks its title.
+    let path = write_xlsx(
+        dir.path(),
+        "colonne.xlsx",
+        with_tasks(json!([
+            [
+                "ID",
+                "Axe",
+                "Intitulé de l'activité",
+                "Responsable",
+                "Échéance"
+            ],
+            ["axe-1.a1", "axe-1", "Ouvrir le guichet", "dgme", "T1 2025"],
+            ["axe-1.a2", "axe-1", "Former les agents", "dgme", "T2 2025"],
+            ["axe-1.a3", "axe-1", "Équiper le guichet", "dgme", "T3 2025"]
+        ])),
+    );
+    let (code, diags, _) = check(&path, "fr");
+    assert_eq!(code, 1);
+    let missing: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "missing-field" && d["sheet"] == "Activités")
+        .collect();
+    assert_eq!(missing.len(), 1, "{diags:#?}");
+    let m = missing[0]["message"].as_str().unwrap_or("");
+    assert!(m.contains("titre") && m.contains("manque"), "{m}");
+    assert_eq!(missing[0]["cell"], "A1");
+    // The deleted `Axe` column, likewise: one diagnostic, not one per row.
+    let path = write_xlsx(
+        dir.path(),
+        "sans-axe.xlsx",
+        with_tasks(json!([
+            ["ID", "Titre", "Responsable", "Échéance"],
+            ["axe-1.a1", "Ouvrir le guichet", "dgme", "T1 2025"],
+            ["axe-1.a2", "Former les agents", "dgme", "T2 2025"]
+        ])),
+    );
+    let (_, diags, _) = check(&path, "fr");
+    let about_axe: Vec<&Value> = diags
+        .iter()
+        .filter(|d| {
+            d["sheet"] == "Activités" && d["message"].as_str().unwrap_or("").contains("axe")
+        })
+        .collect();
+    assert_eq!(about_axe.len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn excel_dates_a_month_as_its_first_day_a_bare_serial_and_1e308_are_each_said() {
+    if !openpyxl() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_xlsx(
+        dir.path(),
+        "dates.xlsx",
+        with_tasks(json!([
+            TASK_HEAD,
+            ["axe-1.a1", "axe-1", "Ouvrir le guichet", "dgme", null, {"date": "2025-12-01"}, null],
+            ["axe-1.a2", "axe-1", "Former les agents", "dgme", null, 46402, null],
+            ["axe-1.a3", "axe-1", "Équiper le guichet", "dgme", {"date": "2025-02-14"}, {"date": "2025-06-30"}, null]
+        ])),
+    );
+    let (_, diags, _) = check(&path, "fr");
+    let first =
+        find(&diags, "month-as-date", "Activités", "F2").unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(first["severity"], "warning");
+    assert!(
+        first["help"].as_str().unwrap_or("").contains("31/12/2025"),
+        "{first:#?}"
+    );
+    // A start date on the 1st, or a deadline on another day, is no such case.
+    assert!(find(&diags, "month-as-date", "Activités", "F4").is_none());
+    let serial: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["sheet"] == "Activités" && d["cell"] == "F3")
+        .collect();
+    assert_eq!(serial.len(), 1, "{diags:#?}");
+    assert_eq!(serial[0]["code"], "invalid-date");
+    let help = serial[0]["help"].as_str().unwrap_or("");
+    assert!(
+        help.contains("format date") && help.contains("15/01/2027"),
+        "{help}"
+    );
+
+    // A number no calendar holds, styled as a date.
+    let path = dir.path().join("1e308.xlsx");
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+c = wb["Activités"]["F3"]
+c.value = 1e308
+c.number_format = "DD/MM/YYYY"
+wb.save(sys.argv[2])
+"#;
+    let dates = dir.path().join("dates.xlsx");
+    python(
+        script,
+        &[&dates.display().to_string(), &path.display().to_string()],
+    );
+    let (_, diags, human) = check(&path, "fr");
+    assert!(!human.contains("9999-12-31"), "{human}");
+    let bad =
+        find(&diags, "invalid-date", "Activités", "F3").unwrap_or_else(|| panic!("{diags:#?}"));
+    assert!(
+        bad["message"].as_str().unwrap_or("").contains("aucun jour"),
+        "{bad:#?}"
+    );
+}
+
+#[test]
+fn the_templates_date_columns_are_text_so_a_typed_month_stays_text() {
+    if !openpyxl() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("modele.xlsx");
+    let (code, out, err) = exec(cnrm().args([
+        "plan",
+        "template",
+        "--lang",
+        "fr",
+        "--output",
+        &path.display().to_string(),
+    ]));
+    assert_eq!(code, 0, "{out}{err}");
+    let script = r#"
+import sys, json, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for name in ["Activités", "Indicateurs"]:
+    ws = wb[name]
+    for cell in ws[1]:
+        head = str(cell.value).lower()
+        if head in ("échéance", "début"):
+            letter = cell.column_letter
+            # openpyxl keeps a run of columns of one style under its first letter.
+            col = [d.number_format for d in ws.column_dimensions.values() if d.min <= cell.column <= d.max]
+            out[name + "!" + head] = [ws[letter + "2"].number_format, col[0] if col else None, ws[letter + "2"].data_type]
+print(json.dumps(out))
+"#;
+    let got = std::process::Command::new("python3")
+        .args(["-c", script, &path.display().to_string()])
+        .output()
+        .expect("python3");
+    let got: Value = serde_json::from_slice(&got.stdout).expect("JSON");
+    for key in [
+        "Activités!échéance",
+        "Activités!début",
+        "Indicateurs!échéance",
+    ] {
+        assert_eq!(got[key][0], "@", "{key}: {got}");
+        assert_eq!(got[key][1], "@", "{key}: {got}");
+        assert_eq!(got[key][2], "s", "{key}: {got}");
+    }
+}

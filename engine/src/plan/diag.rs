@@ -31,6 +31,11 @@ pub enum Code {
     /// A workbook's rows hidden in the spreadsheet (read like the others; workbooks only, so not
     /// in [`Code::ALL`], which lists the YAML format's codes).
     HiddenRows,
+    /// Merged cells below a workbook's header, read on every row they cover (workbooks only).
+    MergedCells,
+    /// A date cell on the 1st of a month in a deadline column: most likely a month that the
+    /// spreadsheet turned into its first day (workbooks only).
+    MonthAsDate,
 }
 
 impl Code {
@@ -84,6 +89,8 @@ impl Code {
             Code::DeadlineOnNonWorkingDay => "deadline-on-non-working-day",
             Code::AmbiguousAmount => "ambiguous-amount",
             Code::HiddenRows => "hidden-rows",
+            Code::MergedCells => "merged-cells",
+            Code::MonthAsDate => "month-as-date",
         }
     }
 
@@ -95,7 +102,9 @@ impl Code {
             | Code::EmptyPriority
             | Code::DeadlineOnNonWorkingDay
             | Code::AmbiguousAmount
-            | Code::HiddenRows => Severity::Warning,
+            | Code::HiddenRows
+            | Code::MergedCells
+            | Code::MonthAsDate => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -4,10 +4,12 @@
 //! `columns` is the one table of sheets and columns (names in French and English, the YAML key of
 //! each, enumeration labels, descriptions) that the reader, the converter and the template share.
 
+mod cells;
 pub mod columns;
 pub mod convert;
 pub mod read;
 
+pub use cells::{MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_PARTS, MAX_ROWS, MAX_XML_BYTES};
 pub use read::{check, is_workbook_path, Refusal, Workbook};
 
 // Writing workbooks: the report (`report`, with its `chronogram` sheet), the task list, and the

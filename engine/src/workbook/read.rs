@@ -6,13 +6,14 @@
 //! unknown header, merged header cells, a formula without a value, a label that is no label) is
 //! reported here, as located diagnostics handed to the validator with the tree.
 
+use super::cells::{self, Budget, Cell, Got, Merge, SheetCells, MAX_CELLS};
 use super::columns::{self, Column, Sheet, SheetKind, Value};
 use crate::lang::Lang;
 use crate::plan::diag::{column_letters, Code};
 use crate::plan::yaml::{Kind, Node, Pos};
 use crate::plan::{check_tree, Checked, Found};
 use crate::tr;
-use calamine::{Data, Range, Reader, Sheets};
+use calamine::{Reader as _, Xlsx};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Cursor, Read as _};
@@ -28,6 +29,17 @@ pub enum Refusal {
     Xls,
     /// A zip that is no readable workbook (damaged, or another kind of archive).
     Damaged,
+    /// The workbook's XML, uncompressed, is over [`super::MAX_XML_BYTES`] (or its zip holds
+    /// more than [`super::MAX_PARTS`] parts): a zip bomb, or far more than a plan.
+    TooBig,
+    /// A sheet fills a row beyond [`super::MAX_ROWS`]; `cell` is the first such cell.
+    TooManyRows { sheet: String, cell: String },
+    /// A sheet fills a column beyond [`super::MAX_COLUMNS`].
+    TooManyColumns { sheet: String, cell: String },
+    /// The workbook fills more than [`super::MAX_CELLS`] cells; `sheet` is where the count ran over.
+    TooManyCells { sheet: String },
+    /// A cell holds more than [`super::MAX_CELL_CHARS`] characters.
+    CellTooLong { sheet: String, cell: String },
 }
 
 impl Refusal {
@@ -54,7 +66,47 @@ impl Refusal {
                 "{file} est un classeur illisible (endommagé ou incomplet) : enregistrez-le à nouveau au format .xlsx",
                 "{file} is an unreadable workbook (damaged or incomplete): save it again as .xlsx"
             ),
+            Refusal::TooBig => tr!(
+                lang,
+                "{file} dépasse la taille lue par cnrm (100 Mo de contenu une fois décompressé, {} fichiers internes) : ce n'est pas un plan, ou il faut le découper",
+                "{file} is over the size cnrm reads (100 MB of content once uncompressed, {} inner files): it is no plan, or it must be split",
+                super::MAX_PARTS
+            ),
+            Refusal::TooManyRows { sheet, cell } => tr!(
+                lang,
+                "{file} : la feuille « {sheet} » a une cellule remplie en {cell}, au-delà de la limite de {} lignes : supprimez ce qui dépasse, ou découpez le plan",
+                "{file}: sheet “{sheet}” has a filled cell at {cell}, beyond the limit of {} rows: delete what lies beyond, or split the plan",
+                thousands(lang, super::MAX_ROWS as usize)
+            ),
+            Refusal::TooManyColumns { sheet, cell } => tr!(
+                lang,
+                "{file} : la feuille « {sheet} » a une cellule remplie en {cell}, au-delà de la limite de {} colonnes (jusqu'à {}) : supprimez ce qui dépasse",
+                "{file}: sheet “{sheet}” has a filled cell at {cell}, beyond the limit of {} columns (up to {}): delete what lies beyond",
+                super::MAX_COLUMNS,
+                column_letters(super::MAX_COLUMNS)
+            ),
+            Refusal::TooManyCells { sheet } => tr!(
+                lang,
+                "{file} : la feuille « {sheet} » porte le classeur au-delà de la limite de {} cellules remplies : supprimez ce qui ne fait pas partie du plan, ou découpez-le",
+                "{file}: sheet “{sheet}” takes the workbook beyond the limit of {} filled cells: delete what is not part of the plan, or split it",
+                thousands(lang, super::MAX_CELLS)
+            ),
+            Refusal::CellTooLong { sheet, cell } => tr!(
+                lang,
+                "{file} : la cellule {cell} de la feuille « {sheet} » dépasse la limite de {} caractères d'une cellule : raccourcissez-la",
+                "{file}: cell {cell} of sheet “{sheet}” is over a cell's limit of {} characters: shorten it",
+                thousands(lang, super::MAX_CELL_CHARS)
+            ),
         }
+    }
+}
+
+/// `100 000` in French, `100,000` in English.
+fn thousands(lang: Lang, n: usize) -> String {
+    let grouped = crate::text::group_thousands(n as f64);
+    match lang {
+        Lang::Fr => grouped,
+        Lang::En => grouped.replace(' ', ","),
     }
 }
 
@@ -78,9 +130,22 @@ pub struct Workbook {
     pub columns_at: HashMap<(u16, &'static str), u32>,
     /// A required sheet is missing: the tree is not worth validating.
     pub incomplete: bool,
+    /// Required columns missing from a sheet's header (sheet, YAML key): said once by the
+    /// reader, so the validator's "missing on this row" for each row is dropped.
+    absent: Vec<(u16, &'static str)>,
+    /// Cells whose date the reader judged itself (a bare serial, a date out of range): the
+    /// validator's own `invalid-date` there would say it twice.
+    own_dates: Vec<(u16, u32, u32)>,
 }
 
 impl Workbook {
+    /// True when the reader itself said `message` at this cell.
+    fn found_here(&self, sheet: u16, row: u32, col: u32, message: &str) -> bool {
+        self.found.iter().any(|(_, pos, m, _)| {
+            pos.sheet == sheet && pos.line == row && pos.col == col && m == message
+        })
+    }
+
     /// The text of the cell at `pos`, if it holds one.
     pub fn cell_text(&self, pos: Pos) -> Option<&str> {
         self.cells
@@ -110,11 +175,35 @@ pub fn check(bytes: &[u8], file: &str, lang: Lang) -> Result<(Checked, Workbook)
         checked.diagnostics.retain(|d| d.line == 0);
         checked.plan = None;
     }
+    checked.diagnostics.retain(|d| !said_by_the_reader(d, &wb));
     for d in &mut checked.diagnostics {
         at_the_empty_cell(d, &wb);
         headed(d);
     }
     Ok((checked, wb))
+}
+
+/// True for a validator's diagnostic that repeats what the reader said once: a value missing on
+/// every row of a column that is missing itself, or a date the reader judged.
+fn said_by_the_reader(d: &crate::plan::Diagnostic, wb: &Workbook) -> bool {
+    let Some(index) = d
+        .sheet
+        .as_deref()
+        .and_then(|name| wb.sheets.iter().position(|s| s == name))
+    else {
+        return false;
+    };
+    let index = index as u16 + 1;
+    match d.code {
+        Code::MissingField => wb.absent.iter().any(|(sheet, key)| {
+            *sheet == index && d.line > 0 && d.message.contains(&format!("`{key}`"))
+        }),
+        Code::InvalidDate => {
+            wb.own_dates.contains(&(index, d.line, d.column))
+                && !wb.found_here(index, d.line, d.column, &d.message)
+        }
+        _ => false,
+    }
 }
 
 /// A required value missing from a row is said at its empty cell (`Activités!C5` for an empty
@@ -250,8 +339,47 @@ fn insert(target: &mut Node<'static>, path: &str, key_pos: Pos, value: Node<'sta
     }
 }
 
-/// Opens the bytes, or says in one sentence why they are not a workbook.
-fn open(bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, Refusal> {
+/// A workbook opened: an `.xlsx` streamed sheet by sheet, or an `.ods` read whole (sparse).
+enum Book<'b> {
+    Xlsx(Box<Xlsx<Cursor<&'b [u8]>>>),
+    Ods(Vec<(String, SheetCells)>),
+}
+
+impl Book<'_> {
+    fn names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(x) => x.sheet_names(),
+            Book::Ods(sheets) => sheets.iter().map(|(n, _)| n.clone()).collect(),
+        }
+    }
+
+    /// A sheet's filled cells, merged ranges and hidden rows.
+    fn sheet(
+        &mut self,
+        bytes: &[u8],
+        name: &str,
+        budget: &mut Budget,
+    ) -> Result<SheetCells, Refusal> {
+        match self {
+            Book::Xlsx(x) => {
+                let mut cells = cells::xlsx_sheet(x, name, budget)?;
+                if let Some(path) = sheet_paths(bytes).get(name) {
+                    cells.hidden = cells::xlsx_hidden_rows(bytes, path);
+                }
+                Ok(cells)
+            }
+            Book::Ods(sheets) => Ok(sheets
+                .iter_mut()
+                .find(|(n, _)| n == name)
+                .map(|(_, c)| std::mem::take(c))
+                .unwrap_or_default()),
+        }
+    }
+}
+
+/// Opens the bytes, or says in one sentence why they are not a workbook (or one too large to
+/// read: the zip is measured before anything is decompressed into memory).
+fn open(bytes: &[u8]) -> Result<Book<'_>, Refusal> {
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(OLE) {
         // Excel encrypts a workbook into an OLE container with these streams.
@@ -269,15 +397,18 @@ fn open(bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, Refusal> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(Refusal::NotWorkbook);
     }
+    if bytes.len() as u64 > cells::MAX_XML_BYTES {
+        return Err(Refusal::TooBig);
+    }
+    cells::measure(bytes)?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Refusal::Damaged)?;
     let is_ods = zip.by_name("content.xml").is_ok();
     if is_ods {
-        calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(Cursor::new(bytes))
-            .map(Sheets::Ods)
-            .map_err(|_| Refusal::Damaged)
+        cells::ods_sheets(bytes).map(Book::Ods)
     } else if zip.by_name("xl/workbook.xml").is_ok() {
-        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(Cursor::new(bytes))
-            .map(Sheets::Xlsx)
+        cells::shared_strings_claim_fits(bytes)?;
+        calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
+            .map(|x| Book::Xlsx(Box::new(x)))
             .map_err(|_| Refusal::Damaged)
     } else {
         Err(Refusal::NotWorkbook)
@@ -292,29 +423,37 @@ enum CellText {
     Broken(String),
 }
 
-fn cell_text(data: &Data) -> CellText {
-    match data {
-        Data::Empty => CellText::Empty,
-        Data::String(s) if s.trim().is_empty() => CellText::Empty,
-        Data::String(s) => CellText::Text(s.clone()),
-        Data::Int(i) => CellText::Text(i.to_string()),
-        Data::Float(f) => CellText::Text(number_text(*f)),
-        Data::Bool(b) => CellText::Text(b.to_string()),
-        Data::DateTime(d) => {
-            let (y, m, day, ..) = d.to_ymd_hms_milli();
-            CellText::Text(format!("{y:04}-{m:02}-{day:02}"))
-        }
-        Data::DateTimeIso(s) => CellText::Text(s.split('T').next().unwrap_or(s).to_string()),
-        Data::DurationIso(s) => CellText::Text(s.clone()),
-        Data::Error(e) => CellText::Broken(e.to_string()),
+fn cell_text(got: &Got) -> CellText {
+    match got {
+        Got::Empty => CellText::Empty,
+        Got::Text(s) if s.trim().is_empty() => CellText::Empty,
+        Got::Text(s) => CellText::Text(s.clone()),
+        Got::Number(f) => CellText::Text(number_text(*f)),
+        Got::Bool(b) => CellText::Text(b.to_string()),
+        Got::Date(d) => CellText::Text(d.format("%Y-%m-%d").to_string()),
+        Got::BadDate(s) => CellText::Text(s.clone()),
+        Got::Error(e) => CellText::Broken(e.clone()),
     }
 }
 
+/// What a cell was, beyond its text: the reader's date rules need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typed {
+    /// A number cell (in a date column: a date serial that lost its format).
+    Number,
+    /// A date cell.
+    Date,
+    /// A date cell that holds no day (`1e308`).
+    BadDate,
+}
+
 /// A number cell as text: whole numbers without a decimal point (`12500000`), others as short as
-/// they read back exactly (`605.5`).
+/// they read back exactly (`605.5`), huge ones in scientific notation (`1e308`).
 pub fn number_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
+    } else if f.abs() >= 1e21 {
+        format!("{f:e}")
     } else {
         format!("{f}")
     }
@@ -351,13 +490,121 @@ struct Reading {
     lang: Lang,
     found: Vec<Found>,
     cells: HashMap<(u16, u32, u32), String>,
+    /// The number and date cells (the others are text).
+    typed: HashMap<(u16, u32, u32), Typed>,
     /// Where each column stands: (sheet, YAML key) → column number.
     columns_at: HashMap<(u16, &'static str), u32>,
+    /// Required columns missing from a sheet's header: (sheet, YAML key).
+    absent: Vec<(u16, &'static str)>,
+    /// Cells whose date the reader judged.
+    own_dates: Vec<(u16, u32, u32)>,
 }
 
 impl Reading {
     fn say(&mut self, code: Code, pos: Pos, message: String, help: Option<String>) {
         self.found.push((code, pos, message, help));
+    }
+
+    /// What the cell's type says about a date: a number where a date belongs is a date cell that
+    /// lost its format (`46402`), a date cell out of the calendar is no day (`1e308`), and a date
+    /// cell on the 1st in a deadline column is most likely a month that Excel turned into its
+    /// first day (`2025-12` typed, 1 Dec 2025 stored).
+    fn date_cell(&mut self, column: &Column, pos: Pos, text: &str) {
+        let lang = self.lang;
+        let name = column.name(lang);
+        let key = (pos.sheet, pos.line, pos.col);
+        match self.typed.get(&key) {
+            Some(Typed::Number) => {
+                let day = text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.fract() == 0.0 && (1.0..2_958_466.0).contains(n))
+                    .and_then(|n| {
+                        chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?
+                            .checked_add_days(chrono::Days::new(n as u64))
+                    });
+                let msg = tr!(
+                    lang,
+                    "`{text}` est un nombre, pas une date, dans la colonne `{name}`",
+                    "`{text}` is a number, not a date, in column `{name}`"
+                );
+                let help = match day {
+                    Some(d) => tr!(
+                        lang,
+                        "mettez la cellule au format date (Format de cellule › Date) : ce nombre y devient le {}, ou écrivez la date en texte",
+                        "format the cell as a date (Format Cells › Date): the number then shows as {}, or write the date as text",
+                        match lang {
+                            Lang::Fr => d.format("%d/%m/%Y").to_string(),
+                            Lang::En => d.format("%Y-%m-%d").to_string(),
+                        }
+                    ),
+                    None => tr!(
+                        lang,
+                        "mettez la cellule au format date (Format de cellule › Date), ou écrivez la date en texte (`30/09/2025`, `T3 2025`)",
+                        "format the cell as a date (Format Cells › Date), or write the date as text (`2025-09-30`, `Q3 2025`)"
+                    ),
+                };
+                self.own_dates.push(key);
+                self.say(Code::InvalidDate, pos, msg, Some(help));
+            }
+            Some(Typed::BadDate) => {
+                let msg = tr!(
+                    lang,
+                    "la cellule date vaut `{text}`, qui n'est aucun jour (une date va de 1900 à 9999)",
+                    "the date cell holds `{text}`, which is no day (a date runs from 1900 to 9999)"
+                );
+                let help = tr!(
+                    lang,
+                    "écrivez la date elle-même (`30/09/2025`)",
+                    "write the date itself (`2025-09-30`)"
+                );
+                self.own_dates.push(key);
+                self.say(Code::InvalidDate, pos, msg, Some(help));
+            }
+            Some(Typed::Date) if matches!(column.key, "deadline" | "due") => {
+                self.first_of_month(name, pos, text);
+            }
+            _ => {}
+        }
+    }
+
+    /// A deadline date cell on the 1st of a month: a warning that suggests the month's last day.
+    fn first_of_month(&mut self, name: &str, pos: Pos, text: &str) {
+        use chrono::Datelike;
+        let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
+            return;
+        };
+        if d.day() != 1 {
+            return;
+        }
+        let last = d
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|n| n.pred_opt())
+            .unwrap_or(d);
+        let lang = self.lang;
+        let (shown, last_shown, month) = match lang {
+            Lang::Fr => (
+                d.format("%d/%m/%Y").to_string(),
+                last.format("%d/%m/%Y").to_string(),
+                d.format("%Y-%m").to_string(),
+            ),
+            Lang::En => (
+                d.format("%Y-%m-%d").to_string(),
+                last.format("%Y-%m-%d").to_string(),
+                d.format("%Y-%m").to_string(),
+            ),
+        };
+        let msg = tr!(
+            lang,
+            "`{name}` est le {shown}, premier jour du mois : un tableur transforme `{month}` tapé dans une cellule en cette date",
+            "`{name}` is {shown}, the first day of the month: a spreadsheet turns `{month}` typed in a cell into that date"
+        );
+        let help = tr!(
+            lang,
+            "si l'échéance est la fin du mois, écrivez {last_shown}, ou `{month}` dans une cellule au format texte",
+            "if the deadline is the month's end, write {last_shown}, or `{month}` in a cell formatted as text"
+        );
+        self.say(Code::MonthAsDate, pos, msg, Some(help));
     }
 
     /// A cell's value as the node its column calls for; `None` when empty or already reported.
@@ -372,7 +619,10 @@ impl Reading {
                     .collect();
                 Some(seq(pos, items))
             }
-            Value::Date => Some(scalar(day_first(text), pos)),
+            Value::Date => {
+                self.date_cell(column, pos, text);
+                Some(scalar(day_first(text), pos))
+            }
             Value::YesNo if column.key == "reminders" => {
                 let t = columns::normalize(text);
                 if matches!(t.as_str(), "off" | "non" | "no" | "false" | "faux") {
@@ -439,99 +689,209 @@ impl Reading {
 /// One sheet's non-empty rows: (row number, [(column number, text)]).
 type Rows = Vec<(u32, Vec<(u32, String)>)>;
 
-/// The cells of a sheet as texts, with formula errors and formulas without a value reported.
-fn sheet_rows(
-    r: &mut Reading,
-    index: u16,
-    range: &Range<Data>,
-    formulas: Option<&Range<String>>,
-) -> Rows {
+/// The cells of a sheet as texts, row by row; formula errors and formulas without a value are
+/// reported.
+fn sheet_rows(r: &mut Reading, index: u16, sheet: &SheetCells) -> Rows {
     let mut rows: Rows = Vec::new();
-    let Some((row0, col0)) = range.start() else {
-        return rows;
-    };
-    let lang = r.lang;
-    for (i, cells) in range.rows().enumerate() {
-        let row = row0 + i as u32 + 1;
-        let mut out = Vec::new();
-        for (j, data) in cells.iter().enumerate() {
-            let col = col0 + j as u32 + 1;
-            let pos = Pos {
-                line: row,
-                col,
-                sheet: index,
-            };
-            let formula = formulas
-                .and_then(|f| f.get_value((row - 1, col - 1)))
-                .filter(|f| !f.is_empty());
-            match cell_text(data) {
-                CellText::Text(t) => {
-                    r.cells.insert((index, row, col), t.clone());
-                    out.push((col, t));
-                }
-                CellText::Empty => {
-                    if let Some(f) = formula {
-                        r.cells.insert((index, row, col), format!("={f}"));
-                        let msg = tr!(
-                            lang,
-                            "la formule `={f}` n'a pas de valeur calculée",
-                            "the formula `={f}` has no computed value"
-                        );
-                        let help = tr!(
-                            lang,
-                            "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le (les valeurs des formules sont alors calculées), ou écrivez la valeur elle-même",
-                            "open the workbook in Excel or LibreOffice and save it (formula values are then computed), or write the value itself"
-                        );
-                        r.say(Code::InvalidValue, pos, msg, Some(help));
-                    }
-                }
-                CellText::Broken(e) => {
-                    r.cells.insert((index, row, col), e.clone());
-                    let msg = tr!(
-                        lang,
-                        "la cellule contient l'erreur de formule `{e}`",
-                        "the cell holds the formula error `{e}`"
-                    );
-                    r.say(Code::InvalidValue, pos, msg, None);
-                }
-            }
-        }
-        if !out.is_empty() {
-            rows.push((row, out));
-        }
-    }
-    // Formulas outside the value range (a formula whose value was never computed at all).
-    if let Some(f) = formulas {
-        if let Some((fr0, fc0)) = f.start() {
-            for (i, cells) in f.rows().enumerate() {
-                for (j, text) in cells.iter().enumerate() {
-                    let (row, col) = (fr0 + i as u32, fc0 + j as u32);
-                    if text.is_empty() || range.get_value((row, col)).is_some() {
-                        continue;
-                    }
-                    let pos = Pos {
-                        line: row + 1,
-                        col: col + 1,
-                        sheet: index,
-                    };
-                    r.cells
-                        .insert((index, row + 1, col + 1), format!("={text}"));
-                    let msg = tr!(
-                        lang,
-                        "la formule `={text}` n'a pas de valeur calculée",
-                        "the formula `={text}` has no computed value"
-                    );
-                    r.say(Code::InvalidValue, pos, msg, None);
-                }
-            }
+    for cell in &sheet.cells {
+        let pos = Pos {
+            line: cell.row,
+            col: cell.col,
+            sheet: index,
+        };
+        let Some(text) = r.cell(pos, cell) else {
+            continue;
+        };
+        match rows.last_mut() {
+            Some((row, cells)) if *row == cell.row => cells.push((cell.col, text)),
+            _ => rows.push((cell.row, vec![(cell.col, text)])),
         }
     }
     rows
 }
 
-/// The rows each hidden, per sheet name, read from the `.xlsx` sheets' XML (calamine does not
-/// say); empty for `.ods` and anything unreadable.
-fn hidden_rows(bytes: &[u8]) -> HashMap<String, Vec<u32>> {
+impl Reading {
+    /// A cell's text, kept for its diagnostics; `None` when it has no value (a formula without
+    /// one, or an error, each reported).
+    fn cell(&mut self, pos: Pos, cell: &Cell) -> Option<String> {
+        let lang = self.lang;
+        let key = (pos.sheet, pos.line, pos.col);
+        match cell_text(&cell.got) {
+            CellText::Text(t) => {
+                let typed = match cell.got {
+                    Got::Number(_) => Some(Typed::Number),
+                    Got::Date(_) => Some(Typed::Date),
+                    Got::BadDate(_) => Some(Typed::BadDate),
+                    _ => None,
+                };
+                if let Some(typed) = typed {
+                    self.typed.insert(key, typed);
+                }
+                self.cells.insert(key, t.clone());
+                Some(t)
+            }
+            CellText::Empty => {
+                let f = cell.formula.as_ref()?;
+                self.cells.insert(key, format!("={f}"));
+                let msg = tr!(
+                    lang,
+                    "la formule `={f}` n'a pas de valeur calculée",
+                    "the formula `={f}` has no computed value"
+                );
+                let help = tr!(
+                    lang,
+                    "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le (les valeurs des formules sont alors calculées), ou écrivez la valeur elle-même",
+                    "open the workbook in Excel or LibreOffice and save it (formula values are then computed), or write the value itself"
+                );
+                self.say(Code::InvalidValue, pos, msg, Some(help));
+                None
+            }
+            CellText::Broken(e) => {
+                self.cells.insert(key, e.clone());
+                let msg = tr!(
+                    lang,
+                    "la cellule contient l'erreur de formule `{e}`",
+                    "the cell holds the formula error `{e}`"
+                );
+                self.say(Code::InvalidValue, pos, msg, None);
+                None
+            }
+        }
+    }
+}
+
+/// `B2:B6`.
+fn range_text(m: &Merge) -> String {
+    format!(
+        "{}{}:{}{}",
+        column_letters(m.c0),
+        m.r0,
+        column_letters(m.c1),
+        m.r1
+    )
+}
+
+/// Merged cells over the header row: every column needs its own header.
+fn merged_headers(r: &mut Reading, index: u16, header_row: u32, merged: &[Merge]) {
+    let lang = r.lang;
+    for m in merged
+        .iter()
+        .filter(|m| m.r0 <= header_row && header_row <= m.r1)
+    {
+        let range = range_text(m);
+        let msg = tr!(
+            lang,
+            "cellules d'en-tête fusionnées ({range}) : chaque colonne a besoin de son propre en-tête",
+            "merged header cells ({range}): every column needs its own header"
+        );
+        let help = tr!(
+            lang,
+            "annulez la fusion et écrivez un en-tête par colonne",
+            "unmerge the cells and write one header per column"
+        );
+        let pos = Pos {
+            line: m.r0,
+            col: m.c0,
+            sheet: index,
+        };
+        r.say(Code::InvalidValue, pos, msg, Some(help));
+    }
+}
+
+/// Merged cells below the header (an `axe` merged over its five tasks, `B2:B6`): the value is
+/// read on every row the range covers that holds something else, and the merge is said once for
+/// the sheet. The filling is bounded like the cells themselves.
+fn fill_merged(r: &mut Reading, index: u16, name: &str, merged: &[Merge], rows: &mut Rows) {
+    let Some(&(header_row, _)) = rows.first() else {
+        return;
+    };
+    let mut ranges: Vec<Merge> = Vec::new();
+    let mut budget = MAX_CELLS;
+    for m in merged.iter().filter(|m| m.r0 > header_row && m.r1 > m.r0) {
+        let Ok(top) = rows.binary_search_by_key(&m.r0, |(row, _)| *row) else {
+            continue;
+        };
+        let Some(text) = rows[top]
+            .1
+            .iter()
+            .find(|(c, _)| *c == m.c0)
+            .map(|(_, t)| t.clone())
+        else {
+            continue;
+        };
+        for (row, cells) in rows[top + 1..]
+            .iter_mut()
+            .take_while(|(row, _)| *row <= m.r1)
+        {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let at = cells.partition_point(|(c, _)| *c < m.c0);
+            if cells.get(at).is_some_and(|(c, _)| *c == m.c0) {
+                continue;
+            }
+            cells.insert(at, (m.c0, text.clone()));
+            r.cells.insert((index, *row, m.c0), text.clone());
+        }
+        ranges.push(*m);
+    }
+    let Some(first) = ranges.first() else {
+        return;
+    };
+    let lang = r.lang;
+    let shown: Vec<String> = ranges.iter().take(6).map(range_text).collect();
+    let more = if ranges.len() > 6 { ", …" } else { "" };
+    let msg = tr!(
+        lang,
+        "cellules fusionnées dans la feuille `{name}` ({}{more}) : la valeur de chaque fusion est lue sur toutes les lignes qu'elle couvre",
+        "merged cells in sheet `{name}` ({}{more}): each merged value is read on every row it covers",
+        shown.join(", ")
+    );
+    let help = tr!(
+        lang,
+        "pour lever toute ambiguïté, annulez la fusion et écrivez la valeur sur chaque ligne",
+        "to leave no doubt, unmerge the cells and write the value on every row"
+    );
+    let pos = Pos {
+        line: first.r0,
+        col: first.c0,
+        sheet: index,
+    };
+    r.say(Code::MergedCells, pos, msg, Some(help));
+}
+
+/// Rows hidden in the spreadsheet are read like the others, and said.
+fn hidden_said(r: &mut Reading, index: u16, name: &str, hidden: &[u32]) {
+    let Some(first) = hidden.first() else {
+        return;
+    };
+    let lang = r.lang;
+    let shown: Vec<String> = hidden.iter().take(12).map(u32::to_string).collect();
+    let more = if hidden.len() > 12 { ", …" } else { "" };
+    let msg = tr!(
+        lang,
+        "{} ligne(s) masquée(s) dans la feuille `{name}` ({}{more}) : elles sont lues comme les autres",
+        "{} hidden row(s) in sheet `{name}` ({}{more}): they are read like the others",
+        hidden.len(),
+        shown.join(", ")
+    );
+    let help = tr!(
+        lang,
+        "affichez-les pour relire ce qu'elles contiennent, ou supprimez-les si elles ne font pas partie du plan",
+        "unhide them to review what they hold, or delete them if they are not part of the plan"
+    );
+    let pos = Pos {
+        line: *first,
+        col: 1,
+        sheet: index,
+    };
+    r.say(Code::HiddenRows, pos, msg, Some(help));
+}
+
+/// Each sheet's XML part in an `.xlsx`, by sheet name (from `xl/workbook.xml` and its
+/// relationships); empty when unreadable.
+fn sheet_paths(bytes: &[u8]) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
@@ -565,14 +925,7 @@ fn hidden_rows(bytes: &[u8]) -> HashMap<String, Vec<u32>> {
             Some(abs) => abs.to_string(),
             None => format!("xl/{target}"),
         };
-        let Some(xml) = read(&path) else { continue };
-        let hidden: Vec<u32> = tags(&xml, "row")
-            .filter(|t| attr(t, "hidden").is_some_and(|h| h == "1" || h == "true"))
-            .filter_map(|t| attr(t, "r")?.parse().ok())
-            .collect();
-        if !hidden.is_empty() {
-            out.insert(name, hidden);
-        }
+        out.insert(name, path);
     }
     out
 }
@@ -598,22 +951,83 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Reads a workbook's bytes into the plan tree, or says why they are no workbook.
+/// A sheet of the format found in the workbook: which, where (1 = the first tab), its rows.
+type FoundSheet = (&'static Sheet, u16, Rows);
+
+/// Reads a workbook's bytes into the plan tree, or says why they are no workbook (or one over
+/// the limits).
 pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
     let mut book = open(bytes)?;
-    let names = book.sheet_names();
+    let names = book.names();
     let mut r = Reading {
         lang,
         found: Vec::new(),
         cells: HashMap::new(),
+        typed: HashMap::new(),
         columns_at: HashMap::new(),
+        absent: Vec::new(),
+        own_dates: Vec::new(),
     };
-    let hidden = hidden_rows(bytes);
+    let mut found_sheets = read_sheets(&mut r, &mut book, bytes, &names)?;
+    drop(book);
+    let incomplete = missing_sheets(&mut r, &found_sheets, &names);
+    // Sheets in the format's order, so that references resolve the same whatever the tabs' order.
+    found_sheets.sort_by_key(|(s, ..)| s.kind);
+    let plan_index = found_sheets
+        .iter()
+        .find(|(s, ..)| s.kind == SheetKind::Plan)
+        .map_or(1, |(_, i, _)| *i);
+    let mut parts = Parts::new(Pos {
+        line: 1,
+        col: 1,
+        sheet: plan_index,
+    });
+    for (sheet, index, rows) in &found_sheets {
+        if sheet.kind == SheetKind::Plan {
+            for (row, cells) in rows {
+                plan_row(&mut r, &mut parts, sheet, *index, *row, cells);
+            }
+        } else if let Some(((header_row, header_cells), items)) = rows.split_first() {
+            let header = header(&mut r, sheet, *index, *header_row, header_cells);
+            for (row, cells) in items {
+                table_row(
+                    &mut r,
+                    &mut parts,
+                    sheet,
+                    *index,
+                    (*header_row, &header),
+                    *row,
+                    cells,
+                );
+            }
+        }
+    }
+    attach(&mut r, &mut parts);
+    Ok(Workbook {
+        root: parts.assemble(),
+        sheets: names,
+        found: r.found,
+        cells: r.cells,
+        columns_at: r.columns_at,
+        incomplete,
+        absent: r.absent,
+        own_dates: r.own_dates,
+    })
+}
 
-    // Each sheet of the format found in the workbook, first one of a kind only.
-    let mut found_sheets: Vec<(&'static Sheet, u16, Rows)> = Vec::new();
+/// Each sheet of the format, first one of a kind only, read into rows with what only a
+/// workbook can get wrong (merged headers, merged cells, hidden rows) said.
+fn read_sheets(
+    r: &mut Reading,
+    book: &mut Book,
+    bytes: &[u8],
+    names: &[String],
+) -> Result<Vec<FoundSheet>, Refusal> {
+    let lang = r.lang;
+    let mut budget = Budget::new();
+    let mut found_sheets: Vec<FoundSheet> = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let index = i as u16 + 1;
+        let index = u16::try_from(i + 1).unwrap_or(u16::MAX);
         let Some(sheet) = columns::sheet(name) else {
             continue;
         };
@@ -624,93 +1038,29 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
                 "sheet `{name}` is a duplicate: only one “{}” sheet is read",
                 sheet.name(lang)
             );
-            r.say(
-                Code::InvalidValue,
-                Pos {
-                    line: 1,
-                    col: 1,
-                    sheet: index,
-                },
-                msg,
-                None,
-            );
+            let pos = Pos {
+                line: 1,
+                col: 1,
+                sheet: index,
+            };
+            r.say(Code::InvalidValue, pos, msg, None);
             continue;
         }
-        let Ok(range) = book.worksheet_range(name) else {
-            return Err(Refusal::Damaged);
-        };
-        let formulas = book.worksheet_formula(name).ok();
-        let rows = sheet_rows(&mut r, index, &range, formulas.as_ref());
-        if let Sheets::Xlsx(x) = &mut book {
-            // Merged regions matter in header rows only; a failure to read them leaves them unknown.
-            let merged = x.merge_cells_by_sheet_name(name).unwrap_or_default();
-            if let (Some((header_row, _)), SheetKindHeader::Yes) =
-                (rows.first(), header_kind(sheet))
-            {
-                for dims in &merged {
-                    let (r0, c0) = dims.start;
-                    let (r1, c1) = dims.end;
-                    if r0 < *header_row && *header_row <= r1 + 1 {
-                        let range_text = format!(
-                            "{}{}:{}{}",
-                            column_letters(c0 + 1),
-                            r0 + 1,
-                            column_letters(c1 + 1),
-                            r1 + 1
-                        );
-                        let msg = tr!(
-                            lang,
-                            "cellules d'en-tête fusionnées ({range_text}) : chaque colonne a besoin de son propre en-tête",
-                            "merged header cells ({range_text}): every column needs its own header"
-                        );
-                        let help = tr!(
-                            lang,
-                            "annulez la fusion et écrivez un en-tête par colonne",
-                            "unmerge the cells and write one header per column"
-                        );
-                        r.say(
-                            Code::InvalidValue,
-                            Pos {
-                                line: r0 + 1,
-                                col: c0 + 1,
-                                sheet: index,
-                            },
-                            msg,
-                            Some(help),
-                        );
-                    }
-                }
-            }
+        let cells = book.sheet(bytes, name, &mut budget)?;
+        let mut rows = sheet_rows(r, index, &cells);
+        if let (Some(&(header_row, _)), true) = (rows.first(), sheet.kind != SheetKind::Plan) {
+            merged_headers(r, index, header_row, &cells.merged);
+            fill_merged(r, index, name, &cells.merged, &mut rows);
         }
-        if let Some(rows_hidden) = hidden.get(name) {
-            let shown: Vec<String> = rows_hidden.iter().take(12).map(u32::to_string).collect();
-            let more = if rows_hidden.len() > 12 { ", …" } else { "" };
-            let msg = tr!(
-                lang,
-                "{} ligne(s) masquée(s) dans la feuille `{name}` ({}{more}) : elles sont lues comme les autres",
-                "{} hidden row(s) in sheet `{name}` ({}{more}): they are read like the others",
-                rows_hidden.len(),
-                shown.join(", ")
-            );
-            let help = tr!(
-                lang,
-                "affichez-les pour relire ce qu'elles contiennent, ou supprimez-les si elles ne font pas partie du plan",
-                "unhide them to review what they hold, or delete them if they are not part of the plan"
-            );
-            r.say(
-                Code::HiddenRows,
-                Pos {
-                    line: rows_hidden[0],
-                    col: 1,
-                    sheet: index,
-                },
-                msg,
-                Some(help),
-            );
-        }
+        hidden_said(r, index, name, &cells.hidden);
         found_sheets.push((sheet, index, rows));
     }
+    Ok(found_sheets)
+}
 
+/// A required sheet missing is one diagnostic (at no cell); true when one is.
+fn missing_sheets(r: &mut Reading, found_sheets: &[FoundSheet], names: &[String]) -> bool {
+    let lang = r.lang;
     let mut incomplete = false;
     for sheet in columns::SHEETS.iter().filter(|s| s.required) {
         if !found_sheets.iter().any(|(s, ..)| s.kind == sheet.kind) {
@@ -731,348 +1081,418 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
             incomplete = true;
         }
     }
+    incomplete
+}
 
-    let plan_index = found_sheets
-        .iter()
-        .find(|(s, ..)| s.kind == SheetKind::Plan)
-        .map_or(1, |(_, i, _)| *i);
-    let root_pos = Pos {
-        line: 1,
-        col: 1,
-        sheet: plan_index,
-    };
-    let mut root = map(root_pos);
-    insert(&mut root, "version", root_pos, scalar("1", root_pos));
-    let mut plan = map(root_pos);
-    let mut reminders: Option<Node<'static>> = None;
-    let mut calendar: Option<Node<'static>> = None;
-    let mut owners: Vec<Node<'static>> = Vec::new();
-    let mut priorities: Vec<(Option<String>, Node<'static>)> = Vec::new();
-    let mut indicators: Vec<(String, Pos, Node<'static>)> = Vec::new();
-    let mut tasks: Vec<(String, Pos, Node<'static>)> = Vec::new();
-    let mut resources: Vec<(String, Pos, Node<'static>)> = Vec::new();
-    let mut rates: Option<Node<'static>> = None;
-    let mut holidays: Option<Node<'static>> = None;
-    let mut owners_pos = root_pos;
-    let mut priorities_pos = root_pos;
+/// A task, an indicator or a resource line: the id of the row it hangs under, where that id
+/// was written, the item.
+type Child = (String, Pos, Node<'static>);
 
-    // Sheets in the format's order, so that references resolve the same whatever the tabs' order.
-    found_sheets.sort_by_key(|(s, ..)| s.kind);
-    for (sheet, index, rows) in &found_sheets {
-        let first = Pos {
-            line: 1,
-            col: 1,
-            sheet: *index,
-        };
-        if sheet.kind == SheetKind::Plan {
-            for (row, cells) in rows {
-                let key_cell = cells.iter().find(|(c, _)| *c == 1);
-                let value_cell = cells.iter().find(|(c, _)| *c == 2);
-                let key_pos = Pos {
-                    line: *row,
-                    col: 1,
-                    sheet: *index,
-                };
-                let Some((_, key)) = key_cell else {
-                    if let Some((col, text)) = value_cell {
-                        let msg = tr!(
-                            lang,
-                            "valeur `{text}` sans clé en colonne A",
-                            "value `{text}` without a key in column A"
-                        );
-                        let pos = Pos {
-                            line: *row,
-                            col: *col,
-                            sheet: *index,
-                        };
-                        r.say(Code::UnknownField, pos, msg, None);
-                    }
-                    continue;
-                };
-                let Some(column) = sheet.columns.iter().find(|c| c.is_named(key)) else {
-                    unknown_header(&mut r, sheet, key, key_pos);
-                    continue;
-                };
-                let Some((col, text)) = value_cell else {
-                    continue;
-                };
-                let pos = Pos {
-                    line: *row,
-                    col: *col,
-                    sheet: *index,
-                };
-                let Some(value) = r.value(column, pos, text) else {
-                    continue;
-                };
-                match column.key.split_once('.') {
-                    Some(("plan", rest)) => {
-                        if rest.starts_with("period.") && plan_get(&plan, "period").is_none() {
-                            insert(&mut plan, "period", key_pos, map(key_pos));
-                        }
-                        insert(&mut plan, rest, key_pos, value);
-                    }
-                    Some(("reminders", rest)) => insert(
-                        reminders.get_or_insert_with(|| map(key_pos)),
-                        rest,
-                        key_pos,
-                        value,
-                    ),
-                    Some(("calendar", rest)) => insert(
-                        calendar.get_or_insert_with(|| map(key_pos)),
-                        rest,
-                        key_pos,
-                        value,
-                    ),
-                    _ => {}
-                }
-            }
-            continue;
-        }
-        // Header row: the first non-empty row.
-        let Some(((header_row, header_cells), items)) = rows.split_first() else {
-            continue;
-        };
-        let mut header: HashMap<u32, &'static Column> = HashMap::new();
-        for (col, text) in header_cells {
-            let pos = Pos {
-                line: *header_row,
-                col: *col,
-                sheet: *index,
-            };
-            match columns::column(sheet, text) {
-                Some(column) => {
-                    if header.values().any(|c| c.key == column.key) {
-                        let msg = tr!(
-                            lang,
-                            "la colonne « {} » est en double",
-                            "column “{}” is written twice",
-                            column.name(lang)
-                        );
-                        r.say(Code::InvalidValue, pos, msg, None);
-                    } else {
-                        header.insert(*col, column);
-                        r.columns_at.insert((*index, column.key), *col);
-                    }
-                }
-                None => unknown_header(&mut r, sheet, text, pos),
-            }
-        }
-        for (row, cells) in items {
-            let row_pos = Pos {
-                line: *row,
-                col: cells.first().map_or(1, |(c, _)| *c),
-                sheet: *index,
-            };
-            let mut item = map(row_pos);
-            let mut parent: Option<(String, Pos)> = None;
-            for (col, text) in cells {
-                let Some(column) = header.get(col) else {
-                    continue;
-                };
-                let pos = Pos {
-                    line: *row,
-                    col: *col,
-                    sheet: *index,
-                };
-                let key_pos = Pos {
-                    line: *header_row,
-                    col: *col,
-                    sheet: *index,
-                };
-                let is_parent = matches!(
-                    (sheet.kind, column.key),
-                    (SheetKind::Indicators | SheetKind::Tasks, "priority")
-                        | (SheetKind::Resources, "task")
-                );
-                if is_parent {
-                    parent = Some((text.trim().to_string(), pos));
-                    continue;
-                }
-                if let Some(value) = r.value(column, pos, text) {
-                    insert(&mut item, column.key, key_pos, value);
-                }
-            }
-            match sheet.kind {
-                SheetKind::Rates => {
-                    let Kind::Map(pairs) = &mut item.kind else {
-                        continue;
-                    };
-                    let currency = pairs
-                        .iter()
-                        .position(|(k, _)| k.as_scalar() == Some("currency"));
-                    let rate = pairs
-                        .iter()
-                        .position(|(k, _)| k.as_scalar() == Some("rate"));
-                    let (Some(c), Some(v)) = (currency, rate) else {
-                        let missing = if currency.is_none() {
-                            "currency"
-                        } else {
-                            "rate"
-                        };
-                        let column = sheet.by_key(missing).map_or(missing, |c| c.name(lang));
-                        let msg = tr!(
-                            lang,
-                            "la colonne « {column} » est vide sur cette ligne",
-                            "column “{column}” is empty on this row"
-                        );
-                        r.say(Code::MissingField, row_pos, msg, None);
-                        continue;
-                    };
-                    let (key, value) = (pairs[c].1.clone(), pairs[v].1.clone());
-                    let target = rates.get_or_insert_with(|| map(first));
-                    if let Kind::Map(all) = &mut target.kind {
-                        all.push((key, value));
-                    }
-                }
-                SheetKind::Holidays => {
-                    let Kind::Map(pairs) = &item.kind else {
-                        continue;
-                    };
-                    let only_date = pairs.len() == 1 && pairs[0].0.as_scalar() == Some("from");
-                    let node = if only_date { pairs[0].1.clone() } else { item };
-                    let list = holidays.get_or_insert_with(|| seq(first, Vec::new()));
-                    if let Kind::Seq(all) = &mut list.kind {
-                        all.push(node);
-                    }
-                }
-                SheetKind::Owners => {
-                    owners_pos = first;
-                    owners.push(item);
-                }
-                SheetKind::Priorities => {
-                    priorities_pos = first;
-                    let id = plan_get(&item, "id")
-                        .and_then(|n| n.as_scalar())
-                        .map(|s| s.trim().to_string());
-                    priorities.push((id, item));
-                }
-                SheetKind::Indicators | SheetKind::Tasks | SheetKind::Resources => {
-                    let Some((parent, pos)) = parent else {
-                        let key = if sheet.kind == SheetKind::Resources {
-                            "task"
-                        } else {
-                            "priority"
-                        };
-                        let column = sheet.by_key(key).map_or(key, |c| c.name(lang));
-                        let msg = tr!(
-                            lang,
-                            "la colonne « {column} » est vide sur cette ligne",
-                            "column “{column}” is empty on this row"
-                        );
-                        r.say(Code::MissingField, row_pos, msg, None);
-                        continue;
-                    };
-                    let list = match sheet.kind {
-                        SheetKind::Indicators => &mut indicators,
-                        SheetKind::Tasks => &mut tasks,
-                        _ => &mut resources,
-                    };
-                    list.push((parent, pos, item));
-                }
-                SheetKind::Plan => {}
-            }
+/// The plan tree's parts, gathered sheet by sheet, then put together.
+struct Parts {
+    root_pos: Pos,
+    plan: Node<'static>,
+    reminders: Option<Node<'static>>,
+    calendar: Option<Node<'static>>,
+    owners: Vec<Node<'static>>,
+    owners_pos: Pos,
+    priorities: Vec<(Option<String>, Node<'static>)>,
+    priorities_pos: Pos,
+    indicators: Vec<Child>,
+    tasks: Vec<Child>,
+    resources: Vec<Child>,
+    rates: Option<Node<'static>>,
+    holidays: Option<Node<'static>>,
+}
+
+impl Parts {
+    fn new(root_pos: Pos) -> Parts {
+        Parts {
+            root_pos,
+            plan: map(root_pos),
+            reminders: None,
+            calendar: None,
+            owners: Vec::new(),
+            owners_pos: root_pos,
+            priorities: Vec::new(),
+            priorities_pos: root_pos,
+            indicators: Vec::new(),
+            tasks: Vec::new(),
+            resources: Vec::new(),
+            rates: None,
+            holidays: None,
         }
     }
 
-    // Resources under their tasks, tasks and indicators under their priorities.
+    /// The tree as the YAML reader would have built it.
+    fn assemble(self) -> Node<'static> {
+        let root_pos = self.root_pos;
+        let mut root = map(root_pos);
+        insert(&mut root, "version", root_pos, scalar("1", root_pos));
+        let mut plan = self.plan;
+        if let Some(rates) = self.rates {
+            insert(&mut plan, "exchange_rates", rates.pos, rates);
+        }
+        insert(&mut root, "plan", root_pos, plan);
+        if let Some(rem) = self.reminders {
+            insert(&mut root, "reminders", rem.pos, rem);
+        }
+        let mut calendar = self.calendar;
+        if let Some(h) = self.holidays {
+            let c = calendar.get_or_insert_with(|| map(h.pos));
+            insert(c, "holidays", h.pos, h);
+        }
+        if let Some(c) = calendar {
+            insert(&mut root, "calendar", c.pos, c);
+        }
+        let owners_pos = self.owners_pos;
+        insert(
+            &mut root,
+            "owners",
+            owners_pos,
+            seq(owners_pos, self.owners),
+        );
+        let at = self.priorities_pos;
+        let priorities = self.priorities.into_iter().map(|(_, p)| p).collect();
+        insert(&mut root, "priorities", at, seq(at, priorities));
+        root
+    }
+}
+
+/// One row of the `Plan` sheet: column A a key, column B its value.
+fn plan_row(
+    r: &mut Reading,
+    parts: &mut Parts,
+    sheet: &'static Sheet,
+    index: u16,
+    row: u32,
+    cells: &[(u32, String)],
+) {
+    let lang = r.lang;
+    let key_cell = cells.iter().find(|(c, _)| *c == 1);
+    let value_cell = cells.iter().find(|(c, _)| *c == 2);
+    let key_pos = Pos {
+        line: row,
+        col: 1,
+        sheet: index,
+    };
+    let Some((_, key)) = key_cell else {
+        if let Some((col, text)) = value_cell {
+            let msg = tr!(
+                lang,
+                "valeur `{text}` sans clé en colonne A",
+                "value `{text}` without a key in column A"
+            );
+            let pos = Pos {
+                line: row,
+                col: *col,
+                sheet: index,
+            };
+            r.say(Code::UnknownField, pos, msg, None);
+        }
+        return;
+    };
+    let Some(column) = sheet.columns.iter().find(|c| c.is_named(key)) else {
+        unknown_header(r, sheet, key, key_pos);
+        return;
+    };
+    let Some((col, text)) = value_cell else {
+        return;
+    };
+    let pos = Pos {
+        line: row,
+        col: *col,
+        sheet: index,
+    };
+    let Some(value) = r.value(column, pos, text) else {
+        return;
+    };
+    match column.key.split_once('.') {
+        Some(("plan", rest)) => {
+            if rest.starts_with("period.") && plan_get(&parts.plan, "period").is_none() {
+                insert(&mut parts.plan, "period", key_pos, map(key_pos));
+            }
+            insert(&mut parts.plan, rest, key_pos, value);
+        }
+        Some(("reminders", rest)) => {
+            let target = parts.reminders.get_or_insert_with(|| map(key_pos));
+            insert(target, rest, key_pos, value);
+        }
+        Some(("calendar", rest)) => {
+            let target = parts.calendar.get_or_insert_with(|| map(key_pos));
+            insert(target, rest, key_pos, value);
+        }
+        _ => {}
+    }
+}
+
+/// The key of the column a sheet's rows hang under (`axe`, `activité`), if any.
+fn parent_key(kind: SheetKind) -> Option<&'static str> {
+    match kind {
+        SheetKind::Indicators | SheetKind::Tasks => Some("priority"),
+        SheetKind::Resources => Some("task"),
+        _ => None,
+    }
+}
+
+/// A sheet's header row: each column by its number. A heading written twice or unknown is
+/// said where it is; a required column missing (deleted, or renamed) is said once, at the header
+/// row, instead of once per row.
+fn header(
+    r: &mut Reading,
+    sheet: &'static Sheet,
+    index: u16,
+    header_row: u32,
+    cells: &[(u32, String)],
+) -> HashMap<u32, &'static Column> {
+    let lang = r.lang;
+    let mut header: HashMap<u32, &'static Column> = HashMap::new();
+    let mut unknown = Vec::new();
+    for (col, text) in cells {
+        let pos = Pos {
+            line: header_row,
+            col: *col,
+            sheet: index,
+        };
+        match columns::column(sheet, text) {
+            Some(column) if header.values().any(|c| c.key == column.key) => {
+                let msg = tr!(
+                    lang,
+                    "la colonne « {} » est en double",
+                    "column “{}” is written twice",
+                    column.name(lang)
+                );
+                r.say(Code::InvalidValue, pos, msg, None);
+            }
+            Some(column) => {
+                header.insert(*col, column);
+                r.columns_at.insert((index, column.key), *col);
+            }
+            None => {
+                unknown_header(r, sheet, text, pos);
+                unknown.push(text.as_str());
+            }
+        }
+    }
+    let needed = sheet
+        .columns
+        .iter()
+        .filter(|c| c.required || Some(c.key) == parent_key(sheet.kind));
+    for column in needed {
+        if header.values().any(|c| c.key == column.key) {
+            continue;
+        }
+        r.absent.push((index, column.key));
+        let name = column.name(lang);
+        let msg = tr!(
+            lang,
+            "la colonne obligatoire « {name} » manque dans la feuille « {} »",
+            "required column “{name}” is missing from sheet “{}”",
+            sheet.name(lang)
+        );
+        let help = if unknown.is_empty() {
+            tr!(
+                lang,
+                "ajoutez une colonne d'en-tête « {name} » en ligne {header_row} (`cnrm plan template` montre toutes les colonnes)",
+                "add a column headed “{name}” in row {header_row} (`cnrm plan template` shows every column)"
+            )
+        } else {
+            tr!(
+                lang,
+                "ajoutez une colonne d'en-tête « {name} » en ligne {header_row}, ou renommez l'en-tête inconnu ({}) si c'est elle",
+                "add a column headed “{name}” in row {header_row}, or rename the unknown heading ({}) if it is that one",
+                unknown.join(", ")
+            )
+        };
+        let pos = Pos {
+            line: header_row,
+            col: cells.first().map_or(1, |(c, _)| *c),
+            sheet: index,
+        };
+        r.say(Code::MissingField, pos, msg, Some(help));
+    }
+    header
+}
+
+/// One item row of a sheet with a header: its values under their keys, then filed where the
+/// plan puts it.
+fn table_row(
+    r: &mut Reading,
+    parts: &mut Parts,
+    sheet: &'static Sheet,
+    index: u16,
+    (header_row, header): (u32, &HashMap<u32, &'static Column>),
+    row: u32,
+    cells: &[(u32, String)],
+) {
+    let row_pos = Pos {
+        line: row,
+        col: cells.first().map_or(1, |(c, _)| *c),
+        sheet: index,
+    };
+    let mut item = map(row_pos);
+    let mut parent: Option<(String, Pos)> = None;
+    for (col, text) in cells {
+        let Some(column) = header.get(col) else {
+            continue;
+        };
+        let pos = Pos {
+            line: row,
+            col: *col,
+            sheet: index,
+        };
+        let key_pos = Pos {
+            line: header_row,
+            col: *col,
+            sheet: index,
+        };
+        if Some(column.key) == parent_key(sheet.kind) {
+            parent = Some((text.trim().to_string(), pos));
+            continue;
+        }
+        if let Some(value) = r.value(column, pos, text) {
+            insert(&mut item, column.key, key_pos, value);
+        }
+    }
+    file_item(r, parts, sheet, index, row_pos, item, parent);
+}
+
+/// "column … is empty on this row", unless the whole column is missing (said once already).
+fn empty_on_row(r: &mut Reading, sheet: &Sheet, index: u16, key: &str, row_pos: Pos) {
+    if r.absent.contains(&(index, key)) {
+        return;
+    }
+    let lang = r.lang;
+    let column = sheet.by_key(key).map_or(key, |c| c.name(lang));
+    let msg = tr!(
+        lang,
+        "la colonne « {column} » est vide sur cette ligne",
+        "column “{column}” is empty on this row"
+    );
+    r.say(Code::MissingField, row_pos, msg, None);
+}
+
+/// Puts a row's item where the plan holds it: a rate, a holiday, an owner, a priority, or a
+/// child waiting for its parent.
+fn file_item(
+    r: &mut Reading,
+    parts: &mut Parts,
+    sheet: &'static Sheet,
+    index: u16,
+    row_pos: Pos,
+    item: Node<'static>,
+    parent: Option<(String, Pos)>,
+) {
+    let first = Pos {
+        line: 1,
+        col: 1,
+        sheet: index,
+    };
+    match sheet.kind {
+        SheetKind::Rates => {
+            let Kind::Map(pairs) = &item.kind else {
+                return;
+            };
+            let at = |key| pairs.iter().position(|(k, _)| k.as_scalar() == Some(key));
+            let (Some(c), Some(v)) = (at("currency"), at("rate")) else {
+                let missing = if at("currency").is_none() {
+                    "currency"
+                } else {
+                    "rate"
+                };
+                empty_on_row(r, sheet, index, missing, row_pos);
+                return;
+            };
+            let (key, value) = (pairs[c].1.clone(), pairs[v].1.clone());
+            let target = parts.rates.get_or_insert_with(|| map(first));
+            if let Kind::Map(all) = &mut target.kind {
+                all.push((key, value));
+            }
+        }
+        SheetKind::Holidays => {
+            let Kind::Map(pairs) = &item.kind else {
+                return;
+            };
+            let only_date = pairs.len() == 1 && pairs[0].0.as_scalar() == Some("from");
+            let node = if only_date { pairs[0].1.clone() } else { item };
+            let list = parts.holidays.get_or_insert_with(|| seq(first, Vec::new()));
+            if let Kind::Seq(all) = &mut list.kind {
+                all.push(node);
+            }
+        }
+        SheetKind::Owners => {
+            parts.owners_pos = first;
+            parts.owners.push(item);
+        }
+        SheetKind::Priorities => {
+            parts.priorities_pos = first;
+            let id = plan_get(&item, "id")
+                .and_then(|n| n.as_scalar())
+                .map(|s| s.trim().to_string());
+            parts.priorities.push((id, item));
+        }
+        SheetKind::Indicators | SheetKind::Tasks | SheetKind::Resources => {
+            let Some((parent, pos)) = parent else {
+                let key = parent_key(sheet.kind).unwrap_or("priority");
+                empty_on_row(r, sheet, index, key, row_pos);
+                return;
+            };
+            let list = match sheet.kind {
+                SheetKind::Indicators => &mut parts.indicators,
+                SheetKind::Tasks => &mut parts.tasks,
+                _ => &mut parts.resources,
+            };
+            list.push((parent, pos, item));
+        }
+        SheetKind::Plan => {}
+    }
+}
+
+/// Appends `child` to the list `key` of `parent`, creating the list.
+fn push_child(parent: &mut Node<'static>, key: &str, child: Node<'static>) {
+    if plan_get(parent, key).is_none() {
+        let at = child.pos;
+        insert(parent, key, at, seq(at, Vec::new()));
+    }
+    if let Some(Node {
+        kind: Kind::Seq(list),
+        ..
+    }) = plan_get_mut(parent, key)
+    {
+        list.push(child);
+    }
+}
+
+/// Resources under their tasks, tasks and indicators under their priorities; an unknown parent
+/// is said at the cell that names it.
+fn attach(r: &mut Reading, parts: &mut Parts) {
     let mut task_index: HashMap<String, usize> = HashMap::new();
-    for (i, (_, _, t)) in tasks.iter().enumerate() {
+    for (i, (_, _, t)) in parts.tasks.iter().enumerate() {
         if let Some(id) = plan_get(t, "id").and_then(|n| n.as_scalar()) {
             task_index.entry(id.trim().to_string()).or_insert(i);
         }
     }
-    for (task, pos, res) in resources {
+    for (task, pos, res) in std::mem::take(&mut parts.resources) {
         match task_index.get(&task) {
-            Some(&i) => {
-                let t = &mut tasks[i].2;
-                if plan_get(t, "resources").is_none() {
-                    let p = res.pos;
-                    insert(t, "resources", p, seq(p, Vec::new()));
-                }
-                if let Some(Node {
-                    kind: Kind::Seq(list),
-                    ..
-                }) = plan_get_mut(t, "resources")
-                {
-                    list.push(res);
-                }
-            }
-            None => unknown_parent(&mut r, &task, pos, SheetKind::Tasks, task_index.keys()),
+            Some(&i) => push_child(&mut parts.tasks[i].2, "resources", res),
+            None => unknown_parent(r, &task, pos, SheetKind::Tasks, task_index.keys()),
         }
     }
-    let prio_index: HashMap<String, usize> = priorities
+    let prio_index: HashMap<String, usize> = parts
+        .priorities
         .iter()
         .enumerate()
         .filter_map(|(i, (id, _))| Some((id.clone()?, i)))
         .collect();
+    let indicators = std::mem::take(&mut parts.indicators);
+    let tasks = std::mem::take(&mut parts.tasks);
     for (key, children) in [("indicators", indicators), ("tasks", tasks)] {
         for (prio, pos, child) in children {
             match prio_index.get(&prio) {
-                Some(&i) => {
-                    let p = &mut priorities[i].1;
-                    if plan_get(p, key).is_none() {
-                        let at = child.pos;
-                        insert(p, key, at, seq(at, Vec::new()));
-                    }
-                    if let Some(Node {
-                        kind: Kind::Seq(list),
-                        ..
-                    }) = plan_get_mut(p, key)
-                    {
-                        list.push(child);
-                    }
-                }
-                None => {
-                    unknown_parent(&mut r, &prio, pos, SheetKind::Priorities, prio_index.keys())
-                }
+                Some(&i) => push_child(&mut parts.priorities[i].1, key, child),
+                None => unknown_parent(r, &prio, pos, SheetKind::Priorities, prio_index.keys()),
             }
         }
-    }
-
-    if let Some(rates) = rates {
-        insert(&mut plan, "exchange_rates", rates.pos, rates);
-    }
-    insert(&mut root, "plan", root_pos, plan);
-    if let Some(rem) = reminders {
-        insert(&mut root, "reminders", rem.pos, rem);
-    }
-    if let Some(h) = holidays {
-        let c = calendar.get_or_insert_with(|| map(h.pos));
-        insert(c, "holidays", h.pos, h);
-    }
-    if let Some(c) = calendar {
-        insert(&mut root, "calendar", c.pos, c);
-    }
-    insert(&mut root, "owners", owners_pos, seq(owners_pos, owners));
-    insert(
-        &mut root,
-        "priorities",
-        priorities_pos,
-        seq(
-            priorities_pos,
-            priorities.into_iter().map(|(_, p)| p).collect(),
-        ),
-    );
-    Ok(Workbook {
-        root,
-        sheets: names,
-        found: r.found,
-        cells: r.cells,
-        columns_at: r.columns_at,
-        incomplete,
-    })
-}
-
-enum SheetKindHeader {
-    Yes,
-    No,
-}
-
-fn header_kind(sheet: &Sheet) -> SheetKindHeader {
-    if sheet.kind == SheetKind::Plan {
-        SheetKindHeader::No
-    } else {
-        SheetKindHeader::Yes
     }
 }
 

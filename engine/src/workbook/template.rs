@@ -240,8 +240,26 @@ fn item_sheet(
         .head
         .clone()
         .set_font_color(rust_xlsxwriter::Color::RGB(0x9C0006));
+    // Date columns are text columns: `2025-12` or `T1 2026` typed there stays what was typed,
+    // where a spreadsheet would turn `2025-12` into the date 1 Dec 2025. The example is text too.
+    let text = st.text.clone().set_num_format("@");
     for (i, c) in sheet.columns.iter().enumerate() {
         let col = i as Col;
+        if c.value == Kind::Date {
+            ws.set_column_format(col, &text)?;
+            let shown = match example(kind, c.key, lang) {
+                Value::Date(d) => Some(match lang {
+                    Lang::Fr => d.format("%d/%m/%Y").to_string(),
+                    Lang::En => d.format("%Y-%m-%d").to_string(),
+                }),
+                Value::Text(s) => Some(s),
+                _ => None,
+            };
+            match shown {
+                Some(s) => ws.write_string_with_format(1, col, s, &text)?,
+                None => ws.write_blank(1, col, &text)?,
+            };
+        }
         if c.required {
             ws.write_string_with_format(0, col, c.name(lang), &required)?;
         }
