@@ -4,6 +4,7 @@
 //! another process's lock said at once and given up after the stated time.
 
 use crate::common::db::TestDb;
+use crate::common::require;
 use crate::common::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -20,6 +21,9 @@ fn file_state(path: &std::path::Path) -> Vec<Option<Vec<u8>>> {
 
 #[test]
 fn a_sqlite_file_of_another_program_is_refused_untouched() {
+    if !require::sqlite3() {
+        return;
+    }
     let dir = tempfile::tempdir().expect("dir");
     let foreign = dir.path().join("foreign.db");
     let out = Command::new("sqlite3")
@@ -230,6 +234,9 @@ impl Holder {
 
 #[test]
 fn a_lock_held_by_another_process_is_said_then_waited_for_then_given_up() {
+    if !require::sqlite3() {
+        return;
+    }
     let db = TestDb::sqlite();
     assert_eq!(
         exec(cnrm_db(&db, NOW).args(["plan", "apply", "plans/exemple.yaml"])).0,
@@ -279,6 +286,9 @@ fn a_lock_held_by_another_process_is_said_then_waited_for_then_given_up() {
 /// repeated by the server without its padding) is scrubbed again when listed.
 #[test]
 fn an_old_outbox_error_is_scrubbed_again_when_listed() {
+    if !require::sqlite3() {
+        return;
+    }
     let db = TestDb::sqlite();
     let monday = "2026-03-16";
     assert_eq!(
