@@ -390,8 +390,13 @@ impl Store {
                         if !(0..=100).contains(p) {
                             return Err(StoreError::BadProgress(*p));
                         }
-                        set_state(&mut tx, plan_id, &c.task, old_status, *p, &at).await?;
-                        let data = json!({ "progress": { "from": old_progress, "to": p } });
+                        let status = super::exec::started(old_status, Some(*p));
+                        set_state(&mut tx, plan_id, &c.task, status, *p, &at).await?;
+                        let mut data = json!({ "progress": { "from": old_progress, "to": p } });
+                        if status != old_status {
+                            data["status"] =
+                                json!({ "from": old_status.as_str(), "to": status.as_str() });
+                        }
                         let (k, d, n) = event("update", data, None);
                         (k, d, n, ("progress", json!(p)))
                     }
