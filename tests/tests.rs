@@ -13,6 +13,7 @@ mod plan_values;
 mod remind;
 mod report;
 mod report_svg;
+mod secretariat;
 mod store_cli;
 mod store_story;
 mod tui;

@@ -1584,11 +1584,11 @@ pub fn help_page(lang: Lang, page: &str) -> String {
         ("Commands:", "Commandes\u{a0}:"),
         ("Options:", "Options\u{a0}:"),
         ("Arguments:", "Arguments\u{a0}:"),
-        ("[default: ", "[par défaut\u{a0}: "),
-        ("[possible values: ", "[valeurs possibles\u{a0}: "),
-        ("[env: ", "[variable\u{a0}: "),
-        ("[aliases: ", "[autres noms\u{a0}: "),
-        ("[alias: ", "[autre nom\u{a0}: "),
+        ("[default:", "[par défaut\u{a0}:"),
+        ("[possible values:", "[valeurs possibles\u{a0}:"),
+        ("[env:", "[variable\u{a0}:"),
+        ("[aliases:", "[autres noms\u{a0}:"),
+        ("[alias:", "[autre nom\u{a0}:"),
         (
             "Print this message or the help of the given subcommand(s)",
             "Afficher cette aide ou celle d'une commande",
@@ -1607,8 +1607,40 @@ pub fn help_page(lang: Lang, page: &str) -> String {
     ];
     let mut out = page.to_string();
     for (en, fr) in WORDS {
-        out = out.replace(en, fr);
+        out = replace_wrapped(&out, en, fr);
     }
+    out
+}
+
+/// `text` with every `phrase` replaced by `by`, the phrase's spaces matching any run of white
+/// space (clap wraps its help at the terminal's width, a line break may fall inside a phrase).
+fn replace_wrapped(text: &str, phrase: &str, by: &str) -> String {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(words[0]) {
+        let mut end = start + words[0].len();
+        let mut matched = true;
+        for w in &words[1..] {
+            let after = &rest[end..];
+            let gap = after.len() - after.trim_start().len();
+            if gap == 0 || !after[gap..].starts_with(w) {
+                matched = false;
+                break;
+            }
+            end += gap + w.len();
+        }
+        if matched {
+            out.push_str(&rest[..start]);
+            out.push_str(by);
+            rest = &rest[end..];
+        } else {
+            let next = start + words[0].len();
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
