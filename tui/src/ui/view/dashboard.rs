@@ -1,6 +1,6 @@
 //! Screen 1, the dashboard: execution by priority, the whole plan's figures, next deadlines.
 
-use super::widgets::{clip, french_date};
+use super::widgets::{clip, french_date, wrap};
 use crate::ui::state::Figures;
 use crate::ui::text::word;
 use cnrm_engine::records::Snapshot;
@@ -26,14 +26,39 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
     ));
     let inner = block.inner(left);
     f.render_widget(block, left);
-    let rows =
-        Layout::vertical(vec![Constraint::Length(2); dash.priorities.len().max(1)]).split(inner);
-    for (p, r) in dash.priorities.iter().zip(rows.iter()) {
-        let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(*r);
-        // The id and the title on their own line (the title cut only when the line is full);
-        // the gauge and the counts beneath.
-        let label = format!("{} {}", p.id, p.title);
-        f.render_widget(Paragraph::new(clip(&label, l1.width as usize)).bold(), l1);
+    // Each priority: its id and title (on two lines when the title is long and the box has the
+    // height for it; cut only beyond), then the gauge and the counts.
+    let width = usize::from(inner.width);
+    let labels: Vec<Vec<String>> = dash
+        .priorities
+        .iter()
+        .map(|p| wrap(&format!("{} {}", p.id, p.title), width))
+        .collect();
+    let two_lines =
+        labels.iter().map(|l| l.len().min(2) + 1).sum::<usize>() <= usize::from(inner.height);
+    let heights: Vec<Constraint> = labels
+        .iter()
+        .map(|l| {
+            Constraint::Length(if two_lines {
+                l.len().min(2) as u16 + 1
+            } else {
+                2
+            })
+        })
+        .collect();
+    let rows = Layout::vertical(heights).split(inner);
+    for ((p, label), r) in dash.priorities.iter().zip(&labels).zip(rows.iter()) {
+        let [l1, l2] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(*r);
+        let shown: Vec<Line> = if usize::from(l1.height) >= label.len() {
+            label.iter().map(|l| Line::from(l.clone())).collect()
+        } else {
+            // No room for every line: what fits, the last one ending with `…`.
+            let mut text = label[..usize::from(l1.height).max(1) - 1].to_vec();
+            let rest = label[text.len()..].join(" ");
+            text.push(clip(&rest, width));
+            text.into_iter().map(Line::from).collect()
+        };
+        f.render_widget(Paragraph::new(shown).bold(), l1);
         let counts = format!(
             " {}/{} {} · {} {}",
             p.counts.done,
