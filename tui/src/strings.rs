@@ -1212,11 +1212,12 @@ pub fn arg_name(lang: Lang, arg: &str) -> String {
         .trim_start_matches(['<', '['])
         .trim_end_matches(['>', ']', '.']);
     let (fr, en) = match name {
-        "FILE" => ("le fichier", "the file"),
-        "AMOUNT" => ("le montant", "the amount"),
-        "VALUE" => ("la valeur", "the value"),
+        // The French help names the values in French (`args::command`).
+        "FILE" | "FICHIER" => ("le fichier", "the file"),
+        "AMOUNT" | "MONTANT" => ("le montant", "the amount"),
+        "VALUE" | "VALEUR" => ("la valeur", "the value"),
         "ID" => ("l'identifiant", "the id"),
-        "ENTRY" => ("le numéro", "the entry number"),
+        "ENTRY" | "NUMÉRO" => ("le numéro", "the entry number"),
         "N" => ("le nombre", "the number"),
         _ => return format!("`{name}`"),
     };
