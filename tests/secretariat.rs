@@ -261,6 +261,20 @@ fn several_plans_are_told_apart_and_owners_are_checked() {
         "3"
     );
 
+    // The outbox of both plans says each message's plan.
+    exec(
+        cnrm_db(&db, NOW)
+            .env("CNRM_SMTP_URL", "smtp://127.0.0.1:1")
+            .env("CNRM_SMTP_FROM", "CNRM <cnrm@example.ml>")
+            .args(["remind"]),
+    );
+    let (code, out, err) = fr(&db, &["outbox"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(" plan-a · ") && out.contains(" plan-b · "),
+        "{out}"
+    );
+
     // `cnrm --plan ID` alone opens the UI on that plan (here without a terminal: the plans).
     let (code, out, err) = fr(&db, &["--plan", "plan-b"]);
     assert_eq!(code, 0, "{err}");
