@@ -57,6 +57,7 @@ async fn agree(db: &TestDb) {
         status,
         progress,
         note: None,
+        date: None,
     };
     let changes = [
         ("axe-1.a1", Some(Status::Done), None),

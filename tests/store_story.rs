@@ -134,6 +134,7 @@ async fn story(db: &TestDb) {
         status,
         progress,
         note: note.map(str::to_string),
+        date: None,
     };
     store
         .set_task(
@@ -180,7 +181,7 @@ async fn story(db: &TestDb) {
         )
         .await
         .expect("set occurrence");
-    let (_, spent, currency) = store
+    let spent = store
         .spend(
             "a2",
             None,
@@ -193,7 +194,10 @@ async fn story(db: &TestDb) {
         )
         .await
         .expect("spend");
-    assert_eq!((spent, currency.as_str()), (65_595.7, "XOF"));
+    assert_eq!(
+        (spent.amount_plan, spent.currency.as_str()),
+        (65_595.7, "XOF")
+    );
     store
         .record_indicator(
             "axe-1.i1",

@@ -18,6 +18,7 @@ mod reply_corpus;
 mod report;
 mod report_svg;
 mod safety;
+mod secretariat;
 mod store_cli;
 mod store_story;
 mod tui;

@@ -268,3 +268,120 @@ fn a_spending_typed_wrong_is_recorded_with_its_date_and_note_then_cancelled_from
         "{show}"
     );
 }
+
+#[test]
+fn cnrm_plan_opens_the_ui_where_indicator_values_are_numbered_and_the_status_form_takes_a_note_and_a_date(
+) {
+    if !require::tmux() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    apply(&db, PAO);
+    apply(&db, "plans/exemple.yaml");
+    for (value, date) in [
+        ("7000", "2026-01-15"),
+        ("70000", "2026-02-15"),
+        ("7500", "2026-03-01"),
+    ] {
+        let (code, _, err) = exec(cnrm_db(&db, NOW).args([
+            "indicator",
+            "record",
+            "axe-2.i1",
+            value,
+            "--date",
+            date,
+            "--plan",
+            "pao-cnrm-2025-2027",
+        ]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        // Two plans, `cnrm --plan ID`: no picker, that plan.
+        let tmux = open(
+            &format!("values{w}"),
+            &db,
+            w,
+            h,
+            "--plan pao-cnrm-2025-2027",
+        );
+        tmux.wait_for("46 tâches");
+        tmux.keys(&["6"]);
+        tmux.wait_for("Valeur / cible");
+        for _ in 0..3 {
+            tmux.keys(&["Down"]);
+        }
+        tmux.keys(&["Enter"]);
+        let values = tmux.wait_for("n° 3");
+        assert!(
+            values.contains("n° 2   15/02/2026  70 000 personnes"),
+            "{w}x{h}: {values}"
+        );
+        if w == 80 {
+            // The second value was a zero too many: cancelled by its number.
+            tmux.keys(&["Up"]);
+            tmux.keys(&["c"]);
+            tmux.wait_for("Annuler une valeur de axe-2.i1");
+            tmux.keys(&["-l", "un zéro de trop"]);
+            tmux.keys(&["Enter"]);
+            tmux.wait_for("70 000 personnes · annulée");
+        }
+        tmux.keys(&["Escape"]);
+        tmux.keys(&["2"]);
+        tmux.wait_for("Échéance▲");
+        if w == 160 {
+            // The first task is blocked since the first round: the next one, to do.
+            tmux.keys(&["Down"]);
+        }
+        tmux.keys(&["t"]);
+        tmux.wait_for("Statut de");
+        tmux.keys(&["Right", "Right", "Tab"]);
+        tmux.keys(&["-l", "en attente du décret"]);
+        tmux.keys(&["Tab"]);
+        tmux.keys(&["-l", "10/03/2026"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("à faire → bloquée");
+        tmux.keys(&["q"]);
+    }
+    let (_, out, _) = exec(cnrm_db(&db, NOW).args([
+        "indicator",
+        "show",
+        "axe-2.i1",
+        "--plan",
+        "pao-cnrm-2025-2027",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["values"][1]["cancelled"], true, "{v}");
+    let (_, out, _) = exec(cnrm_db(&db, NOW).args([
+        "tasks",
+        "--plan",
+        "pao-cnrm-2025-2027",
+        "--status",
+        "bloqué",
+        "--format",
+        "json",
+    ]));
+    let blocked: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let id = blocked[0]["id"]
+        .as_str()
+        .expect("a blocked task")
+        .to_string();
+    let (_, out, _) = exec(cnrm_db(&db, NOW).args([
+        "task",
+        "show",
+        &id,
+        "--plan",
+        "pao-cnrm-2025-2027",
+        "--format",
+        "json",
+    ]));
+    let t: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let last = t["history"]
+        .as_array()
+        .and_then(|h| h.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last["data"]["effective_date"], "2026-03-10", "{last}");
+    assert_eq!(last["note"], "en attente du décret", "{last}");
+}

@@ -471,6 +471,10 @@ pub enum Event {
         status: Option<FromTo<Status>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         progress: Option<FromTo<i64>>,
+        /// The day the change happened when it is not the day it was recorded (`task set
+        /// --date`, the UI's status form, `fait le 12/10` by e-mail).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        effective_date: Option<chrono::NaiveDate>,
     },
     /// A note alone (in the event's note); `postpone_request` when a member asked, by e-mail,
     /// to move the deadline (as they wrote it: `T1 2026`).

@@ -51,9 +51,33 @@ pub fn group_thousands(amount: f64) -> String {
     }
 }
 
-/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it.
+/// `12 500 000 FCFA`: an amount in a currency, as the secretariat writes it; cents kept for a
+/// currency that has them (`2 000,50 EUR`), whole amounts without (`2 000 EUR`).
 pub fn money(amount: f64, currency: &str) -> String {
-    format!("{} {}", group_thousands(amount), unit(currency))
+    format!("{} {}", amount_in(amount, currency), unit(currency))
+}
+
+/// Currencies without minor units (ISO 4217 exponent 0): their amounts are always whole.
+const WHOLE_CURRENCIES: [&str; 17] = [
+    "XOF", "FCFA", "XAF", "XPF", "GNF", "JPY", "KRW", "RWF", "BIF", "DJF", "KMF", "UGX", "VND",
+    "VUV", "CLP", "PYG", "ISK",
+];
+
+/// `2 000,50` for an amount with cents in a currency that has them, else `2 001` (grouped by
+/// thousands, rounded to the unit).
+pub fn amount_in(amount: f64, currency: &str) -> String {
+    let cents = (amount * 100.0).round();
+    let whole = WHOLE_CURRENCIES.contains(&currency.trim().to_uppercase().as_str());
+    if whole || !cents.is_finite() || cents.rem_euclid(100.0) == 0.0 || cents.abs() >= 1e17 {
+        return group_thousands(amount);
+    }
+    let sign = if cents < 0.0 { "-" } else { "" };
+    let cents = cents.abs() as i128;
+    format!(
+        "{sign}{},{:02}",
+        group_thousands((cents / 100) as f64),
+        cents % 100
+    )
 }
 
 /// `12 500 000 FCFA` with non-breaking spaces (U+00A0) between the groups and before the
@@ -61,7 +85,7 @@ pub fn money(amount: f64, currency: &str) -> String {
 pub fn money_nbsp(amount: f64, currency: &str) -> String {
     format!(
         "{}\u{a0}{}",
-        group_thousands(amount).replace(' ', "\u{a0}"),
+        amount_in(amount, currency).replace(' ', "\u{a0}"),
         unit(currency)
     )
 }
@@ -445,6 +469,17 @@ pub fn redact(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_keep_their_cents_in_currencies_that_have_them() {
+        assert_eq!(money(2000.5, "EUR"), "2 000,50 EUR");
+        assert_eq!(money(2000.0, "EUR"), "2 000 EUR");
+        assert_eq!(money(-1234.05, "USD"), "-1 234,05 USD");
+        assert_eq!(money(0.5, "EUR"), "0,50 EUR");
+        assert_eq!(money(2000.5, "XOF"), "2 001 FCFA");
+        assert_eq!(money(12_500_000.0, "XOF"), "12 500 000 FCFA");
+        assert_eq!(money_nbsp(2000.5, "EUR"), "2\u{a0}000,50\u{a0}EUR");
+    }
 
     #[test]
     fn folding_ascii_quickly_folds_as_every_character_lowercased() {

@@ -24,7 +24,11 @@ pub fn what(lang: Lang, event: &Event, note: Option<&str>) -> String {
     // How the event's note is introduced.
     let mut note_is = NoteIs::Note;
     match event {
-        Event::Update { status, progress } => {
+        Event::Update {
+            status,
+            progress,
+            effective_date,
+        } => {
             if let Some(FromTo { from, to }) = status {
                 let (from, to) = (status_word(lang, *from), status_word(lang, *to));
                 parts.push(tr!(
@@ -39,6 +43,10 @@ pub fn what(lang: Lang, event: &Event, note: Option<&str>) -> String {
                     "avancement\u{a0}: {from}\u{a0}% → {to}\u{a0}%",
                     "progress: {from}% → {to}%"
                 ));
+            }
+            if let Some(d) = effective_date {
+                let day = d.format("%d/%m/%Y");
+                parts.push(tr!(lang, "le {day}", "on {day}"));
             }
         }
         Event::Note { postpone_request } => {

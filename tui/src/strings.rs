@@ -193,6 +193,34 @@ pub fn spent(lang: Lang, id: &str, amount: &str) -> String {
     )
 }
 
+/// A spending that takes a task to ten times its budget or more: recorded, but likely a zero too
+/// many; the sentence says how to cancel it (the command, or the UI's key when `ui`).
+pub fn overspent(
+    lang: Lang,
+    id: &str,
+    r: &cnrm_engine::store::SpendResult,
+    times: f64,
+    ui: bool,
+) -> String {
+    let spent = cnrm_engine::text::money(r.spent, &r.currency);
+    let planned = cnrm_engine::text::money(r.planned, &r.currency);
+    let times = value(lang, (times * 10.0).floor() / 10.0);
+    let entry = r.entry;
+    let undo = match (ui, lang) {
+        (true, Lang::Fr) => format!("c l'annule (dépense n°\u{a0}{entry})"),
+        (true, Lang::En) => format!("c cancels it (spending #{entry})"),
+        (false, Lang::Fr) => {
+            format!("pour l'annuler\u{a0}: cnrm task spend {id} --cancel {entry}")
+        }
+        (false, Lang::En) => format!("to cancel it: cnrm task spend {id} --cancel {entry}"),
+    };
+    tr!(
+        lang,
+        "⚠ attention\u{a0}: {id} a maintenant {spent} de dépenses, {times} fois son budget prévu ({planned})\u{a0}; vérifiez le montant (un zéro de trop\u{a0}?)\u{a0}; {undo}",
+        "⚠ warning: {id} now has {spent} spent, {times} times its planned budget ({planned}); check the amount (a zero too many?); {undo}"
+    )
+}
+
 pub fn indicator_recorded(lang: Lang, id: &str, value: f64, plan: &str) -> String {
     tr!(
         lang,
@@ -214,6 +242,23 @@ pub fn no_plans(lang: Lang) -> String {
 }
 
 /// Column headers of `cnrm tasks`.
+/// `cnrm --plan ID tasks`: `--plan` goes after the command it is for.
+pub fn plan_before_command(lang: Lang, command: &str) -> String {
+    tr!(
+        lang,
+        "`--plan` avant la commande n'ouvre que l'interface\u{a0}: écrivez `{command} --plan ID`",
+        "`--plan` before the command only opens the UI: write `{command} --plan ID`"
+    )
+}
+
+/// The plan column's header in lists of several plans.
+pub fn plan_header(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "PLAN",
+        Lang::En => "PLAN",
+    }
+}
+
 pub fn task_headers(lang: Lang) -> [&'static str; 6] {
     match lang {
         Lang::Fr => ["ID", "ÉCHÉANCE", "STATUT", "%", "RESPONSABLES", "TITRE"],
@@ -434,6 +479,34 @@ pub fn store_error(lang: Lang, e: &cnrm_engine::store::StoreError) -> String {
             "aucun message n° {id} dans la boîte d'envoi (voir `cnrm outbox`)",
             "no message #{id} in the outbox (see `cnrm outbox`)"
         ),
+        E::UnknownOwner { owner, suggestion } => match suggestion {
+            Some(s) => tr!(
+                lang,
+                "aucun responsable `{owner}` dans la base\u{a0}; vouliez-vous dire `{s}`\u{a0}?",
+                "no owner `{owner}` in the database; did you mean `{s}`?"
+            ),
+            None => tr!(
+                lang,
+                "aucun responsable `{owner}` dans la base (les responsables sont dans le fichier du plan, `owners`)",
+                "no owner `{owner}` in the database (owners are in the plan file, `owners`)"
+            ),
+        },
+        E::FutureDate { date, today } => {
+            let (date, today) = (day(lang, &date.to_string()), day(lang, &today.to_string()));
+            tr!(
+                lang,
+                "la date {date} est après aujourd'hui ({today})\u{a0}: un changement est daté du jour où il a eu lieu\u{a0}; rien n'a été enregistré",
+                "the date {date} is after today ({today}): a change is dated the day it happened; nothing was recorded"
+            )
+        }
+        E::BeforePlan { date, plan, start } => {
+            let (date, start) = (day(lang, &date.to_string()), day(lang, &start.to_string()));
+            tr!(
+                lang,
+                "la date {date} est avant le début du plan `{plan}` ({start})\u{a0}; rien n'a été enregistré",
+                "the date {date} is before the start of plan `{plan}` ({start}); nothing was recorded"
+            )
+        }
     }
 }
 
@@ -1128,11 +1201,12 @@ pub fn arg_name(lang: Lang, arg: &str) -> String {
         .trim_start_matches(['<', '['])
         .trim_end_matches(['>', ']', '.']);
     let (fr, en) = match name {
-        "FILE" => ("le fichier", "the file"),
-        "AMOUNT" => ("le montant", "the amount"),
-        "VALUE" => ("la valeur", "the value"),
+        // The French help names the values in French (`args::command`).
+        "FILE" | "FICHIER" => ("le fichier", "the file"),
+        "AMOUNT" | "MONTANT" => ("le montant", "the amount"),
+        "VALUE" | "VALEUR" => ("la valeur", "the value"),
         "ID" => ("l'identifiant", "the id"),
-        "ENTRY" => ("le numéro", "the entry number"),
+        "ENTRY" | "NUMÉRO" => ("le numéro", "the entry number"),
         "N" => ("le nombre", "the number"),
         _ => return format!("`{name}`"),
     };
@@ -1493,37 +1567,70 @@ pub fn help_page(lang: Lang, page: &str) -> String {
     if lang == Lang::En {
         return page.to_string();
     }
-    const WORDS: [(&str, &str); 16] = [
+    const WORDS: [(&str, &str); 17] = [
         ("Usage:", "Utilisation\u{a0}:"),
         ("<COMMAND>", "<COMMANDE>"),
         ("[COMMAND]", "[COMMANDE]"),
         ("Commands:", "Commandes\u{a0}:"),
         ("Options:", "Options\u{a0}:"),
         ("Arguments:", "Arguments\u{a0}:"),
-        ("[default: ", "[par défaut\u{a0}: "),
-        ("[possible values: ", "[valeurs possibles\u{a0}: "),
-        ("[env: ", "[variable\u{a0}: "),
-        ("[aliases: ", "[autres noms\u{a0}: "),
-        ("[alias: ", "[autre nom\u{a0}: "),
+        ("[default:", "[par défaut\u{a0}:"),
+        ("[possible values:", "[valeurs possibles\u{a0}:"),
+        ("[env:", "[variable\u{a0}:"),
+        ("[aliases:", "[autres noms\u{a0}:"),
+        ("[alias:", "[autre nom\u{a0}:"),
         (
             "Print this message or the help of the given subcommand(s)",
-            "Afficher cette aide ou celle d'une commande / print help",
+            "Afficher cette aide ou celle d'une commande",
         ),
         (
             "Print help (see more with '--help')",
-            "Afficher l'aide (détails avec --help) / print help",
+            "Afficher l'aide (détails avec --help)",
         ),
         (
             "Print help (see a summary with '-h')",
-            "Afficher l'aide (résumé avec -h) / print help",
+            "Afficher l'aide (résumé avec -h)",
         ),
-        ("Print help", "Afficher l'aide / print help"),
-        ("Print version", "Afficher la version / print version"),
+        ("Print help", "Afficher l'aide"),
+        ("Print version", "Afficher la version"),
+        ("Possible values:", "Valeurs possibles\u{a0}:"),
     ];
     let mut out = page.to_string();
     for (en, fr) in WORDS {
-        out = out.replace(en, fr);
+        out = replace_wrapped(&out, en, fr);
     }
+    out
+}
+
+/// `text` with every `phrase` replaced by `by`, the phrase's spaces matching any run of white
+/// space (clap wraps its help at the terminal's width, a line break may fall inside a phrase).
+fn replace_wrapped(text: &str, phrase: &str, by: &str) -> String {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(words[0]) {
+        let mut end = start + words[0].len();
+        let mut matched = true;
+        for w in &words[1..] {
+            let after = &rest[end..];
+            let gap = after.len() - after.trim_start().len();
+            if gap == 0 || !after[gap..].starts_with(w) {
+                matched = false;
+                break;
+            }
+            end += gap + w.len();
+        }
+        if matched {
+            out.push_str(&rest[..start]);
+            out.push_str(by);
+            rest = &rest[end..];
+        } else {
+            let next = start + words[0].len();
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -1822,6 +1929,47 @@ pub fn task_count(lang: Lang, n: i64) -> String {
         (Lang::Fr, _) => format!("{n} tâches"),
         (Lang::En, 1) => format!("{n} task"),
         (Lang::En, _) => format!("{n} tasks"),
+    }
+}
+
+/// A plan of `cnrm plans`: its id and title, then its latest revision (when, as the reader
+/// writes dates, and by whom) and its task counts.
+pub fn plan_line(lang: Lang, p: &cnrm_engine::records::PlanInfo) -> String {
+    let (id, title, revision) = (&p.id, &p.title, p.revision);
+    let at = when(lang, &p.updated_at);
+    let actor = p.last_actor.as_deref().unwrap_or("?");
+    let tasks = task_count(lang, p.tasks);
+    let (open, overdue) = (p.open, overdue_count(lang, p.overdue));
+    match lang {
+        Lang::Fr => {
+            let open = if open > 1 {
+                format!("{open} ouvertes")
+            } else {
+                format!("{open} ouverte")
+            };
+            format!("{id} — {title}\n  révision {revision} ({at}, {actor}) · {tasks}, {open}, {overdue}")
+        }
+        Lang::En => format!(
+            "{id} — {title}\n  revision {revision} ({at}, {actor}) · {tasks}, {open} open, {overdue}"
+        ),
+    }
+}
+
+/// `3 terminées`, `1 bloquée`, `2 en cours` / `3 done`: a count of tasks of one status, the
+/// French label agreeing with the count (plural from 2).
+pub fn status_count(lang: Lang, status: cnrm_engine::workflow::Status, n: i64) -> String {
+    use cnrm_engine::workflow::Status;
+    let label = status.label(lang);
+    let plural = lang == Lang::Fr
+        && n > 1
+        && matches!(
+            status,
+            Status::Blocked | Status::Suspended | Status::Done | Status::Cancelled
+        );
+    if plural {
+        format!("{n} {label}s")
+    } else {
+        format!("{n} {label}")
     }
 }
 

@@ -21,6 +21,10 @@ pub struct SetRequest {
     pub status: Option<Status>,
     pub progress: Option<i64>,
     pub note: Option<String>,
+    /// The day the change happened (`--date`, the status form's date field); default today. A
+    /// day after today or before the plan's start is refused. Kept in the event's data as
+    /// `effective_date`.
+    pub date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +38,8 @@ pub struct SetResult {
 
 impl Store {
     /// Changes a task's status and/or progress and/or adds a note: one event. `done` sets the
-    /// progress to 100.
+    /// progress to 100; progress above 0 on a `todo` task makes it `in_progress` (the same event
+    /// says both), unless the request names the status itself.
     pub async fn set_task(
         &self,
         id: &str,
@@ -53,6 +58,9 @@ impl Store {
             return Err(StoreError::NothingToRecord);
         }
         let plan_id = self.locate_task(id, plan).await?;
+        if let Some(date) = req.date {
+            self.check_effective_date(&plan_id, date, clock).await?;
+        }
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT status, progress, archived FROM tasks WHERE plan_id = $1 AND id = $2",
@@ -66,12 +74,14 @@ impl Store {
         }
         let old_status: Status = row.try_get::<String, _>(0)?.parse().unwrap_or(Status::Todo);
         let old_progress: i64 = row.try_get(1)?;
-        let status = req.status.unwrap_or(old_status);
-        let progress = match (req.progress, status) {
+        let progress = match (req.progress, req.status.unwrap_or(old_status)) {
             (Some(p), _) => p,
             (None, Status::Done) => 100,
             (None, _) => old_progress,
         };
+        let status = req
+            .status
+            .unwrap_or_else(|| started(old_status, req.progress));
         let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if status == old_status && progress == old_progress && note.is_none() {
             // Nothing changes: no event, so the history only holds what happened.
@@ -93,7 +103,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let event = update_event(old_status, status, old_progress, progress);
+        let event = update_event(old_status, status, old_progress, progress, req.date);
         add_event(&mut tx, &plan_id, Some(id), &event, actor, &at, note).await?;
         tx.commit().await?;
         Ok(SetResult {
@@ -105,7 +115,35 @@ impl Store {
         })
     }
 
-    /// Records money spent on a task; returns (plan, amount in the plan currency, plan currency).
+    /// Refuses an effective date after today (in the plan's time zone) or before the plan's
+    /// start.
+    async fn check_effective_date(
+        &self,
+        plan_id: &str,
+        date: NaiveDate,
+        clock: &Clock,
+    ) -> Result<(), StoreError> {
+        let p = sqlx::query("SELECT start_date, timezone FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let today = clock.today(tz_of(&p.try_get::<String, _>(1)?));
+        if date > today {
+            return Err(StoreError::FutureDate { date, today });
+        }
+        let start = crate::records::parse_day(&p.try_get::<String, _>(0)?);
+        match start {
+            Some(start) if date < start => Err(StoreError::BeforePlan {
+                date,
+                plan: plan_id.to_string(),
+                start,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records money spent on a task; says what was recorded and where the task's spending now
+    /// stands against its budget.
     #[allow(clippy::too_many_arguments)]
     pub async fn spend(
         &self,
@@ -117,7 +155,7 @@ impl Store {
         note: Option<&str>,
         actor: &str,
         clock: &Clock,
-    ) -> Result<(String, f64, String), StoreError> {
+    ) -> Result<SpendResult, StoreError> {
         if !amount.is_finite() || amount <= 0.0 {
             return Err(StoreError::BadAmount(amount));
         }
@@ -144,13 +182,14 @@ impl Store {
         let amount_plan = amount * r;
         let at = clock.stamp();
         let mut tx = self.begin_write().await?;
-        let archived: i64 =
-            sqlx::query("SELECT archived FROM tasks WHERE plan_id = $1 AND id = $2")
-                .bind(&plan_id)
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?;
+        let task = sqlx::query(
+            "SELECT archived, budget_planned FROM tasks WHERE plan_id = $1 AND id = $2",
+        )
+        .bind(&plan_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (archived, planned): (i64, f64) = (task.try_get(0)?, task.try_get(1)?);
         if archived != 0 {
             return Err(StoreError::Archived(id.to_string()));
         }
@@ -164,8 +203,23 @@ impl Store {
         };
         let event = insert_spending(&mut tx, &spent, note, actor, &at).await?;
         add_event(&mut tx, &plan_id, Some(id), &event, actor, &at, note).await?;
+        let spent: f64 = sqlx::query(
+            "SELECT COALESCE(SUM(amount_plan), 0.0) FROM spendings WHERE plan_id = $1 AND task_id = $2 AND cancelled = 0",
+        )
+        .bind(&plan_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
         tx.commit().await?;
-        Ok((plan_id, amount_plan, plan_currency))
+        Ok(SpendResult {
+            plan: plan_id,
+            amount_plan,
+            currency: plan_currency,
+            entry: data["entry"].as_i64().unwrap_or(0),
+            planned,
+            spent,
+        })
     }
 
     /// Records a measured indicator value; returns the plan it belongs to.
@@ -304,6 +358,38 @@ impl Store {
     }
 }
 
+/// The status a task takes when progress is recorded without a status: progress above 0 on a
+/// `todo` task means work has started (`in_progress`); any other status stays. The one rule of
+/// the command line, the UI and e-mail replies.
+pub(super) fn started(status: Status, progress: Option<i64>) -> Status {
+    match (status, progress) {
+        (Status::Todo, Some(p)) if p > 0 => Status::InProgress,
+        (s, _) => s,
+    }
+}
+
+/// A spending recorded: its plan, its amount in the plan's currency, its entry number, and the
+/// task's planned budget and total spent (this entry included, cancelled ones not), both in the
+/// plan's currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendResult {
+    pub plan: String,
+    pub amount_plan: f64,
+    pub currency: String,
+    pub entry: i64,
+    pub planned: f64,
+    pub spent: f64,
+}
+
+impl SpendResult {
+    /// How many times its budget the task's spending now is, when that is 10 or more (a likely
+    /// typing mistake: a zero too many): the entry is recorded, the user is warned.
+    pub fn overspent(&self) -> Option<f64> {
+        let times = self.spent / self.planned;
+        (self.planned > 0.0 && times >= 10.0).then_some(times)
+    }
+}
+
 /// The event a cancellation records.
 struct CancelEvent<'a> {
     plan: &'a str,
@@ -435,6 +521,7 @@ pub(super) fn update_event(
     status: Status,
     old_progress: i64,
     progress: i64,
+    effective_date: Option<chrono::NaiveDate>,
 ) -> Event {
     let status = (status != old_status).then_some(FromTo {
         from: old_status,
@@ -449,6 +536,10 @@ pub(super) fn update_event(
             postpone_request: None,
         }
     } else {
-        Event::Update { status, progress }
+        Event::Update {
+            status,
+            progress,
+            effective_date,
+        }
     }
 }

@@ -389,6 +389,7 @@ impl Store {
                                 from: old_progress,
                                 to: progress,
                             }),
+                            effective_date: None,
                         };
                         (event, None, ("status", json!(s.as_str())))
                     }
@@ -396,14 +397,10 @@ impl Store {
                         if !(0..=100).contains(p) {
                             return Err(StoreError::BadProgress(*p));
                         }
-                        set_state(&mut tx, plan_id, &c.task, old_status, *p, &at).await?;
-                        let event = Event::Update {
-                            status: None,
-                            progress: Some(FromTo {
-                                from: old_progress,
-                                to: *p,
-                            }),
-                        };
+                        let status = super::exec::started(old_status, Some(*p));
+                        set_state(&mut tx, plan_id, &c.task, status, *p, &at).await?;
+                        let event =
+                            super::exec::update_event(old_status, status, old_progress, *p, None);
                         (event, None, ("progress", json!(p)))
                     }
                     ChangeValue::Note(text) => {

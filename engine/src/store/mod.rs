@@ -18,7 +18,7 @@ use crate::url::{Url, UrlError};
 pub use apply::{
     sha256_hex, ApplyReport, ApplyWarning, Changes, FieldChange, Held, ItemChanges, Rename,
 };
-pub use exec::{Cancelled, SetRequest, SetResult};
+pub use exec::{Cancelled, SetRequest, SetResult, SpendResult};
 pub use inbox::{
     AppliedChange, Change, ChangeValue, InboxRow, NewAnswer, NewInboxRow, PlanMoney,
     PostponeRequest, Recorded, ReplyTask, SentMessage, EMAIL_SOURCE,
@@ -141,6 +141,26 @@ pub enum StoreError {
     /// A message of this Message-ID is in the inbox already (received twice).
     #[error("message {0} was already received")]
     AlreadyReceived(String),
+    /// `tasks --owner X`: no plan shown has an owner of that id or short name.
+    #[error("no owner `{owner}`")]
+    UnknownOwner {
+        owner: String,
+        /// The closest id or short name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// An effective date after today (`task set --date`, the status form).
+    #[error("date {date} is after today ({today})")]
+    FutureDate {
+        date: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
+    /// An effective date before the plan's start.
+    #[error("date {date} is before the start of plan `{plan}` ({start})")]
+    BeforePlan {
+        date: chrono::NaiveDate,
+        plan: String,
+        start: chrono::NaiveDate,
+    },
 }
 
 impl StoreError {

@@ -17,13 +17,18 @@ use crate::workflow::{days_late, is_overdue, Status};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
+use std::collections::BTreeMap;
 
 /// The filters of `cnrm tasks`.
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
     pub plan: Option<String>,
     pub priority: Option<String>,
+    /// An owner's id or short name (`menefp`, `MENEFP`); one no plan shown knows is
+    /// `UnknownOwner`.
     pub owner: Option<String>,
+    /// With `owner`: its agencies too (owners whose `parent` is it, recursively).
+    pub with_children: bool,
     pub statuses: Vec<Status>,
     pub overdue: bool,
     pub due_within: Option<u32>,
@@ -168,7 +173,13 @@ fn like_escape(text: &str) -> String {
 
 /// The SQL conditions of `filter` (each starting with ` AND `), appending their values to
 /// `args` (whose `$N` they use).
-fn where_clause(filter: &TaskFilter, today: NaiveDate, args: &mut Vec<String>) -> String {
+/// `owners`: the owner filter resolved for this plan (`owner_ids`), the tasks of any of them.
+fn where_clause(
+    filter: &TaskFilter,
+    owners: Option<&[String]>,
+    today: NaiveDate,
+    args: &mut Vec<String>,
+) -> String {
     let mut sql = String::new();
     let mut arg = |v: String| {
         args.push(v);
@@ -178,10 +189,20 @@ fn where_clause(filter: &TaskFilter, today: NaiveDate, args: &mut Vec<String>) -
         let ph = arg(p.clone());
         sql.push_str(&format!(" AND priority_id = {ph}"));
     }
-    if let Some(o) = &filter.owner {
-        // `owners` holds a JSON array of ids; quoted, an id cannot match part of another.
-        let ph = arg(format!("%\"{}\"%", like_escape(o)));
-        sql.push_str(&format!(" AND owners LIKE {ph} ESCAPE '\\'"));
+    match owners {
+        None => {}
+        Some([]) => sql.push_str(" AND 1 = 0"),
+        Some(ids) => {
+            // `owners` holds a JSON array of ids; quoted, an id cannot match part of another.
+            let tests: Vec<String> = ids
+                .iter()
+                .map(|o| {
+                    let ph = arg(format!("%\"{}\"%", like_escape(o)));
+                    format!("owners LIKE {ph} ESCAPE '\\'")
+                })
+                .collect();
+            sql.push_str(&format!(" AND ({})", tests.join(" OR ")));
+        }
     }
     // A NULL deadline (`continu`) fails every comparison: never overdue, never due.
     if filter.overdue {
@@ -241,6 +262,83 @@ impl Store {
         Ok(out)
     }
 
+    /// The owner filter resolved, plan by plan (`None`: no owner filter): the owner whose id is
+    /// `filter.owner` (else whose id or short name is, case ignored), and with `with_children`
+    /// the owners whose `parent` is one of those, recursively. An owner no plan of `zones` knows
+    /// is `UnknownOwner`, with the closest id or short name.
+    async fn owner_ids(
+        &self,
+        filter: &TaskFilter,
+        zones: &[(String, chrono_tz::Tz)],
+    ) -> Result<Option<BTreeMap<String, Vec<String>>>, StoreError> {
+        let Some(wanted) = filter.owner.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        let rows =
+            sqlx::query("SELECT plan_id, id, short, parent FROM owners ORDER BY plan_id, id")
+                .fetch_all(&self.pool)
+                .await?;
+        // Per plan: (id, short name, parent) of each owner.
+        type Owner = (String, Option<String>, Option<String>);
+        let mut by_plan: BTreeMap<String, Vec<Owner>> = BTreeMap::new();
+        for r in rows {
+            let plan: String = r.try_get(0)?;
+            if zones.iter().any(|(p, _)| *p == plan) {
+                by_plan.entry(plan).or_default().push((
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                ));
+            }
+        }
+        let lower = wanted.to_lowercase();
+        let mut out = BTreeMap::new();
+        for (plan, owners) in &by_plan {
+            let exact = owners.iter().find(|o| o.0 == wanted);
+            let found = exact.or_else(|| {
+                owners.iter().find(|o| {
+                    o.0.to_lowercase() == lower
+                        || o.1
+                            .as_deref()
+                            .is_some_and(|s| s.trim().to_lowercase() == lower)
+                })
+            });
+            let Some(found) = found else { continue };
+            let mut ids = vec![found.0.clone()];
+            if filter.with_children {
+                // Breadth first; a loop in `parent` (refused by the plan check) cannot spin.
+                let mut i = 0;
+                while i < ids.len() {
+                    for o in owners {
+                        if o.2.as_deref() == Some(ids[i].as_str()) && !ids.contains(&o.0) {
+                            ids.push(o.0.clone());
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            out.insert(plan.clone(), ids);
+        }
+        if out.is_empty() {
+            let names: Vec<&str> = by_plan
+                .values()
+                .flatten()
+                .flat_map(|o| std::iter::once(o.0.as_str()).chain(o.1.as_deref()))
+                .collect();
+            let suggestion = names
+                .iter()
+                .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), *c))
+                .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, c)| c.to_string());
+            return Err(StoreError::UnknownOwner {
+                owner: wanted.to_string(),
+                suggestion,
+            });
+        }
+        Ok(Some(out))
+    }
+
     /// `cnrm tasks`: the tasks matching every filter, ordered by deadline (ongoing ones last),
     /// then plan order; plan after plan.
     pub async fn tasks(
@@ -265,10 +363,15 @@ impl Store {
         clock: &Clock,
     ) -> Result<TaskList, StoreError> {
         let mut parts = Vec::new();
-        for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
+        let zones = self.plan_zones(filter.plan.as_deref()).await?;
+        let owners = self.owner_ids(filter, &zones).await?;
+        for (plan, tz) in zones {
             let today = clock.today(tz);
             let mut args = vec![plan.clone(), FIELD.to_string(), ROW.to_string()];
-            let conditions = where_clause(filter, today, &mut args);
+            let ids = owners
+                .as_ref()
+                .map(|o| o.get(&plan).map_or(&[][..], Vec::as_slice));
+            let conditions = where_clause(filter, ids, today, &mut args);
             let sql = format!(
                 "SELECT string_agg(concat_ws(CAST($2 AS TEXT), {LIST_FIELDS}), CAST($3 AS TEXT)) FROM tasks WHERE plan_id = $1{conditions}"
             );
@@ -295,9 +398,14 @@ impl Store {
     /// `cnrm tasks --count`: how many tasks match every filter.
     pub async fn count_tasks(&self, filter: &TaskFilter, clock: &Clock) -> Result<i64, StoreError> {
         let mut total = 0;
-        for (plan, tz) in self.plan_zones(filter.plan.as_deref()).await? {
-            let mut args = vec![plan];
-            let conditions = where_clause(filter, clock.today(tz), &mut args);
+        let zones = self.plan_zones(filter.plan.as_deref()).await?;
+        let owners = self.owner_ids(filter, &zones).await?;
+        for (plan, tz) in zones {
+            let ids = owners
+                .as_ref()
+                .map(|o| o.get(&plan).map_or(&[][..], Vec::as_slice));
+            let mut args = vec![plan.clone()];
+            let conditions = where_clause(filter, ids, clock.today(tz), &mut args);
             let sql = format!("SELECT COUNT(*) FROM tasks WHERE plan_id = $1{conditions}");
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for a in args {

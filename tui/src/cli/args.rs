@@ -3,9 +3,98 @@
 //! `context::Global`.
 
 use crate::context::{self, BadValue, Global};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use cnrm_engine::workflow::Status;
+use cnrm_engine::Lang;
 use std::path::PathBuf;
+
+/// The command line's definition with every description in `lang`. Each `about` and help is
+/// written `en français / in English` (the program's `about` on two lines); only the half of
+/// the language shows in `--help`, with the value names (`<FICHIER>`) in French too. clap's own
+/// words (headings, defaults) are put into French by `strings::help_page`.
+pub fn command(lang: Lang) -> clap::Command {
+    localize(Cli::command(), lang)
+}
+
+fn localize(mut cmd: clap::Command, lang: Lang) -> clap::Command {
+    if let Some(about) = cmd.get_about().map(|a| in_lang(lang, &a.to_string())) {
+        cmd = cmd.about(about);
+    }
+    if let Some(long) = cmd.get_long_about().map(|a| in_lang(lang, &a.to_string())) {
+        cmd = cmd.long_about(long);
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |a| {
+            let help = a.get_help().map(|h| in_lang(lang, &h.to_string()));
+            let names: Option<Vec<clap::builder::Str>> = a
+                .get_value_names()
+                .map(|v| v.iter().map(|n| value_name(lang, n)).collect());
+            let a = match help {
+                Some(h) => a.help(h),
+                None => a,
+            };
+            match names {
+                Some(n) => a.value_names(n),
+                None => a,
+            }
+        });
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, |s| localize(s, lang));
+    }
+    cmd
+}
+
+/// The half of a description `en français / in English` in `lang` (the first letter a
+/// capital; the French with its non-breaking spaces). Descriptions are split at their first
+/// ` / `, else at a line break.
+pub fn in_lang(lang: Lang, text: &str) -> String {
+    let (fr, en) = text
+        .split_once(" / ")
+        .or_else(|| text.split_once('\n'))
+        .unwrap_or((text, text));
+    let half = match lang {
+        Lang::Fr => cnrm_engine::text::french_typography(fr.trim()),
+        Lang::En => en.trim().to_string(),
+    };
+    let mut chars = half.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => half,
+    }
+}
+
+/// A value's placeholder (`<FILE>`) in `lang`.
+fn value_name(lang: Lang, name: &clap::builder::Str) -> clap::builder::Str {
+    const FRENCH: [(&str, &str); 11] = [
+        ("FILE", "FICHIER"),
+        ("F", "FICHIER"),
+        ("OUT", "SORTIE"),
+        ("TEXT", "TEXTE"),
+        ("NAME", "NOM"),
+        ("TIME", "DATE"),
+        ("DURATION", "DURÉE"),
+        ("AMOUNT", "MONTANT"),
+        ("ENTRY", "NUMÉRO"),
+        ("VALUE", "VALEUR"),
+        ("PERIOD", "PÉRIODE"),
+    ];
+    match lang {
+        Lang::Fr => FRENCH
+            .iter()
+            .find(|(en, _)| *en == name.as_str())
+            .map_or_else(|| name.clone(), |(_, fr)| (*fr).into()),
+        Lang::En => name.clone(),
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,6 +106,9 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Le plan à ouvrir dans l'interface (`cnrm --plan ID`) / the plan to open in the UI
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -102,7 +194,6 @@ pub enum ReportFormat {
     Html,
     Csv,
     Json,
-    /// Un classeur (.xlsx), avec --output / a workbook, with --output
     Xlsx,
 }
 
@@ -111,7 +202,7 @@ pub struct ReportArgs {
     /// Le plan (quand la base en contient plusieurs) / the plan
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
-    /// Période : T3 2025, S1 2026, 2025-09, 2025 (par défaut le trimestre en cours)
+    /// Période : T3 2025, S1 2026, 2025-09, 2025 (par défaut le trimestre en cours) / period: T3 2025 (Q3), S1 2026 (H1), 2025-09, 2025 (default: the current quarter)
     #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
     pub period: Option<String>,
     /// Début de la période (AAAA-MM-JJ ou JJ/MM/AAAA) / period start
@@ -120,10 +211,10 @@ pub struct ReportArgs {
     /// Fin de la période (AAAA-MM-JJ ou JJ/MM/AAAA) / period end
     #[arg(long, value_name = "DATE", requires = "from", value_parser = day_text)]
     pub to: Option<String>,
-    /// Format / output format
+    /// Format (xlsx : un classeur, avec --output) / output format (xlsx: a workbook, with --output)
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
-    /// Table CSV : summary, priorities, funders, late, indicators
+    /// Table CSV : summary, priorities, funders, late, indicators / CSV table: summary, priorities, funders, late, indicators
     #[arg(long, value_parser = ["summary", "priorities", "funders", "late", "indicators"], default_value = "priorities")]
     pub table: String,
     /// Fichier de sortie (sinon la sortie standard) / output file
@@ -346,9 +437,12 @@ pub struct TasksArgs {
     /// Seulement cette priorité / only this priority
     #[arg(long, value_name = "ID")]
     pub priority: Option<String>,
-    /// Seulement les tâches de ce responsable / only this owner's tasks
+    /// Seulement les tâches de ce responsable (identifiant ou sigle) / only this owner's tasks (id or short name)
     #[arg(long, value_name = "ID")]
     pub owner: Option<String>,
+    /// Avec --owner : aussi ses structures rattachées (parent) / with --owner: its agencies too (parent)
+    #[arg(long, requires = "owner")]
+    pub with_children: bool,
     /// Statut (répétable) : à faire, en cours, bloqué, suspendu, fait, annulé / status, repeatable
     #[arg(long, value_name = "S", value_parser = status)]
     pub status: Vec<Status>,
@@ -364,7 +458,7 @@ pub struct TasksArgs {
     /// Inclure les tâches archivées / include archived tasks
     #[arg(long)]
     pub archived: bool,
-    /// Format de sortie / output format
+    /// Format de sortie (xlsx : un classeur, avec --output) / output format (xlsx: a workbook, with --output)
     #[arg(long, value_enum, default_value_t = TasksFormat::Table)]
     pub format: TasksFormat,
     /// N'afficher que le nombre de tâches / print only how many tasks match
@@ -382,7 +476,6 @@ pub enum TasksFormat {
     Table,
     Json,
     Csv,
-    /// Un classeur (.xlsx), avec --output / a workbook, with --output
     Xlsx,
 }
 
@@ -423,6 +516,9 @@ pub struct TaskSetArgs {
     /// Note / note
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Date du changement (AAAA-MM-JJ ou JJ/MM/AAAA, par défaut aujourd'hui) / the day the change happened (YYYY-MM-DD or DD/MM/YYYY, default today)
+    #[arg(long, value_name = "DATE", value_parser = day_text)]
+    pub date: Option<String>,
     /// Le plan (quand la base en contient plusieurs) / the plan, when there are several
     #[arg(long, value_name = "ID")]
     pub plan: Option<String>,
@@ -509,6 +605,79 @@ pub struct IndicatorRecordArgs {
 mod tests {
     use super::Cli;
     use clap::CommandFactory;
+    use cnrm_engine::Lang;
+
+    /// Every help page of every command, as `cnrm … --help` prints it in `lang`.
+    fn help_pages(lang: Lang) -> Vec<(String, String)> {
+        fn walk(cmd: &mut clap::Command, path: &str, lang: Lang, out: &mut Vec<(String, String)>) {
+            let page = cmd.render_long_help().to_string();
+            out.push((path.to_string(), crate::strings::help_page(lang, &page)));
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .filter(|n| n != "help")
+                .collect();
+            for name in names {
+                if let Some(sub) = cmd.find_subcommand_mut(&name) {
+                    walk(sub, &format!("{path} {name}"), lang, out);
+                }
+            }
+        }
+        let mut cmd = super::command(lang);
+        cmd.build();
+        let mut out = Vec::new();
+        walk(&mut cmd, "cnrm", lang, &mut out);
+        out
+    }
+
+    /// `--help` speaks one language: the French pages hold no English sentence of ours or of
+    /// clap's, the English pages no French.
+    #[test]
+    fn help_pages_are_in_one_language() {
+        // Words, leaving out option names (`--output`) and file names (`modele-plan.xlsx`).
+        let words = |page: &str| -> Vec<String> {
+            page.split_whitespace()
+                .filter(|w| !w.contains("--") && !w.contains('.'))
+                .flat_map(|w| w.split(|c: char| !c.is_alphanumeric() && c != '\''))
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let english = [
+            "the", "output", "print", "only", "when", "with", "usage", "default", "possible",
+            "values", "commands", "file", "of", "and", "or", "this", "one",
+        ];
+        for (path, page) in help_pages(Lang::Fr) {
+            let w = words(&page);
+            for e in english {
+                assert!(
+                    !w.iter().any(|x| x == e),
+                    "`{e}` in `{path} --help`:\n{page}"
+                );
+            }
+        }
+        let french = [
+            "le",
+            "la",
+            "les",
+            "des",
+            "une",
+            "fichier",
+            "sortie",
+            "afficher",
+            "tâche",
+            "défaut",
+            "utilisation",
+        ];
+        for (path, page) in help_pages(Lang::En) {
+            let w = words(&page);
+            for f in french {
+                assert!(
+                    !w.iter().any(|x| x == f),
+                    "`{f}` in `{path} --help`:\n{page}"
+                );
+            }
+        }
+    }
 
     /// Every option and argument of every command says what it is, in French and English.
     #[test]

@@ -178,12 +178,20 @@ pub fn inbox(ctx: &Ctx, args: &InboxArgs) -> Result<(), CliError> {
                 writeln!(out, "{}", strings::inbox_empty(lang))?;
             }
             let colon = strings::colon(lang);
+            // Replies about several plans say each one's plan.
+            let several = rows
+                .iter()
+                .any(|r| r.plan.is_some() && r.plan != rows[0].plan);
             for r in &rows {
                 let status = strings::inbox_status(lang, &r.status);
                 let from = if r.from.is_empty() { "?" } else { &r.from };
+                let plan = match (&r.plan, several) {
+                    (Some(p), true) => format!("{p} · "),
+                    _ => String::new(),
+                };
                 writeln!(
                     out,
-                    "#{:<5} {status:<10} {} ← {from}",
+                    "#{:<5} {status:<10} {plan}{} ← {from}",
                     r.id,
                     strings::when(lang, &r.received_at)
                 )?;

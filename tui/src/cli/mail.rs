@@ -271,6 +271,8 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
                 let empty = tr!(ctx.lang, "boîte d'envoi vide", "the outbox is empty");
                 writeln!(out, "{empty}")?;
             }
+            // Messages of several plans say each one's plan.
+            let several = rows.iter().any(|r| r.plan != rows[0].plan);
             for r in &rows {
                 let status = strings::outbox_status(ctx.lang, &r.status);
                 let kind = strings::outbox_kind(ctx.lang, &r.kind);
@@ -278,9 +280,14 @@ pub fn outbox(ctx: &Ctx, args: &OutboxArgs) -> Result<(), CliError> {
                     to if to.is_empty() => String::new(),
                     to => format!(" → {to}"),
                 };
+                let plan = if several {
+                    format!("{} · ", r.plan)
+                } else {
+                    String::new()
+                };
                 writeln!(
                     out,
-                    "#{:<5} {status:<10} {kind:<16} {}{to}",
+                    "#{:<5} {status:<10} {kind:<16} {plan}{}{to}",
                     r.id,
                     strings::when(ctx.lang, &r.created_at)
                 )?;

@@ -111,7 +111,10 @@ impl CliError {
                     | StoreError::BadAmount(_)
                     | StoreError::UnknownCurrency { .. }
                     | StoreError::NoMessage(_)
-                    | StoreError::NoEntry { .. } => MISUSE,
+                    | StoreError::NoEntry { .. }
+                    | StoreError::UnknownOwner { .. }
+                    | StoreError::FutureDate { .. }
+                    | StoreError::BeforePlan { .. } => MISUSE,
                     _ => PROBLEM,
                 };
                 (code, strings::store_error(lang, e))
@@ -146,7 +149,7 @@ pub fn run() -> ExitCode {
     }
     let args: Vec<OsString> = std::env::args_os().collect();
     let lang = crate::context::early_lang(&args, std::env::var("CNRM_LANG").ok().as_deref());
-    let cli = match Cli::command()
+    let cli = match args::command(lang)
         .try_get_matches_from(&args)
         .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
     {
@@ -308,9 +311,20 @@ fn command_path(args: &[OsString]) -> String {
 fn dispatch(cli: &Cli) -> Result<ExitCode, CliError> {
     let g = &cli.global;
     let ctx = || -> Result<Ctx, CliError> { Ok(Ctx::from_global(g)) };
+    match (&cli.command, &cli.plan) {
+        // `cnrm --plan ID` is `cnrm tui --plan ID`; before another command, `--plan` is that
+        // command's own option.
+        (None | Some(Command::Tui(_)), _) | (_, None) => {}
+        (Some(_), Some(_)) => {
+            return Err(CliError::Misuse(strings::plan_before_command(
+                g.lang,
+                &command_path(&std::env::args_os().collect::<Vec<_>>()),
+            )))
+        }
+    }
     match &cli.command {
-        None => ui(ctx()?, None),
-        Some(Command::Tui(a)) => ui(ctx()?, a.plan.clone()),
+        None => ui(ctx()?, cli.plan.clone()),
+        Some(Command::Tui(a)) => ui(ctx()?, a.plan.clone().or_else(|| cli.plan.clone())),
         Some(Command::Open(a)) => plan::open(&ctx()?, a),
         Some(Command::Plan(PlanCommand::Check(a))) => return plan::check(a, g.lang),
         Some(Command::Plan(PlanCommand::Diff(a))) => plan::diff(&ctx()?, a),

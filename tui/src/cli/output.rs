@@ -299,7 +299,8 @@ fn task_cells(lang: Lang, r: &TaskRow) -> [String; 5] {
 
 /// The `cnrm tasks` table: it fits `width` (the title column gives way), the header in bold and
 /// overdue rows in red on a terminal; every cell through `terminal_line` (one line, no control
-/// character).
+/// character). Tasks of several plans have a first column naming each one's plan (the same id
+/// may be in two plans).
 /// `rows` gives the tasks, twice: for the columns' widths, then for the lines (a long list is
 /// never held whole).
 pub fn task_table<I: Iterator<Item = TaskRow>>(
@@ -310,17 +311,32 @@ pub fn task_table<I: Iterator<Item = TaskRow>>(
 ) -> std::io::Result<()> {
     let paint = use_color();
     let headers = strings::task_headers(lang);
+    let plan_header = strings::plan_header(lang);
     let mut w = headers.map(char_count);
+    let mut first_plan: Option<String> = None;
+    let mut plan_w = char_count(plan_header);
+    let mut several_plans = false;
     for r in rows() {
         for (wi, cell) in w.iter_mut().zip(task_cells(lang, &r)) {
             *wi = (*wi).max(char_count(&cell));
         }
+        plan_w = plan_w.max(char_count(&r.plan));
+        match &first_plan {
+            None => first_plan = Some(r.plan.clone()),
+            Some(p) if *p != r.plan => several_plans = true,
+            Some(_) => {}
+        }
     }
+    let plan_w = several_plans.then_some(plan_w);
     w[4] = w[4].min(28);
-    let fixed: usize = w[..5].iter().sum::<usize>() + 2 * 5;
+    let fixed: usize = w[..5].iter().sum::<usize>() + 2 * 5 + plan_w.map_or(0, |p| p + 2);
     let title_width = width.map(|total| total.saturating_sub(fixed).max(12));
-    let line = |cells: [&str; 5], title: &str| {
+    let line = |plan: &str, cells: [&str; 5], title: &str| {
         let mut line = String::new();
+        if let Some(pw) = plan_w {
+            line.push_str(&fit(plan, pw));
+            line.push_str("  ");
+        }
         for (i, cell) in cells.iter().enumerate() {
             if i == 3 {
                 // Progress, right-aligned.
@@ -337,6 +353,7 @@ pub fn task_table<I: Iterator<Item = TaskRow>>(
         line.trim_end().to_string()
     };
     let head = line(
+        plan_header,
         [headers[0], headers[1], headers[2], headers[3], headers[4]],
         headers[5],
     );
@@ -348,6 +365,7 @@ pub fn task_table<I: Iterator<Item = TaskRow>>(
     for r in rows() {
         let c = task_cells(lang, &r);
         let text = line(
+            &terminal_line(&r.plan),
             [&c[0], &c[1], &c[2], &c[3], &c[4]],
             &terminal_line(&r.title),
         );
@@ -401,6 +419,22 @@ mod tests {
              t1                              T3 2026 (30/09/2026)  à faire                    0  dgme          Former les conseillers d'accueil\n\
              une-tâche-à-l-identifiant-long  T3 2026 (30/09/2026)  à faire · 12 j de retard  40  dgme          Former les conseillers d'accueil\n"
         );
+    }
+
+    #[test]
+    fn tasks_of_several_plans_name_their_plan() {
+        let mut other = row("t1");
+        other.plan = "autre-plan".into();
+        other.title = "Autre titre".into();
+        let text = table(&[row("t1"), other], None);
+        assert_eq!(
+            text,
+            "PLAN        ID  ÉCHÉANCE              STATUT   %  RESPONSABLES  TITRE\n\
+             p           t1  T3 2026 (30/09/2026)  à faire  0  dgme          Former les conseillers d'accueil\n\
+             autre-plan  t1  T3 2026 (30/09/2026)  à faire  0  dgme          Autre titre\n"
+        );
+        // One plan: no plan column.
+        assert!(table(&[row("t1")], None).starts_with("ID "));
     }
 
     #[test]

@@ -764,19 +764,7 @@ async fn print_plans(store: &Store, ctx: &Ctx, out: &mut impl Write) -> Result<(
         writeln!(out, "{}", strings::no_plans(ctx.lang))?;
     }
     for p in plans {
-        let line = cnrm_engine::tr!(
-            ctx.lang,
-            "{} — {}\n  révision {} ({}, {}) · {} tâches, {} ouvertes, {} en retard",
-            "{} — {}\n  revision {} ({}, {}) · {} tasks, {} open, {} overdue",
-            p.id,
-            p.title,
-            p.revision,
-            p.updated_at,
-            p.last_actor.as_deref().unwrap_or("?"),
-            p.tasks,
-            p.open,
-            p.overdue
-        );
+        let line = strings::plan_line(ctx.lang, &p);
         writeln!(out, "{line}")?;
         if let Some(m) = p.last_message {
             writeln!(out, "  « {m} »")?;

@@ -7,7 +7,7 @@ use crate::context::{parse_day, parse_number, Ctx};
 use crate::strings;
 use cnrm_engine::records::{Event, TaskRow};
 use cnrm_engine::store::{SetRequest, StoreError, TaskDetail, TaskFilter};
-use cnrm_engine::text::{group_thousands, money};
+use cnrm_engine::text::money;
 use cnrm_engine::Lang;
 use std::io::Write;
 
@@ -23,6 +23,7 @@ pub fn tasks(ctx: &Ctx, args: &TasksArgs) -> Result<(), CliError> {
         plan: args.plan.clone(),
         priority: args.priority.clone(),
         owner: args.owner.clone(),
+        with_children: args.with_children,
         statuses: args.status.clone(),
         overdue: args.overdue,
         due_within,
@@ -295,6 +296,7 @@ pub fn set(ctx: &Ctx, args: &TaskSetArgs) -> Result<(), CliError> {
         status: args.status,
         progress: args.progress,
         note: args.note.clone(),
+        date: day(ctx.lang, &args.date)?,
     };
     let mut out = output::stdout();
     with_store(ctx, async |store| {
@@ -376,7 +378,7 @@ pub fn spend(ctx: &Ctx, args: &TaskSpendArgs) -> Result<(), CliError> {
     let date = day(ctx.lang, &args.date)?;
     let currency = args.currency.as_deref();
     with_store(ctx, async |store| {
-        let (_, amount_plan, plan_currency) = store
+        let r = store
             .spend(
                 &args.id,
                 args.plan.as_deref(),
@@ -389,19 +391,21 @@ pub fn spend(ctx: &Ctx, args: &TaskSpendArgs) -> Result<(), CliError> {
             )
             .await?;
         let shown = match currency {
-            Some(c) if c.to_uppercase() != plan_currency => format!(
+            Some(c) if c.to_uppercase() != r.currency => format!(
                 "{} {} (= {})",
-                group_thousands(amount),
+                cnrm_engine::text::amount_in(amount, &c.to_uppercase()),
                 c.to_uppercase(),
-                money(amount_plan, &plan_currency)
+                money(r.amount_plan, &r.currency)
             ),
-            _ => money(amount_plan, &plan_currency),
+            _ => money(r.amount_plan, &r.currency),
         };
-        Ok(writeln!(
-            out,
-            "{}",
-            strings::spent(ctx.lang, &args.id, &shown)
-        )?)
+        writeln!(out, "{}", strings::spent(ctx.lang, &args.id, &shown))?;
+        if let Some(times) = r.overspent() {
+            out.flush()?;
+            let line = strings::overspent(ctx.lang, &args.id, &r, times, false);
+            eprintln!("{}", super::french(ctx.lang, &line));
+        }
+        Ok(())
     })?;
     Ok(out.flush()?)
 }

@@ -33,6 +33,9 @@ pub fn run(ctx: Ctx, plan: Option<String>) -> std::io::Result<()> {
     // The plans first: none is the empty-database screen, several the picker; then the
     // dashboard's figures (milliseconds), then the whole plan (see `state::on_plans`).
     let _ = effect_tx.send(Effect::Plans);
+    if let Ok(size) = terminal.size() {
+        state::update(&mut state, Action::Resize(size.width, size.height));
+    }
     let mut last_refresh = Instant::now();
     let mut outcome = Ok(());
     loop {
@@ -44,7 +47,7 @@ pub fn run(ctx: Ctx, plan: Option<String>) -> std::io::Result<()> {
         match event::poll(Duration::from_millis(50)) {
             Ok(true) => match event::read() {
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => actions.push(Action::Key(k)),
-                Ok(Event::Resize(..)) => actions.push(Action::Resize),
+                Ok(Event::Resize(w, h)) => actions.push(Action::Resize(w, h)),
                 _ => {}
             },
             Ok(false) => {}

@@ -79,7 +79,7 @@ pub enum FormKind {
 }
 
 /// A small modal form about one task or indicator: its fields (`text::form_fields` names
-/// them; Tab moves between them), or a choice of status.
+/// them; Tab and Shift+Tab move between them); the status form's first field is a choice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub kind: FormKind,
@@ -93,9 +93,11 @@ pub struct Form {
 
 impl Form {
     pub fn new(kind: FormKind, target: String, choice: usize) -> Form {
+        // The status form's first field is the choice of status (its input stays empty), then
+        // a note and the day of the change.
         let fields = match kind {
-            FormKind::Status => 0,
             FormKind::Progress | FormKind::Note => 1,
+            FormKind::Status => 3,
             FormKind::CancelSpending | FormKind::CancelIndicator => 2,
             FormKind::Indicator => 3,
             FormKind::Spend => 4,
@@ -108,6 +110,22 @@ impl Form {
             choice,
             error: None,
         }
+    }
+}
+
+/// An indicator's recorded values (none until the worker has read them), the one under the
+/// cursor: `c` cancels it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorValues {
+    pub id: String,
+    pub values: Option<Vec<cnrm_engine::records::IndicatorValue>>,
+    pub selected: usize,
+}
+
+impl IndicatorValues {
+    /// The value under the cursor.
+    pub fn current(&self) -> Option<&cnrm_engine::records::IndicatorValue> {
+        self.values.as_ref()?.get(self.selected)
     }
 }
 
@@ -189,6 +207,9 @@ pub enum Effect {
     SetStatus {
         task: String,
         status: Status,
+        note: Option<String>,
+        /// The day the change happened (none: today).
+        date: Option<chrono::NaiveDate>,
     },
     SetProgress {
         task: String,
@@ -226,6 +247,8 @@ pub enum Effect {
     LoadInbox,
     /// Read one message's text (the outbox's Entrée).
     OutboxText(i64),
+    /// Read an indicator's recorded values, numbered (the indicators' Entrée).
+    IndicatorValues(String),
     Quit,
 }
 
@@ -241,11 +264,14 @@ pub enum Action {
     DetailLoaded(Box<TaskDetail>),
     /// A message's text, for the outbox's pop-up.
     OutboxText(i64, String),
+    /// An indicator's recorded values, numbered as `indicator show` lists them.
+    IndicatorValues(String, Vec<cnrm_engine::records::IndicatorValue>),
     /// A change was recorded (message for the status line), or failed (error).
     Done(Result<String, String>),
     /// Periodic: look for changes made by other processes.
     Tick,
-    Resize,
+    /// The terminal's size (columns, lines): at start and on each change.
+    Resize(u16, u16),
     InboxLoaded(Vec<cnrm_engine::store::InboxRow>),
 }
 
@@ -336,6 +362,10 @@ pub struct State {
     pub inbox: super::inbox::Inbox,
     /// The outbox message shown whole (Entrée), with its text once read.
     pub outbox_open: Option<(i64, Option<String>)>,
+    /// The first line of the open message shown (↑↓ PgUp PgDn scroll it).
+    pub outbox_scroll: usize,
+    /// An indicator's numbered values, shown over the indicators screen (Entrée).
+    pub indicator_values: Option<IndicatorValues>,
     pub owner_selected: usize,
     /// The first event shown on the history screen.
     pub history_offset: usize,
@@ -350,6 +380,10 @@ pub struct State {
     /// The plan shown: `--plan`, the picker's choice, or the only one.
     pub plan: Option<String>,
     pub help: bool,
+    /// The first line of the help shown (it scrolls when it is longer than the screen).
+    pub help_scroll: usize,
+    /// The terminal's size (columns, lines), for what scrolls to know where it ends.
+    pub size: (u16, u16),
     pub status_line: Option<(bool, String)>,
     pub loading: bool,
     /// `data` is an overview (the dashboard only) while the whole plan loads.
@@ -380,6 +414,8 @@ impl State {
             outbox_selected: 0,
             inbox: super::inbox::Inbox::default(),
             outbox_open: None,
+            outbox_scroll: 0,
+            indicator_values: None,
             owner_selected: 0,
             history_offset: 0,
             timeline_offset: 0,
@@ -389,6 +425,8 @@ impl State {
             plans: None,
             plan: None,
             help: false,
+            help_scroll: 0,
+            size: (80, 24),
             status_line: None,
             loading: true,
             partial: false,
@@ -752,6 +790,22 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::IndicatorValues(id, mut values) => {
+            if let Some(open) = state.indicator_values.as_mut().filter(|o| o.id == id) {
+                for v in &mut values {
+                    readable_opt(&mut v.note);
+                    readable(&mut v.actor);
+                }
+                // The cursor on the newest value, or where it was.
+                open.selected = if open.values.is_none() {
+                    values.len().saturating_sub(1)
+                } else {
+                    open.selected.min(values.len().saturating_sub(1))
+                };
+                open.values = Some(values);
+            }
+            vec![]
+        }
         Action::DetailLoaded(mut d) => {
             readable_detail(&mut d);
             state.detail = Some(*d);
@@ -759,7 +813,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Done(Ok(msg)) => {
             state.status_line = Some((false, msg));
-            vec![Effect::Load { force: true }]
+            let mut effects = vec![Effect::Load { force: true }];
+            // The values shown follow a value recorded or cancelled.
+            if let Some(open) = &state.indicator_values {
+                effects.push(Effect::IndicatorValues(open.id.clone()));
+            }
+            effects
         }
         Action::Done(Err(e)) => {
             state.status_line = Some((true, e));
@@ -776,7 +835,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.inbox.set_rows(rows);
             vec![]
         }
-        Action::Resize => vec![],
+        Action::Resize(w, h) => {
+            state.size = (w, h);
+            vec![]
+        }
         Action::Key(key) => on_key(state, key),
     }
 }
@@ -819,12 +881,23 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     }
     if state.help {
-        state.help = false;
+        // ↑↓ PgUp PgDn scroll a help longer than the screen; any other key closes it.
+        let n = super::view::help_max_scroll(state) + 1;
+        if !move_cursor(&mut state.help_scroll, n, key.code, 10) {
+            state.help = false;
+        }
         return vec![];
     }
     if state.outbox_open.is_some() {
-        // The message pop-up: any key closes it (Ctrl+C above still quits).
-        state.outbox_open = None;
+        // The message pop-up: ↑↓ PgUp PgDn scroll, Esc, q or Entrée close it (Ctrl+C above
+        // still quits); other keys do nothing, so a stray key does not lose the place.
+        let n = super::view::outbox_max_scroll(state) + 1;
+        match key.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => state.outbox_open = None,
+            code => {
+                move_cursor(&mut state.outbox_scroll, n, code, 10);
+            }
+        }
         return vec![];
     }
     if key.code == KeyCode::Esc && state.screen == Screen::Tasks && state.detail_open {
@@ -836,7 +909,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        KeyCode::Char('?') => state.help = true,
+        KeyCode::Char('?') => {
+            state.help = true;
+            state.help_scroll = 0;
+        }
         KeyCode::Char('P') => {
             open_picker(state, PickerKind::Plan);
             return vec![Effect::Plans];
@@ -919,27 +995,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        Screen::Indicators => {
-            let n = state.data.as_ref().map_or(0, |d| d.indicators.len());
-            let cancel = key.code == KeyCode::Char('c');
-            if !move_cursor(&mut state.indicator_selected, n, key.code, 10)
-                && (key.code == KeyCode::Char('r') || cancel)
-            {
-                if let Some(ind) = state
-                    .data
-                    .as_ref()
-                    .and_then(|d| d.indicators.get(state.indicator_selected))
-                {
-                    let kind = if cancel {
-                        FormKind::CancelIndicator
-                    } else {
-                        FormKind::Indicator
-                    };
-                    state.form = Some(Form::new(kind, ind.id.clone(), 0));
-                }
-            }
-            vec![]
-        }
+        Screen::Indicators => indicator_key(state, key),
         Screen::Outbox => {
             let n = state.data.as_ref().map_or(0, |d| d.outbox.len());
             if !move_cursor(&mut state.outbox_selected, n, key.code, 10) {
@@ -960,6 +1016,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                             .and_then(|d| d.outbox.get(state.outbox_selected))
                         {
                             state.outbox_open = Some((o.id, None));
+                            state.outbox_scroll = 0;
                             return vec![Effect::OutboxText(o.id)];
                         }
                     }
@@ -970,6 +1027,61 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         _ => vec![],
     }
+}
+
+/// The indicators screen: ↑↓ choose an indicator, `r` records a value, Entrée (or `c`) shows its
+/// recorded values, numbered; there ↑↓ choose a value, `c` cancels it, `r` records another,
+/// Esc or Entrée go back to the list.
+fn indicator_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some(open) = state.indicator_values.as_mut() {
+        let n = open.values.as_ref().map_or(0, Vec::len);
+        if move_cursor(&mut open.selected, n, key.code, 10) {
+            return vec![];
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Enter => state.indicator_values = None,
+            KeyCode::Char('c') => {
+                if let Some(v) = open.current() {
+                    let mut form = Form::new(FormKind::CancelIndicator, open.id.clone(), 0);
+                    form.inputs[0] = v.entry.to_string();
+                    // The number is chosen: the cursor goes to the reason.
+                    form.field = 1;
+                    state.form = Some(form);
+                }
+            }
+            KeyCode::Char('r') => {
+                state.form = Some(Form::new(FormKind::Indicator, open.id.clone(), 0));
+            }
+            _ => {}
+        }
+        return vec![];
+    }
+    let n = state.data.as_ref().map_or(0, |d| d.indicators.len());
+    if move_cursor(&mut state.indicator_selected, n, key.code, 10) {
+        return vec![];
+    }
+    let Some(id) = state
+        .data
+        .as_ref()
+        .and_then(|d| d.indicators.get(state.indicator_selected))
+        .map(|i| i.id.clone())
+    else {
+        return vec![];
+    };
+    match key.code {
+        KeyCode::Char('r') => state.form = Some(Form::new(FormKind::Indicator, id, 0)),
+        // `c` needs a value's number: the values are shown, numbered, to choose from.
+        KeyCode::Enter | KeyCode::Char('c') => {
+            state.indicator_values = Some(IndicatorValues {
+                id: id.clone(),
+                values: None,
+                selected: 0,
+            });
+            return vec![Effect::IndicatorValues(id)];
+        }
+        _ => {}
+    }
+    vec![]
 }
 
 fn task_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -1044,19 +1156,20 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.form = None;
             vec![]
         }
-        KeyCode::Left if form.kind == FormKind::Status => {
+        // The status form's first field is the choice of status.
+        KeyCode::Left if form.kind == FormKind::Status && form.field == 0 => {
             form.choice = (form.choice + Status::ALL.len() - 1) % Status::ALL.len();
             vec![]
         }
-        KeyCode::Right | KeyCode::Tab if form.kind == FormKind::Status => {
+        KeyCode::Right if form.kind == FormKind::Status && form.field == 0 => {
             form.choice = (form.choice + 1) % Status::ALL.len();
             vec![]
         }
-        KeyCode::Tab | KeyCode::Down if form.kind != FormKind::Status => {
+        KeyCode::Tab | KeyCode::Down => {
             form.field = (form.field + 1) % form.inputs.len().max(1);
             vec![]
         }
-        KeyCode::BackTab | KeyCode::Up if form.kind != FormKind::Status => {
+        KeyCode::BackTab | KeyCode::Up => {
             let n = form.inputs.len().max(1);
             form.field = (form.field + n - 1) % n;
             vec![]
@@ -1067,7 +1180,7 @@ fn on_form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        KeyCode::Char(c) if form.kind != FormKind::Status => {
+        KeyCode::Char(c) if form.kind != FormKind::Status || form.field > 0 => {
             if let Some(input) = form.inputs.get_mut(form.field) {
                 input.push(c);
             }
@@ -1111,6 +1224,8 @@ fn form_effect(form: &Form) -> Result<Effect, FormError> {
         FormKind::Status => Effect::SetStatus {
             task: target,
             status: Status::ALL[form.choice],
+            note: optional(1),
+            date: day(2)?,
         },
         FormKind::Progress => Effect::SetProgress {
             task: target,

@@ -640,7 +640,9 @@ fn forms_validate_and_ask_for_one_effect() {
         update(&mut s, key(KeyCode::Enter)),
         [Effect::SetStatus {
             task: "axe-1.a2".into(),
-            status: Status::Done
+            status: Status::Done,
+            note: None,
+            date: None,
         }]
     );
 
@@ -728,8 +730,14 @@ fn forms_validate_and_ask_for_one_effect() {
             note: None,
         }]
     );
+    // `c` shows the numbered values; `c` there cancels the one chosen.
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('c'))),
+        [Effect::IndicatorValues("axe-2.i1".into())]
+    );
+    update(&mut s, Action::IndicatorValues("axe-2.i1".into(), values()));
+    update(&mut s, key(KeyCode::Home));
     update(&mut s, key(KeyCode::Char('c')));
-    chars(&mut s, "1");
     assert_eq!(
         update(&mut s, key(KeyCode::Enter)),
         [Effect::CancelIndicator {
@@ -1079,4 +1087,277 @@ fn the_detail_pane_tells_notes_and_cancellation_reasons() {
     // Not among the notes: the reason is the cancellation's.
     assert!(!screen.contains("root « saisie en double »"), "{screen}");
     insta::assert_snapshot!("fr_160x48_tasks_detail_history", screen);
+
+#[test]
+fn the_status_form_takes_a_note_and_a_date_and_tab_moves_between_its_fields() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Char('t')));
+    // The task is in progress: → makes it blocked, then Tab goes to the note, not to a status.
+    update(&mut s, key(KeyCode::Right));
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.form.as_ref().map(|f| (f.field, f.choice)), Some((1, 2)));
+    chars(&mut s, "attente du décret");
+    update(&mut s, key(KeyCode::Tab));
+    chars(&mut s, "32/09/2025");
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "no such day"
+    );
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("✗") && text.contains("date du changement"),
+        "{text}"
+    );
+    for _ in 0..10 {
+        update(&mut s, key(KeyCode::Backspace));
+    }
+    chars(&mut s, "28/09/2025");
+    insta::assert_snapshot!("fr_status_form_filled", render(&s, 80, 24));
+    // Shift+Tab goes back; ← → change the status only on its own field.
+    update(&mut s, key(KeyCode::BackTab));
+    update(&mut s, key(KeyCode::BackTab));
+    assert_eq!(s.form.as_ref().map(|f| f.field), Some(0));
+    update(&mut s, key(KeyCode::Left));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::SetStatus {
+            task: "axe-1.a2".into(),
+            status: Status::InProgress,
+            note: Some("attente du décret".into()),
+            date: chrono::NaiveDate::from_ymd_opt(2025, 9, 28),
+        }]
+    );
+    let mut en = loaded(Lang::En);
+    update(&mut en, key(KeyCode::Char('2')));
+    update(&mut en, key(KeyCode::Char('t')));
+    insta::assert_snapshot!("en_status_form", render(&en, 80, 24));
+}
+
+fn values() -> Vec<cnrm_engine::records::IndicatorValue> {
+    let v = |entry: i64, date: &str, value: f64, cancelled: bool| {
+        cnrm_engine::records::IndicatorValue {
+            entry,
+            date: date.into(),
+            value,
+            note: (entry == 2).then(|| "saisie en double".into()),
+            actor: "awa".into(),
+            at: format!("{date}T10:00:00Z"),
+            cancelled,
+        }
+    };
+    vec![
+        v(1, "2025-06-30", 250.0, false),
+        v(2, "2025-09-30", 4200.0, true),
+        v(3, "2025-09-30", 420.0, false),
+    ]
+}
+
+#[test]
+fn the_indicators_show_their_numbered_values_and_c_cancels_the_one_chosen() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('6')));
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::IndicatorValues("axe-2.i1".into())]
+    );
+    assert!(render(&s, 80, 24).contains("Chargement"));
+    update(&mut s, Action::IndicatorValues("axe-2.i1".into(), values()));
+    let text = render(&s, 80, 24);
+    for n in ["n°\u{a0}1", "n°\u{a0}2", "n°\u{a0}3"] {
+        let n = n.replace('\u{a0}', " ");
+        assert!(text.replace('\u{a0}', " ").contains(&n), "{n}: {text}");
+    }
+    insta::assert_snapshot!("fr_80x24_indicator_values", text);
+    insta::assert_snapshot!("fr_160x48_indicator_values", render(&s, 160, 48));
+    // The newest is chosen; ↑ the first; c asks for its reason, the number filled in.
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Up));
+    update(&mut s, key(KeyCode::Char('c')));
+    let form = s.form.clone().expect("a form");
+    assert_eq!(
+        (form.kind, form.inputs[0].as_str(), form.field),
+        (FormKind::CancelIndicator, "1", 1)
+    );
+    chars(&mut s, "erreur de saisie");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        [Effect::CancelIndicator {
+            id: "axe-2.i1".into(),
+            entry: 1,
+            note: Some("erreur de saisie".into()),
+        }]
+    );
+    // The result reloads the values shown.
+    assert_eq!(
+        update(&mut s, Action::Done(Ok("annulée".into()))),
+        [
+            Effect::Load { force: true },
+            Effect::IndicatorValues("axe-2.i1".into())
+        ]
+    );
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.indicator_values.is_none() && s.screen == Screen::Indicators);
+    // `c` on the list shows the values to choose from.
+    assert_eq!(
+        update(&mut s, key(KeyCode::Char('c'))),
+        [Effect::IndicatorValues("axe-2.i1".into())]
+    );
+    let mut en = loaded(Lang::En);
+    en.screen = Screen::Indicators;
+    update(&mut en, key(KeyCode::Enter));
+    update(
+        &mut en,
+        Action::IndicatorValues("axe-2.i1".into(), values()),
+    );
+    insta::assert_snapshot!("en_80x24_indicator_values", render(&en, 80, 24));
+}
+
+/// A six-task escalation, as the outbox holds it.
+fn escalation_text() -> String {
+    let mut text = String::from("Bonjour,\n\nLes tâches suivantes de la DGME sont en retard :\n");
+    for i in 1..=6 {
+        text.push_str(&format!(
+            "\n{i}. axe-{i}.a1 — Tâche numéro {i} du plan\n   échéance : 31/12/2025 (T4 2025), en retard de {} jours\n   responsable : DGME\n",
+            70 + i
+        ));
+    }
+    text.push_str("\nPour répondre, écrivez une ligne par tâche.\n\nLe secrétariat du CNRM");
+    text
+}
+
+#[test]
+fn the_outbox_message_scrolls_and_closes_with_esc_q_or_enter_only() {
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('7')));
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(update(&mut s, key(KeyCode::Enter)), [Effect::OutboxText(1)]);
+    update(&mut s, Action::OutboxText(1, escalation_text()));
+    let first = render(&s, 80, 24);
+    assert!(
+        first.contains("1. axe-1.a1") && !first.contains("6. axe-6.a1"),
+        "{first}"
+    );
+    // A stray key does not close it.
+    update(&mut s, key(KeyCode::Char('x')));
+    update(&mut s, key(KeyCode::Char('2')));
+    assert!(s.outbox_open.is_some() && s.screen == Screen::Outbox);
+    update(&mut s, key(KeyCode::PageDown));
+    update(&mut s, key(KeyCode::PageDown));
+    update(&mut s, key(KeyCode::PageDown));
+    let end = render(&s, 80, 24);
+    assert!(
+        end.contains("6. axe-6.a1") && end.contains("Le secrétariat du CNRM"),
+        "{end}"
+    );
+    insta::assert_snapshot!("fr_80x24_outbox_message_end", end);
+    update(&mut s, key(KeyCode::Up));
+    assert!(render(&s, 80, 24).contains("6. axe-6.a1"));
+    // q closes the message, not the program.
+    assert!(update(&mut s, key(KeyCode::Char('q'))).is_empty());
+    assert!(s.outbox_open.is_none() && !s.quit);
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.outbox_open.is_none(), "Entrée closes it too");
+    // At 160x48 the whole message shows at once.
+    update(&mut s, Action::Resize(160, 48));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, Action::OutboxText(1, escalation_text()));
+    let whole = render(&s, 160, 48);
+    assert!(
+        whole.contains("1. axe-1.a1") && whole.contains("Le secrétariat du CNRM"),
+        "{whole}"
+    );
+}
+
+/// Every word of every help entry of `screen`, scrolling the help to its end.
+fn help_shows_everything(lang: Lang, screen: Screen, w: u16, h: u16) {
+    let mut s = loaded(lang);
+    update(&mut s, Action::Resize(w, h));
+    s.screen = screen;
+    update(&mut s, key(KeyCode::Char('?')));
+    let mut seen = String::new();
+    for _ in 0..6 {
+        seen.push_str(&render(&s, w, h));
+        update(&mut s, key(KeyCode::PageDown));
+    }
+    assert!(s.help, "scrolling keeps the help open");
+    let seen = seen.replace('\u{a0}', " ");
+    for (k, v) in super::text::help(lang, screen) {
+        for word in v.split([' ', '\u{a0}']).chain(k.split(' ')) {
+            assert!(
+                seen.contains(word),
+                "{lang} {screen:?} {w}x{h}: `{word}` of `{v}` not shown:\n{seen}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_help_is_whole_at_80x24_and_160x48() {
+    for lang in [Lang::Fr, Lang::En] {
+        for screen in Screen::ALL {
+            help_shows_everything(lang, screen, 80, 24);
+            help_shows_everything(lang, screen, 160, 48);
+        }
+    }
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Char('?')));
+    insta::assert_snapshot!("fr_160x48_tasks_help", render(&s, 160, 48));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(!s.help);
+}
+
+#[test]
+fn the_dashboard_agrees_counts_and_adds_up_money() {
+    let mut data = fixture();
+    for t in &mut data.tasks[1..3] {
+        t.row.status = Status::Done;
+    }
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Loaded(Box::new(data)));
+    let text = render(&s, 80, 24).replace('\u{a0}', " ");
+    assert!(text.contains("3 terminées"), "{text}");
+    assert!(text.contains("0 annulée"), "{text}");
+    // prévu = acquis + promis + à chercher: 62,5 M = 30 M + 12,5 M + 20 M.
+    for line in [
+        "prévu      62 500 000 FCFA",
+        "acquis     30 000 000 FCFA",
+        "promis     12 500 000 FCFA",
+        "à chercher 20 000 000 FCFA",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    // The priorities' names whole at 80 columns.
+    assert!(
+        text.contains("axe-1 Gouvernance et coordination")
+            && text.contains("axe-2 Accueil et protection"),
+        "{text}"
+    );
+    let en = render(&s, 80, 24);
+    assert!(!en.contains("Gouve…"), "{en}");
+}
+
+#[test]
+fn the_id_column_is_as_wide_as_the_ids_on_screen() {
+    let mut data = fixture();
+    let mut occurrence = data.tasks[2].clone();
+    occurrence.row.id = "axe-1.a3@2026-03-31".into();
+    occurrence.row.deadline = Some("2026-03-31".into());
+    data.tasks.push(occurrence);
+    let mut s = State::new(Lang::Fr);
+    update(&mut s, Action::Loaded(Box::new(data)));
+    update(&mut s, key(KeyCode::Char('2')));
+    let with = render(&s, 80, 24);
+    assert!(with.contains("axe-1.a3@2026-03-31"), "{with}");
+    // Only tasks without occurrence shown: the title gets the room.
+    update(&mut s, key(KeyCode::Char('o')));
+    let without = render(&s, 80, 24);
+    assert!(
+        without.contains("│ID       Échéance"),
+        "the id column is 8 wide: {without}"
+    );
+    assert!(without.contains("Désigner les points focaux"), "{without}");
 }

@@ -101,8 +101,8 @@ pub fn keys(lang: Lang, s: Screen) -> &'static str {
     match (s, lang) {
         (Screen::Tasks, Lang::Fr) => "↑↓ choisir · Entrée détail · / chercher · f statut · p axe · w responsable · x sans filtre · o retard · t statut · a avancement · n note · d dépense · c annuler une dépense · ? aide · q quitter",
         (Screen::Tasks, Lang::En) => "↑↓ select · Enter detail · / search · f status · p priority · w owner · x no filter · o overdue · t status · a progress · n note · d spend · c cancel a spending · ? help · q quit",
-        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · r enregistrer une valeur · c annuler une valeur · 1-9 écrans · ? aide · q quitter",
-        (Screen::Indicators, Lang::En) => "↑↓ select · r record a value · c cancel a value · 1-9 screens · ? help · q quit",
+        (Screen::Indicators, Lang::Fr) => "↑↓ choisir · Entrée ses valeurs · r enregistrer une valeur · c annuler une valeur · 1-9 écrans · ? aide · q quitter",
+        (Screen::Indicators, Lang::En) => "↑↓ select · Enter its values · r record a value · c cancel a value · 1-9 screens · ? help · q quit",
         (Screen::Outbox, Lang::Fr) => "↑↓ choisir · Entrée voir le message · r réessayer ce message · R réessayer les échecs · ? aide · q quitter",
         (Screen::Outbox, Lang::En) => "↑↓ select · Enter show the message · r retry this message · R retry all failed · ? help · q quit",
         (Screen::Owners, Lang::Fr) => "↑↓ choisir · Entrée ses tâches · 1-9 ou Tab\u{a0}: écrans · P plan · ? aide · q quitter",
@@ -148,7 +148,7 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ),
             ("x", "retirer les filtres"),
             ("s / S", "trier par la colonne suivante / inverser"),
-            ("t", "changer le statut"),
+            ("t", "changer le statut (avec une note et sa date)"),
             ("a", "saisir l'avancement (0-100)"),
             ("n", "ajouter une note"),
             ("d", "enregistrer une dépense (montant, date, devise, note)"),
@@ -163,7 +163,7 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("f / p / w", "filter by status (several) / priority / owner"),
             ("x", "clear filters"),
             ("s / S", "sort by the next column / reverse"),
-            ("t", "change status"),
+            ("t", "change status (with a note and its date)"),
             ("a", "set progress (0-100)"),
             ("n", "add a note"),
             ("d", "record spending (amount, date, currency, note)"),
@@ -171,14 +171,28 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("Esc", "close the detail"),
         ],
         (Screen::Indicators, Lang::Fr) => vec![
-            ("↑ ↓", "choisir"),
+            ("↑ ↓", "choisir un indicateur, puis une valeur"),
+            (
+                "Entrée",
+                "ses valeurs enregistrées, numérotées (Entrée ou Échap\u{a0}: retour)",
+            ),
             ("r", "enregistrer une valeur (date, note)"),
-            ("c", "annuler une valeur enregistrée"),
+            (
+                "c",
+                "dans ses valeurs\u{a0}: annuler celle choisie (l'historique la garde)",
+            ),
         ],
         (Screen::Indicators, Lang::En) => vec![
-            ("↑ ↓", "select"),
+            ("↑ ↓", "select an indicator, then a value"),
+            (
+                "Enter",
+                "its recorded values, numbered (Enter or Esc: back)",
+            ),
             ("r", "record a value (date, note)"),
-            ("c", "cancel a recorded value"),
+            (
+                "c",
+                "in its values: cancel the one selected (the history keeps it)",
+            ),
         ],
         (Screen::Timeline, Lang::Fr) => vec![
             ("c", "chronogramme ou liste des échéances"),
@@ -193,12 +207,16 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
             ("r", "réessayer ce message"),
             ("R", "réessayer tous les échecs"),
             ("Entrée", "le message entier (erreur et texte)"),
+            ("↑ ↓ PgUp PgDn", "dans le message\u{a0}: le faire défiler"),
+            ("Échap, q, Entrée", "fermer le message"),
         ],
         (Screen::Outbox, Lang::En) => vec![
             ("↑ ↓", "select"),
             ("r", "retry this message"),
             ("R", "retry all failed"),
             ("Enter", "the whole message (error and text)"),
+            ("↑ ↓ PgUp PgDn", "in the message: scroll it"),
+            ("Esc, q, Enter", "close the message"),
         ],
         (Screen::Inbox, Lang::Fr) => vec![
             ("↑ ↓ PgUp PgDn g G", "choisir un message"),
@@ -221,11 +239,7 @@ pub fn help(lang: Lang, s: Screen) -> Vec<(&'static str, &'static str)> {
 
 pub fn form_title(lang: Lang, k: FormKind, target: &str) -> String {
     match k {
-        FormKind::Status => tr!(
-            lang,
-            "Statut de {target} (← →, Entrée)",
-            "Status of {target} (← →, Enter)"
-        ),
+        FormKind::Status => tr!(lang, "Statut de {target}", "Status of {target}"),
         FormKind::Progress => tr!(
             lang,
             "Avancement de {target} (0-100)",
@@ -251,10 +265,19 @@ pub fn form_title(lang: Lang, k: FormKind, target: &str) -> String {
     }
 }
 
-/// The names of a form's fields, in order (none for the status form).
+/// The names of a form's fields, in order (the status form's first is the choice of status).
 pub fn form_fields(lang: Lang, k: FormKind) -> Vec<&'static str> {
     match (k, lang) {
-        (FormKind::Status, _) => vec![],
+        (FormKind::Status, Lang::Fr) => vec![
+            "statut (← →)",
+            "note (facultative)",
+            "date du changement (AAAA-MM-JJ ou JJ/MM/AAAA, vide\u{a0}: aujourd'hui)",
+        ],
+        (FormKind::Status, Lang::En) => vec![
+            "status (← →)",
+            "note (optional)",
+            "date of the change (YYYY-MM-DD or DD/MM/YYYY, empty: today)",
+        ],
         (FormKind::Progress, Lang::Fr) => vec!["avancement (%)"],
         (FormKind::Progress, Lang::En) => vec!["progress (%)"],
         (FormKind::Note, _) => vec!["note"],
@@ -294,10 +317,16 @@ pub fn form_fields(lang: Lang, k: FormKind) -> Vec<&'static str> {
     }
 }
 
-pub fn form_keys(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "Tab champ suivant · Entrée valider · Échap annuler",
-        Lang::En => "Tab next field · Enter save · Esc cancel",
+pub fn form_keys(lang: Lang, k: FormKind) -> &'static str {
+    match (k, lang) {
+        (FormKind::Status, Lang::Fr) => {
+            "← → statut · Tab, Maj+Tab champ suivant, précédent · Entrée valider · Échap annuler"
+        }
+        (FormKind::Status, Lang::En) => {
+            "← → status · Tab, Shift+Tab next, previous field · Enter save · Esc cancel"
+        }
+        (_, Lang::Fr) => "Tab, Maj+Tab champ suivant, précédent · Entrée valider · Échap annuler",
+        (_, Lang::En) => "Tab, Shift+Tab next, previous field · Enter save · Esc cancel",
     }
 }
 
@@ -325,6 +354,14 @@ pub fn form_error(lang: Lang, why: &FormError) -> String {
             "un nombre, par exemple 42 ou 12,5",
             "a number, for example 42 or 12.5"
         ),
+    }
+}
+
+/// The keys of an indicator's values.
+pub fn indicator_values_keys(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "↑↓ choisir · c annuler cette valeur · r enregistrer une valeur · Entrée ou Échap retour",
+        Lang::En => "↑↓ select · c cancel this value · r record a value · Enter or Esc back",
     }
 }
 

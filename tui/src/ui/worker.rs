@@ -63,9 +63,16 @@ async fn run_effect(
             Ok(d) => Some(Action::DetailLoaded(Box::new(d))),
             Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
         },
-        Effect::SetStatus { task, status } => {
+        Effect::SetStatus {
+            task,
+            status,
+            note,
+            date,
+        } => {
             let req = SetRequest {
                 status: Some(status),
+                note,
+                date,
                 ..SetRequest::default()
             };
             done(set(&task, req).await.map(|r| {
@@ -80,7 +87,14 @@ async fn run_effect(
             };
             let r = set(&task, req).await;
             let colon = crate::strings::colon(lang);
-            done(r.map(|r| format!("{task}{colon}{} → {}\u{a0}%", r.old_progress, r.progress)))
+            done(r.map(|r| {
+                let mut line = format!("{task}{colon}{} → {}\u{a0}%", r.old_progress, r.progress);
+                if r.status != r.old_status {
+                    let (from, to) = (r.old_status.label(lang), r.status.label(lang));
+                    line.push_str(&format!(" · {from} → {to}"));
+                }
+                line
+            }))
         }
         Effect::Note { task, note } => {
             let req = SetRequest {
@@ -115,8 +129,19 @@ async fn run_effect(
                     &ctx.clock,
                 )
                 .await;
-            done(r.map(|(_, a, c)| {
-                crate::strings::spent(lang, &task, &cnrm_engine::text::money(a, &c))
+            done(r.map(|r| {
+                let line = crate::strings::spent(
+                    lang,
+                    &task,
+                    &cnrm_engine::text::money(r.amount_plan, &r.currency),
+                );
+                match r.overspent() {
+                    Some(times) => format!(
+                        "{line} · {}",
+                        crate::strings::overspent(lang, &task, &r, times, true)
+                    ),
+                    None => line,
+                }
             }))
         }
         Effect::RecordIndicator {
@@ -206,6 +231,10 @@ async fn run_effect(
         }),
         Effect::OutboxText(id) => match store.outbox_text(id).await {
             Ok(text) => Some(Action::OutboxText(id, text.unwrap_or_default())),
+            Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
+        },
+        Effect::IndicatorValues(id) => match store.indicator_detail(&id, plan, &ctx.clock).await {
+            Ok(d) => Some(Action::IndicatorValues(id, d.values)),
             Err(e) => Some(Action::Done(Err(crate::strings::store_error(lang, &e)))),
         },
         Effect::Quit => None,

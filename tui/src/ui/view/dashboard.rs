@@ -1,6 +1,6 @@
 //! Screen 1, the dashboard: execution by priority, the whole plan's figures, next deadlines.
 
-use super::widgets::{clip, french_date};
+use super::widgets::{clip, french_date, wrap};
 use crate::ui::state::Figures;
 use crate::ui::text::word;
 use cnrm_engine::records::Snapshot;
@@ -26,27 +26,50 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
     ));
     let inner = block.inner(left);
     f.render_widget(block, left);
-    let rows =
-        Layout::vertical(vec![Constraint::Length(2); dash.priorities.len().max(1)]).split(inner);
-    for (p, r) in dash.priorities.iter().zip(rows.iter()) {
-        let [l1, l2] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(*r);
-        // The id and the counts whole; the title takes what is left.
+    // Each priority: its id and title (on two lines when the title is long and the box has the
+    // height for it; cut only beyond), then the gauge and the counts.
+    let width = usize::from(inner.width);
+    let labels: Vec<Vec<String>> = dash
+        .priorities
+        .iter()
+        .map(|p| wrap(&format!("{} {}", p.id, p.title), width))
+        .collect();
+    let two_lines =
+        labels.iter().map(|l| l.len().min(2) + 1).sum::<usize>() <= usize::from(inner.height);
+    let heights: Vec<Constraint> = labels
+        .iter()
+        .map(|l| {
+            Constraint::Length(if two_lines {
+                l.len().min(2) as u16 + 1
+            } else {
+                2
+            })
+        })
+        .collect();
+    let rows = Layout::vertical(heights).split(inner);
+    for ((p, label), r) in dash.priorities.iter().zip(&labels).zip(rows.iter()) {
+        let [l1, l2] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(*r);
+        let shown: Vec<Line> = if usize::from(l1.height) >= label.len() {
+            label.iter().map(|l| Line::from(l.clone())).collect()
+        } else {
+            // No room for every line: what fits, the last one ending with `…`.
+            let mut text = label[..usize::from(l1.height).max(1) - 1].to_vec();
+            let rest = label[text.len()..].join(" ");
+            text.push(clip(&rest, width));
+            text.into_iter().map(Line::from).collect()
+        };
+        f.render_widget(Paragraph::new(shown).bold(), l1);
         let counts = format!(
-            " · {}/{} {} · {} {}",
+            " {}/{} {} · {} {}",
             p.counts.done,
             p.counts.total,
             word(lang, "faites", "done"),
             p.counts.overdue,
             word(lang, "en retard", "late")
         );
-        let room =
-            usize::from(l1.width).saturating_sub(p.id.chars().count() + 1 + counts.chars().count());
-        let label = if room >= 4 {
-            format!("{} {}{counts}", p.id, clip(&p.title, room))
-        } else {
-            format!("{}{counts}", p.id)
-        };
-        f.render_widget(Paragraph::new(clip(&label, l1.width as usize)), l1);
+        let counts_w = (counts.chars().count() as u16).min(l2.width.saturating_sub(10));
+        let [gauge, tail] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(counts_w)]).areas(l2);
         let color = if p.counts.overdue > 0 {
             Color::Red
         } else {
@@ -57,12 +80,16 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
                 .gauge_style(Style::new().fg(color))
                 .ratio((p.progress / 100.0).clamp(0.0, 1.0))
                 .label(format!("{:.0}\u{a0}%", p.progress)),
-            l2,
+            gauge,
         );
+        f.render_widget(Paragraph::new(clip(&counts, tail.width as usize)), tail);
     }
     let t = &dash.total;
     let c = &t.counts;
-    let status_count = |s: Status| c.by_status.get(s.as_str()).copied().unwrap_or(0);
+    let status_count = |s: Status| {
+        let n = c.by_status.get(s.as_str()).copied().unwrap_or(0);
+        crate::strings::status_count(lang, s, n as i64)
+    };
     let mut lines = vec![
         Line::from(
             format!(
@@ -74,22 +101,16 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
             .bold(),
         ),
         Line::from(format!(
-            "{} {} · {} {} · {} {}",
+            "{} · {} · {}",
             status_count(Status::Todo),
-            Status::Todo.label(lang),
             status_count(Status::InProgress),
-            Status::InProgress.label(lang),
-            status_count(Status::Done),
-            Status::Done.label(lang)
+            status_count(Status::Done)
         )),
         Line::from(format!(
-            "{} {} · {} {} · {} {}",
+            "{} · {} · {}",
             status_count(Status::Blocked),
-            Status::Blocked.label(lang),
             status_count(Status::Suspended),
-            Status::Suspended.label(lang),
-            status_count(Status::Cancelled),
-            Status::Cancelled.label(lang)
+            status_count(Status::Cancelled)
         )),
         Line::from(vec![
             Span::styled(
@@ -120,6 +141,11 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, fig: &Figures, lang: Lang) 
             "{} {}",
             word(lang, "acquis    ", "secured   "),
             money(t.money.secured, &d.currency)
+        )),
+        Line::from(format!(
+            "{} {}",
+            word(lang, "promis    ", "pledged   "),
+            money(t.money.pledged, &d.currency)
         )),
         Line::from(format!(
             "{} {}",

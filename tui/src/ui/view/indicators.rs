@@ -1,16 +1,18 @@
 //! Screen 6, the indicators: baseline, latest value over target with the unit
 //! (`6 000 / 18 000 personnes`), when it was measured and the achievement (`45,5 %`). The latest
-//! value is the latest dated on or before today (the store's rule).
+//! value is the latest dated on or before today (the store's rule). Entrée shows an indicator's
+//! recorded values, numbered as `cnrm indicator show` lists them; `c` there cancels one.
 
-use super::widgets::{bar, clip, fit, french_date, widest};
+use super::widgets::{bar, centered, clip, fit, french_date, widest};
 use crate::strings::value;
-use crate::ui::state::State;
-use crate::ui::text::word;
+use crate::ui::state::{IndicatorValues, State};
+use crate::ui::text::{self, word};
 use cnrm_engine::records::Snapshot;
 use cnrm_engine::Lang;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Style, Stylize};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 /// `45,5 %` / `45.5 %`: a percentage with one decimal when it has one.
@@ -126,4 +128,85 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
             .column_spacing(1),
         inner,
     );
+    if let Some(open) = &state.indicator_values {
+        values(f, area, d, open, lang);
+    }
+}
+
+/// An indicator's recorded values, numbered as `cnrm indicator show` lists them (the number
+/// `c` cancels), the one under the cursor reversed, cancelled ones dimmed.
+fn values(f: &mut Frame, area: Rect, d: &Snapshot, open: &IndicatorValues, lang: Lang) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let info = d.indicators.iter().find(|i| i.id == open.id);
+    let title = match info {
+        Some(i) => format!(" {} — {} ", i.id, i.title),
+        None => format!(" {} ", open.id),
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(clip(&title, usize::from(r.width.saturating_sub(2))));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let keys = text::indicator_values_keys(lang);
+    let keys_h = crate::ui::view::lines_needed(keys, inner.width).min(inner.height);
+    let [list, foot] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(keys_h)]).areas(inner);
+    f.render_widget(Paragraph::new(keys.dim()).wrap(Wrap { trim: true }), foot);
+    let Some(values) = &open.values else {
+        f.render_widget(Paragraph::new(text::loading(lang).dim()), list);
+        return;
+    };
+    if values.is_empty() {
+        f.render_widget(Paragraph::new(crate::strings::nothing_recorded(lang)), list);
+        return;
+    }
+    let unit = info.and_then(|i| i.unit.clone()).filter(|u| !u.is_empty());
+    let height = usize::from(list.height.max(1));
+    let offset = (open.selected + 1).saturating_sub(height);
+    let width = usize::from(list.width);
+    let lines: Vec<Line> = values
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(k, v)| {
+            let mut what = value(lang, v.value);
+            if let Some(u) = &unit {
+                what.push('\u{a0}');
+                what.push_str(u);
+            }
+            // The number, the day and the value first, then whether it is cancelled (never cut
+            // off), who recorded it and when, and its note.
+            let mut line = format!(
+                "{:<6} {}  {what}",
+                crate::strings::entry_no(lang, v.entry),
+                crate::strings::day(lang, &v.date)
+            );
+            if v.cancelled {
+                line.push_str(word(lang, " · annulée", " · cancelled"));
+            }
+            line.push_str(&format!(
+                " — {}, {}",
+                v.actor,
+                crate::strings::when(lang, &v.at)
+            ));
+            if let Some(note) = v.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                line.push_str("  ");
+                line.push_str(&crate::strings::quoted(lang, note.trim()));
+            }
+            let line = Line::from(clip(&line, width));
+            match (k == open.selected, v.cancelled) {
+                (true, _) => line.reversed(),
+                (false, true) => line.dim(),
+                (false, false) => line,
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), list);
 }

@@ -183,6 +183,10 @@ pub fn draw(f: &mut Frame, state: &State) {
         Some((true, _)) => Paragraph::new(status_text)
             .style(Style::new().fg(Color::Red).bold())
             .wrap(Wrap { trim: false }),
+        // A result with a warning (a spending far above the budget) in yellow.
+        Some((false, m)) if m.contains('⚠') => Paragraph::new(status_text)
+            .style(Style::new().fg(Color::Yellow).bold())
+            .wrap(Wrap { trim: false }),
         Some((false, _)) => Paragraph::new(status_text)
             .style(Style::new().fg(Color::Green))
             .wrap(Wrap { trim: false }),
@@ -299,44 +303,40 @@ fn draw_picker(f: &mut Frame, area: Rect, picker: &Picker, lang: Lang) {
 
 fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
     let fields = text::form_fields(lang, form.kind);
-    let height = 6 + 2 * fields.len().max(1) as u16;
-    let r = centered(area, 70, height);
+    let keys = text::form_keys(lang, form.kind);
+    let width = 74.min(area.width);
+    let inner_w = width.saturating_sub(2);
+    let height = 4 + 2 * fields.len().max(1) as u16 + lines_needed(keys, inner_w);
+    let r = centered(area, width, height);
     f.render_widget(Clear, r);
     let block = Block::new()
         .borders(Borders::ALL)
         .title(text::form_title(lang, form.kind, &form.target))
         .border_style(Style::new().fg(Color::Yellow));
     let mut lines = Vec::new();
-    if form.kind == FormKind::Status {
-        let parts: Vec<Span> = Status::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
+    for (i, name) in fields.iter().enumerate() {
+        let current = i == form.field;
+        lines.push(Line::from(name.to_string()).dim());
+        if form.kind == FormKind::Status && i == 0 {
+            // The choice of status: the chosen one reversed, the field marked when current.
+            let mut parts = vec![Span::raw(if current { "> " } else { "  " })];
+            parts.extend(Status::ALL.iter().enumerate().map(|(k, s)| {
                 let label = format!(" {} ", s.label(lang));
-                if i == form.choice {
+                if k == form.choice {
                     Span::styled(label, Style::new().reversed().bold())
                 } else {
                     Span::raw(label)
                 }
-            })
-            .collect();
-        lines.push(Line::from(parts));
-    } else {
-        for (i, name) in fields.iter().enumerate() {
-            let value = form.inputs.get(i).map_or("", String::as_str);
-            let current = i == form.field;
-            lines.push(Line::from(name.to_string()).dim());
-            let text = if current {
-                format!("> {value}▏")
-            } else {
-                format!("  {value}")
-            };
-            lines.push(if current {
-                Line::from(text).bold()
-            } else {
-                Line::from(text)
-            });
+            }));
+            lines.push(Line::from(parts));
+            continue;
         }
+        let value = form.inputs.get(i).map_or("", String::as_str);
+        lines.push(if current {
+            Line::from(format!("> {value}▏")).bold()
+        } else {
+            Line::from(format!("  {value}"))
+        });
     }
     lines.push(Line::from(""));
     if let Some(why) = &form.error {
@@ -345,7 +345,7 @@ fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
             Style::new().fg(Color::Red),
         )));
     }
-    lines.push(Line::from(text::form_keys(lang).dim()));
+    lines.push(Line::from(keys.dim()));
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -354,25 +354,76 @@ fn draw_form(f: &mut Frame, area: Rect, form: &Form, lang: Lang) {
     );
 }
 
-fn draw_help(f: &mut Frame, area: Rect, state: &State) {
+/// The help's lines at a terminal `width` wide, and the help's width: every key with what it
+/// does, the descriptions wrapped beside the keys.
+fn help_lines(state: &State, width: u16) -> (Vec<Line<'static>>, u16) {
     let entries = text::help(state.lang, state.screen);
-    let r = centered(area, 70, entries.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    let lines: Vec<Line> = entries
+    let key_w = entries
         .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
-                Span::styled(format!("{k:<20}"), Style::new().bold()),
-                Span::raw(*v),
-            ])
-        })
-        .collect();
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let widest = entries
+        .iter()
+        .map(|(_, v)| v.chars().count())
+        .max()
+        .unwrap_or(0);
+    let width = ((key_w + widest + 2).min(usize::from(u16::MAX)) as u16).min(width);
+    let desc_w = usize::from(width.saturating_sub(2))
+        .saturating_sub(key_w)
+        .max(8);
+    let mut lines = Vec::new();
+    for (k, v) in &entries {
+        for (i, part) in widgets::wrap(v, desc_w).into_iter().enumerate() {
+            let key = if i == 0 { *k } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{key:<key_w$}"), Style::new().bold()),
+                Span::raw(part),
+            ]));
+        }
+    }
+    (lines, width)
+}
+
+/// How far the help scrolls at the terminal's size: its lines beyond the screen.
+pub fn help_max_scroll(state: &State) -> usize {
+    let (w, h) = state.size;
+    let (lines, _) = help_lines(state, w);
+    lines.len().saturating_sub(usize::from(h.saturating_sub(2)))
+}
+
+/// How far the open outbox message scrolls at the terminal's size.
+pub fn outbox_max_scroll(state: &State) -> usize {
+    let (w, h) = state.size;
+    outbox::max_scroll(state, Rect::new(0, 0, w, h.saturating_sub(3)))
+}
+
+/// The help of the screen; longer than the screen, it scrolls (↑↓ PgUp PgDn) and its title
+/// says which lines show.
+fn draw_help(f: &mut Frame, area: Rect, state: &State) {
+    let lang = state.lang;
+    let (lines, width) = help_lines(state, area.width);
+    let total = lines.len();
+    let height = (total as u16 + 2).min(area.height);
+    let shown = usize::from(height.saturating_sub(2));
+    let offset = state.help_scroll.min(total.saturating_sub(shown));
+    let title = if total > shown {
+        format!(
+            " ? {} · {}–{}/{total} · {} ",
+            text::screen(lang, state.screen),
+            offset + 1,
+            offset + shown,
+            word(lang, "↑↓ PgUp PgDn défiler", "↑↓ PgUp PgDn scroll")
+        )
+    } else {
+        format!(" ? {} ", text::screen(lang, state.screen))
+    };
+    let r = centered(area, width, height);
+    f.render_widget(Clear, r);
+    let lines: Vec<Line> = lines.into_iter().skip(offset).take(shown).collect();
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(format!(" ? {} ", text::screen(state.lang, state.screen))),
-        ),
+        Paragraph::new(lines).block(Block::new().borders(Borders::ALL).title(title)),
         r,
     );
 }

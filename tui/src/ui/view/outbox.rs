@@ -1,14 +1,14 @@
 //! Screen 7, the outbox: messages waiting, sent or failed; Entrée shows one whole (its error
 //! and its text).
 
-use super::widgets::{centered, clip, fit, widest};
+use super::widgets::{centered, clip, fit, widest, wrap};
 use crate::ui::state::State;
 use crate::ui::text::word;
 use cnrm_engine::records::{OutboxRow, Snapshot};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
@@ -104,56 +104,125 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
     }
 }
 
-/// One message whole: its state, recipients, subject, error and text.
-fn message(f: &mut Frame, area: Rect, o: &OutboxRow, text: Option<&str>, state: &State) {
-    let lang = state.lang;
-    let colon = crate::strings::colon(lang);
-    let r = centered(
+/// Where the open message's pop-up goes in `area` (the screen's body).
+fn popup(area: Rect) -> Rect {
+    centered(
         area,
         area.width.saturating_sub(4),
         area.height.saturating_sub(2),
-    );
-    f.render_widget(Clear, r);
-    let mut lines = vec![
-        Line::from(format!(
+    )
+}
+
+/// The open message's lines wrapped at `width`: its state, recipients, subject, error and text.
+fn message_lines(
+    o: &OutboxRow,
+    text: Option<&str>,
+    state: &State,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let lang = state.lang;
+    let colon = crate::strings::colon(lang);
+    let mut lines = Vec::new();
+    let mut push = |text: String, style: Style| {
+        for part in wrap(&text, width) {
+            lines.push(Line::from(part).style(style));
+        }
+    };
+    push(
+        format!(
             "{}{colon}{} · {} · {}{colon}{}",
             word(lang, "État", "State"),
             crate::strings::outbox_status(lang, &o.status),
             crate::strings::outbox_kind(lang, &o.kind),
             word(lang, "tentatives", "attempts"),
             o.attempts
-        )),
-        Line::from(format!(
-            "{}{colon}{}",
-            word(lang, "À", "To"),
-            o.to.join(", ")
-        )),
-        Line::from(format!("{}{colon}{}", word(lang, "Objet", "Subject"), o.subject).bold()),
-    ];
+        ),
+        Style::new(),
+    );
+    push(
+        format!("{}{colon}{}", word(lang, "À", "To"), o.to.join(", ")),
+        Style::new(),
+    );
+    push(
+        format!("{}{colon}{}", word(lang, "Objet", "Subject"), o.subject),
+        Style::new().bold(),
+    );
     if let Some(e) = &o.last_error {
-        lines.push(
-            Line::from(format!(
-                "{}{colon}{e}",
-                word(lang, "Dernière erreur", "Last error")
-            ))
-            .fg(Color::Red),
+        push(
+            format!("{}{colon}{e}", word(lang, "Dernière erreur", "Last error")),
+            Style::new().fg(Color::Red),
         );
     }
-    lines.push(Line::from(""));
+    push(String::new(), Style::new());
     match text {
-        Some(t) => lines.extend(t.lines().map(|l| Line::from(l.to_string()))),
-        None => lines.push(Line::from(crate::ui::text::loading(lang).dim())),
+        Some(t) => {
+            for l in t.lines() {
+                push(l.to_string(), Style::new());
+            }
+        }
+        None => push(
+            crate::ui::text::loading(lang).to_string(),
+            Style::new().dim(),
+        ),
     }
+    lines
+}
+
+/// How far the open message scrolls in `area`: its lines beyond the pop-up.
+pub fn max_scroll(state: &State, area: Rect) -> usize {
+    let Some((id, text)) = &state.outbox_open else {
+        return 0;
+    };
+    let Some(o) = state
+        .data
+        .as_ref()
+        .and_then(|d| d.outbox.iter().find(|o| o.id == *id))
+    else {
+        return 0;
+    };
+    let r = popup(area);
+    let lines = message_lines(
+        o,
+        text.as_deref(),
+        state,
+        usize::from(r.width.saturating_sub(2)),
+    );
+    lines
+        .len()
+        .saturating_sub(usize::from(r.height.saturating_sub(2)))
+}
+
+/// One message whole, scrolled to `state.outbox_scroll`; its title says which lines show and
+/// the keys.
+fn message(f: &mut Frame, area: Rect, o: &OutboxRow, text: Option<&str>, state: &State) {
+    let lang = state.lang;
+    let r = popup(area);
+    f.render_widget(Clear, r);
+    let lines = message_lines(o, text, state, usize::from(r.width.saturating_sub(2)));
+    let shown = usize::from(r.height.saturating_sub(2));
+    let total = lines.len();
+    let offset = state.outbox_scroll.min(total.saturating_sub(shown));
+    let keys = if total > shown {
+        format!(
+            "{}–{}/{total} · {}",
+            offset + 1,
+            (offset + shown).min(total),
+            word(
+                lang,
+                "↑↓ PgUp PgDn défiler · Échap fermer",
+                "↑↓ PgUp PgDn scroll · Esc close"
+            )
+        )
+    } else {
+        word(lang, "Échap fermer", "Esc close").to_string()
+    };
+    let lines: Vec<Line> = lines.into_iter().skip(offset).take(shown).collect();
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Paragraph::new(lines).block(
             Block::new()
                 .borders(Borders::ALL)
                 .border_style(Style::new().fg(Color::Yellow))
-                .title(format!(
-                    " #{} · {} ",
-                    o.id,
-                    word(lang, "une touche pour fermer", "any key closes")
-                )),
+                .title(format!(" #{} · {keys} ", o.id)),
         ),
         r,
     );

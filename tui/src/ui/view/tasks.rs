@@ -141,11 +141,11 @@ pub fn draw(f: &mut Frame, area: Rect, d: &Snapshot, state: &State) {
         }
         label
     };
-    // Widths from content: the id, deadline, status and progress whole (the id over every
-    // task, so that it does not change while scrolling), the owners up to a fifth of the
-    // width, the title the rest, cut with `…`.
+    // Widths from content: the id, deadline, status and progress whole (the ids on screen: a
+    // page without an occurrence `…@2026-03-31` gives its room to the title), the owners up to
+    // a fifth of the width, the title the rest, cut with `…`.
     let col = |c: usize, h: Column| widest(&header_label(h), cells.iter().map(|r| r[c].as_str()));
-    let id_w = state.figures.id_width.max(col(0, Column::Id));
+    let id_w = col(0, Column::Id);
     let fixed = [
         id_w,
         col(1, Column::Deadline),

@@ -33,6 +33,37 @@ pub fn clip(s: &str, width: usize) -> String {
     out
 }
 
+/// `text` cut into lines of at most `width` characters, at spaces where it can (a word longer
+/// than the line is cut); its indentation kept on every line; an empty text is one empty line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let body = text.trim_start_matches(' ');
+    let indent = (text.len() - body.len()).min(width.saturating_sub(1) / 2);
+    let pad = " ".repeat(indent);
+    let width = width.saturating_sub(indent).max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut len = 0;
+    for word in body.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        if len > 0 && len + 1 + word.len() <= width {
+            line.push(' ');
+            line.extend(&word);
+            len += 1 + word.len();
+            continue;
+        }
+        if len > 0 {
+            lines.push(std::mem::take(&mut line));
+        }
+        while word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        len = word.len();
+        line = word.into_iter().collect();
+    }
+    lines.push(line);
+    lines.into_iter().map(|l| format!("{pad}{l}")).collect()
+}
+
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
@@ -98,4 +129,20 @@ pub fn fit(total: u16, fixed: &[u16], flex_min: u16) -> Option<u16> {
 /// A cell aligned to the right (amounts, counts).
 pub fn right<'a>(text: String) -> ratatui::widgets::Cell<'a> {
     ratatui::widgets::Cell::from(Line::from(text).alignment(ratatui::layout::Alignment::Right))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_cuts_at_spaces_and_keeps_the_indentation() {
+        assert_eq!(wrap("un deux trois", 7), ["un deux", "trois"]);
+        assert_eq!(
+            wrap("   échéance : 31/12", 12),
+            ["   échéance", "   : 31/12"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), [""]);
+    }
 }
