@@ -1016,78 +1016,6 @@ fn the_outbox_and_the_history_hold_no_english_word_in_french() {
     }
 }
 
-/// The detail pane's history tells a note by its text and a cancellation by its reason; the
-/// « Notes » list holds notes only.
-#[test]
-fn the_detail_pane_tells_notes_and_cancellation_reasons() {
-    use cnrm_engine::records::{HistoryEntry, SpendingEntry, TaskDetail};
-    let mut s = loaded(Lang::Fr);
-    update(&mut s, key(KeyCode::Char('2')));
-    update(&mut s, key(KeyCode::Enter));
-    let row = s.data.as_ref().expect("loaded").tasks[0].row.clone();
-    let entry = |at: &str, kind: &str, data: &str, note: Option<&str>| HistoryEntry {
-        at: at.into(),
-        actor: "root".into(),
-        event: Event::from_stored(kind, data),
-        note: note.map(str::to_string),
-        source: None,
-    };
-    let detail = TaskDetail {
-        row,
-        description: None,
-        start: None,
-        depends_on: vec![],
-        resources: serde_json::json!([]),
-        currency: "XOF".into(),
-        budget_planned: 0.0,
-        budget_secured: 0.0,
-        budget_pledged: 0.0,
-        budget_needed: 0.0,
-        spent: 0.0,
-        slips: vec![],
-        history: vec![
-            entry(
-                "2026-03-14T09:00:00Z",
-                "spending",
-                r#"{"amount": 450000, "currency": "XOF", "amount_plan": 450000, "date": "2026-03-14", "entry": 1}"#,
-                None,
-            ),
-            entry("2026-03-15T00:00:00Z", "note", "{}", Some("Lettre partie")),
-            entry(
-                "2026-03-16T10:00:00Z",
-                "spending_cancelled",
-                r#"{"amount": 450000, "currency": "XOF", "amount_plan": 450000, "date": "2026-03-14", "entry": 1}"#,
-                Some("saisie en double"),
-            ),
-        ],
-        archived_revision: None,
-        spendings: vec![SpendingEntry {
-            entry: 1,
-            date: "2026-03-14".into(),
-            amount: 450_000.0,
-            currency: "XOF".into(),
-            amount_plan: 450_000.0,
-            note: None,
-            actor: "root".into(),
-            at: "2026-03-14T09:00:00Z".into(),
-            cancelled: true,
-        }],
-        occurrences: vec![],
-    };
-    update(&mut s, Action::DetailLoaded(Box::new(detail)));
-    let screen = render(&s, 160, 48);
-    assert!(
-        screen.contains("15/03/2026 00:00 — root — note\u{a0}: «\u{a0}Lettre partie\u{a0}»"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("motif\u{a0}: «\u{a0}saisie en double\u{a0}»"),
-        "{screen}"
-    );
-    // Not among the notes: the reason is the cancellation's.
-    assert!(!screen.contains("root « saisie en double »"), "{screen}");
-    insta::assert_snapshot!("fr_160x48_tasks_detail_history", screen);
-
 #[test]
 fn the_status_form_takes_a_note_and_a_date_and_tab_moves_between_its_fields() {
     let mut s = loaded(Lang::Fr);
@@ -1360,4 +1288,77 @@ fn the_id_column_is_as_wide_as_the_ids_on_screen() {
         "the id column is 8 wide: {without}"
     );
     assert!(without.contains("Désigner les points focaux"), "{without}");
+}
+
+/// The detail pane's history tells a note by its text and a cancellation by its reason; the
+/// « Notes » list holds notes only.
+#[test]
+fn the_detail_pane_tells_notes_and_cancellation_reasons() {
+    use cnrm_engine::records::{HistoryEntry, SpendingEntry, TaskDetail};
+    let mut s = loaded(Lang::Fr);
+    update(&mut s, key(KeyCode::Char('2')));
+    update(&mut s, key(KeyCode::Enter));
+    let row = s.data.as_ref().expect("loaded").tasks[0].row.clone();
+    let entry = |at: &str, kind: &str, data: &str, note: Option<&str>| HistoryEntry {
+        at: at.into(),
+        actor: "root".into(),
+        event: Event::from_stored(kind, data),
+        note: note.map(str::to_string),
+        source: None,
+    };
+    let detail = TaskDetail {
+        row,
+        description: None,
+        start: None,
+        depends_on: vec![],
+        resources: serde_json::json!([]),
+        currency: "XOF".into(),
+        budget_planned: 0.0,
+        budget_secured: 0.0,
+        budget_pledged: 0.0,
+        budget_needed: 0.0,
+        spent: 0.0,
+        slips: vec![],
+        history: vec![
+            entry(
+                "2026-03-14T09:00:00Z",
+                "spending",
+                r#"{"amount": 450000, "currency": "XOF", "amount_plan": 450000, "date": "2026-03-14", "entry": 1}"#,
+                None,
+            ),
+            entry("2026-03-15T00:00:00Z", "note", "{}", Some("Lettre partie")),
+            entry(
+                "2026-03-16T10:00:00Z",
+                "spending_cancelled",
+                r#"{"amount": 450000, "currency": "XOF", "amount_plan": 450000, "date": "2026-03-14", "entry": 1}"#,
+                Some("saisie en double"),
+            ),
+        ],
+        archived_revision: None,
+        spendings: vec![SpendingEntry {
+            entry: 1,
+            date: "2026-03-14".into(),
+            amount: 450_000.0,
+            currency: "XOF".into(),
+            amount_plan: 450_000.0,
+            note: None,
+            actor: "root".into(),
+            at: "2026-03-14T09:00:00Z".into(),
+            cancelled: true,
+        }],
+        occurrences: vec![],
+    };
+    update(&mut s, Action::DetailLoaded(Box::new(detail)));
+    let screen = render(&s, 160, 48);
+    assert!(
+        screen.contains("15/03/2026 00:00 — root — note\u{a0}: «\u{a0}Lettre partie\u{a0}»"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("motif\u{a0}: «\u{a0}saisie en double\u{a0}»"),
+        "{screen}"
+    );
+    // Not among the notes: the reason is the cancellation's.
+    assert!(!screen.contains("root « saisie en double »"), "{screen}");
+    insta::assert_snapshot!("fr_160x48_tasks_detail_history", screen);
 }
