@@ -145,7 +145,11 @@ fn an_eleven_digit_row_number_is_refused_not_allocated() {
         w.write_all(br#"<row r="99999999999"><c r="A99999999999" t="inlineStr"><is><t>x</t></is></c></row>"#)
             .expect("write");
     });
-    refused(&check_bounded(&path), 2, &["Activités", "100 000 lignes"]);
+    refused(
+        &check_bounded(&path),
+        2,
+        &["Activités", "A99999999999", "100 000 lignes"],
+    );
 }
 
 #[test]
@@ -208,6 +212,14 @@ fn an_ods_row_repeated_a_million_times_is_refused_in_one_sentence() {
         r#"<table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
     );
     refused(&check_bounded(&path), 2, &["Activités", "100 000 lignes"]);
+    // Within the rows, but a few hundred bytes claiming half a million cells: refused by the
+    // cells its size allows.
+    let path = ods(
+        dir.path(),
+        "cellules.ods",
+        r#"<table:table-row table:number-rows-repeated="99999"><table:table-cell table:number-columns-repeated="5" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
+    );
+    refused(&check_bounded(&path), 2, &["Activités", "10 000 cellules"]);
     // Repeated columns the same way.
     let path = ods(
         dir.path(),

@@ -73,14 +73,28 @@ pub(crate) struct SheetCells {
     pub hidden: Vec<u32>,
 }
 
+/// Filled cells a workbook may hold for its size: one per [`XML_BYTES_PER_CELL`] bytes of its
+/// XML, at least [`MIN_CELLS`], at most [`MAX_CELLS`]. A real cell takes 40 to 60 bytes of XML;
+/// a cell in memory (its text, its place, its node) about 300 bytes: so memory stays within ten
+/// times the XML even when a row repeated by `.ods` claims many cells in few bytes.
+pub const XML_BYTES_PER_CELL: u64 = 32;
+/// The cells any workbook may fill, however small its XML.
+pub const MIN_CELLS: usize = 10_000;
+
 /// The limits met so far in one workbook: every filled cell passes [`Budget::admit`].
 pub(crate) struct Budget {
     cells: usize,
+    limit: usize,
 }
 
 impl Budget {
-    pub(crate) fn new() -> Budget {
-        Budget { cells: 0 }
+    /// The budget of a workbook whose XML is `xml_bytes` long, uncompressed.
+    pub(crate) fn new(xml_bytes: u64) -> Budget {
+        let by_size = usize::try_from(xml_bytes / XML_BYTES_PER_CELL).unwrap_or(MAX_CELLS);
+        Budget {
+            cells: 0,
+            limit: by_size.clamp(MIN_CELLS, MAX_CELLS),
+        }
     }
 
     /// Admits `count` filled cells at (`row`, `col`) in `sheet`, or refuses the workbook.
@@ -101,9 +115,10 @@ impl Budget {
         self.cells = self
             .cells
             .saturating_add(count.min(u64::from(u32::MAX)) as usize);
-        if self.cells > MAX_CELLS {
+        if self.cells > self.limit {
             return Err(Refusal::TooManyCells {
                 sheet: sheet.to_string(),
+                limit: self.limit,
             });
         }
         Ok(())
@@ -128,7 +143,7 @@ fn text_fits(sheet: &str, row: u64, col: u64, text: &str) -> Result<(), Refusal>
 /// Measures the zip before anything reads it: not too many parts, and the XML parts (the ones
 /// a reader opens) at most [`MAX_XML_BYTES`] together, counted by decompressing them into
 /// nothing, since a zip's declared sizes may lie.
-pub(crate) fn measure(bytes: &[u8]) -> Result<(), Refusal> {
+pub(crate) fn measure(bytes: &[u8]) -> Result<u64, Refusal> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Refusal::Damaged)?;
     if zip.len() > MAX_PARTS {
         return Err(Refusal::TooBig);
@@ -156,7 +171,7 @@ pub(crate) fn measure(bytes: &[u8]) -> Result<(), Refusal> {
         }
         left -= got;
     }
-    Ok(())
+    Ok(MAX_XML_BYTES - left)
 }
 
 /// calamine reserves room for as many shared strings as the file claims: a claim the part's size
@@ -299,17 +314,23 @@ fn iso_date(s: &str) -> Got {
     }
 }
 
-/// The rows marked hidden in an `.xlsx` sheet's XML (calamine does not say), streamed.
-pub(crate) fn xlsx_hidden_rows(bytes: &[u8], path: &str) -> Vec<u32> {
+/// The rows marked hidden in an `.xlsx` sheet's XML (calamine does not say), streamed; and a
+/// cell reference whose row number no spreadsheet has (over 4 billion: calamine's count would
+/// wrap to a row that looks real) refused as it is written.
+pub(crate) fn xlsx_hidden_rows(bytes: &[u8], path: &str, sheet: &str) -> Result<Vec<u32>, Refusal> {
     let mut out = Vec::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
+        return Ok(out);
     };
     let Ok(f) = zip.by_name(path) else {
-        return out;
+        return Ok(out);
     };
     let mut reader = xml_reader(BufReader::new(f));
     let mut buf = Vec::new();
+    let too_far = |r: &str| {
+        let digits = r.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        !digits.is_empty() && digits.parse::<u32>().is_err()
+    };
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf) {
@@ -321,25 +342,36 @@ pub(crate) fn xlsx_hidden_rows(bytes: &[u8], path: &str) -> Vec<u32> {
                     }
                 }
             }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "c" => {
+                if let Some(r) = attr(&e, "r").filter(|r| too_far(r)) {
+                    return Err(Refusal::TooManyRows {
+                        sheet: sheet.to_string(),
+                        cell: r.chars().take(24).collect(),
+                    });
+                }
+            }
             Ok(Event::End(e)) if e.local_name().as_ref() == "sheetData" => break,
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
     }
-    out
+    Ok(out)
 }
 
 // ---- .ods --------------------------------------------------------------------------------------
 
 /// Every sheet of an `.ods` workbook (its `content.xml`), by name, as sparse cells. Repeated rows
 /// and columns are expanded only where they hold something, and only within the limits.
-pub(crate) fn ods_sheets(bytes: &[u8]) -> Result<Vec<(String, SheetCells)>, Refusal> {
+pub(crate) fn ods_sheets(
+    bytes: &[u8],
+    budget: Budget,
+) -> Result<Vec<(String, SheetCells)>, Refusal> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Refusal::Damaged)?;
     let f = zip.by_name("content.xml").map_err(|_| Refusal::Damaged)?;
     let mut ods = Ods {
         reader: xml_reader(BufReader::new(f)),
         buf: Vec::new(),
-        budget: Budget::new(),
+        budget,
         sheets: Vec::new(),
     };
     ods.document()?;
@@ -629,5 +661,84 @@ fn ods_cell_head(e: &BytesStart) -> OdsCell {
         repeat: count(e, "table:number-columns-repeated"),
         rows_spanned: count(e, "table:number-rows-spanned"),
         cols_spanned: count(e, "table:number-columns-spanned"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn ods(rows: &str) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("content.xml", o).expect("part");
+        let xml = format!(
+            r#"<?xml version="1.0"?><office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="Feuille &amp; 1">{rows}</table:table><table:table table:name="Vide"/></office:spreadsheet></office:body></office:document-content>"#
+        );
+        z.write_all(xml.as_bytes()).expect("write");
+        z.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn ods_cells_are_sparse_typed_and_merged_ranges_kept() {
+        let bytes = ods(concat!(
+            r#"<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="9"/></table:table-row>"#,
+            r#"<table:table-row><table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>a &lt;b&gt;<text:s text:c="2"/>c</text:p><text:p/><text:p>d</text:p></table:table-cell>"#,
+            r#"<table:table-cell office:value-type="float" office:value="12.5"><text:p>12,5</text:p></table:table-cell>"#,
+            r#"<table:table-cell office:value-type="date" office:date-value="2025-12-01"/>"#,
+            r#"<table:table-cell table:formula="of:=1/0"/>"#,
+            r#"<table:table-cell><office:annotation><text:p>note</text:p></office:annotation></table:table-cell></table:table-row>"#,
+        ));
+        let size = measure(&bytes).expect("small");
+        let sheets = ods_sheets(&bytes, Budget::new(size)).expect("read");
+        assert_eq!(sheets.len(), 2);
+        assert_eq!(sheets[0].0, "Feuille & 1");
+        assert_eq!(sheets[1].0, "Vide");
+        let cells = &sheets[0].1.cells;
+        let at = |c: u32| {
+            cells
+                .iter()
+                .find(|x| x.row == 4 && x.col == c)
+                .map(|x| &x.got)
+        };
+        assert_eq!(at(1), Some(&Got::Text("a <b>  c\n\nd".into())));
+        assert_eq!(at(2), Some(&Got::Number(12.5)));
+        assert_eq!(
+            at(3),
+            Some(&Got::Date(
+                NaiveDate::from_ymd_opt(2025, 12, 1).expect("day")
+            ))
+        );
+        assert_eq!(at(4), Some(&Got::Empty));
+        assert_eq!(cells.len(), 4, "{cells:?}");
+        assert_eq!(
+            sheets[0].1.merged,
+            vec![Merge {
+                r0: 4,
+                c0: 1,
+                r1: 5,
+                c1: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn a_zip_whose_xml_inflates_past_the_limit_is_refused_before_it_is_read() {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        z.start_file("content.xml", o).expect("part");
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..=(MAX_XML_BYTES >> 20) {
+            z.write_all(&chunk).expect("write");
+        }
+        let bytes = z.finish().expect("zip").into_inner();
+        assert_eq!(measure(&bytes), Err(Refusal::TooBig));
+        // Cells a small file may claim: a floor, then in proportion to its XML.
+        assert_eq!(Budget::new(100).limit, MIN_CELLS);
+        assert_eq!(Budget::new(3_200_000).limit, 100_000);
+        assert_eq!(Budget::new(MAX_XML_BYTES).limit, MAX_CELLS);
     }
 }

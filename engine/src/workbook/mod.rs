@@ -9,7 +9,10 @@ pub mod columns;
 pub mod convert;
 pub mod read;
 
-pub use cells::{MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_PARTS, MAX_ROWS, MAX_XML_BYTES};
+pub use cells::{
+    MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_PARTS, MAX_ROWS, MAX_XML_BYTES, MIN_CELLS,
+    XML_BYTES_PER_CELL,
+};
 pub use read::{check, is_workbook_path, Refusal, Workbook};
 
 // Writing workbooks: the report (`report`, with its `chronogram` sheet), the task list, and the

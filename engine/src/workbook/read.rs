@@ -36,8 +36,9 @@ pub enum Refusal {
     TooManyRows { sheet: String, cell: String },
     /// A sheet fills a column beyond [`super::MAX_COLUMNS`].
     TooManyColumns { sheet: String, cell: String },
-    /// The workbook fills more than [`super::MAX_CELLS`] cells; `sheet` is where the count ran over.
-    TooManyCells { sheet: String },
+    /// The workbook fills more cells than its size allows (`limit`: one per 32 bytes of XML, at
+    /// least 10,000, at most [`super::MAX_CELLS`]); `sheet` is where the count ran over.
+    TooManyCells { sheet: String, limit: usize },
     /// A cell holds more than [`super::MAX_CELL_CHARS`] characters.
     CellTooLong { sheet: String, cell: String },
 }
@@ -85,10 +86,11 @@ impl Refusal {
                 super::MAX_COLUMNS,
                 column_letters(super::MAX_COLUMNS)
             ),
-            Refusal::TooManyCells { sheet } => tr!(
+            Refusal::TooManyCells { sheet, limit } => tr!(
                 lang,
-                "{file} : la feuille « {sheet} » porte le classeur au-delà de la limite de {} cellules remplies : supprimez ce qui ne fait pas partie du plan, ou découpez-le",
-                "{file}: sheet “{sheet}” takes the workbook beyond the limit of {} filled cells: delete what is not part of the plan, or split it",
+                "{file} : la feuille « {sheet} » porte le classeur au-delà de la limite de {} cellules remplies (une pour 32 octets de contenu, au plus {}) : supprimez ce qui ne fait pas partie du plan, ou découpez-le",
+                "{file}: sheet “{sheet}” takes the workbook beyond the limit of {} filled cells (one per 32 bytes of content, at most {}): delete what is not part of the plan, or split it",
+                thousands(lang, *limit),
                 thousands(lang, super::MAX_CELLS)
             ),
             Refusal::CellTooLong { sheet, cell } => tr!(
@@ -362,10 +364,12 @@ impl Book<'_> {
     ) -> Result<SheetCells, Refusal> {
         match self {
             Book::Xlsx(x) => {
+                let hidden = match sheet_paths(bytes).get(name) {
+                    Some(path) => cells::xlsx_hidden_rows(bytes, path, name)?,
+                    None => Vec::new(),
+                };
                 let mut cells = cells::xlsx_sheet(x, name, budget)?;
-                if let Some(path) = sheet_paths(bytes).get(name) {
-                    cells.hidden = cells::xlsx_hidden_rows(bytes, path);
-                }
+                cells.hidden = hidden;
                 Ok(cells)
             }
             Book::Ods(sheets) => Ok(sheets
@@ -379,7 +383,7 @@ impl Book<'_> {
 
 /// Opens the bytes, or says in one sentence why they are not a workbook (or one too large to
 /// read: the zip is measured before anything is decompressed into memory).
-fn open(bytes: &[u8]) -> Result<Book<'_>, Refusal> {
+fn open(bytes: &[u8]) -> Result<(Book<'_>, Budget), Refusal> {
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(OLE) {
         // Excel encrypts a workbook into an OLE container with these streams.
@@ -400,15 +404,16 @@ fn open(bytes: &[u8]) -> Result<Book<'_>, Refusal> {
     if bytes.len() as u64 > cells::MAX_XML_BYTES {
         return Err(Refusal::TooBig);
     }
-    cells::measure(bytes)?;
+    let size = cells::measure(bytes)?;
+    let budget = Budget::new(size);
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Refusal::Damaged)?;
     let is_ods = zip.by_name("content.xml").is_ok();
     if is_ods {
-        cells::ods_sheets(bytes).map(Book::Ods)
+        cells::ods_sheets(bytes, budget).map(|s| (Book::Ods(s), Budget::new(size)))
     } else if zip.by_name("xl/workbook.xml").is_ok() {
         cells::shared_strings_claim_fits(bytes)?;
         calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
-            .map(|x| Book::Xlsx(Box::new(x)))
+            .map(|x| (Book::Xlsx(Box::new(x)), budget))
             .map_err(|_| Refusal::Damaged)
     } else {
         Err(Refusal::NotWorkbook)
@@ -957,7 +962,7 @@ type FoundSheet = (&'static Sheet, u16, Rows);
 /// Reads a workbook's bytes into the plan tree, or says why they are no workbook (or one over
 /// the limits).
 pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
-    let mut book = open(bytes)?;
+    let (mut book, mut budget) = open(bytes)?;
     let names = book.names();
     let mut r = Reading {
         lang,
@@ -968,7 +973,7 @@ pub fn read(bytes: &[u8], lang: Lang) -> Result<Workbook, Refusal> {
         absent: Vec::new(),
         own_dates: Vec::new(),
     };
-    let mut found_sheets = read_sheets(&mut r, &mut book, bytes, &names)?;
+    let mut found_sheets = read_sheets(&mut r, &mut book, bytes, &names, &mut budget)?;
     drop(book);
     let incomplete = missing_sheets(&mut r, &found_sheets, &names);
     // Sheets in the format's order, so that references resolve the same whatever the tabs' order.
@@ -1022,9 +1027,9 @@ fn read_sheets(
     book: &mut Book,
     bytes: &[u8],
     names: &[String],
+    budget: &mut Budget,
 ) -> Result<Vec<FoundSheet>, Refusal> {
     let lang = r.lang;
-    let mut budget = Budget::new();
     let mut found_sheets: Vec<FoundSheet> = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let index = u16::try_from(i + 1).unwrap_or(u16::MAX);
@@ -1046,7 +1051,7 @@ fn read_sheets(
             r.say(Code::InvalidValue, pos, msg, None);
             continue;
         }
-        let cells = book.sheet(bytes, name, &mut budget)?;
+        let cells = book.sheet(bytes, name, budget)?;
         let mut rows = sheet_rows(r, index, &cells);
         if let (Some(&(header_row, _)), true) = (rows.first(), sheet.kind != SheetKind::Plan) {
             merged_headers(r, index, header_row, &cells.merged);
