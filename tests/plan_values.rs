@@ -255,7 +255,10 @@ fn a_key_one_space_too_far_is_an_indentation_diagnostic() {
         text.contains("la clé `deadline` est indentée de 1 espace de trop ligne 17, colonne 10"),
         "{text}"
     );
-    assert!(text.contains("alignez `deadline:` sur `owner:` (colonne 9)"), "{text}");
+    assert!(
+        text.contains("alignez `deadline:` sur `owner:` (colonne 9)"),
+        "{text}"
+    );
     assert!(!text.contains("valeur sans guillemets"), "{text}");
 }
 

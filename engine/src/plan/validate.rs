@@ -2539,13 +2539,12 @@ fn owner_guess<'o>(text: &str, owners: &'o [Owner], exact_only: bool) -> Option<
         .filter_map(|o| {
             std::iter::once(o.id.as_str())
                 .chain(o.short.as_deref())
-                .map(|c| {
+                .filter_map(|c| {
                     let c = columns::normalize(c);
                     let d = strsim::damerau_levenshtein(&t, &c);
                     // Not every two-letter id for any two letters (`bm` is not `ue`).
                     (d <= 2.max(c.len() / 3) && d < c.len()).then_some(d)
                 })
-                .flatten()
                 .min()
                 .map(|d| (d, o))
         })
