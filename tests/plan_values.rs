@@ -240,7 +240,7 @@ fn an_owner_written_as_its_sigle_gets_a_suggestion() {
     assert!(
         diags[0]["help"]
             .as_str()
-            .is_some_and(|h| h.starts_with("vouliez-vous dire `anpe` (ANPE)")),
+            .is_some_and(|h| h.starts_with("vouliez-vous dire `anpe`\u{a0}?")),
         "{diags:#?}"
     );
 }

@@ -918,8 +918,8 @@ impl<'f> Validator<'f> {
                 };
                 let help = tr!(
                     self.lang,
-                    "écrivez `12500000`, `12_500_000`, `\"12 500 000\"`, `\"350 000,50\"` ou `\"1,5 million\"`",
-                    "write `12500000`, `12_500_000`, `\"12 500 000\"`, `\"350 000,50\"` or `\"1,5 million\"`"
+                    "écrivez `12500000`, `12_500_000` ou `\"12 500 000\"`",
+                    "write `12500000`, `12_500_000` or `\"12 500 000\"`"
                 );
                 self.report(Code::InvalidAmount, node.pos, msg, Some(help));
                 None
@@ -2174,11 +2174,13 @@ impl<'f> Validator<'f> {
                     };
                     let near = match want {
                         Entity::Owner => owner_guess(id, owners, false).map(|o| {
-                            let shown = o.display();
-                            if columns::normalize(shown) == columns::normalize(&o.id) {
-                                format!("`{}`", o.id)
+                            // Found by its sigle, name or initials: say whose they are.
+                            let by_name = columns::normalize(id) != columns::normalize(&o.id)
+                                && owner_guess(id, owners, true).is_some();
+                            if by_name {
+                                format!("`{}` ({})", o.id, o.display())
                             } else {
-                                format!("`{}` ({shown})", o.id)
+                                format!("`{}`", o.id)
                             }
                         }),
                         _ => closest(id, &known).map(|n| format!("`{n}`")),

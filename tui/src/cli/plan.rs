@@ -93,20 +93,36 @@ impl SourceCode for Excerpt<'_> {
         if offset + len > self.src.len() {
             return Err(miette::MietteError::OutOfBounds);
         }
-        let first = self.index.line_of(offset).saturating_sub(before);
+        let line = self.index.line_of(offset);
+        let first = line.saturating_sub(before);
         let last = (self
             .index
             .line_of((offset + len).saturating_sub(1).max(offset))
             + after)
             .min(self.index.lines().saturating_sub(1));
-        let start = self.index.line_start(self.src, first);
-        let end = self.index.line_start(self.src, last + 1);
+        // Without context lines, miette wants the span itself and its column (for the
+        // `file:line:column` header), as its own reader gives them.
+        let (start, end, column) = if before == 0 && after == 0 {
+            let line_start = self.index.line_start(self.src, line);
+            let column = self
+                .src
+                .get(line_start..offset)
+                .map_or(0, |t| t.chars().count());
+            (offset, offset + len, column)
+        } else {
+            let start = self.index.line_start(self.src, first);
+            (start, self.index.line_start(self.src, last + 1), 0)
+        };
         let contents = miette::MietteSpanContents::new_named(
             self.name.to_string(),
             &self.src.as_bytes()[start..end],
             SourceSpan::new(start.into(), end - start),
-            first,
-            0,
+            if before == 0 && after == 0 {
+                line
+            } else {
+                first
+            },
+            column,
             last + 1,
         )
         .with_language("yaml");
