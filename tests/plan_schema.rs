@@ -49,7 +49,7 @@ fn the_schema_refuses_structural_mistakes() {
     // A date in none of the forms (the schema checks forms; impossible days are the checker's).
     let mut doc = as_json(&root().join("plans/exemple.yaml"));
     assert!(validator.is_valid(&doc));
-    doc["priorities"][0]["tasks"][0]["deadline"] = serde_json::json!("30/09/2025");
+    doc["priorities"][0]["tasks"][0]["deadline"] = serde_json::json!("30/09/25");
     assert!(
         !validator.is_valid(&doc),
         "a date in no known form is refused"
@@ -406,4 +406,30 @@ fn every_leaf_is_described_and_every_pattern_explained() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The editor takes what `plan check` reads: the workbook's French words, day-first dates,
+/// `oui`, amounts with a decimal comma or a word, `funders`, `until`, `semiannual`.
+#[test]
+fn the_schema_takes_the_workbook_values_and_the_new_keys() {
+    let validator = schema();
+    let mut doc = as_json(&root().join("plans/exemple.yaml"));
+    doc["funders"] = serde_json::json!([{ "id": "bn", "name": "Budget national" }]);
+    let task = &mut doc["priorities"][0]["tasks"][0];
+    task["deadline"] = serde_json::json!("31/03/2026");
+    task["milestone"] = serde_json::json!("oui");
+    task["repeat"] = serde_json::json!("Semestrielle");
+    task["until"] = serde_json::json!("S2 2026");
+    task["resources"] = serde_json::json!([
+        { "kind": "personnel", "quantity": "2,5" },
+        { "kind": "budget", "amount": "1,5 million", "status": "acquis", "funder": "Budget national" },
+        { "kind": "budget", "amount": "350 000,50", "status": "à rechercher" },
+    ]);
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    doc["priorities"][0]["tasks"][0]["repeat"] = serde_json::json!("parfois");
+    assert!(!validator.is_valid(&doc));
+    let amount = definition(&schema_json(), "amount");
+    assert!(accepts(&amount, "350 000,50") && accepts(&amount, "2 milliards"));
+    assert!(!accepts(&amount, "1,5 billion"));
 }

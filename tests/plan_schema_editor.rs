@@ -274,7 +274,7 @@ priorities:
           - kind: budget
             amount: beaucoup
             currency: FCFA
-            status: acquis
+            status: versé
           - kind: budget
             amount: -500000
             status: secured
@@ -318,7 +318,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "Unreadable amount",
     ),
     (
-        "acquis",
+        "versé",
         "Statut inconnu\u{a0}: `secured` (acquis)",
         "Unknown status",
     ),

@@ -167,3 +167,118 @@ fn due_within_refuses_in_one_sentence() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// A small plan for the issue's French and spreadsheet habits: `{TASK}` is replaced by the
+/// task's own keys.
+const HABITS: &str = "version: 1
+plan:
+  id: habitudes
+  title: Habitudes
+  period: { start: 2025-01-01, end: 2026-12-31 }
+owners:
+  - { id: anpe, name: Agence nationale pour l'emploi, short: ANPE, email: anpe@example.ml }
+funders:
+  - { id: bn, name: Budget national }
+priorities:
+  - id: axe-1
+    title: Emploi
+    tasks:
+      - id: axe-1.a1
+        title: Foires à l'emploi
+        owner: anpe
+{TASK}
+";
+
+fn habits(task: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_plan(dir.path(), "plan.yaml", &HABITS.replace("{TASK}", task));
+    (dir, path)
+}
+
+#[test]
+fn yaml_reads_the_values_a_workbook_takes() {
+    let (_dir, path) = habits(
+        "        deadline: 31/03/2026\n        milestone: oui\n        repeat: trimestrielle\n        until: S2 2026\n        resources:\n          - { kind: budget, amount: 1,5 million, status: acquis, funder: bn }\n          - { kind: budget, amount: \"350 000,50\", funder: Banque mondiale, status: promis }\n          - { kind: personnel, quantity: 2 }",
+    );
+    let (status, diags) = check_json(std::path::Path::new(&path), "fr");
+    assert_eq!((status, diags.len()), (0, 0), "{diags:#?}");
+    // The human summary says that a recurring task's resources count once per occurrence.
+    let out = run(&["plan", "check", &path]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("Les ressources d'une tâche récurrente comptent pour chaque occurrence\u{a0}: 1 tâche récurrente a des ressources (par exemple `axe-1.a1`\u{a0}: 4 occurrences, donc 4 fois ses ressources)."),
+        "{text}"
+    );
+    let out = run(&["--lang", "en", "plan", "check", &path]);
+    assert!(
+        stdout(&out).contains("The resources of a recurring task count for each occurrence"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_date_with_an_invisible_character_names_it() {
+    let (_dir, path) = habits("        deadline: \"T4\u{a0}2025\"");
+    let (status, diags) = check_json(std::path::Path::new(&path), "fr");
+    assert_eq!((status, diags.len()), (0, 0), "{diags:#?}");
+    let (_dir, path) = habits("        deadline: \"T4\u{200b}2025\"");
+    let (status, diags) = check_json(std::path::Path::new(&path), "en");
+    assert_eq!(status, 1);
+    assert_eq!(
+        diags[0]["message"],
+        "unreadable date `T4\u{200b}2025` in `deadline`: it contains a zero-width space (U+200B)"
+    );
+}
+
+#[test]
+fn an_owner_written_as_its_sigle_gets_a_suggestion() {
+    let (_dir, path) = habits("        deadline: T4 2025\n      - { id: axe-1.a2, title: Deux, owner: ANPE, deadline: T4 2025 }");
+    let (status, diags) = check_json(std::path::Path::new(&path), "fr");
+    assert_eq!(status, 1);
+    assert_eq!(diags[0]["code"], "unknown-reference");
+    assert!(
+        diags[0]["help"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("vouliez-vous dire `anpe`\u{a0}?")),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn a_key_one_space_too_far_is_an_indentation_diagnostic() {
+    let (_dir, path) = habits("         deadline: T4 2025");
+    let out = run(&["plan", "check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("la clé `deadline` est indentée de 1 espace de trop ligne 17, colonne 10"),
+        "{text}"
+    );
+    assert!(
+        text.contains("alignez `deadline:` sur `owner:` (colonne 9)"),
+        "{text}"
+    );
+    assert!(!text.contains("valeur sans guillemets"), "{text}");
+}
+
+#[test]
+fn human_output_stops_after_200_diagnostics_and_json_keeps_them_all() {
+    let mut task = String::from("        deadline: T4 2025\n");
+    for i in 0..250 {
+        task.push_str(&format!("        cle{i}: x\n"));
+    }
+    let (_dir, path) = habits(&task);
+    let (status, diags) = check_json(std::path::Path::new(&path), "fr");
+    assert_eq!((status, diags.len()), (1, 250));
+    let out = run(&["plan", "check", &path]);
+    let text = stdout(&out);
+    assert_eq!(text.matches("unknown-field").count(), 200, "{text}");
+    assert!(
+        text.contains("… et 50 autres diagnostics non affichés (seuls les 200 premiers le sont)\u{a0}; `--format json` les donne tous"),
+        "{text}"
+    );
+    assert!(text.contains("250 erreurs"), "{text}");
+    // The source line of the last diagnostic shown is still quoted from its place.
+    assert!(text.contains("cle199: x"), "{text}");
+}

@@ -358,7 +358,10 @@ fn errors_are_located_by_sheet_and_cell_in_human_and_json() {
     // English too.
     let (_, diags_en, human_en) = check(&xlsx, "en");
     assert!(find(&diags_en, "invalid-date", "Activités", "G3").is_some());
-    assert!(human_en.contains("unreadable date"), "{human_en}");
+    assert!(
+        human_en.contains("impossible date `32/13/2025`"),
+        "{human_en}"
+    );
     // Nothing is applied.
     let db = TestDb::sqlite();
     let (code, _, _) = exec(cnrm_db(&db, NOW).args(["plan", "apply", &xlsx.display().to_string()]));

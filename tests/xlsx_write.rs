@@ -678,7 +678,7 @@ fn the_template_has_every_sheet_an_example_row_and_drop_down_lists() {
     );
     assert_eq!(
         validation(tasks, &col("répétition"))["formula1"],
-        "\"mensuelle,trimestrielle,annuelle\""
+        "\"mensuelle,trimestrielle,semestrielle,annuelle\""
     );
     assert_eq!(validation(tasks, &col("jalon"))["formula1"], "\"oui,non\"");
     let resources = sheet(&book, "Ressources");

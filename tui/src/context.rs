@@ -161,29 +161,10 @@ pub const MAX_AMOUNT: f64 = 1e15;
 pub const MAX_DAYS: u32 = 3650;
 
 /// Parses a number as people type it: `12 500`, `12_500`, `1500,5`, `2 500 000,50` (spaces
-/// may be non-breaking, as word processors write them).
+/// may be non-breaking, as word processors write them), `1,5 million`: the plan format's own
+/// reader, so that the command line and plans take the same amounts.
 pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    // Digits, one decimal separator and a sign only: `1e5`, `inf` or `0x10` are not typed amounts.
-    let body = cleaned.strip_prefix(['-', '+']).unwrap_or(&cleaned);
-    let separators = body.chars().filter(|c| matches!(c, ',' | '.')).count();
-    if body.is_empty()
-        || separators > 1
-        || !body
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        || !body.chars().any(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    cleaned
-        .replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
+    cnrm_engine::plan::values::parse_number(text)
 }
 
 /// Parses a day as `AAAA-MM-JJ` or `JJ/MM/AAAA`, within [`YEARS`].
@@ -437,6 +418,7 @@ mod tests {
         assert_eq!(parse_number("2\u{a0}500\u{a0}000,50"), Some(2_500_000.5));
         assert_eq!(parse_number("1500.5"), Some(1500.5));
         assert_eq!(parse_number("-5"), Some(-5.0));
+        assert_eq!(parse_number("1,5 million"), Some(1_500_000.0));
         for bad in [
             "", "-", "1e5", "inf", "NaN", "0x10", "1,5,0", "douze", "1.5é",
         ] {

@@ -42,6 +42,34 @@ pub fn check_summary(lang: Lang, file: &str, errors: usize, warnings: usize) -> 
     }
 }
 
+/// After `plan check`'s summary, for a plan whose recurring tasks have resources.
+pub fn recurring_resources(lang: Lang, tasks: usize, example: &str, occurrences: usize) -> String {
+    let (t, o) = (plural(lang, tasks), plural(lang, occurrences));
+    match lang {
+        Lang::Fr => format!(
+            "Les ressources d'une tâche récurrente comptent pour chaque occurrence\u{a0}: {tasks} tâche{t} récurrente{t} {} des ressources (par exemple `{example}`\u{a0}: {occurrences} occurrence{o}, donc {occurrences} fois ses ressources).",
+            if tasks > 1 { "ont" } else { "a" }
+        ),
+        Lang::En => format!(
+            "The resources of a recurring task count for each occurrence: {tasks} recurring task{t} {} resources (for example `{example}`: {occurrences} occurrence{o}, so {occurrences} times its resources).",
+            if tasks == 1 { "has" } else { "have" }
+        ),
+    }
+}
+
+/// After the first diagnostics of a file in human output: how many are not shown.
+pub fn more_diagnostics(lang: Lang, n: usize, shown: usize) -> String {
+    let s = plural(lang, n);
+    match lang {
+        Lang::Fr => format!(
+            "… et {n} autre{s} diagnostic{s} non affiché{s} (seuls les {shown} premiers le sont)\u{a0}; `--format json` les donne tous"
+        ),
+        Lang::En => format!(
+            "… and {n} more diagnostic{s} not shown (only the first {shown} are); `--format json` gives them all"
+        ),
+    }
+}
+
 /// The plural `s` of a counted word: French from 2 on (0 and 1 singular), English for every
 /// count but 1.
 fn plural(lang: Lang, n: usize) -> &'static str {

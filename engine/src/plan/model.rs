@@ -48,6 +48,8 @@ impl Deadline {
 pub enum Repeat {
     Monthly,
     Quarterly,
+    /// Every six months (*semestrielle*).
+    Semiannual,
     Yearly,
 }
 
@@ -56,14 +58,24 @@ impl Repeat {
         match self {
             Repeat::Monthly => 1,
             Repeat::Quarterly => 3,
+            Repeat::Semiannual => 6,
             Repeat::Yearly => 12,
         }
     }
+
+    /// Every repetition, in order of length.
+    pub const ALL: [Repeat; 4] = [
+        Repeat::Monthly,
+        Repeat::Quarterly,
+        Repeat::Semiannual,
+        Repeat::Yearly,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Repeat::Monthly => "monthly",
             Repeat::Quarterly => "quarterly",
+            Repeat::Semiannual => "semiannual",
             Repeat::Yearly => "yearly",
         }
     }
@@ -143,6 +155,14 @@ impl Owner {
     }
 }
 
+/// A funder that is not an owner (`funders:`): it funds tasks but owns none, gets no reminder
+/// and is not among the responsables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funder {
+    pub id: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceKind {
     Budget,
@@ -188,6 +208,8 @@ pub struct Resource {
     pub currency: String,
     /// Converted to the plan currency.
     pub amount_in_plan_currency: Option<f64>,
+    /// An owner's id, or the name of a funder that is not an owner (one of the plan's
+    /// `funders`, or a name written as is: `Budget national`).
     pub funder: Option<String>,
     pub status: FundingStatus,
     pub quantity: Option<f64>,
@@ -217,6 +239,8 @@ pub struct Task {
     pub start: Option<DateSpec>,
     pub deadline: Deadline,
     pub repeat: Option<Repeat>,
+    /// The end of a recurrence: no occurrence after this day.
+    pub until: Option<DateSpec>,
     pub depends_on: Vec<String>,
     pub milestone: bool,
     pub renamed_from: Option<String>,
@@ -283,7 +307,7 @@ fn period_label(date: NaiveDate, form: Option<super::values::DateForm>, first: &
 
 impl Task {
     /// The task's dated instances: itself, or for a recurring task one occurrence per period
-    /// within the plan period (`recurrence`). A recurring task none of whose occurrences falls
+    /// within the plan period (`recurrence`), none after `until`. A recurring task none of whose occurrences falls
     /// inside the period keeps one, on its written deadline, as a task that does not repeat.
     pub fn occurrences(&self, period_start: NaiveDate, period_end: NaiveDate) -> Vec<Occurrence> {
         let single = || Occurrence {
@@ -302,7 +326,11 @@ impl Task {
         // Each occurrence is labelled as the first was written: a quarter (`T2 2025`), a
         // semester or a month keeps its form when the occurrence ends one; else the day.
         let form = super::values::parse_date(&first.label).ok().map(|(_, f)| f);
-        let out: Vec<Occurrence> = recurrence(first.date, repeat, period_start, period_end)
+        let end = self
+            .until
+            .as_ref()
+            .map_or(period_end, |u| u.date.min(period_end));
+        let out: Vec<Occurrence> = recurrence(first.date, repeat, period_start, end)
             .map(|date| {
                 let label = if date == first.date {
                     first.label.clone()
@@ -360,6 +388,8 @@ pub struct Plan {
     pub reminders: ReminderPolicy,
     pub calendar: Calendar,
     pub owners: Vec<Owner>,
+    /// Funders that are not owners.
+    pub funders: Vec<Funder>,
     pub priorities: Vec<Priority>,
 }
 
@@ -408,6 +438,7 @@ mod tests {
                 label: deadline.into(),
             }),
             repeat,
+            until: None,
             depends_on: vec![],
             milestone: false,
             renamed_from: None,
@@ -505,6 +536,44 @@ mod tests {
         assert_eq!(occ.len(), 1);
         assert_eq!(occ[0].id, "axe-6.a2@2020-03-31");
         assert_eq!(occ[0].deadline_label, "2020-03-31");
+    }
+
+    #[test]
+    fn semiannual_occurrences_stop_at_until() {
+        let mut t = task("S1 2025", Some(Repeat::Semiannual));
+        let all: Vec<String> = t
+            .occurrences(day(2025, 1, 1), day(2027, 12, 31))
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "axe-6.a2@2025-06-30",
+                "axe-6.a2@2025-12-31",
+                "axe-6.a2@2026-06-30",
+                "axe-6.a2@2026-12-31",
+                "axe-6.a2@2027-06-30",
+                "axe-6.a2@2027-12-31"
+            ]
+        );
+        t.until = Some(DateSpec {
+            date: day(2026, 6, 30),
+            label: "S1 2026".into(),
+        });
+        let until: Vec<String> = t
+            .occurrences(day(2025, 1, 1), day(2027, 12, 31))
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(
+            until,
+            [
+                "axe-6.a2@2025-06-30",
+                "axe-6.a2@2025-12-31",
+                "axe-6.a2@2026-06-30"
+            ]
+        );
     }
 
     #[test]

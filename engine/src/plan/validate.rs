@@ -14,6 +14,7 @@ use crate::plan::yaml::{Kind, Node, Pos};
 use crate::schedule::CronSpec;
 use crate::text::french_typography;
 use crate::tr;
+use crate::workbook::columns;
 use chrono::{Datelike, NaiveDate, Weekday};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -24,8 +25,10 @@ const TOP_KEYS: &[&str] = &[
     "reminders",
     "calendar",
     "owners",
+    "funders",
     "priorities",
 ];
+const FUNDER_KEYS: &[&str] = &["id", "name"];
 const PLAN_KEYS: &[&str] = &[
     "id",
     "title",
@@ -91,6 +94,7 @@ const TASK_KEYS: &[&str] = &[
     "start",
     "deadline",
     "repeat",
+    "until",
     "depends_on",
     "milestone",
     "renamed_from",
@@ -99,6 +103,14 @@ const TASK_KEYS: &[&str] = &[
 ];
 const RESOURCE_KEYS: &[&str] = &[
     "kind", "amount", "currency", "funder", "status", "quantity", "unit", "label",
+];
+
+/// The enumerations whose French and English labels (the workbook's) are read in YAML too.
+const LABEL_SETS: &[&[columns::Label]] = &[
+    columns::KINDS,
+    columns::STATUSES,
+    columns::REPEATS,
+    columns::LANGUAGES,
 ];
 
 /// Words plan authors often write in French (or by habit) for a key of the format.
@@ -133,6 +145,9 @@ const KEY_ALIASES: &[(&str, &str)] = &[
     ("cible", "target"),
     ("reference", "baseline"),
     ("jalon", "milestone"),
+    ("jusqu'au", "until"),
+    ("jusqua", "until"),
+    ("fin_repetition", "until"),
     ("type", "kind"),
 ];
 
@@ -155,6 +170,8 @@ impl Checked {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Entity {
     Owner,
+    /// A funder that is not an owner (`funders:`).
+    Funder,
     Priority,
     Indicator,
     Task,
@@ -165,6 +182,8 @@ impl Entity {
         match (self, lang) {
             (Entity::Owner, Lang::Fr) => "un responsable (owners)",
             (Entity::Owner, Lang::En) => "an owner",
+            (Entity::Funder, Lang::Fr) => "un bailleur (funders)",
+            (Entity::Funder, Lang::En) => "a funder (funders)",
             (Entity::Priority, Lang::Fr) => "une priorité",
             (Entity::Priority, Lang::En) => "a priority",
             (Entity::Indicator, Lang::Fr) => "un indicateur",
@@ -204,6 +223,11 @@ impl RefRole {
             RefRole::DependsOn => Entity::Task,
             _ => Entity::Owner,
         }
+    }
+    /// True when an id declared as `entity` may be named here: a funder is an owner or one of
+    /// the plan's `funders`.
+    fn accepts(self, entity: Entity) -> bool {
+        entity == self.target() || matches!(self, RefRole::Funder) && entity == Entity::Funder
     }
 }
 
@@ -289,6 +313,9 @@ struct Validator<'f> {
     /// Every task's dependencies with where each was written, even for tasks with other errors,
     /// so loops are always found.
     graph: Vec<(String, Vec<(String, Pos)>)>,
+    /// Funders written as a name (`funder: "Budget national"`), checked against the owners'
+    /// sigles and names once they are known.
+    funder_names: Vec<(String, Pos)>,
 }
 
 /// Checks a plan file's text. `file` is only used to label diagnostics.
@@ -355,6 +382,7 @@ impl<'f> Validator<'f> {
             currencies: Vec::new(),
             bad_currencies: Default::default(),
             parents: Vec::new(),
+            funder_names: Vec::new(),
         }
     }
 
@@ -554,15 +582,20 @@ impl<'f> Validator<'f> {
             .and_then(|n| self.text(n, key))
     }
 
+    /// `true`/`false`, also as the workbook reads a yes/no cell: `oui`, `non`, `yes`, `no`,
+    /// `vrai`, `faux`, `x` ([`columns::yes_no`]).
     fn boolean(&mut self, node: &Node<'_>, key: &str) -> Option<bool> {
-        match node.as_scalar().map(str::to_ascii_lowercase).as_deref() {
-            Some("true") => Some(true),
-            Some("false") => Some(false),
-            _ => {
+        match node
+            .as_scalar()
+            .filter(|t| !t.trim().is_empty())
+            .and_then(columns::yes_no)
+        {
+            Some(b) => Some(b),
+            None => {
                 let msg = tr!(
                     self.lang,
-                    "`{key}` doit valoir `true` ou `false`",
-                    "`{key}` must be `true` or `false`"
+                    "`{key}` doit valoir `true` ou `false` (ou `oui`, `non`)",
+                    "`{key}` must be `true` or `false` (or `yes`, `no`)"
                 );
                 self.report(Code::InvalidValue, node.pos, msg, None);
                 None
@@ -655,7 +688,7 @@ impl<'f> Validator<'f> {
             }
             return None;
         }
-        if !matches!(self.ids.get(&id), Some((e, _)) if *e == role.target()) {
+        if !matches!(self.ids.get(&id), Some((e, _)) if role.accepts(*e)) {
             self.refs.push(Reference {
                 role,
                 id: id.clone(),
@@ -711,12 +744,19 @@ impl<'f> Validator<'f> {
             Ok((date, form)) => Some((
                 DateSpec {
                     date,
-                    label: text.trim().to_string(),
+                    label: values::date_label(&text),
                 },
                 form,
             )),
             Err(e) => {
-                let msg = match e {
+                let odd = values::odd_char(&text).map(|c| char_name(c, self.lang));
+                let msg = match (e, odd) {
+                    (DateError::Form, Some(which)) => tr!(
+                        self.lang,
+                        "date illisible `{text}` dans `{key}` : elle contient {which}",
+                        "unreadable date `{text}` in `{key}`: it contains {which}"
+                    ),
+                    (e, _) => match e {
                     DateError::Impossible => tr!(
                         self.lang,
                         "date impossible `{text}` dans `{key}`",
@@ -734,11 +774,12 @@ impl<'f> Validator<'f> {
                         values::MIN_YEAR,
                         values::MAX_YEAR
                     ),
+                    },
                 };
                 let help = tr!(
                     self.lang,
-                    "formes acceptées : AAAA-MM-JJ (2025-09-30), AAAA-MM (fin du mois), T3 2025 ou Q3 2025 (fin du trimestre), S1 2025 (fin du semestre){}",
-                    "accepted forms: YYYY-MM-DD (2025-09-30), YYYY-MM (end of month), T3 2025 or Q3 2025 (end of quarter), S1 2025 (end of semester){}",
+                    "formes acceptées : AAAA-MM-JJ (2025-09-30) ou JJ/MM/AAAA (30/09/2025), AAAA-MM (fin du mois), T3 2025 ou Q3 2025 (fin du trimestre), S1 2025 (fin du semestre){}",
+                    "accepted forms: YYYY-MM-DD (2025-09-30) or DD/MM/YYYY (30/09/2025), YYYY-MM (end of month), T3 2025 or Q3 2025 (end of quarter), S1 2025 (end of semester){}",
                     if key == "deadline" {
                         tr!(self.lang, ", ou `continu` (activité continue)", ", or `continu` (ongoing activity)")
                     } else {
@@ -807,8 +848,8 @@ impl<'f> Validator<'f> {
         let text = self.text(node, key)?;
         let trimmed = text.trim();
         if values::is_ambiguous_amount(trimmed) {
-            let grouped = trimmed.replace('.', " ");
-            let plain = trimmed.replace('.', "");
+            let grouped = trimmed.replace(['.', ','], " ");
+            let plain = trimmed.replace(['.', ','], "");
             // `12.500.000` has one reading only, and it is not what YAML reads: refused once.
             if trimmed.matches('.').count() > 1 {
                 let msg = tr!(
@@ -830,11 +871,19 @@ impl<'f> Validator<'f> {
                 "montant ambigu `{text}` : {thousands} ou {decimal} ?",
                 "ambiguous amount `{text}`: {thousands} or {decimal}?"
             );
-            let help = tr!(
-                self.lang,
-                "écrivez `{plain}` ou `\"{grouped}\"` pour des milliers ; YAML lit `{text}` comme un nombre décimal",
-                "write `{plain}` or `\"{grouped}\"` for thousands; YAML reads `{text}` as a decimal number"
-            );
+            let help = if trimmed.contains(',') {
+                tr!(
+                    self.lang,
+                    "écrivez `{plain}` ou `\"{grouped}\"` pour des milliers ; cnrm lit la virgule de `{text}` comme une virgule décimale",
+                    "write `{plain}` or `\"{grouped}\"` for thousands; cnrm reads the comma of `{text}` as a decimal comma"
+                )
+            } else {
+                tr!(
+                    self.lang,
+                    "écrivez `{plain}` ou `\"{grouped}\"` pour des milliers ; YAML lit `{text}` comme un nombre décimal",
+                    "write `{plain}` or `\"{grouped}\"` for thousands; YAML reads `{text}` as a decimal number"
+                )
+            };
             self.report(Code::AmbiguousAmount, node.pos, msg, Some(help));
         }
         match values::parse_amount(&text) {
@@ -846,11 +895,21 @@ impl<'f> Validator<'f> {
                         "`{key}` ne peut pas être négatif : `{text}`",
                         "`{key}` cannot be negative: `{text}`"
                     ),
-                    AmountError::NotNumeric => tr!(
-                        self.lang,
-                        "`{key}` n'est pas un nombre : `{text}`",
-                        "`{key}` is not a number: `{text}`"
-                    ),
+                    AmountError::NotNumeric => match values::odd_char(&text) {
+                        Some(c) => {
+                            let which = char_name(c, self.lang);
+                            tr!(
+                                self.lang,
+                                "`{key}` n'est pas un nombre : `{text}` contient {which}",
+                                "`{key}` is not a number: `{text}` contains {which}"
+                            )
+                        }
+                        None => tr!(
+                            self.lang,
+                            "`{key}` n'est pas un nombre : `{text}`",
+                            "`{key}` is not a number: `{text}`"
+                        ),
+                    },
                     AmountError::TooLarge => tr!(
                         self.lang,
                         "`{key}` est trop grand\u{a0}: `{text}` (au plus 10^15)",
@@ -871,13 +930,17 @@ impl<'f> Validator<'f> {
     /// A number that may be negative (indicator baselines and targets).
     fn number(&mut self, node: &Node<'_>, key: &str) -> Option<f64> {
         let text = self.text(node, key)?;
-        let cleaned: String = text
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}'))
-            .collect();
-        match cleaned.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(v),
-            _ => {
+        // A YAML float may be written with an exponent (`1.5e3`): read as Rust reads it.
+        let exponent = || {
+            let cleaned: String = text
+                .chars()
+                .filter(|c| !values::is_space_like(*c))
+                .collect();
+            cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+        };
+        match values::parse_number(&text).or_else(exponent) {
+            Some(v) => Some(v),
+            None => {
                 let msg = tr!(
                     self.lang,
                     "`{key}` doit être un nombre, pas `{text}`",
@@ -889,12 +952,33 @@ impl<'f> Validator<'f> {
         }
     }
 
+    /// One of `options` (YAML words), also written as the workbook writes it: its French or
+    /// English label, in any case (`acquis`, `Mensuelle`; see [`columns::label_to_yaml`]).
     fn choice<T: Copy>(&mut self, node: &Node<'_>, key: &str, options: &[(&str, T)]) -> Option<T> {
         let text = self.text(node, key)?;
         if let Some((_, v)) = options.iter().find(|(name, _)| *name == text.trim()) {
             return Some(*v);
         }
-        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let label = LABEL_SETS.iter().find_map(|labels| {
+            let yaml = columns::label_to_yaml(labels, &text)?;
+            options.iter().find(|(name, _)| *name == yaml)
+        });
+        if let Some((_, v)) = label {
+            return Some(*v);
+        }
+        let names: Vec<String> = options
+            .iter()
+            .map(|(n, _)| {
+                let fr = LABEL_SETS
+                    .iter()
+                    .find_map(|l| columns::yaml_to_label(l, n, Lang::Fr))
+                    .filter(|fr| fr != n && self.lang == Lang::Fr);
+                match fr {
+                    Some(fr) => format!("{n} ({fr})"),
+                    None => n.to_string(),
+                }
+            })
+            .collect();
         let msg = tr!(
             self.lang,
             "valeur `{text}` inconnue pour `{key}`",
@@ -964,6 +1048,15 @@ impl<'f> Validator<'f> {
             }
         }
 
+        let mut funders = Vec::new();
+        if let Some(node) = top.get("funders").filter(|n| !n.is_null()) {
+            for item in self.list(node, "funders") {
+                if let Some(f) = self.funder(item) {
+                    funders.push(f);
+                }
+            }
+        }
+
         let prio_node = self.require(&top, "priorities", &*tr!(lang, "le fichier", "the file"));
         let mut priorities = Vec::new();
         if let Some(node) = prio_node {
@@ -977,7 +1070,9 @@ impl<'f> Validator<'f> {
         self.check_currencies(&currency, &rates);
         convert_amounts(&mut priorities, &currency, &rates);
 
-        self.check_references(&owners);
+        self.check_references(&owners, &funders);
+        self.check_funder_names(&owners, &funders);
+        name_funders(&mut priorities, &funders);
         self.check_former_ids();
         let graph = std::mem::take(&mut self.graph);
         let tasks: Vec<&Task> = priorities.iter().flat_map(|p| p.tasks.iter()).collect();
@@ -1003,8 +1098,62 @@ impl<'f> Validator<'f> {
             reminders: policy?,
             calendar: calendar?,
             owners,
+            funders,
             priorities,
         })
+    }
+
+    /// A funder that is not an owner: an id (for `funder:` to name it) and the name shown.
+    fn funder(&mut self, node: &Node<'_>) -> Option<Funder> {
+        let lang = self.lang;
+        let what0 = || tr!(lang, "un bailleur (funders)", "a funder (funders)");
+        let f = self.fields(node, &what0, FUNDER_KEYS)?;
+        let id = self
+            .require(&f, "id", &what0)
+            .and_then(|n| self.declare(n, Entity::Funder));
+        let what = || {
+            id.as_ref()
+                .map(|i| tr!(lang, "le bailleur `{i}`", "funder `{i}`"))
+                .unwrap_or_else(what0)
+        };
+        let name = self.required_text(&f, "name", &what);
+        Some(Funder {
+            id: id?,
+            name: name?.trim().to_string(),
+        })
+    }
+
+    /// Funders written as a name that is in fact an owner's sigle, name or id in other letters
+    /// (`UE` for owner `ue`), or a declared funder's id: the money would be counted under two
+    /// names. A funder's own name is fine.
+    fn check_funder_names(&mut self, owners: &[Owner], funders: &[Funder]) {
+        let lang = self.lang;
+        for (name, pos) in std::mem::take(&mut self.funder_names) {
+            if funders.iter().any(|f| f.name == name) {
+                continue;
+            }
+            let folded = columns::normalize(&name);
+            let id = match owner_guess(&name, owners, true) {
+                Some(o) => o.id.clone(),
+                None => match funders.iter().find(|f| {
+                    columns::normalize(&f.id) == folded || columns::normalize(&f.name) == folded
+                }) {
+                    Some(f) => f.id.clone(),
+                    None => continue,
+                },
+            };
+            let msg = tr!(
+                lang,
+                "`funder` « {name} » désigne `{id}` du plan, écrit autrement",
+                "`funder` \"{name}\" names the plan's `{id}`, written another way"
+            );
+            let help = tr!(
+                lang,
+                "écrivez `funder: {id}`, pour que son argent soit compté sous un seul nom",
+                "write `funder: {id}`, so that its money is counted under one name"
+            );
+            self.report(Code::UnknownReference, pos, msg, Some(help));
+        }
     }
 
     fn header(&mut self, f: &Fields<'_, '_>, what: &str) -> Header {
@@ -1217,7 +1366,12 @@ impl<'f> Validator<'f> {
         }
         if let Some(n) = f.get("digest") {
             match n.as_scalar() {
-                Some(s) if s.trim().eq_ignore_ascii_case("off") => p.digest = None,
+                Some(s)
+                    if s.trim().eq_ignore_ascii_case("off")
+                        || !s.trim().is_empty() && columns::yes_no(s) == Some(false) =>
+                {
+                    p.digest = None
+                }
                 _ => {
                     if let Some(c) = self.cron(n, "digest") {
                         p.digest = Some(c);
@@ -1750,6 +1904,7 @@ impl<'f> Validator<'f> {
                     &[
                         ("monthly", Repeat::Monthly),
                         ("quarterly", Repeat::Quarterly),
+                        ("semiannual", Repeat::Semiannual),
                         ("yearly", Repeat::Yearly),
                     ],
                 );
@@ -1773,6 +1928,44 @@ impl<'f> Validator<'f> {
         if let Some(i) = dated_index {
             self.dated[i].repeat = repeat;
         }
+        let until = match f.get("until").filter(|n| !n.is_null()) {
+            Some(n) => self.date(n, "until").and_then(|(u, _)| {
+                let repeat_written = f.get("repeat").is_some_and(|r| !r.is_null());
+                if repeat.is_none() && repeat_written {
+                    // The bad `repeat` is reported already.
+                    return None;
+                }
+                if repeat.is_none() {
+                    let msg = tr!(
+                        lang,
+                        "`until` termine une répétition, mais cette tâche ne se répète pas",
+                        "`until` ends a repetition, but this task does not repeat"
+                    );
+                    let help = tr!(
+                        lang,
+                        "ajoutez `repeat:` (monthly, quarterly, semiannual, yearly) ou retirez `until`",
+                        "add `repeat:` (monthly, quarterly, semiannual, yearly) or remove `until`"
+                    );
+                    self.report(Code::InvalidValue, n.pos, msg, Some(help));
+                    return None;
+                }
+                if let Some(Deadline::Date(first)) = &deadline {
+                    if u.date < first.date {
+                        let msg = tr!(
+                            lang,
+                            "la répétition finit ({}) avant sa première échéance ({})",
+                            "the repetition ends ({}) before its first deadline ({})",
+                            u.label,
+                            first.label
+                        );
+                        self.report(Code::InvalidPeriod, n.pos, msg, None);
+                        return None;
+                    }
+                }
+                Some(u)
+            }),
+            None => None,
+        };
         let mut dep_entries: Vec<(String, Pos)> = Vec::new();
         let depends_on = match f.get("depends_on") {
             Some(n) => self.one_or_many(n, "depends_on", |v, n| {
@@ -1793,13 +1986,23 @@ impl<'f> Validator<'f> {
         let renamed_from = self.renamed_from(&f);
         let reminders = match f.get("reminders").filter(|n| !n.is_null()) {
             Some(n)
-                if n.as_scalar()
-                    .is_some_and(|s| s.trim().eq_ignore_ascii_case("off")) =>
+                if n.as_scalar().is_some_and(|s| {
+                    s.trim().eq_ignore_ascii_case("off")
+                        || !s.trim().is_empty() && columns::yes_no(s) == Some(false)
+                }) =>
             {
                 Some(ReminderOverride {
                     off: true,
                     ..Default::default()
                 })
+            }
+            // `reminders: oui`: the plan's reminders, as when the key is left out.
+            Some(n)
+                if n.as_scalar().is_some_and(|s| {
+                    s.trim().eq_ignore_ascii_case("on") || columns::yes_no(s) == Some(true)
+                }) =>
+            {
+                None
             }
             Some(n) if matches!(n.kind, Kind::Scalar { .. }) => {
                 let msg = tr!(
@@ -1837,6 +2040,7 @@ impl<'f> Validator<'f> {
             start,
             deadline: deadline?,
             repeat,
+            until,
             depends_on,
             milestone,
             renamed_from,
@@ -1884,10 +2088,17 @@ impl<'f> Validator<'f> {
                 }
             }),
         };
-        let funder = f
-            .get("funder")
-            .filter(|n| !n.is_null())
-            .and_then(|n| self.reference(n, RefRole::Funder));
+        // An id names an owner or one of the plan's `funders`; any other text (`"Budget
+        // national"`, `BID`) is the name of a funder that is not an owner.
+        let funder = f.get("funder").filter(|n| !n.is_null()).and_then(|n| {
+            match n.as_scalar().map(str::trim) {
+                Some(name) if !name.is_empty() && !values::is_valid_id(name) => {
+                    self.funder_names.push((name.to_string(), n.pos));
+                    Some(name.to_string())
+                }
+                _ => self.reference(n, RefRole::Funder),
+            }
+        });
         let status = match f.get("status").filter(|n| !n.is_null()) {
             Some(n) => self.choice(
                 n,
@@ -1924,13 +2135,13 @@ impl<'f> Validator<'f> {
 
     // ---- cross-references ---------------------------------------------------------------------
 
-    fn check_references(&mut self, owners: &[Owner]) {
+    fn check_references(&mut self, owners: &[Owner], funders: &[Funder]) {
         let refs = std::mem::take(&mut self.refs);
         let lang = self.lang;
         for r in &refs {
             let want = r.role.target();
             match self.ids.get(&r.id) {
-                Some((found, _)) if *found == want => {}
+                Some((found, _)) if r.role.accepts(*found) => {}
                 found => {
                     let key = r.role.key();
                     let id = &r.id;
@@ -1948,7 +2159,7 @@ impl<'f> Validator<'f> {
                             "`{key}` names `{id}`, which does not exist in the plan"
                         ),
                     };
-                    let known: Vec<&str> = match want {
+                    let mut known: Vec<&str> = match want {
                         Entity::Owner => owners.iter().map(|o| o.id.as_str()).collect(),
                         _ => {
                             let mut t: Vec<&str> = self
@@ -1961,7 +2172,31 @@ impl<'f> Validator<'f> {
                             t
                         }
                     };
-                    let help = reference_help(id, &known, want, lang);
+                    let near = match want {
+                        Entity::Owner => owner_guess(id, owners, false).map(|o| {
+                            // Found by its sigle, name or initials: say whose they are.
+                            let by_name = columns::normalize(id) != columns::normalize(&o.id)
+                                && owner_guess(id, owners, true).is_some();
+                            if by_name {
+                                format!("`{}` ({})", o.id, o.display())
+                            } else {
+                                format!("`{}`", o.id)
+                            }
+                        }),
+                        _ => closest(id, &known).map(|n| format!("`{n}`")),
+                    };
+                    let funder = matches!(r.role, RefRole::Funder);
+                    if funder {
+                        known.extend(funders.iter().map(|f| f.id.as_str()));
+                    }
+                    let mut help = reference_help(near, &known, want, lang);
+                    if funder {
+                        help.push_str(&tr!(
+                            lang,
+                            " ; un bailleur qui n'est pas un responsable se déclare sous `funders:` ou s'écrit par son nom : `funder: \"Budget national\"`",
+                            "; a funder that is not an owner is declared under `funders:` or written by its name: `funder: \"Budget national\"`"
+                        ));
+                    }
                     self.report(Code::UnknownReference, r.pos, msg, Some(help));
                 }
             }
@@ -2199,6 +2434,27 @@ fn convert_amounts(
     }
 }
 
+/// A resource funded by one of the plan's `funders` keeps that funder's name: the store and the
+/// reports know owners by id and other funders by name.
+fn name_funders(priorities: &mut [Priority], funders: &[Funder]) {
+    if funders.is_empty() {
+        return;
+    }
+    let names: HashMap<&str, &str> = funders
+        .iter()
+        .map(|f| (f.id.as_str(), f.name.as_str()))
+        .collect();
+    let resources = priorities
+        .iter_mut()
+        .flat_map(|p| p.tasks.iter_mut())
+        .flat_map(|t| t.resources.iter_mut());
+    for r in resources {
+        if let Some(name) = r.funder.as_deref().and_then(|f| names.get(f)) {
+            r.funder = Some(name.to_string());
+        }
+    }
+}
+
 /// For a start date: a month, quarter or semester starts on its first day.
 fn first_day(d: &DateSpec, form: DateForm) -> NaiveDate {
     let months_back = match form {
@@ -2261,8 +2517,71 @@ fn suggest_key(key: &str, known: &[&str], lang: Lang) -> String {
     }
 }
 
-fn reference_help(id: &str, known: &[&str], want: Entity, lang: Lang) -> String {
-    let near = closest(id, known);
+/// The owner an unknown owner reference most likely means: one whose id, sigle or name is the
+/// text in other letters (`ANPE`, `Anpe`), or whose name's initials it is, else (unless
+/// `exact_only`) the one whose id or sigle is closest in spelling.
+fn owner_guess<'o>(text: &str, owners: &'o [Owner], exact_only: bool) -> Option<&'o Owner> {
+    let t = columns::normalize(text);
+    if t.is_empty() {
+        return None;
+    }
+    let exact = owners.iter().find(|o| {
+        columns::normalize(&o.id) == t
+            || o.short
+                .as_deref()
+                .is_some_and(|s| columns::normalize(s) == t)
+            || columns::normalize(&o.name) == t
+            || initials(&o.name).contains(&t)
+    });
+    if exact.is_some() || exact_only {
+        return exact;
+    }
+    owners
+        .iter()
+        .filter_map(|o| {
+            std::iter::once(o.id.as_str())
+                .chain(o.short.as_deref())
+                .filter_map(|c| {
+                    let c = columns::normalize(c);
+                    let d = strsim::damerau_levenshtein(&t, &c);
+                    // Not every two-letter id for any two letters (`bm` is not `ue`).
+                    (d <= 2.max(c.len() / 3) && d < c.len()).then_some(d)
+                })
+                .min()
+                .map(|d| (d, o))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+/// The initials a name's sigle is most often made of (folded): of every word, of the words of
+/// two letters or more (`Agence nationale pour l'emploi`: `anpe`), of the words that are not
+/// articles or prepositions (`anpe`... or `ane`).
+fn initials(name: &str) -> [String; 3] {
+    const SMALL: &[&str] = &[
+        "de", "des", "du", "la", "le", "les", "et", "pour", "en", "au", "aux", "of", "the", "and",
+        "for",
+    ];
+    let folded = crate::text::fold(name);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let of = |keep: &dyn Fn(&str) -> bool| -> String {
+        words
+            .iter()
+            .filter(|w| keep(w))
+            .filter_map(|w| w.chars().next())
+            .collect()
+    };
+    [
+        of(&|_| true),
+        of(&|w| w.chars().count() >= 2),
+        of(&|w| w.chars().count() >= 2 && !SMALL.contains(&w)),
+    ]
+}
+
+fn reference_help(near: Option<String>, known: &[&str], want: Entity, lang: Lang) -> String {
     let shown: Vec<&str> = known.iter().take(12).copied().collect();
     let more = if known.len() > shown.len() {
         ", …"
@@ -2286,8 +2605,8 @@ fn reference_help(id: &str, known: &[&str], want: Entity, lang: Lang) -> String 
     match near {
         Some(n) => tr!(
             lang,
-            "vouliez-vous dire `{n}` ? {list}",
-            "did you mean `{n}`? {list}"
+            "vouliez-vous dire {n} ? {list}",
+            "did you mean {n}? {list}"
         ),
         None => list,
     }
@@ -2321,7 +2640,7 @@ fn id_fix(text: &str) -> Option<String> {
 /// The two readings of `12.500`: thousands (`12 500`, English `12,500`) and a decimal number
 /// (`12,5`, English `12.5`), each written as a reader of `lang` writes numbers.
 fn amount_readings(text: &str, lang: Lang) -> (String, String) {
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let (int, frac) = text.split_once(['.', ',']).unwrap_or((text, ""));
     let (sep, point) = match lang {
         Lang::Fr => ('\u{a0}', ','),
         Lang::En => (',', '.'),
@@ -2347,6 +2666,38 @@ fn amount_readings(text: &str, lang: Lang) -> (String, String) {
         format!("{int}{point}{frac}")
     };
     (thousands, decimal)
+}
+
+/// A character an author may not see, named for a diagnostic: `le caractère « – » (U+2013)`.
+fn char_name(c: char, lang: Lang) -> String {
+    let code = format!("U+{:04X}", c as u32);
+    let invisible = c.is_control()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}');
+    let shown = if invisible {
+        String::new()
+    } else {
+        format!(" « {c} »")
+    };
+    let name = match (c, lang) {
+        ('\u{200b}', Lang::Fr) => Some("une espace sans largeur".to_string()),
+        ('\u{200b}', Lang::En) => Some("a zero-width space".to_string()),
+        ('\u{feff}', Lang::Fr) => Some("une marque d'ordre des octets invisible".to_string()),
+        ('\u{feff}', Lang::En) => Some("an invisible byte order mark".to_string()),
+        ('\u{2010}'..='\u{2015}' | '\u{2212}', Lang::Fr) => {
+            Some(format!("un tiret{shown} qui n'est pas `-`"))
+        }
+        ('\u{2010}'..='\u{2015}' | '\u{2212}', Lang::En) => {
+            Some(format!("a dash{shown} that is not `-`"))
+        }
+        _ => None,
+    };
+    match (name, lang) {
+        (Some(n), _) => format!("{n} ({code})"),
+        (None, Lang::Fr) if invisible => format!("un caractère invisible ({code})"),
+        (None, Lang::En) if invisible => format!("an invisible character ({code})"),
+        (None, Lang::Fr) => format!("le caractère{shown} ({code}), qui n'a pas sa place ici"),
+        (None, Lang::En) => format!("the character{shown} ({code}), which does not belong here"),
+    }
 }
 
 /// A date as the author wrote it, with the day it means only when that differs: `T3 2025
@@ -2416,6 +2767,210 @@ priorities:
             .into_iter()
             .map(|d| (d.code.to_string(), d.line, d.column))
             .collect()
+    }
+
+    fn plan_of(src: &str) -> Plan {
+        let checked = check_source(src, "t.yaml", Lang::Fr);
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        checked.plan.expect("a plan")
+    }
+
+    #[test]
+    fn workbook_words_and_french_dates_are_read_in_yaml() {
+        // The values a workbook takes: a day-first date, French labels, oui/non.
+        let src = BASE.replace(
+            "{ id: t1, title: Tâche, owner: st, deadline: T3 2025 }",
+            "{ id: t1, title: Tâche, owner: st, deadline: 31/03/2025, milestone: oui, repeat: Mensuelle, reminders: non,\n          resources: [{ kind: personnel, quantity: 2 }, { kind: budget, amount: 5, funder: st, status: acquis }, { kind: Équipement, status: à rechercher }] }",
+        );
+        let plan = plan_of(&src);
+        let t = &plan.priorities[0].tasks[0];
+        assert_eq!(t.deadline.label(), "2025-03-31");
+        assert_eq!(t.deadline.date(), NaiveDate::from_ymd_opt(2025, 3, 31));
+        assert!(t.milestone);
+        assert_eq!(t.repeat, Some(Repeat::Monthly));
+        assert!(t.reminders.as_ref().is_some_and(|r| r.off));
+        assert_eq!(t.resources[0].kind, ResourceKind::Staff);
+        assert_eq!(t.resources[1].status, FundingStatus::Secured);
+        assert_eq!(t.resources[2].kind, ResourceKind::Equipment);
+        assert_eq!(t.resources[2].status, FundingStatus::Needed);
+        // A word no reader takes is still refused, its French label in the help.
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, repeat: parfois }",
+        );
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("monthly (mensuelle)")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn non_breaking_spaces_in_dates_are_read_and_odd_characters_named() {
+        let src = BASE.replace("deadline: T3 2025 }", "deadline: \"T3\u{a0}2025\" }");
+        let plan = plan_of(&src);
+        assert_eq!(plan.priorities[0].tasks[0].deadline.label(), "T3 2025");
+        let src = BASE.replace("deadline: T3 2025 }", "deadline: \"T3\u{200b}2025\" }");
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].message.contains("espace sans largeur (U+200B)"),
+            "{got:?}"
+        );
+        let got = check_source(&src, "t.yaml", Lang::En).diagnostics;
+        assert!(
+            got[0].message.contains("zero-width space (U+200B)"),
+            "{got:?}"
+        );
+        let src = BASE.replace("deadline: T3 2025 }", "deadline: T3–2025 }");
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert!(
+            got[0]
+                .message
+                .contains("un tiret «\u{a0}–\u{a0}» qui n'est pas `-` (U+2013)"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn amounts_as_people_write_them() {
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, resources: [{ kind: budget, amount: 1,5 million }, { kind: budget, amount: \"350 000,50\" }, { kind: budget, amount: 2 milliards }] }",
+        );
+        let plan = plan_of(&src);
+        let amounts: Vec<Option<f64>> = plan.priorities[0].tasks[0]
+            .resources
+            .iter()
+            .map(|r| r.amount)
+            .collect();
+        assert_eq!(amounts, [Some(1_500_000.0), Some(350_000.5), Some(2e9)]);
+        // In a block mapping too.
+        let src = BASE
+            .replace(
+                "deadline: T3 2025 }",
+                "deadline: T3 2025,\n          resources: [{ kind: budget, amount: 3 }] }",
+            )
+            .replace("amount: 3", "amount: 1,25 million, quantity: 2,5");
+        let plan = plan_of(&src);
+        let r = &plan.priorities[0].tasks[0].resources[0];
+        assert_eq!((r.amount, r.quantity), (Some(1_250_000.0), Some(2.5)));
+    }
+
+    #[test]
+    fn funders_that_are_not_owners() {
+        let src = BASE
+            .replace(
+                "priorities:",
+                "funders:\n  - { id: bn, name: Budget national }\npriorities:",
+            )
+            .replace(
+                "deadline: T3 2025 }",
+                "deadline: T3 2025, resources: [{ kind: budget, amount: 5, funder: bn }, { kind: budget, amount: 7, funder: Banque mondiale, status: promis }, { kind: budget, amount: 1, funder: st }] }",
+            );
+        let plan = plan_of(&src);
+        let funders: Vec<Option<&str>> = plan.priorities[0].tasks[0]
+            .resources
+            .iter()
+            .map(|r| r.funder.as_deref())
+            .collect();
+        assert_eq!(
+            funders,
+            [Some("Budget national"), Some("Banque mondiale"), Some("st")]
+        );
+        assert_eq!(plan.owners.len(), 1);
+        assert_eq!(plan.funders[0].name, "Budget national");
+        // An unknown id is still a typo; an owner's sigle written as a name is said.
+        let src = BASE.replace("{ id: st, name: Secrétariat,", "{ id: st, name: Secrétariat, short: STC,").replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, resources: [{ kind: budget, amount: 5, funder: bnn }, { kind: budget, amount: 5, funder: STC }] }",
+        );
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|d| d.code == Code::UnknownReference));
+        assert!(
+            got[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("funders:")),
+            "{got:?}"
+        );
+        assert!(
+            got[1]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("funder: st")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn an_owner_written_as_its_sigle_is_suggested() {
+        let src = BASE
+            .replace(
+                "owners:\n",
+                "owners:\n  - { id: anpe-mali, name: Agence nationale pour l'emploi, email: a@example.ml }\n  - { id: dgme, name: Direction générale, short: DGME, email: d@example.ml }\n",
+            )
+            .replace("owner: st, deadline: T3 2025 }", "owner: ANPE, deadline: T3 2025 }\n      - { id: t2, title: Deux, owner: DGME, deadline: T3 2025 }");
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h
+                    .starts_with("vouliez-vous dire `anpe-mali` (Agence nationale pour l'emploi)")),
+            "{got:?}"
+        );
+        assert!(
+            got[1]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("vouliez-vous dire `dgme`")),
+            "{got:?}"
+        );
+        assert!(initials("Agence nationale pour l'emploi").contains(&"anpe".to_string()));
+    }
+
+    #[test]
+    fn semiannual_repetition_until_a_date() {
+        let src = BASE
+            .replace(
+                "deadline: T3 2025 }",
+                "deadline: S1 2025, repeat: semiannual, until: 2026-06-30 }",
+            )
+            .replace("end: 2025-12-31", "end: 2027-12-31");
+        let plan = plan_of(&src);
+        let t = &plan.priorities[0].tasks[0];
+        assert_eq!(t.repeat, Some(Repeat::Semiannual));
+        assert_eq!(t.occurrences(plan.start, plan.end).len(), 3);
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, until: 2025-12-31 }",
+        );
+        assert_eq!(codes(&src), [("invalid-value".to_string(), 12, 70)]);
+        let src = BASE.replace(
+            "deadline: T3 2025 }",
+            "deadline: T3 2025, repeat: monthly, until: 2025-01-31 }",
+        );
+        assert_eq!(codes(&src)[0].0, "invalid-period");
+    }
+
+    #[test]
+    fn an_owner_loop_is_a_dependency_cycle() {
+        // docs/plan-format.md says so: the owners' `parent` links are checked for loops.
+        let src = BASE.replace(
+            "{ id: st, name: Secrétariat, email: st@example.ml }",
+            "{ id: st, name: Secrétariat, email: st@example.ml, parent: b }\n  - { id: b, name: B, parent: st }",
+        );
+        let got = check_source(&src, "t.yaml", Lang::Fr).diagnostics;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].code, Code::DependencyCycle);
+        assert!(got[0].message.contains("st → b → st"), "{got:?}");
     }
 
     #[test]

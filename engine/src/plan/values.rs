@@ -60,10 +60,48 @@ fn digits(s: &str, n: usize) -> Option<u32> {
         .flatten()
 }
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM`, `T1 2025`/`Q1 2025` and `S1 2025` (case-insensitive letters),
-/// in years 1900 to 2200.
+/// Spaces as word processors and spreadsheets write them (non-breaking, narrow, figure, thin,
+/// tab): read as an ordinary space in dates and amounts.
+pub fn is_space_like(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2009}' | '\u{2008}' | '\u{2006}'
+    )
+}
+
+/// A date as the plan keeps it: trimmed, its spaces made ordinary, and the day-first form
+/// `31/03/2026` (also `1/3/2026`) written `2026-03-31`. Any other text is only trimmed.
+pub fn date_label(text: &str) -> String {
+    let spaced: String = text
+        .trim_matches(|c: char| c.is_whitespace() || is_space_like(c))
+        .chars()
+        .map(|c| if is_space_like(c) { ' ' } else { c })
+        .collect();
+    let parts: Vec<&str> = spaced.split('/').map(str::trim).collect();
+    if let [d, m, y] = parts.as_slice() {
+        let short = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+        if short(d) && short(m) && digits(y, 4).is_some() {
+            return format!("{y}-{m:0>2}-{d:0>2}");
+        }
+    }
+    spaced
+}
+
+/// The first character of `text` that no date or amount form uses and that an author may not
+/// see (a zero-width space, a dash that is not `-`, a letter of another alphabet...), for the
+/// diagnostic to name it.
+pub fn odd_char(text: &str) -> Option<char> {
+    text.chars().find(|c| {
+        !c.is_ascii()
+            && !is_space_like(*c)
+            && (!c.is_alphabetic() || ('\u{370}'..='\u{52f}').contains(c))
+    })
+}
+
+/// Parses `YYYY-MM-DD`, `DD/MM/YYYY`, `YYYY-MM`, `T1 2025`/`Q1 2025` and `S1 2025`
+/// (case-insensitive letters, any kind of space), in years 1900 to 2200.
 pub fn parse_date(text: &str) -> Result<(NaiveDate, DateForm), DateError> {
-    let (date, form) = parse_date_form(text)?;
+    let (date, form) = parse_date_form(&date_label(text))?;
     if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
         Ok((date, form))
     } else {
@@ -173,35 +211,86 @@ pub enum AmountError {
 /// The largest amount or quantity a plan may write (10^15, a million billion).
 pub const MAX_AMOUNT: f64 = 1e15;
 
-/// A non-negative amount: a YAML number (`12_500_000`, `1500.5`) or a string grouped by spaces
-/// (`"12 500 000"`, also with non-breaking spaces as French word processors write them).
-pub fn parse_amount(text: &str) -> Result<f64, AmountError> {
-    let cleaned: String = text
-        .trim()
+/// The words an amount may end with, and what they multiply it by (`1,5 million`).
+const AMOUNT_WORDS: &[(&str, f64)] = &[
+    ("mille", 1e3),
+    ("thousand", 1e3),
+    ("million", 1e6),
+    ("millions", 1e6),
+    ("milliard", 1e9),
+    ("milliards", 1e9),
+];
+
+/// A signed number as people type it: digits grouped by spaces (also non-breaking ones) or
+/// `_`, one decimal separator, a dot or a comma (`350 000,50`), optionally followed by `mille`,
+/// `million(s)` or `milliard(s)` (`1,5 million`). `1e5`, `inf`, `0x10` and `12.500.000` are not
+/// numbers. The one number reader of plans, workbooks and the command line.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || is_space_like(c));
+    let end = t
+        .char_indices()
+        .find(|(_, c)| c.is_alphabetic())
+        .map_or(t.len(), |(i, _)| i);
+    let factor = match t[end..].to_lowercase().as_str() {
+        "" => 1.0,
+        word => AMOUNT_WORDS.iter().find(|(w, _)| *w == word)?.1,
+    };
+    let cleaned: String = t[..end]
         .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '\u{a0}' | '\u{202f}'))
+        .filter(|c| !(is_space_like(*c) || *c == '_'))
         .collect();
-    let body = cleaned.strip_prefix('+').unwrap_or(&cleaned);
-    if let Some(neg) = body.strip_prefix('-') {
-        return match neg.parse::<f64>() {
-            Ok(0.0) => Ok(0.0),
-            Ok(_) => Err(AmountError::Negative),
-            Err(_) => Err(AmountError::NotNumeric),
-        };
+    let body = cleaned.strip_prefix(['-', '+']).unwrap_or(&cleaned);
+    let separators = body.chars().filter(|c| matches!(c, ',' | '.')).count();
+    if body.is_empty()
+        || separators > 1
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        || !body.chars().any(|c| c.is_ascii_digit())
+    {
+        return None;
     }
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(AmountError::NotNumeric);
-    }
-    match body.parse::<f64>() {
-        Ok(v) if v.is_finite() && v <= MAX_AMOUNT => Ok(v),
-        Ok(_) => Err(AmountError::TooLarge),
-        Err(_) => Err(AmountError::NotNumeric),
+    cleaned
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .map(|v| v * factor)
+        .filter(|v| v.is_finite())
+}
+
+/// A non-negative amount: a YAML number (`12_500_000`, `1500.5`) or a text as people write
+/// one (`"12 500 000"`, `350 000,50`, `1,5 million`; see [`parse_number`]), at most
+/// [`MAX_AMOUNT`].
+pub fn parse_amount(text: &str) -> Result<f64, AmountError> {
+    match parse_number(text) {
+        Some(v) if v < 0.0 => Err(AmountError::Negative),
+        Some(v) if v > MAX_AMOUNT => Err(AmountError::TooLarge),
+        // `-0` is nothing, not a negative amount.
+        Some(v) => Ok(v.abs()),
+        None => {
+            // Only digits, too many for a float to hold exactly: too large, not unreadable.
+            let digits: String = text.chars().filter(|c| !is_space_like(*c)).collect();
+            if !digits.is_empty() && digits.trim().bytes().all(|b| b.is_ascii_digit()) {
+                Err(AmountError::TooLarge)
+            } else {
+                Err(AmountError::NotNumeric)
+            }
+        }
     }
 }
 
-/// `6.000`, `12.500.000`: digits grouped by dots the French way, which YAML reads as a decimal.
+/// `6.000`, `12.500.000`, `1,000`: digits grouped by dots the French way (which YAML reads as a
+/// decimal), or by one comma the English way (which cnrm reads as a decimal comma).
 pub fn is_ambiguous_amount(text: &str) -> bool {
-    let mut groups = text.trim().split('.');
+    let t = text.trim();
+    // `1,000`: a thousand the English way, or one the French way.
+    if let Some((int, frac)) = t.split_once(',') {
+        return (1..=3).contains(&int.len())
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.len() == 3
+            && frac.bytes().all(|b| b.is_ascii_digit());
+    }
+    let mut groups = t.split('.');
     let first = groups.next().unwrap_or("");
     let rest: Vec<&str> = groups.collect();
     !rest.is_empty()
@@ -282,7 +371,27 @@ mod tests {
         assert_eq!(parse_date("2025-02-30"), Err(DateError::Impossible));
         assert_eq!(parse_date("2025-13"), Err(DateError::Impossible));
         assert_eq!(parse_date("T5 2025"), Err(DateError::Impossible));
-        assert_eq!(parse_date("30/09/2025"), Err(DateError::Form));
+        assert_eq!(
+            parse_date("30/09/2025"),
+            Ok((d(2025, 9, 30), DateForm::Day))
+        );
+        assert_eq!(parse_date("1/3/2026"), Ok((d(2026, 3, 1), DateForm::Day)));
+        assert_eq!(date_label(" 31/03/2026 "), "2026-03-31");
+        assert_eq!(parse_date("31/02/2026"), Err(DateError::Impossible));
+        assert_eq!(parse_date("30/09/25"), Err(DateError::Form));
+        assert_eq!(
+            parse_date("T4\u{a0}2025"),
+            Ok((d(2025, 12, 31), DateForm::Quarter))
+        );
+        assert_eq!(
+            parse_date("S1\u{202f}2025"),
+            Ok((d(2025, 6, 30), DateForm::Semester))
+        );
+        assert_eq!(date_label("T4\u{a0}2025"), "T4 2025");
+        assert_eq!(odd_char("T4\u{200b}2025"), Some('\u{200b}'));
+        assert_eq!(odd_char("T4–2025"), Some('–'));
+        assert_eq!(odd_char("Т4 2025"), Some('Т'));
+        assert_eq!(odd_char("T4\u{a0}2025 é"), None);
         assert_eq!(parse_date("septembre"), Err(DateError::Form));
         assert_eq!(parse_date(""), Err(DateError::Form));
         assert_eq!(parse_date("1900-01-01"), Ok((d(1900, 1, 1), DateForm::Day)));
@@ -343,6 +452,19 @@ mod tests {
         assert_eq!(parse_amount(&"9".repeat(400)), Err(AmountError::TooLarge));
         assert_eq!(parse_amount("1.2.3"), Err(AmountError::NotNumeric));
         assert_eq!(parse_amount("12é"), Err(AmountError::NotNumeric));
+        assert_eq!(parse_amount("350 000,50"), Ok(350_000.5));
+        assert_eq!(parse_amount("1,5 million"), Ok(1_500_000.0));
+        assert_eq!(parse_amount("2 Milliards"), Ok(2e9));
+        assert_eq!(parse_amount("3 mille"), Ok(3000.0));
+        assert_eq!(parse_amount("12\u{2009}500"), Ok(12_500.0));
+        assert_eq!(parse_amount("1,5 billion"), Err(AmountError::NotNumeric));
+        assert_eq!(parse_amount("1,5,0"), Err(AmountError::NotNumeric));
+        assert_eq!(
+            parse_amount("2 000 000 milliards"),
+            Err(AmountError::TooLarge)
+        );
+        assert_eq!(parse_amount("-0"), Ok(0.0));
+        assert!(is_ambiguous_amount("1,000") && !is_ambiguous_amount("1,5"));
         assert!(is_ambiguous_amount("6.000") && is_ambiguous_amount("12.500.000"));
         assert!(
             !is_ambiguous_amount("6.5")

@@ -54,6 +54,14 @@ pub enum SyntaxProblem {
     UnclosedBracket(char),
     /// A line indented so that it belongs to no mapping above.
     BadIndent,
+    /// A key indented further than the key above it (`extra` spaces), so that YAML reads it as
+    /// the rest of that key's value: the key, the key above and the column to align on.
+    OverIndentedKey {
+        key: String,
+        above: String,
+        extra: u32,
+        align: u32,
+    },
     /// A key written twice in one mapping, and where it was first written.
     DuplicateKey(String, Pos),
     /// `*name` with no `&name` before it.
@@ -106,6 +114,21 @@ impl SyntaxError {
                 "indentation incohérente ligne {l}, colonne {c}",
                 "inconsistent indentation at line {l}, column {c}"
             ),
+            SyntaxProblem::OverIndentedKey {
+                key, above, extra, ..
+            } => {
+                let spaces = match (lang, *extra) {
+                    (Lang::Fr, 1) => "1 espace".to_string(),
+                    (Lang::Fr, n) => format!("{n} espaces"),
+                    (Lang::En, 1) => "one space".to_string(),
+                    (Lang::En, n) => format!("{n} spaces"),
+                };
+                tr!(
+                    lang,
+                    "la clé `{key}` est indentée de {spaces} de trop ligne {l}, colonne {c} : YAML la lit comme la suite de la valeur de `{above}`",
+                    "key `{key}` is indented by {spaces} too many at line {l}, column {c}: YAML reads it as the rest of the value of `{above}`"
+                )
+            }
             SyntaxProblem::DuplicateKey(key, first) => tr!(
                 lang,
                 "clé `{key}` en double ligne {l}, colonne {c} (déjà écrite ligne {})",
@@ -165,6 +188,13 @@ impl SyntaxError {
                 lang,
                 "alignez cette ligne, avec des espaces, sur les autres clés de la même table",
                 "align this line, with spaces, with the other keys of the same mapping"
+            ),
+            SyntaxProblem::OverIndentedKey {
+                key, above, align, ..
+            } => tr!(
+                lang,
+                "alignez `{key}:` sur `{above}:` (colonne {align})",
+                "align `{key}:` with `{above}:` (column {align})"
             ),
             // Every item of a plan's lists starts with `id`: a second `id` in one mapping is
             // most often a new item whose `-` was forgotten.
@@ -280,6 +310,51 @@ fn find_key(
     }
 }
 
+/// True when `key` is the end of the number `value` cut at its decimal comma by a flow mapping:
+/// `{ amount: 1,5 million }` is read by YAML as `amount: 1` and a key `5 million`. Both plain, on
+/// one line, the comma right between them, the key starting with a digit (no key of the plan
+/// format does).
+fn cut_decimal(value: &Node<'_>, key: &Node<'_>) -> bool {
+    match (&value.kind, &key.kind) {
+        (
+            Kind::Scalar {
+                text: number,
+                plain: true,
+            },
+            Kind::Scalar {
+                text: rest,
+                plain: true,
+            },
+        ) => {
+            !number.is_empty()
+                && number
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ' ' || c == '\u{a0}' || c == '\u{202f}')
+                && rest.starts_with(|c: char| c.is_ascii_digit())
+                && value.pos.line == key.pos.line
+                && key.pos.col == value.pos.col + number.chars().count() as u32 + 1
+        }
+        _ => false,
+    }
+}
+
+/// Joins back the numbers a flow mapping cut at their decimal comma ([`cut_decimal`]), when
+/// the cut-off part was read as a key without value: `amount: 1,5 million` again.
+fn join_decimal_commas(pairs: &mut Vec<(Node<'_>, Node<'_>)>) {
+    let mut i = 1;
+    while i < pairs.len() {
+        if pairs[i].1.is_null() && cut_decimal(&pairs[i - 1].1, &pairs[i].0) {
+            let (key, _) = pairs.remove(i);
+            let value = &mut pairs[i - 1].1;
+            if let (Kind::Scalar { text, .. }, Some(rest)) = (&mut value.kind, key.as_scalar()) {
+                *text = Cow::Owned(format!("{text},{rest}"));
+            }
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Parses the first document of `src` into a positioned tree.
 ///
 /// An empty document yields a null scalar. Duplicate keys in one mapping are a syntax error (YAML
@@ -365,7 +440,8 @@ fn build<'a>(
                 }
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(p, anchor, pairs, _, _)) => {
+                Some(Frame::Map(p, anchor, mut pairs, _, _)) => {
+                    join_decimal_commas(&mut pairs);
                     let node = Node {
                         pos: p,
                         kind: Kind::Map(pairs),
@@ -430,7 +506,8 @@ fn build<'a>(
             },
             Some(Frame::Map(_, _, pairs, pending, index)) => match pending.take() {
                 None => {
-                    if let Kind::Scalar { text, .. } = &finished.kind {
+                    let cut = pairs.last().is_some_and(|(_, v)| cut_decimal(v, &finished));
+                    if let (Kind::Scalar { text, .. }, false) = (&finished.kind, cut) {
                         if let Some(first) = find_key(pairs, index, text) {
                             return Err(SyntaxError {
                                 pos: finished.pos,
@@ -473,6 +550,71 @@ fn leading_tab(src: &str, line: u32) -> Option<Pos> {
     })
 }
 
+/// A block key (`name:` followed by a space or the end of the line) at the start of `line`, after
+/// an optional `- `: its indentation in characters, the column of the key, and the key.
+fn line_key(line: &str) -> Option<(usize, usize, &str)> {
+    let indent = line.chars().take_while(|c| *c == ' ').count();
+    let mut rest = &line[indent..];
+    let mut col = indent;
+    if let Some(after) = rest.strip_prefix('-') {
+        let spaces = after.chars().take_while(|c| *c == ' ').count();
+        if spaces == 0 {
+            return None;
+        }
+        rest = &after[spaces..];
+        col += 1 + spaces;
+    }
+    let end = rest.find(':')?;
+    let key = &rest[..end];
+    let after = &rest[end + 1..];
+    let is_key = !key.is_empty()
+        && key.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    (is_key && (after.is_empty() || after.starts_with(' '))).then_some((indent, col, key))
+}
+
+/// `title: X` then, one line down, ` deadline: T1 2025` indented further: YAML reads the second
+/// line as the rest of `X` and then stops on its `:`. The key, where it is and how far to move it.
+fn over_indented_key(src: &str, line: u32) -> Option<(Pos, SyntaxProblem)> {
+    let lines: Vec<&str> = src.split('\n').collect();
+    let at = (line as usize).checked_sub(1)?;
+    let text = lines.get(at)?.trim_end_matches('\r');
+    let (indent, col, key) = line_key(text)?;
+    if col != indent {
+        return None;
+    }
+    // The line above that holds something (not blank, not a comment).
+    let above = lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.trim_end_matches('\r'))
+        .find(|l| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('#')
+        })?;
+    let (_, above_col, above_key) = line_key(above)?;
+    // The key above has a value on its line (else a deeper line is its nested mapping).
+    let value = above.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+    if value.is_empty() || value.starts_with(['|', '>', '#']) || indent <= above_col {
+        return None;
+    }
+    Some((
+        Pos {
+            line,
+            col: indent as u32 + 1,
+            sheet: 0,
+        },
+        SyntaxProblem::OverIndentedKey {
+            key: key.to_string(),
+            above: above_key.to_string(),
+            extra: (indent - above_col) as u32,
+            align: above_col as u32 + 1,
+        },
+    ))
+}
+
 /// The character at a 1-based position, if there is one.
 fn char_at(src: &str, pos: Pos) -> Option<char> {
     let text = src.split('\n').nth((pos.line as usize).checked_sub(1)?)?;
@@ -509,7 +651,10 @@ fn scan_error(src: &str, stack: &[Frame<'_>], e: &saphyr_parser::ScanError) -> S
     let (pos, problem) = if info.contains("did not find expected '-'") {
         (pos, SyntaxProblem::MissingDash)
     } else if info.contains("mapping values are not allowed") {
-        (pos, SyntaxProblem::ColonInValue)
+        match over_indented_key(src, pos.line) {
+            Some((at, problem)) => (at, problem),
+            None => (pos, SyntaxProblem::ColonInValue),
+        }
     } else if info.contains("quoted scalar") {
         let quote = char_at(src, pos)
             .filter(|c| matches!(c, '"' | '\''))
@@ -549,6 +694,27 @@ impl LineIndex {
         let mut starts = vec![0];
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
+    }
+
+    /// The 0-based line holding byte `offset` (the last line past the end).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// How many lines the text has (a last line without a line break counts).
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The byte offset where 0-based `line` starts, or the end of the text past the last line.
+    pub fn line_start(&self, src: &str, line: usize) -> usize {
+        self.starts
+            .get(line)
+            .copied()
+            .unwrap_or(src.len())
+            .min(src.len())
     }
 
     /// The byte offset of a 1-based line and character column, clamped to the text.
@@ -690,6 +856,58 @@ mod tests {
         assert!(err.help(Lang::En).contains("write `- id:`"));
         let err = parse("a: 1\na: 2\n").expect_err("duplicate");
         assert_eq!(err.help(Lang::En), "keep only one of the two keys");
+    }
+
+    #[test]
+    fn a_key_indented_one_space_too_far_is_said_as_such() {
+        let src = "tasks:\n  - id: a\n    title: X\n     deadline: T1 2025\n";
+        let err = parse(src).expect_err("over-indented");
+        assert_eq!(
+            err.problem,
+            SyntaxProblem::OverIndentedKey {
+                key: "deadline".into(),
+                above: "title".into(),
+                extra: 1,
+                align: 5
+            }
+        );
+        assert_eq!((err.pos.line, err.pos.col), (4, 6));
+        assert_eq!(
+            err.message(Lang::Fr),
+            "la clé `deadline` est indentée de 1 espace de trop ligne 4, colonne 6 : YAML la lit comme la suite de la valeur de `title`"
+        );
+        assert_eq!(
+            err.help(Lang::En),
+            "align `deadline:` with `title:` (column 5)"
+        );
+        // A colon in a value on its own line is still that.
+        let err = parse("title: Axe 1: coordination\n").expect_err("colon");
+        assert_eq!(err.problem, SyntaxProblem::ColonInValue);
+    }
+
+    #[test]
+    fn a_decimal_comma_cut_by_a_flow_mapping_is_joined_back() {
+        let root = parse("- { amount: 1,5 million, q: 2,5, b: 350 000,50 }\n- { a: 1, b: 2 }\n")
+            .expect("valid");
+        let Kind::Seq(items) = &root.kind else {
+            panic!("seq expected")
+        };
+        let Kind::Map(pairs) = &items[0].kind else {
+            panic!("map expected")
+        };
+        let texts: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_scalar()?, v.as_scalar()?)))
+            .collect();
+        assert_eq!(
+            texts,
+            [("amount", "1,5 million"), ("q", "2,5"), ("b", "350 000,50")]
+        );
+        // Entries separated by a comma and a space stay apart.
+        let Kind::Map(pairs) = &items[1].kind else {
+            panic!("map expected")
+        };
+        assert_eq!(pairs.len(), 2);
     }
 
     #[test]

@@ -216,7 +216,10 @@ impl Store {
             plan: plan_id,
             amount_plan,
             currency: plan_currency,
-            entry: data["entry"].as_i64().unwrap_or(0),
+            entry: match &event {
+                Event::Spending(s) => s.entry.unwrap_or(0),
+                _ => 0,
+            },
             planned,
             spent,
         })

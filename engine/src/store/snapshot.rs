@@ -183,7 +183,7 @@ impl Store {
             let start: Option<String> = r.try_get(1)?;
             let repeat: Option<String> = r.try_get(2)?;
             let repeat_months = repeat.and_then(|text| {
-                [Repeat::Monthly, Repeat::Quarterly, Repeat::Yearly]
+                Repeat::ALL
                     .into_iter()
                     .find(|k| k.as_str() == text)
                     .map(Repeat::months)

@@ -83,6 +83,11 @@ pub const REPEATS: &[Label] = &[
         en: "quarterly",
     },
     Label {
+        yaml: "semiannual",
+        fr: "semestrielle",
+        en: "semiannual",
+    },
+    Label {
         yaml: "yearly",
         fr: "annuelle",
         en: "yearly",
@@ -276,12 +281,47 @@ pub fn yes_no(text: &str) -> Option<bool> {
     }
 }
 
-/// The YAML word of a label written in French, English or as the YAML word itself.
+/// Other words read for a value, beyond its labels: other genders and numbers of the French
+/// labels, and common synonyms (folded as [`normalize`] folds them).
+const MORE_LABELS: &[(&str, &str)] = &[
+    ("mensuel", "monthly"),
+    ("mensuels", "monthly"),
+    ("mensuelles", "monthly"),
+    ("trimestriel", "quarterly"),
+    ("trimestriels", "quarterly"),
+    ("trimestrielles", "quarterly"),
+    ("semestriel", "semiannual"),
+    ("semestriels", "semiannual"),
+    ("semestrielles", "semiannual"),
+    ("halfyearly", "semiannual"),
+    ("annuel", "yearly"),
+    ("annuels", "yearly"),
+    ("annuelles", "yearly"),
+    ("acquise", "secured"),
+    ("acquises", "secured"),
+    ("promise", "pledged"),
+    ("promises", "pledged"),
+    ("achercher", "needed"),
+    ("arechercher", "needed"),
+    ("francais", "fr"),
+    ("french", "fr"),
+    ("anglais", "en"),
+    ("english", "en"),
+    ("equipements", "equipment"),
+];
+
+/// The YAML word of a label written in French, English or as the YAML word itself (also in
+/// another gender or number, [`MORE_LABELS`]). The one reader of these values, for workbooks
+/// and YAML plans alike.
 pub fn label_to_yaml(labels: &[Label], text: &str) -> Option<&'static str> {
     let t = normalize(text);
     labels
         .iter()
         .find(|l| normalize(l.yaml) == t || normalize(l.fr) == t || normalize(l.en) == t)
+        .or_else(|| {
+            let (_, yaml) = MORE_LABELS.iter().find(|(word, _)| *word == t)?;
+            labels.iter().find(|l| l.yaml == *yaml)
+        })
         .map(|l| l.yaml)
 }
 
@@ -776,8 +816,17 @@ const TASK_COLUMNS: &[Column] =
             "repeat",
             Value::Choice(REPEATS),
             false,
-            "Activité récurrente : mensuelle, trimestrielle ou annuelle.",
-            "Recurring task: monthly, quarterly or yearly."
+            "Activité récurrente : mensuelle, trimestrielle, semestrielle ou annuelle.",
+            "Recurring task: monthly, quarterly, semiannual or yearly."
+        ),
+        col!(
+            "until",
+            "jusqu'au",
+            "until",
+            Value::Date,
+            false,
+            "Fin de la répétition : aucune occurrence après cette date.",
+            "End of the repetition: no occurrence after this date."
         ),
         col!(
             "depends_on",
@@ -905,8 +954,8 @@ const RESOURCE_COLUMNS: &[Column] = &[
         "funder",
         Value::Id,
         false,
-        "Identifiant du responsable qui finance.",
-        "Id of the funding owner."
+        "Identifiant du responsable qui finance, ou nom d'un bailleur qui n'est pas un responsable (Budget national).",
+        "Id of the funding owner, or name of a funder that is not an owner (Budget national)."
     ),
     col!(
         "status",

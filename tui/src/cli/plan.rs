@@ -20,9 +20,7 @@ use cnrm_engine::workbook::{self, Workbook};
 use cnrm_engine::workflow::Status;
 use cnrm_engine::Lang;
 use crossterm::style::{Color, Stylize};
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
 use std::fmt;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -33,7 +31,7 @@ use std::process::ExitCode;
 /// One diagnostic dressed for miette's code-frame renderer.
 struct Shown<'a> {
     diag: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: &'a Excerpt<'a>,
     span: SourceSpan,
 }
 
@@ -78,6 +76,67 @@ impl miette::Diagnostic for Shown<'_> {
     }
 }
 
+/// The source lines around a diagnostic, found through the line index: miette's own reader of a
+/// `str` counts lines from the start of the file for each diagnostic, which made 40,000 of them
+/// take half a minute.
+struct Excerpt<'a> {
+    name: &'a str,
+    src: &'a str,
+    index: &'a LineIndex,
+}
+
+impl SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let (offset, len) = (span.offset(), span.len());
+        if offset + len > self.src.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let line = self.index.line_of(offset);
+        let first = line.saturating_sub(before);
+        let last = (self
+            .index
+            .line_of((offset + len).saturating_sub(1).max(offset))
+            + after)
+            .min(self.index.lines().saturating_sub(1));
+        // Without context lines, miette wants the span itself and its column (for the
+        // `file:line:column` header), as its own reader gives them.
+        let (start, end, column) = if before == 0 && after == 0 {
+            let line_start = self.index.line_start(self.src, line);
+            let column = self
+                .src
+                .get(line_start..offset)
+                .map_or(0, |t| t.chars().count());
+            (offset, offset + len, column)
+        } else {
+            let start = self.index.line_start(self.src, first);
+            (start, self.index.line_start(self.src, last + 1), 0)
+        };
+        let contents = miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            &self.src.as_bytes()[start..end],
+            SourceSpan::new(start.into(), end - start),
+            if before == 0 && after == 0 {
+                line
+            } else {
+                first
+            },
+            column,
+            last + 1,
+        )
+        .with_language("yaml");
+        Ok(Box::new(contents))
+    }
+}
+
+/// At most this many diagnostics of one file are shown in human output; the rest are counted
+/// (the JSON output keeps them all).
+pub const SHOWN_DIAGNOSTICS: usize = 200;
+
 /// Renders every diagnostic of one file, compiler-style.
 pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) -> String {
     let theme = if color {
@@ -89,8 +148,12 @@ pub fn render_human(src: &str, file: &str, diags: &[Diagnostic], color: bool) ->
         .with_links(false)
         .with_context_lines(1)
         .with_width(100);
-    let source = NamedSource::new(file, src.to_string()).with_language("yaml");
     let index = LineIndex::new(src);
+    let source = Excerpt {
+        name: file,
+        src,
+        index: &index,
+    };
     let mut out = String::new();
     for diag in diags {
         let pos = cnrm_engine::plan::yaml::Pos {
@@ -137,7 +200,8 @@ pub fn check_bytes(bytes: Vec<u8>, path: &Path, lang: Lang) -> Result<(Checked, 
 }
 
 /// Renders a file's diagnostics: compiler-style with the source line for YAML, located by sheet
-/// and cell with the cell's content for a workbook.
+/// and cell with the cell's content for a workbook; the first [`SHOWN_DIAGNOSTICS`], then how
+/// many more there are.
 pub fn render(
     source: &Source,
     file: &str,
@@ -145,10 +209,20 @@ pub fn render(
     color: bool,
     lang: Lang,
 ) -> String {
-    match source {
-        Source::Yaml(src) => render_human(src, file, diags, color),
-        Source::Workbook(wb) => render_workbook(wb, file, diags, color, lang),
+    let shown = &diags[..diags.len().min(SHOWN_DIAGNOSTICS)];
+    let mut out = match source {
+        Source::Yaml(src) => render_human(src, file, shown, color),
+        Source::Workbook(wb) => render_workbook(wb, file, shown, color, lang),
+    };
+    if diags.len() > shown.len() {
+        out.push_str(&strings::more_diagnostics(
+            lang,
+            diags.len() - shown.len(),
+            SHOWN_DIAGNOSTICS,
+        ));
+        out.push_str("\n\n");
     }
+    out
 }
 
 /// `error[invalid-date]: …`, then `  ┌─ plan.xlsx › Activités!H12`, the cell's content, the help.
@@ -200,6 +274,24 @@ pub fn render_workbook(
     out
 }
 
+/// For a plan with recurring tasks that have resources: that those resources count once per
+/// occurrence, with the first such task as an example.
+fn recurring_note(plan: &cnrm_engine::plan::Plan, lang: Lang) -> Option<String> {
+    let recurring: Vec<&cnrm_engine::plan::model::Task> = plan
+        .tasks()
+        .map(|(_, t)| t)
+        .filter(|t| t.repeat.is_some() && !t.resources.is_empty())
+        .collect();
+    let first = recurring.first()?;
+    let occurrences = first.occurrences(plan.start, plan.end).len();
+    Some(strings::recurring_resources(
+        lang,
+        recurring.len(),
+        &first.id,
+        occurrences,
+    ))
+}
+
 fn read_bytes(path: &Path, lang: Lang) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|e| {
         CliError::Misuse(strings::unreadable(
@@ -242,6 +334,9 @@ pub fn check(args: &CheckArgs, lang: Lang) -> Result<ExitCode, CliError> {
                 let summary =
                     strings::check_summary(lang, &file, checked.errors(), checked.warnings());
                 writeln!(out, "{summary}")?;
+                if let Some(note) = checked.plan.as_ref().and_then(|p| recurring_note(p, lang)) {
+                    writeln!(out, "{note}")?;
+                }
             }
         }
     }
