@@ -748,10 +748,7 @@ pub async fn daemon(
     let retry_every = Duration::from_secs(60);
     let reread = Duration::from_secs(5);
     tracing::info!("{}", tr!(lang, "service démarré", "daemon started"));
-    let options = inbox::Options {
-        domain: domain.clone(),
-        lang,
-    };
+    let options = inbox::Options::new(domain.clone(), lang);
     let mut next_fetch = tokio::time::Instant::now();
     let mut fetch_log = FetchLog::default();
     loop {

@@ -34,6 +34,8 @@ pub enum When {
     },
     /// So many days before today (`hier`, `la semaine dernière`).
     DaysAgo(u32),
+    /// The latest such weekday before today (`vendredi dernier`, `last Friday`), Monday 0.
+    LastWeekday(u32),
 }
 
 /// One instruction.
@@ -183,12 +185,22 @@ fn clauses_of<'a>(text: &'a str, ids: &[String]) -> Vec<&'a str> {
     let mut out = Vec::new();
     for part in text.split(';') {
         let mut start = 0;
-        for (i, _) in part.match_indices(',') {
-            let after = &part[i + 1..];
-            if after.starts_with(' ') && names_task(after, ids) && says_words(&part[start..i], ids)
-            {
+        // `, le 2 …`, ` et le 3 …`, ` and 3 …`: a new clause when a task follows and the
+        // clause before said something (`1, 3 : fait` is one list).
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        for sep in [",", " et ", " and ", " puis "] {
+            cuts.extend(part.match_indices(sep).map(|(i, m)| (i, i + m.len())));
+        }
+        cuts.sort_unstable();
+        for (i, j) in cuts {
+            if i < start {
+                continue;
+            }
+            let after = &part[j..];
+            let spaced = after.starts_with(' ') || j > i + 1;
+            if spaced && names_task(after, ids) && says_words(&part[start..i], ids) {
                 out.push(&part[start..i]);
-                start = i + 1;
+                start = j;
             }
         }
         out.push(&part[start..]);
@@ -473,6 +485,23 @@ fn read_items(rest: &str) -> Vec<Item> {
 
 const STATUS_WORDS: &[(&str, Status)] = &[
     ("fait", Status::Done),
+    ("faites", Status::Done),
+    ("termines", Status::Done),
+    ("terminees", Status::Done),
+    ("acheves", Status::Done),
+    ("achevees", Status::Done),
+    ("realises", Status::Done),
+    ("realisees", Status::Done),
+    ("executes", Status::Done),
+    ("finalises", Status::Done),
+    ("boucle", Status::Done),
+    ("bouclee", Status::Done),
+    ("annules", Status::Cancelled),
+    ("annulees", Status::Cancelled),
+    ("suspendus", Status::Suspended),
+    ("suspendues", Status::Suspended),
+    ("bloques", Status::Blocked),
+    ("bloquees", Status::Blocked),
     ("faite", Status::Done),
     ("faits", Status::Done),
     ("termine", Status::Done),
@@ -490,6 +519,7 @@ const STATUS_WORDS: &[(&str, Status)] = &[
     ("completed", Status::Done),
     ("complete", Status::Done),
     ("en cours", Status::InProgress),
+    ("en cour", Status::InProgress),
     ("commence", Status::InProgress),
     ("commencee", Status::InProgress),
     ("demarre", Status::InProgress),
@@ -525,6 +555,14 @@ const FILLERS: &[&str] = &[
     "tache ",
     "activite ",
     "action ",
+    "activity ",
+    "the activity ",
+    "the task ",
+    "task ",
+    "travaux ",
+    "les travaux ",
+    "the work ",
+    "work ",
     "statut ",
     "status ",
     "etat ",
@@ -717,11 +755,8 @@ fn status(f: &str, tail: &dyn Fn(usize) -> String, negated: bool) -> Option<Item
         let opens = rest
             .trim_start()
             .starts_with([',', ':', '-', '(', '–', '—', '.', ';']);
-        if on.is_some()
-            || opens
-            || *status == Status::Blocked
-            || after_date.starts_with(' ') && *status != Status::Done
-        {
+        let spaced = rest.starts_with(' ') && *status != Status::Done;
+        if on.is_some() || opens || *status == Status::Blocked || spaced {
             let start = f.len() - after_date.len();
             let note = tail(start);
             let note = note
@@ -799,6 +834,28 @@ pub fn date_phrase(f: &str) -> Option<(When, usize)> {
     ] {
         if let Some(rest) = starts_word(f, words) {
             return Some((When::DaysAgo(days), f.len() - rest.len()));
+        }
+    }
+    for (n, (fr, en)) in [
+        ("lundi", "monday"),
+        ("mardi", "tuesday"),
+        ("mercredi", "wednesday"),
+        ("jeudi", "thursday"),
+        ("vendredi", "friday"),
+        ("samedi", "saturday"),
+        ("dimanche", "sunday"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for phrase in [
+            format!("{fr} dernier"),
+            format!("last {en}"),
+            format!("on {en}"),
+        ] {
+            if let Some(rest) = starts_word(f, &phrase) {
+                return Some((When::LastWeekday(n as u32), f.len() - rest.len()));
+            }
         }
     }
     let mut t = f;
@@ -939,13 +996,25 @@ fn valid(when: When) -> bool {
             let y = year.unwrap_or(2024); // a leap year: 29/02 without a year is possible
             chrono::NaiveDate::from_ymd_opt(y, month, day).is_some()
         }
-        When::DaysAgo(_) => true,
+        When::DaysAgo(_) | When::LastWeekday(_) => true,
     }
 }
 
 /// `report : T1 2026`, `nouvelle échéance : 2026-03-31`, `reporter au T2` (asked back: which
 /// year?).
 fn postponement(f: &str, tail: &dyn Fn(usize) -> String) -> Option<Item> {
+    let whole = f.len();
+    let f = [
+        "a ",
+        "please ",
+        "merci de ",
+        "nous demandons de ",
+        "we ask to ",
+        "kindly ",
+    ]
+    .iter()
+    .find_map(|p| f.strip_prefix(p))
+    .unwrap_or(f);
     for word in [
         "nouvelle echeance",
         "new deadline",
@@ -966,7 +1035,7 @@ fn postponement(f: &str, tail: &dyn Fn(usize) -> String) -> Option<Item> {
             .iter()
             .find_map(|p| value.strip_prefix(p))
             .unwrap_or(value);
-        let text = tail(f.len() - value.len()).trim().to_string();
+        let text = tail(whole - value.len()).trim().to_string();
         if text.is_empty() {
             continue;
         }
@@ -1048,6 +1117,10 @@ fn progress(f: &str, original: &str) -> Option<Item> {
             }
         }
         for p in [
+            "we're now at ",
+            "we are now at ",
+            "now at ",
+            "on est maintenant a ",
             "on est a ",
             "on en est a ",
             "nous sommes a ",
@@ -1136,6 +1209,17 @@ fn progress(f: &str, original: &str) -> Option<Item> {
         "de realisation",
         "environ",
         "approximativement",
+        "completion",
+        "of completion",
+        "complete so far",
+        "done so far",
+        "so far",
+        "a ce jour",
+        "jusqu'ici",
+        "pour l'instant",
+        "pour le moment",
+        "realise a ce jour",
+        "realises a ce jour",
     ];
     if !done_words.contains(&rest) && !courtesy(rest) {
         return None;
@@ -1448,7 +1532,8 @@ fn number_value(number: &str) -> Option<f64> {
         }
         (true, false) if grouped('.') && number.matches('.').count() > 1 => number.replace('.', ""),
         (true, false) if grouped('.') => number.replace('.', ""),
-        (false, true) if grouped(',') && number.matches(',').count() > 1 => number.replace(',', ""),
+        // `15,000`: no money has three decimals; a comma before three digits groups them.
+        (false, true) if grouped(',') => number.replace(',', ""),
         (false, true) => number.replace(',', "."),
         _ => number.to_string(),
     };
@@ -1884,6 +1969,82 @@ mod tests {
                 (task("axe-1.a1"), vec![st(Status::Done)]),
                 (task("axe-1.a2"), vec![st(Status::InProgress)]),
             ]
+        );
+    }
+
+    /// Replies written blind by a tester who never saw this grammar, as they were misread once.
+    #[test]
+    fn replies_written_blind_are_read_as_meant() {
+        assert_eq!(
+            one("Spent 15,000 EUR so far").1[0],
+            Item::Spent {
+                amount: 15_000.0,
+                currency: Some("EUR".into()),
+                funder: None,
+                note: Some("so far".into()),
+            }
+        );
+        assert_eq!(
+            one("7 : suspendu jusqu'à nouvel ordre"),
+            (
+                task("axe-3.a7"),
+                vec![st_note(Status::Suspended, "jusqu'à nouvel ordre")]
+            )
+        );
+        assert_eq!(
+            one("Tâche 5 : annulée par décision du comité de pilotage"),
+            (
+                task("axe-2.a4"),
+                vec![st_note(
+                    Status::Cancelled,
+                    "par décision du comité de pilotage"
+                )]
+            )
+        );
+        assert_eq!(
+            one("Cancelled by the donor").1,
+            vec![st_note(Status::Cancelled, "by the donor")]
+        );
+        assert_eq!(
+            read("1, 2 et 3 : terminés"),
+            vec![
+                (task("axe-1.a1"), vec![st(Status::Done)]),
+                (task("axe-1.a2"), vec![st(Status::Done)]),
+                (task("axe-2.a3"), vec![st(Status::Done)]),
+            ]
+        );
+        assert_eq!(
+            read("Pour le 1 c'est fait et le 3 est toujours en cours"),
+            vec![
+                (task("axe-1.a1"), vec![st(Status::Done)]),
+                (task("axe-2.a3"), vec![st(Status::InProgress)]),
+            ]
+        );
+        assert_eq!(
+            one("We're now at 65% completion").1,
+            vec![Item::Progress(65)]
+        );
+        assert_eq!(
+            one("Started last week, 20% done so far").1,
+            vec![
+                Item::Status {
+                    status: Status::InProgress,
+                    note: None,
+                    on: Some(When::DaysAgo(7))
+                },
+                Item::Progress(20)
+            ]
+        );
+        assert_eq!(
+            one("6 : à reporter au T1"),
+            (
+                task("axe-2.a5"),
+                vec![Item::PostponeWithoutYear("T1".into())]
+            )
+        );
+        assert_eq!(
+            one("Please postpone to Q2").1,
+            vec![Item::PostponeWithoutYear("Q2".into())]
         );
     }
 

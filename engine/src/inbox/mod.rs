@@ -57,6 +57,8 @@ pub mod reason {
     pub const NOTHING_UNDERSTOOD: &str = "nothing_understood";
     pub const ALREADY_RECEIVED: &str = "already_received";
     pub const ACKNOWLEDGEMENT: &str = "acknowledgement";
+    pub const SEVERAL_SENDERS: &str = "several_senders";
+    pub const AUTHENTICATION_FAILED: &str = "authentication_failed";
     /// The database refused the message as read, for a reason that would recur (its changes
     /// are left out; the message is kept, rejected, so that it never blocks the mailbox).
     pub const UNRECORDABLE: &str = "unrecordable";
@@ -91,6 +93,16 @@ pub fn reason_text(lang: Lang, code: &str) -> String {
             "no instruction understood"
         ),
         reason::ALREADY_RECEIVED => tr!(lang, "déjà reçu", "already received"),
+        reason::SEVERAL_SENDERS => tr!(
+            lang,
+            "le champ «\u{a0}De\u{a0}» nomme plusieurs expéditeurs",
+            "the \u{201c}From\u{201d} field names several senders"
+        ),
+        reason::AUTHENTICATION_FAILED => tr!(
+            lang,
+            "le serveur de réception n'a pas authentifié l'expéditeur (DMARC ou SPF en échec)",
+            "the receiving server did not authenticate the sender (DMARC or SPF failed)"
+        ),
         reason::ACKNOWLEDGEMENT => tr!(
             lang,
             "remerciement ou accusé de réception, sans mise à jour",
@@ -116,6 +128,8 @@ pub struct Received {
     pub not_understood: Vec<String>,
     /// Lines not applied because they need an answer from the member (`mail-replies.md`).
     pub questions: Vec<Question>,
+    /// Files attached to the message.
+    pub attachments: Vec<Attachment>,
     /// A reason code (see [`reason`]), `None` when applied.
     pub reason: Option<String>,
     /// What was changed in the text to store it (characters no database takes), if anything.
@@ -160,6 +174,23 @@ pub struct Options {
     pub domain: String,
     /// The language of answers to someone whose language is unknown.
     pub lang: Lang,
+    /// The receiving server's authserv-id (`CNRM_TRUSTED_AUTHSERV`): its
+    /// `Authentication-Results` are believed.
+    pub trusted_authserv: Option<String>,
+}
+
+impl Options {
+    /// Options for answers from `domain`, `CNRM_TRUSTED_AUTHSERV` read from the environment.
+    pub fn new(domain: String, lang: Lang) -> Options {
+        Options {
+            domain,
+            lang,
+            trusted_authserv: std::env::var("CNRM_TRUSTED_AUTHSERV")
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
+        }
+    }
 }
 
 impl Default for Options {
@@ -167,6 +198,7 @@ impl Default for Options {
         Options {
             domain: "cnrm.local".into(),
             lang: Lang::Fr,
+            trusted_authserv: None,
         }
     }
 }
@@ -250,6 +282,7 @@ pub async fn receive(
                     changes: Vec::new(),
                     not_understood: Vec::new(),
                     questions: Vec::new(),
+                    attachments: attachments_of(&m),
                     reason: row.reason,
                     notes,
                     reply_queued: false,
@@ -331,6 +364,7 @@ async fn receive_parsed(
                     changes: recorded.changes,
                     not_understood: problems.iter().map(|p| p.line.clone()).collect(),
                     questions,
+                    attachments: attachments_of(m),
                     reason: row.reason.clone(),
                     notes,
                     reply_queued: recorded.answer_outbox.is_some(),
@@ -354,6 +388,7 @@ fn duplicate(message_id: &str, m: &Incoming) -> Received {
         changes: Vec::new(),
         not_understood: Vec::new(),
         questions: Vec::new(),
+        attachments: attachments_of(m),
         reason: Some(reason::ALREADY_RECEIVED.into()),
         notes: None,
         reply_queued: false,
@@ -436,6 +471,19 @@ async fn decide(
         row.reason = Some(reason::AUTOMATIC.into());
         return Ok(nothing(None));
     }
+    // Forgeries get no answer: whoever they claim to be did not write them.
+    if m.senders > 1 {
+        row.status = "rejected".into();
+        row.reason = Some(reason::SEVERAL_SENDERS.into());
+        return Ok(nothing(None));
+    }
+    if let Some(authserv) = &options.trusted_authserv {
+        if parse::authentication_failed(&m.authentication, authserv) {
+            row.status = "rejected".into();
+            row.reason = Some(reason::AUTHENTICATION_FAILED.into());
+            return Ok(nothing(None));
+        }
+    }
     let Some(sent) = matched(store, m).await? else {
         row.status = "rejected".into();
         row.reason = Some(reason::NOT_A_REPLY.into());
@@ -472,6 +520,22 @@ async fn decide(
     let money = store.plan_money(&sent.plan_id).await?;
     let today = clock.today(chrono_tz::UTC);
     let reading = instructions(&m.text, &sent, &tasks, &money, today);
+    let mut reading = reading;
+    // A file sent with no instruction (`Voir pièce jointe`): nothing is guessed from it.
+    let updates = reading
+        .changes
+        .iter()
+        .any(|c| !matches!(c.value, ChangeValue::Note(_)));
+    if !m.attachments.is_empty() && !updates && reading.questions.is_empty() {
+        reading.changes.clear();
+        reading.only_courtesy = false;
+        let names: Vec<&str> = m.attachments.iter().map(|(n, _)| n.as_str()).collect();
+        reading.questions.push(Question {
+            task: None,
+            line: names.join(", "),
+            question: String::new(),
+        });
+    }
     if reading.only_courtesy {
         row.status = "ignored".into();
         row.reason = Some(reason::ACKNOWLEDGEMENT.into());
@@ -483,7 +547,15 @@ async fn decide(
         .map(|q| Question {
             task: q.task.clone(),
             line: q.line.clone(),
-            question: question_text(lang, q, year_of(&q.question, today)),
+            question: if q.question.is_empty() {
+                tr!(
+                    lang,
+                    "nous avons bien reçu ce fichier, mais nous ne lisons pas les pièces jointes\u{a0}: écrivez dans le message ce qu'il faut enregistrer (par exemple «\u{a0}1\u{a0}: fait, rapport joint\u{a0}»).",
+                    "we received this file, but we do not read attachments: write in the message what to record (for example \u{201c}1: done, report attached\u{201d})."
+                )
+            } else {
+                question_text(lang, q, year_of(&q.question, today))
+            },
         })
         .collect();
     row.not_understood = reading
@@ -568,6 +640,23 @@ fn bare_address(a: &str) -> String {
 /// were not.
 pub const MAX_LINES: usize = 200;
 
+/// A file attached to a reply: named in the answer and in `mail receive`'s JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    pub name: String,
+    pub size: usize,
+}
+
+fn attachments_of(m: &Incoming) -> Vec<Attachment> {
+    m.attachments
+        .iter()
+        .map(|(name, size)| Attachment {
+            name: name.clone(),
+            size: *size,
+        })
+        .collect()
+}
+
 /// A line read but not applied: the member is asked a precise question instead.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Question {
@@ -594,6 +683,11 @@ struct Reading {
 fn effective_day(when: When, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
     match when {
         When::DaysAgo(n) => today.checked_sub_days(chrono::Days::new(u64::from(n))),
+        When::LastWeekday(n) => {
+            use chrono::Datelike;
+            let back = (today.weekday().num_days_from_monday() + 7 - n - 1) % 7 + 1;
+            today.checked_sub_days(chrono::Days::new(u64::from(back)))
+        }
         When::Day {
             day,
             month,
@@ -605,10 +699,14 @@ fn effective_day(when: When, today: chrono::NaiveDate) -> Option<chrono::NaiveDa
             year: None,
         } => {
             use chrono::Datelike;
-            // The latest such day that is not after today.
-            (0..=1)
-                .filter_map(|back| chrono::NaiveDate::from_ymd_opt(today.year() - back, month, day))
-                .find(|d| *d <= today)
+            // This year's, unless that is months ahead (`fait le 28 décembre` written in
+            // January is last year's); a day a few weeks ahead stays ahead, to be refused.
+            let this = chrono::NaiveDate::from_ymd_opt(today.year(), month, day)?;
+            if (this - today).num_days() > 60 {
+                chrono::NaiveDate::from_ymd_opt(today.year() - 1, month, day)
+            } else {
+                Some(this)
+            }
         }
     }
 }
@@ -709,13 +807,12 @@ fn read_one(
     for item in &l.items {
         let value = match item {
             Item::Status { status, note, on } => {
-                if let Some(when) = on {
-                    if effective_day(*when, today).is_none_or(|d| d > today) {
-                        r.problems.push(problem(Why::FutureDay));
-                        return;
-                    }
+                let day = on.and_then(|when| effective_day(when, today));
+                if on.is_some() && day.is_none_or(|d| d > today) {
+                    r.problems.push(problem(Why::FutureDay));
+                    return;
                 }
-                line_changes.push(ChangeValue::Status(*status));
+                line_changes.push(ChangeValue::Status(*status, day.filter(|d| *d != today)));
                 match note {
                     Some(n) => ChangeValue::Note(n.clone()),
                     None => continue,
@@ -796,13 +893,42 @@ fn read_one(
         }));
 }
 
+/// `12 Ko`, `1,5 Mo` (`KB`, `MB` in English).
+fn file_size(lang: Lang, bytes: usize) -> String {
+    let (k, m) = match lang {
+        Lang::Fr => ("Ko", "Mo"),
+        Lang::En => ("KB", "MB"),
+    };
+    if bytes < 1024 * 1024 {
+        format!("{}\u{a0}{k}", bytes.div_ceil(1024))
+    } else {
+        let v = format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+        let v = match lang {
+            Lang::Fr => v.replace('.', ","),
+            Lang::En => v,
+        };
+        format!("{v}\u{a0}{m}")
+    }
+}
+
 /// `Re: <subject>`, unless it is one already.
 fn answer_subject(lang: Lang, subject: &str) -> String {
-    // Any length may come in; what goes out is one sane line (`mail::subject_line`).
-    let s = &crate::mail::subject_line(subject);
-    let f = crate::text::fold(s);
-    if f.starts_with("re:") || f.starts_with("re :") {
-        return s.to_string();
+    // Any length may come in; what goes out is one sane line (`mail::subject_line`), with
+    // `RE: Re: TR: …` once: every reply or forward prefix off, then one `Re: `.
+    let line = crate::mail::subject_line(subject);
+    let mut s = line.trim();
+    'strip: loop {
+        let f = crate::text::fold(s);
+        for p in [
+            "re:", "re :", "tr:", "tr :", "fw:", "fwd:", "aw:", "sv:", "ref:", "ref :",
+        ] {
+            if f.starts_with(p) {
+                let at = s.char_indices().nth(p.len()).map_or(s.len(), |(i, _)| i);
+                s = s[at..].trim_start();
+                continue 'strip;
+            }
+        }
+        break;
     }
     if s.is_empty() {
         return tr!(
@@ -908,12 +1034,16 @@ fn problem_text(lang: Lang, p: &Problem) -> String {
 fn change_text(lang: Lang, c: &Change, money_cfg: &PlanMoney) -> String {
     let c_ = colon(lang);
     match &c.value {
-        ChangeValue::Status(s) => {
-            let extra = if *s == Status::Done {
+        ChangeValue::Status(s, day) => {
+            let mut extra = if *s == Status::Done {
                 tr!(lang, " (avancement 100\u{a0}%)", " (progress 100%)")
             } else {
                 String::new()
             };
+            if let Some(d) = day {
+                let d = d.format("%d/%m/%Y");
+                extra.push_str(&tr!(lang, ", le {d}", ", on {d}"));
+            }
             tr!(
                 lang,
                 "statut{c_}{}{extra}",
@@ -949,7 +1079,7 @@ fn state_after(lang: Lang, t: &ReplyTask, changes: &[Change]) -> String {
     let mut progress = t.progress;
     for c in changes.iter().filter(|c| c.task == t.id) {
         match &c.value {
-            ChangeValue::Status(s) => {
+            ChangeValue::Status(s, _) => {
                 status = *s;
                 if *s == Status::Done {
                     progress = 100;
@@ -1068,6 +1198,19 @@ fn answer_text(
                 q.question
             ));
         }
+    }
+    if !m.attachments.is_empty() {
+        let list: Vec<String> = m
+            .attachments
+            .iter()
+            .map(|(name, size)| format!("{name} ({})", file_size(lang, *size)))
+            .collect();
+        out.push_str(&tr!(
+            lang,
+            "\nPièces jointes reçues\u{a0}: {}.\n",
+            "\nAttachments received: {}.\n",
+            list.join(", ")
+        ));
     }
     if reading.unread > 0 {
         let n = reading.unread;

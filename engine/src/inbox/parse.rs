@@ -3,7 +3,7 @@
 //! (UTF-8, Windows-1252, ISO-8859-1, ...) and transfer encodings are mail-parser's.
 
 use super::read::html_to_text;
-use mail_parser::{HeaderValue, MessageParser, PartType};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
 /// A message larger than this is not read past its headers (it is recorded, not applied).
 pub const MAX_SIZE: usize = 50 * 1024 * 1024;
@@ -34,6 +34,65 @@ pub struct Incoming {
     pub text: String,
     /// The body was longer than [`MAX_TEXT`]: only its beginning is in `text`.
     pub cut: bool,
+    /// How many addresses `From` holds (a reply has one).
+    pub senders: usize,
+    /// The `Authentication-Results` headers, topmost (the receiving server's) first.
+    pub authentication: Vec<String>,
+    /// Files attached: name and size in bytes.
+    pub attachments: Vec<(String, usize)>,
+}
+
+/// Out-of-office phrases, found in the first lines of a body (folded).
+const AWAY_PHRASES: &[&str] = &[
+    "je suis absent",
+    "je suis actuellement absent",
+    "je serai absent",
+    "absent du bureau",
+    "absente du bureau",
+    "en conge jusqu",
+    "en mission jusqu",
+    "hors du bureau",
+    "i am out of the office",
+    "i am currently out of the office",
+    "i'm out of the office",
+    "i will be out of the office",
+    "i am away",
+    "out of office until",
+    "on leave until",
+    "with limited access to e-mail",
+    "with limited access to email",
+    "acces limite a mes courriels",
+    "acces limite a ma messagerie",
+];
+
+/// True for a body whose first lines say its writer is away.
+fn away(text: &str) -> bool {
+    let head: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let f = crate::text::fold(&head);
+    AWAY_PHRASES.iter().any(|p| f.contains(p))
+}
+
+/// Whether the receiving server named `authserv` found the message failing DMARC or SPF: the
+/// topmost `Authentication-Results` header only, and only when it is that server's.
+pub fn authentication_failed(headers: &[String], authserv: &str) -> bool {
+    let Some(top) = headers.first() else {
+        return false;
+    };
+    let top = top.to_ascii_lowercase();
+    let id = top.split(';').next().unwrap_or_default().trim();
+    let id = id.split_whitespace().next().unwrap_or_default();
+    if !id.eq_ignore_ascii_case(authserv.trim()) {
+        return false;
+    }
+    top.split(';').skip(1).any(|clause| {
+        let c: String = clause.split_whitespace().collect::<Vec<_>>().join(" ");
+        c.starts_with("dmarc=fail") || c.starts_with("spf=fail")
+    })
 }
 
 /// Replaces, in place, what no database stores as text (NUL: PostgreSQL refuses it) and the
@@ -63,10 +122,14 @@ impl Incoming {
         {
             n += make_storable(t);
         }
+        for (name, _) in &mut self.attachments {
+            n += make_storable(name);
+        }
         for list in [
             &mut self.in_reply_to,
             &mut self.references,
             &mut self.addressed_to,
+            &mut self.authentication,
         ] {
             for t in list.iter_mut() {
                 n += make_storable(t);
@@ -127,6 +190,37 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
         .and_then(|a| a.address())
         .map(|a| a.trim().to_lowercase())
         .filter(|a| a.contains('@'));
+    let senders = message.from().map_or(0, |a| {
+        a.iter()
+            .filter(|x| x.address().is_some_and(|s| s.contains('@')))
+            .count()
+    });
+    let authentication: Vec<String> = message
+        .headers_raw()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let attachments: Vec<(String, usize)> = message
+        .attachments()
+        .map(|a| {
+            let name = a
+                .attachment_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| "(sans nom)".to_string());
+            (name, a.contents().len())
+        })
+        .collect();
+    // Delivery reports: a `multipart/report`, or a mail system's own address.
+    let report = message.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    let system = from.as_deref().is_some_and(|f| {
+        let local = f.split('@').next().unwrap_or_default();
+        ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"].contains(&local)
+    });
     let mut addressed_to = Vec::new();
     for list in [message.to(), message.cc()].into_iter().flatten() {
         for a in list.iter() {
@@ -185,6 +279,7 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
         text.truncate(at);
     }
     let cut = end.is_some();
+    let automatic = automatic || report || system || away(&text);
     Some(Incoming {
         message_id: message.message_id().map(bracketed),
         from,
@@ -196,6 +291,9 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
         automatic,
         text: text.replace("\r\n", "\n"),
         cut,
+        senders,
+        authentication,
+        attachments,
     })
 }
 

@@ -60,7 +60,8 @@ pub struct PlanMoney {
 /// One change a reply asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChangeValue {
-    Status(Status),
+    /// A status, and the day it took effect when the member gave one (`fait le 12/03`).
+    Status(Status, Option<chrono::NaiveDate>),
     Progress(i64),
     Note(String),
     /// An amount, in `currency` (the plan's when `None`).
@@ -373,7 +374,7 @@ impl Store {
                 let old_status: Status = t.try_get::<String, _>(0)?.parse().unwrap_or(Status::Todo);
                 let old_progress: i64 = t.try_get(1)?;
                 let (event, note, change) = match &c.value {
-                    ChangeValue::Status(s) => {
+                    ChangeValue::Status(s, effective_date) => {
                         let progress = if *s == Status::Done {
                             100
                         } else {
@@ -389,7 +390,7 @@ impl Store {
                                 from: old_progress,
                                 to: progress,
                             }),
-                            effective_date: None,
+                            effective_date: *effective_date,
                         };
                         (event, None, ("status", json!(s.as_str())))
                     }

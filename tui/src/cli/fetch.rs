@@ -151,10 +151,7 @@ pub fn fetch(ctx: &Ctx, args: &MailFetchArgs) -> Result<(), CliError> {
     let json = args.format == CheckFormat::Json;
     let mut out = output::stdout();
     with_store(ctx, async |store| {
-        let options = inbox::Options {
-            domain: service::message_domain(smtp.as_ref()),
-            lang,
-        };
+        let options = inbox::Options::new(service::message_domain(smtp.as_ref()), lang);
         let progress = Progress::new(lang);
         let result = service::fetch_replies(store, &imap, &ctx.clock, &options, &|done, total| {
             progress.tell(done, total)

@@ -55,10 +55,10 @@ pub fn receive(ctx: &Ctx, args: &MailReceiveArgs) -> Result<ExitCode, CliError> 
     let raw = read_message(lang, args.file.as_deref())?;
     // A wrong SMTP or reply address is said after the message is safe, not instead of taking it.
     let smtp = SmtpConfig::from_env(lang);
-    let options = Options {
-        domain: service::message_domain(smtp.as_ref().ok().and_then(|c| c.as_ref())),
+    let options = Options::new(
+        service::message_domain(smtp.as_ref().ok().and_then(|c| c.as_ref())),
         lang,
-    };
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
