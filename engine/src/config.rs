@@ -1,6 +1,7 @@
 //! The optional configuration file: the same keys as the environment variables
 //! (`CNRM_DATABASE_URL`, `CNRM_LANG`, `CNRM_SMTP_URL`, `CNRM_SMTP_FROM`, `CNRM_SMTP_PASSWORD_FILE`,
-//! `CNRM_REPLY_TO`, `CNRM_IMAP_URL`, `CNRM_IMAP_PASSWORD_FILE`, `CNRM_IMAP_CA_FILE`),
+//! `CNRM_REPLY_TO`, `CNRM_IMAP_URL`, `CNRM_IMAP_PASSWORD_FILE`, `CNRM_IMAP_CA_FILE`,
+//! `CNRM_TRUSTED_AUTHSERV`),
 //! in YAML, read with serde. The environment wins over the file.
 
 use serde::Deserialize;
@@ -29,6 +30,9 @@ pub struct FileConfig {
     pub imap_password_file: Option<String>,
     #[serde(rename = "CNRM_IMAP_CA_FILE")]
     pub imap_ca_file: Option<String>,
+    /// The receiving server whose `Authentication-Results` are believed (`mail-replies.md`).
+    #[serde(rename = "CNRM_TRUSTED_AUTHSERV")]
+    pub trusted_authserv: Option<String>,
 }
 
 impl FileConfig {
@@ -44,6 +48,7 @@ impl FileConfig {
             ("CNRM_IMAP_URL", &self.imap_url),
             ("CNRM_IMAP_PASSWORD_FILE", &self.imap_password_file),
             ("CNRM_IMAP_CA_FILE", &self.imap_ca_file),
+            ("CNRM_TRUSTED_AUTHSERV", &self.trusted_authserv),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
@@ -88,7 +93,7 @@ pub enum ConfigError {
 }
 
 /// The keys a configuration file may hold.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "CNRM_DATABASE_URL",
     "CNRM_LANG",
     "CNRM_SMTP_URL",
@@ -98,6 +103,7 @@ pub const KEYS: [&str; 9] = [
     "CNRM_IMAP_URL",
     "CNRM_IMAP_PASSWORD_FILE",
     "CNRM_IMAP_CA_FILE",
+    "CNRM_TRUSTED_AUTHSERV",
 ];
 
 /// Reads a configuration file; a missing file is an empty configuration.
