@@ -113,7 +113,8 @@ fn the_answer_to_a_reply_with_a_1_mb_subject_is_sent_with_a_short_subject() {
         let answer = &got[1];
         assert_eq!(answer.to, ["dgme@example.ml"]);
         let shown = answer.subject();
-        assert!(shown.starts_with("RE: très long sujet"), "{shown}");
+        // One `Re: `, whatever prefix the member's client put.
+        assert!(shown.starts_with("Re: très long sujet"), "{shown}");
         assert!(
             shown.ends_with('…') && shown.chars().count() <= 200,
             "{shown}"

@@ -548,7 +548,7 @@ fn daemon_picks_up_a_new_plan_fires_on_its_schedule_and_stops_on_sigterm() {
     let out = child.wait_with_output().expect("exit");
     let log = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{log}");
-    assert!(log.contains("shutting down"), "{log}");
+    assert!(log.contains("arrêt du service"), "{log}");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         smtp.received().len(),

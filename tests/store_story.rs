@@ -992,7 +992,7 @@ fn context(db: &TestDb) {
     for line in [
         format!("Occurrences{nb}:"),
         "  axe-3.a6@2026-03-31  T1 2026 (31/03/2026) · à faire".to_string(),
-        "  axe-3.a6@2026-12-31  31/12/2026 · archivée (à faire)".to_string(),
+        "  axe-3.a6@2026-12-31  T4 2026 (31/12/2026) · archivée (à faire)".to_string(),
     ] {
         assert!(
             recurring.lines().any(|l| l == line),

@@ -558,9 +558,33 @@ pub fn is_busy(e: &sqlx::Error) -> bool {
 /// cnrm's: read through a read-only connection, so the file of another program is never
 /// touched (not even switched to WAL).
 async fn is_foreign_sqlite(path: &Path) -> Result<bool, sqlx::Error> {
+    // Another cnrm may be creating or migrating this very file: its lock is waited for, as a
+    // write would wait ([`BUSY_LIMIT`]).
+    let until = tokio::time::Instant::now() + BUSY_LIMIT;
+    loop {
+        match probe_tables(path).await {
+            Err(sqlx::Error::Database(d))
+                if d.code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+                    && tokio::time::Instant::now() < until =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// [`is_foreign_sqlite`]'s one look at the file.
+async fn probe_tables(path: &Path) -> Result<bool, sqlx::Error> {
     use sqlx::Connection;
     let url = format!("sqlite://{}?mode=ro", path.display());
     let mut conn = sqlx::AnyConnection::connect(&url).await?;
+    // Another cnrm may be creating or migrating this very file: wait for it as a write would.
+    sqlx::query("PRAGMA busy_timeout = 30000")
+        .execute(&mut conn)
+        .await?;
     let names: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
             .fetch_all(&mut conn)
