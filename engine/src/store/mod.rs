@@ -564,16 +564,19 @@ async fn is_foreign_sqlite(path: &Path) -> Result<bool, sqlx::Error> {
     loop {
         match probe_tables(path).await {
             Err(sqlx::Error::Database(d))
-                if d.code()
-                    .and_then(|c| c.parse::<i32>().ok())
-                    .is_some_and(|c| matches!(c & 0xff, 5 | 6))
-                    && tokio::time::Instant::now() < until =>
+                if sqlite_busy(d.code().as_deref()) && tokio::time::Instant::now() < until =>
             {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             other => return other,
         }
     }
+}
+
+/// SQLite's "busy" and "locked" codes, extended ones included.
+fn sqlite_busy(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
 }
 
 /// [`is_foreign_sqlite`]'s one look at the file.
@@ -642,12 +645,27 @@ fn check_sqlite_file(path: &Path, create_folder: bool, shown: &str) -> Result<bo
 /// One connection made and closed, its failure said precisely.
 async fn first_connection(db: &DbUrl, url: &str, shown: &str) -> Result<(), StoreError> {
     use sqlx::Connection;
-    let attempt = async {
+    let once = || async {
         let mut conn = sqlx::AnyConnection::connect(url).await?;
         if db.backend() == Backend::Sqlite {
             conn.execute(SQLITE_PRAGMAS).await?;
         }
         conn.close().await
+    };
+    // A SQLite file another cnrm is creating or migrating may answer "busy" before any busy
+    // handler is set (switching to WAL): tried again, as a write waits.
+    let attempt = async {
+        let until = tokio::time::Instant::now() + BUSY_LIMIT;
+        loop {
+            match once().await {
+                Err(sqlx::Error::Database(d))
+                    if sqlite_busy(d.code().as_deref()) && tokio::time::Instant::now() < until =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
     };
     match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
         Ok(result) => result.map_err(|e| connect_error(db, shown, e)),
