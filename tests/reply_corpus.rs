@@ -324,3 +324,81 @@ fn read_corpus(name: &str, least: usize) {
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A spending line sent again in a new message (a member re-sending) is asked about, not counted
+/// twice; `nouvelle dépense` says it is another one.
+#[test]
+fn the_same_spending_sent_again_is_asked_about_not_counted_twice() {
+    if !require::smtp() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write_plan(dir.path(), "corpus.yaml", PLAN);
+    let (code, _, err) = exec(cnrm_db(&db, "2025-09-01").args(["plan", "apply", &file]));
+    assert_eq!(code, 0, "{err}");
+    let smtp = SmtpServer::start();
+    let (code, _, err) = exec(
+        cnrm_db(&db, DAY)
+            .env("CNRM_SMTP_URL", smtp.url())
+            .env("CNRM_SMTP_FROM", "Secrétariat CNRM <cnrm@example.ml>")
+            .arg("remind"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let delivered = smtp.wait_for(2, Duration::from_secs(10));
+    let dgme = delivered
+        .iter()
+        .find(|m| m.to.iter().any(|t| t == "dgme@example.ml"))
+        .expect("a reminder to the DGME");
+    let first = listed(dgme)[0].clone();
+    let receive = |n: usize, body: &str| -> Value {
+        let mut child = cnrm_db(&db, LATER)
+            .args(["mail", "receive", "--format", "json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cnrm starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&message(
+                dgme,
+                "DGME <dgme@example.ml>",
+                900 + n,
+                body,
+                false,
+            ))
+            .expect("write");
+        let out = child.wait_with_output().expect("cnrm ends");
+        serde_json::from_str(&stdout(&out)).unwrap_or_else(|_| panic!("{}", stderr(&out)))
+    };
+    let spent = |expected: usize| {
+        let (code, out, err) =
+            exec(cnrm_db(&db, LATER).args(["task", "show", &first, "--format", "json"]));
+        assert_eq!(code, 0, "{err}");
+        let t: Value = serde_json::from_str(&out).expect("json");
+        let entries = t["spendings"].as_array().map_or(0, Vec::len);
+        assert_eq!(entries, expected, "{out}");
+    };
+    let r = receive(1, "1 : dépensé 2 500 000 FCFA\n");
+    assert_eq!(r["changes"].as_array().map(Vec::len), Some(1), "{r}");
+    spent(1);
+    // Sent again: nothing recorded, one question.
+    let r = receive(2, "1 : dépensé 2 500 000 FCFA\n");
+    assert_eq!(r["status"], "applied", "{r}");
+    assert_eq!(r["changes"], serde_json::json!([]), "{r}");
+    assert_eq!(r["questions"].as_array().map(Vec::len), Some(1), "{r}");
+    assert_eq!(r["questions"][0]["task"], first.as_str(), "{r}");
+    spent(1);
+    // Confirmed as another one: recorded.
+    let r = receive(3, "1 : dépensé 2 500 000 FCFA, nouvelle dépense\n");
+    assert!(
+        r["changes"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["kind"] == "spending")),
+        "{r}"
+    );
+    spent(2);
+}

@@ -530,12 +530,56 @@ async fn decide(
         reading.changes.clear();
         reading.only_courtesy = false;
         let names: Vec<&str> = m.attachments.iter().map(|(n, _)| n.as_str()).collect();
-        reading.questions.push(Question {
+        reading.questions.push(Asked {
             task: None,
             line: names.join(", "),
-            question: String::new(),
+            ask: Ask::Attachment,
         });
     }
+    // The same spending line sent again (a member re-sending): asked, not counted twice.
+    let since = today
+        .checked_sub_days(chrono::Days::new(30))
+        .unwrap_or(today);
+    let changes = std::mem::take(&mut reading.changes);
+    let mut kept = Vec::with_capacity(changes.len());
+    let mut dropped_note_of: Option<String> = None;
+    for (i, c) in changes.iter().cloned().enumerate() {
+        if let ChangeValue::Spending { amount, currency } = &c.value {
+            let cur = currency.clone().unwrap_or_else(|| money.currency.clone());
+            // `dépensé 2 500 000 FCFA, nouvelle dépense`: the member confirms it is another one.
+            let confirmed = changes.get(i + 1).is_some_and(|n| {
+                n.task == c.task
+                    && matches!(&n.value, ChangeValue::Note(t) if {
+                        let f = crate::text::fold(t);
+                        f.contains("nouvelle depense") || f.contains("new spending")
+                    })
+            });
+            if !confirmed
+                && store
+                    .recent_spending(&sent.plan_id, &c.task, *amount, &cur, since)
+                    .await?
+            {
+                let words = crate::text::money(*amount, &cur);
+                reading.questions.push(Asked {
+                    task: Some(c.task.clone()),
+                    line: words.clone(),
+                    ask: Ask::Again(words),
+                });
+                dropped_note_of = Some(c.task.clone());
+                continue;
+            }
+        }
+        // The words written with a spending asked about wait with it.
+        if let (ChangeValue::Note(_), Some(t)) = (&c.value, &dropped_note_of) {
+            if *t == c.task {
+                dropped_note_of = None;
+                continue;
+            }
+        }
+        dropped_note_of = None;
+        kept.push(c);
+    }
+    reading.changes = kept;
     if reading.only_courtesy {
         row.status = "ignored".into();
         row.reason = Some(reason::ACKNOWLEDGEMENT.into());
@@ -547,15 +591,7 @@ async fn decide(
         .map(|q| Question {
             task: q.task.clone(),
             line: q.line.clone(),
-            question: if q.question.is_empty() {
-                tr!(
-                    lang,
-                    "nous avons bien reçu ce fichier, mais nous ne lisons pas les pièces jointes\u{a0}: écrivez dans le message ce qu'il faut enregistrer (par exemple «\u{a0}1\u{a0}: fait, rapport joint\u{a0}»).",
-                    "we received this file, but we do not read attachments: write in the message what to record (for example \u{201c}1: done, report attached\u{201d})."
-                )
-            } else {
-                question_text(lang, q, year_of(&q.question, today))
-            },
+            question: question_text(lang, &q.ask, today),
         })
         .collect();
     row.not_understood = reading
@@ -607,22 +643,30 @@ fn year_of(period: &str, today: chrono::NaiveDate) -> i32 {
 }
 
 /// The question asked back for a line, in the member's language.
-fn question_text(lang: Lang, q: &Question, year: i32) -> String {
-    match &q.task {
-        // A postponement to a quarter without its year.
-        Some(_) => tr!(
+fn question_text(lang: Lang, ask: &Ask, today: chrono::NaiveDate) -> String {
+    match ask {
+        Ask::Year(period) => {
+            let year = year_of(period, today);
+            tr!(
+                lang,
+                "de quelle année s'agit-il\u{a0}? Répondez par exemple «\u{a0}report\u{a0}: {period} {year}\u{a0}».",
+                "which year do you mean? Answer for example \u{201c}postpone: {period} {year}\u{201d}."
+            )
+        }
+        Ask::Occurrence(base) => tr!(
             lang,
-            "de quelle année s'agit-il\u{a0}? Répondez par exemple «\u{a0}report\u{a0}: {} {}\u{a0}».",
-            "which year do you mean? Answer for example \u{201c}postpone: {} {}\u{201d}.",
-            q.question,
-            year
+            "le message listait plusieurs échéances de {base}\u{a0}: écrivez le numéro de la ligne (par exemple «\u{a0}2\u{a0}: fait\u{a0}») ou l'identifiant complet avec sa date.",
+            "the message listed several occurrences of {base}: write the line's number (for example \u{201c}2: done\u{201d}) or the full id with its date."
         ),
-        // A recurring task's id naming several listed occurrences.
-        None => tr!(
+        Ask::Attachment => tr!(
             lang,
-            "le message listait plusieurs échéances de {}\u{a0}: écrivez le numéro de la ligne (par exemple «\u{a0}2\u{a0}: fait\u{a0}») ou l'identifiant complet avec sa date.",
-            "the message listed several occurrences of {}: write the line's number (for example \u{201c}2: done\u{201d}) or the full id with its date.",
-            q.question
+            "nous avons bien reçu ce fichier, mais nous ne lisons pas les pièces jointes\u{a0}: écrivez dans le message ce qu'il faut enregistrer (par exemple «\u{a0}1\u{a0}: fait, rapport joint\u{a0}»).",
+            "we received this file, but we do not read attachments: write in the message what to record (for example \u{201c}1: done, report attached\u{201d})."
+        ),
+        Ask::Again(amount) => tr!(
+            lang,
+            "une dépense de {amount} a déjà été enregistrée pour cette tâche ces 30 derniers jours\u{a0}; s'il s'agit d'une nouvelle dépense, répondez «\u{a0}dépensé {amount}, nouvelle dépense\u{a0}» (sinon, rien à faire).",
+            "spending of {amount} was already recorded on this task in the last 30 days; if this is new spending, answer \u{201c}spent {amount}, new spending\u{201d} (otherwise, nothing to do)."
         ),
     }
 }
@@ -665,12 +709,33 @@ pub struct Question {
     pub question: String,
 }
 
+/// What a line asks back, before it is put into words ([`question_text`]).
+#[derive(Debug, Clone, PartialEq)]
+enum Ask {
+    /// A postponement to a quarter or semester without its year (as written: `T2`).
+    Year(String),
+    /// A recurring task's id naming several listed occurrences.
+    Occurrence(String),
+    /// Files attached with no instruction.
+    Attachment,
+    /// A spending the same as one recorded on the task in the last 30 days (its amount).
+    Again(String),
+}
+
+/// A question to ask back, and the line it is about.
+#[derive(Debug, Clone, PartialEq)]
+struct Asked {
+    task: Option<String>,
+    line: String,
+    ask: Ask,
+}
+
 /// What a reply says, read against the message it answers.
 #[derive(Debug, Default)]
 struct Reading {
     changes: Vec<Change>,
     problems: Vec<Problem>,
-    questions: Vec<Question>,
+    questions: Vec<Asked>,
     /// The words were below the quoted message.
     below_quote: bool,
     /// Lines past [`MAX_LINES`], not read.
@@ -777,10 +842,10 @@ fn read_one(
             return;
         }
         (TaskRef::Ambiguous(base), _) => {
-            r.questions.push(Question {
+            r.questions.push(Asked {
                 task: None,
                 line: l.text.clone(),
-                question: base.clone(),
+                ask: Ask::Occurrence(base.clone()),
             });
             return;
         }
@@ -866,10 +931,10 @@ fn read_one(
                 ),
             },
             Item::PostponeWithoutYear(when) => {
-                r.questions.push(Question {
+                r.questions.push(Asked {
                     task: Some(task.clone()),
                     line: l.text.clone(),
-                    question: when.clone(),
+                    ask: Ask::Year(when.clone()),
                 });
                 return;
             }

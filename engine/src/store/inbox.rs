@@ -276,6 +276,30 @@ impl Store {
         })
     }
 
+    /// Whether a spending of `amount` in `currency` on this task, not cancelled, was dated on or
+    /// after `since`: a member sending the same line again is asked before it counts twice.
+    pub async fn recent_spending(
+        &self,
+        plan_id: &str,
+        task_id: &str,
+        amount: f64,
+        currency: &str,
+        since: chrono::NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM spendings WHERE plan_id = $1 AND task_id = $2 AND cancelled = 0 AND currency = $3 AND ABS(amount - $4) < 0.005 AND spent_on >= $5",
+        )
+        .bind(plan_id)
+        .bind(task_id)
+        .bind(currency.trim().to_uppercase())
+        .bind(amount)
+        .bind(since.to_string())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(n > 0)
+    }
+
     /// The plan and language of the owner whose address this is (case ignored), if any: who may
     /// be told that a message was refused.
     pub async fn owner_by_address(
