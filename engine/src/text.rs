@@ -263,18 +263,34 @@ pub fn terminal_text(s: &str) -> String {
 /// `\uXXXX` escapes. The data is unchanged for a JSON reader; these characters can only stand
 /// inside strings, so the escapes are valid wherever they fall.
 pub fn json_safe(json: &str) -> String {
-    if !json.chars().any(json_escaped) {
-        return json.to_string();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
+    // Only characters from DEL up are escaped: ASCII bytes are skipped without decoding, and
+    // the text between two escapes is copied whole (a list of 10,000 tasks is megabytes).
+    let bytes = json.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] < 0x7f {
+            i += 1;
+            continue;
+        }
+        let Some(c) = json[i..].chars().next() else {
+            break;
+        };
         if json_escaped(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
+            let o = out.get_or_insert_with(|| String::with_capacity(json.len() + 16));
+            o.push_str(&json[copied..i]);
+            o.push_str(&format!("\\u{:04x}", u32::from(c)));
+            copied = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    match out {
+        None => json.to_string(),
+        Some(mut o) => {
+            o.push_str(&json[copied..]);
+            o
         }
     }
-    out
 }
 
 fn json_escaped(c: char) -> bool {
