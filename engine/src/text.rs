@@ -248,6 +248,9 @@ pub fn is_invisible(c: char) -> bool {
 /// zero-width character is shown as [`CONTROL_MARK`], so no escape sequence reaches the
 /// terminal and no text shows reversed. For a single line (a table cell), [`terminal_line`].
 pub fn terminal_text(s: &str) -> String {
+    if clean_for_terminal(s, true) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| match c {
             '\n' => c,
@@ -299,10 +302,39 @@ fn json_escaped(c: char) -> bool {
     matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}') || is_invisible(c)
 }
 
+/// True when `s` holds nothing the terminal writers change (line feeds allowed when
+/// `line_feeds`): checked a byte at a time over ASCII, the common case, and a character at a
+/// time over the rest.
+fn clean_for_terminal(s: &str, line_feeds: bool) -> bool {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if (b < 0x20 && !(line_feeds && b == b'\n')) || b == 0x7f {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            return false;
+        };
+        if c.is_control() || is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}') {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
 /// Text for one line of terminal output (a table cell, a title): a line break (LF, CR LF or
 /// CR) as `⏎`, a tab as a space, any other control character (C0, DEL, C1, ESC included) as
 /// `�` (U+FFFD), so no escape sequence reaches the terminal.
 pub fn terminal_line(s: &str) -> String {
+    if clean_for_terminal(s, false) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
