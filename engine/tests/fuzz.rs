@@ -315,3 +315,66 @@ fn a_mapping_of_a_hundred_thousand_keys() {
         "duplicate key `k17` at line 100002, column 3 (already written at line 19)"
     );
 }
+
+/// A member's line as a phone or a hurried hand may write it: words of the grammar, numbers,
+/// separators, accents, typographic characters, in any order.
+fn reply_line() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        Just("fait"),
+        Just("terminé"),
+        Just("en cours"),
+        Just("bloqué"),
+        Just("avancement"),
+        Just("dépensé"),
+        Just("montant"),
+        Just("million"),
+        Just("M"),
+        Just("F CFA"),
+        Just("report"),
+        Just("au T2"),
+        Just("le 12 mars"),
+        Just("pour le"),
+        Just("point"),
+        Just("et"),
+        Just("%"),
+        Just("pour cent"),
+        Just("(UE)"),
+        Just("axe-1.a1"),
+        Just("axe-1.a1@"),
+        Just("vendredi dernier"),
+        Just("merci"),
+        Just("—"),
+        Just("−"),
+        Just("«"),
+        Just("œ"),
+        Just("é"),
+    ];
+    let piece = prop_oneof![
+        word.prop_map(str::to_string),
+        "[0-9]{1,12}",
+        "[-+.,:;/ ]{1,3}",
+        "[\u{a0}\u{202f}\u{2019}\u{200b}]",
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(piece, 0..14).prop_map(|v| v.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The reply grammar and the cutting of quotes never panic, whatever a member writes, and
+    /// a task it names is always one the message listed (or a number it did not).
+    #[test]
+    fn the_reply_grammar_never_panics(line in reply_line(), text in any::<String>()) {
+        use cnrm_engine::inbox::grammar::{read_line, TaskRef};
+        let ids = vec!["axe-1.a1@2026-03-31".to_string(), "axe-1.a2".to_string()];
+        for l in read_line(&line, &ids) {
+            if let TaskRef::Task(t) = &l.task {
+                prop_assert!(ids.contains(t), "{line:?} named {t}");
+            }
+        }
+        let _ = read_line(&text, &ids);
+        let _ = cnrm_engine::inbox::read::own_words(&format!("{line}\n> {text}\n{text}"), &text, &ids);
+        let _ = cnrm_engine::inbox::grammar::amount(&line);
+    }
+}
