@@ -1034,19 +1034,10 @@ fn colon(lang: Lang) -> &'static str {
     }
 }
 
+/// A status in words: the one vocabulary of cnrm (`Status::label`), so a member is told
+/// « terminée » like everyone else.
 fn status_word(lang: Lang, s: Status) -> String {
-    let (fr, en) = match s {
-        Status::Todo => ("à faire", "to do"),
-        Status::InProgress => ("en cours", "in progress"),
-        Status::Blocked => ("bloquée", "blocked"),
-        Status::Suspended => ("suspendue", "suspended"),
-        Status::Done => ("faite", "done"),
-        Status::Cancelled => ("annulée", "cancelled"),
-    };
-    match lang {
-        Lang::Fr => fr.into(),
-        Lang::En => en.into(),
-    }
+    s.label(lang).to_string()
 }
 
 fn problem_text(lang: Lang, p: &Problem) -> String {
