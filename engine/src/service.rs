@@ -97,14 +97,7 @@ fn render_all(
     bodies: bool,
     extra: Option<(&str, &(String, String))>,
 ) -> Vec<QueuedMessage> {
-    let names = |id: &str| {
-        input
-            .people
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
+    let names = |id: &str| input.name_of(id);
     planned
         .iter()
         .map(|m| {
@@ -653,14 +646,7 @@ async fn refresh(
         language: msg.language,
         items,
     };
-    let names = |id: &str| {
-        input
-            .people
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
+    let names = |id: &str| input.name_of(id);
     let r = mail::render(
         &planned,
         &input.tasks,

@@ -43,6 +43,17 @@ pub struct ScanInput {
     pub digested: Vec<String>,
 }
 
+impl ScanInput {
+    /// An owner's name, or its id when the plan has no such owner.
+    pub fn name_of(&self, id: &str) -> String {
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
 /// A message to write to the outbox, rendered.
 #[derive(Debug, Clone)]
 pub struct QueuedMessage {
