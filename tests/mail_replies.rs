@@ -271,6 +271,13 @@ fn replies_from_real_clients_update_the_tasks_and_are_answered() {
             text.contains("Voici ce que nous avons compris") && text.contains(&one),
             "{label}: {text}"
         );
+        // Each task's state after the change, its deadline included, in cnrm's words.
+        for state in [
+            "désormais\u{a0}: terminée · avancement 100\u{a0}% · échéance\u{a0}: 01/10/2025",
+            "désormais\u{a0}: en cours · avancement 60\u{a0}% · échéance\u{a0}: 01/10/2025",
+        ] {
+            assert!(text.contains(state), "{label}: {state:?} in {text}");
+        }
         // The events: the sender as actor, by e-mail.
         let history = s.task(&one)["history"].clone();
         let last = history

@@ -330,7 +330,7 @@ pub type Deadlines<'a> = &'a dyn Fn(&str) -> Option<(NaiveDate, String)>;
 
 /// A deadline as a reminder shows it: `30/06/2025 (T2 2025)`, the label in the reader's
 /// language and only when it says more than the date.
-fn deadline_words(lang: Lang, deadline: NaiveDate, label: &str) -> String {
+pub(crate) fn deadline_words(lang: Lang, deadline: NaiveDate, label: &str) -> String {
     let label = if label.is_empty() || label == deadline.to_string() {
         String::new()
     } else {

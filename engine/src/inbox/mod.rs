@@ -1146,13 +1146,18 @@ fn state_after(lang: Lang, t: &ReplyTask, changes: &[Change]) -> String {
         }
     }
     let c_ = colon(lang);
+    let due = t
+        .deadline
+        .map(|d| crate::mail::deadline_words(lang, d, &t.deadline_label))
+        .map(|d| tr!(lang, " · échéance{c_}{d}", " · deadline{c_}{d}"))
+        .unwrap_or_default();
     match lang {
         Lang::Fr => format!(
-            "désormais{c_}{} · avancement {progress}\u{a0}%",
+            "désormais{c_}{} · avancement {progress}\u{a0}%{due}",
             status_word(lang, status)
         ),
         Lang::En => format!(
-            "now{c_}{} · progress {progress}%",
+            "now{c_}{} · progress {progress}%{due}",
             status_word(lang, status)
         ),
     }

@@ -47,6 +47,9 @@ pub struct ReplyTask {
     pub status: Status,
     pub progress: i64,
     pub archived: bool,
+    /// Its deadline (none for a continuous task) and the label the plan wrote it with.
+    pub deadline: Option<chrono::NaiveDate>,
+    pub deadline_label: String,
 }
 
 /// A plan's money settings and language, to read `dépensé 2 500 000 EUR`.
@@ -243,7 +246,7 @@ impl Store {
         let mut out = Vec::new();
         for id in ids {
             let row = sqlx::query(
-                "SELECT title, status, progress, archived FROM tasks WHERE plan_id = $1 AND id = $2",
+                "SELECT title, status, progress, archived, deadline, deadline_label FROM tasks WHERE plan_id = $1 AND id = $2",
             )
             .bind(plan_id)
             .bind(id)
@@ -256,6 +259,10 @@ impl Store {
                     status: r.try_get::<String, _>(1)?.parse().unwrap_or(Status::Todo),
                     progress: r.try_get(2)?,
                     archived: r.try_get::<i64, _>(3)? != 0,
+                    deadline: r
+                        .try_get::<Option<String>, _>(4)?
+                        .and_then(|d| d.parse().ok()),
+                    deadline_label: r.try_get(5)?,
                 });
             }
         }
