@@ -245,10 +245,7 @@ fn read_corpus(name: &str, least: usize) {
         return;
     }
     let db = TestDb::sqlite();
-    let dir = tempfile::tempdir().expect("dir");
-    let file = write_plan(dir.path(), "corpus.yaml", PLAN);
-    let (code, _, err) = exec(cnrm_db(&db, "2025-09-01").args(["plan", "apply", &file]));
-    assert_eq!(code, 0, "{err}");
+    let dir = apply_plan(&db, "2025-09-01", "corpus.yaml", PLAN);
     let smtp = SmtpServer::start();
     let with_smtp = |cmd: &mut std::process::Command| {
         cmd.env("CNRM_SMTP_URL", smtp.url())
@@ -333,10 +330,7 @@ fn the_same_spending_sent_again_is_asked_about_not_counted_twice() {
         return;
     }
     let db = TestDb::sqlite();
-    let dir = tempfile::tempdir().expect("dir");
-    let file = write_plan(dir.path(), "corpus.yaml", PLAN);
-    let (code, _, err) = exec(cnrm_db(&db, "2025-09-01").args(["plan", "apply", &file]));
-    assert_eq!(code, 0, "{err}");
+    let _dir = apply_plan(&db, "2025-09-01", "corpus.yaml", PLAN);
     let smtp = SmtpServer::start();
     let (code, _, err) = exec(
         cnrm_db(&db, DAY)

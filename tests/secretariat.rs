@@ -408,10 +408,7 @@ fn progress_by_e_mail_starts_a_todo_task() {
         return;
     }
     let db = TestDb::sqlite();
-    let dir = tempfile::tempdir().expect("dir");
-    let file = write_plan(dir.path(), "a.yaml", PLAN_A);
-    let (code, _, err) = exec(cnrm_db(&db, "2025-12-01").args(["plan", "apply", &file]));
-    assert_eq!(code, 0, "{err}");
+    let _dir = apply_plan(&db, "2025-12-01", "a.yaml", PLAN_A);
     let smtp = SmtpServer::start();
     let cnrm = |now: &str| {
         let mut cmd = cnrm_db(&db, now);

@@ -124,3 +124,13 @@ pub fn write_plan(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&path, text).expect("write plan");
     path.display().to_string()
 }
+
+/// `text` written as `name` in a new folder and applied to `db` at `now` (the test fails if it
+/// is refused); the folder, which the test may keep using.
+pub fn apply_plan(db: &db::TestDb, now: &str, name: &str, text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = write_plan(dir.path(), name, text);
+    let (code, _, err) = exec(cnrm_db(db, now).args(["plan", "apply", &file]));
+    assert_eq!(code, 0, "{err}");
+    dir
+}
